@@ -1,0 +1,12 @@
+//! Vietnamese conventions: NFC text, diacritic-insensitive folding, collation, `1.234,56` numbers
+//! and dd/mm/yyyy dates.
+
+pub mod date;
+pub mod number;
+pub mod text;
+
+pub use date::{DateError, format_date, format_date_long_vi, parse_date};
+pub use number::{NumberError, format_decimal, format_percent, parse_decimal};
+pub use text::{
+    CollationKey, clean_text, cmp_vi, collation_key, contains_folded, fold, is_nfc, nfc,
+};

@@ -1,0 +1,81 @@
+//! Test support shared by every crate's integration tests: a fresh, migrated database per test,
+//! on SQLite (a temporary file) or on a real PostgreSQL server (a new database on the server
+//! named by `TRIENKHAI_TEST_PG_URL`, which the README test command starts).
+//!
+//! [`both_backends!`] turns one async test function into a test per backend, so the conformance
+//! suite cannot forget PostgreSQL.
+
+use sqlx::Connection;
+use trienkhai_store::{Backend, Db};
+
+pub use trienkhai_store;
+
+/// The admin URL of the PostgreSQL server tests create their databases on.
+pub const PG_URL_VAR: &str = "TRIENKHAI_TEST_PG_URL";
+
+pub struct TestDb {
+    pub db: Db,
+    pub url: String,
+    pub backend: Backend,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    /// A fresh, migrated database, or `None` when PostgreSQL was asked for and no server is
+    /// configured outside CI (the test then says so on stderr). In CI a missing server fails.
+    pub async fn new(backend: Backend) -> Option<TestDb> {
+        let (url, dir) = match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temporary directory");
+                let url = format!("sqlite://{}", dir.path().join("test.sqlite3").display());
+                (url, Some(dir))
+            }
+            Backend::Postgres => (fresh_postgres_database().await?, None),
+        };
+        let db = Db::open(&url).await.expect("open and migrate the test database");
+        Some(TestDb { db, url, backend, _dir: dir })
+    }
+}
+
+async fn fresh_postgres_database() -> Option<String> {
+    let Ok(admin_url) = std::env::var(PG_URL_VAR) else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{PG_URL_VAR} is not set: in CI every test runs on PostgreSQL too");
+        }
+        eprintln!("SKIPPED on PostgreSQL: {PG_URL_VAR} is not set (the README test command sets it)");
+        return None;
+    };
+    let name = format!("tk_{:016x}", rand::random::<u64>());
+    let mut admin = sqlx::PgConnection::connect(&admin_url).await.expect("connect to the test PostgreSQL server");
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create a test database");
+    admin.close().await.ok();
+    let base = admin_url.rsplit_once('/').map(|(base, _)| base).expect("URL with a database name");
+    let query = admin_url.split_once('?').map(|(_, q)| format!("?{q}")).unwrap_or_default();
+    Some(format!("{base}/{name}{query}"))
+}
+
+/// Expands each `async fn name(t: TestDb)` into `sqlite::name` and `postgres::name` tests.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let t = $crate::TestDb::new($crate::trienkhai_store::Backend::Sqlite).await.unwrap();
+                    super::$name(t).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if let Some(t) = $crate::TestDb::new($crate::trienkhai_store::Backend::Postgres).await {
+                        super::$name(t).await;
+                    }
+                }
+            )*
+        }
+    };
+}
