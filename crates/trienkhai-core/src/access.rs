@@ -24,7 +24,13 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::Admin, Role::Editor, Role::Reporter, Role::Viewer, Role::Inspector];
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Editor,
+        Role::Reporter,
+        Role::Viewer,
+        Role::Inspector,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -90,7 +96,12 @@ pub struct Access {
 
 impl Access {
     pub fn new(grants: impl IntoIterator<Item = Grant>, today: NaiveDate) -> Self {
-        Self { grants: grants.into_iter().filter(|g| g.validity.contains(today)).collect() }
+        Self {
+            grants: grants
+                .into_iter()
+                .filter(|g| g.validity.contains(today))
+                .collect(),
+        }
     }
 
     pub fn grants(&self) -> &[Grant] {
@@ -111,7 +122,9 @@ impl Access {
 
     /// May the holder do `action` everywhere (on things that belong to no unit, like accounts)?
     pub fn allows_everywhere(&self, action: Action) -> bool {
-        self.grants.iter().any(|g| g.unit_id.is_none() && g.role.allows(action))
+        self.grants
+            .iter()
+            .any(|g| g.unit_id.is_none() && g.role.allows(action))
     }
 
     /// May the holder do `action` somewhere (to decide which menus to show)?
@@ -124,7 +137,13 @@ impl Access {
         if self.allows_everywhere(action) {
             return None;
         }
-        Some(self.grants.iter().filter(|g| g.role.allows(action)).filter_map(|g| g.unit_id).collect())
+        Some(
+            self.grants
+                .iter()
+                .filter(|g| g.role.allows(action))
+                .filter_map(|g| g.unit_id)
+                .collect(),
+        )
     }
 }
 
@@ -148,16 +167,27 @@ mod tests {
             parent_id: parent.map(UnitId),
             validity: Validity::open(d("2000-01-01")),
         };
-        TreeSnapshot::at(d("2021-01-01"), &[v(1, None), v(2, Some(1)), v(3, Some(2)), v(4, Some(2))])
+        TreeSnapshot::at(
+            d("2021-01-01"),
+            &[v(1, None), v(2, Some(1)), v(3, Some(2)), v(4, Some(2))],
+        )
     }
 
     fn grant(role: Role, unit: Option<i64>, from: &str, to: Option<&str>) -> Grant {
-        Grant { id: GrantId(1), role, unit_id: unit.map(UnitId), validity: Validity::new(d(from), to.map(d)).unwrap() }
+        Grant {
+            id: GrantId(1),
+            role,
+            unit_id: unit.map(UnitId),
+            validity: Validity::new(d(from), to.map(d)).unwrap(),
+        }
     }
 
     #[test]
     fn an_editor_of_a_commune_cannot_touch_its_sibling() {
-        let access = Access::new([grant(Role::Editor, Some(3), "2020-01-01", None)], d("2026-11-27"));
+        let access = Access::new(
+            [grant(Role::Editor, Some(3), "2020-01-01", None)],
+            d("2026-11-27"),
+        );
         let t = tree();
         assert!(access.allows(Action::EditContent, UnitId(3), &t));
         assert!(!access.allows(Action::Read, UnitId(4), &t));
@@ -167,12 +197,20 @@ mod tests {
 
     #[test]
     fn an_inspector_reads_everything_and_changes_nothing() {
-        let access = Access::new([grant(Role::Inspector, None, "2020-01-01", None)], d("2026-11-27"));
+        let access = Access::new(
+            [grant(Role::Inspector, None, "2020-01-01", None)],
+            d("2026-11-27"),
+        );
         let t = tree();
         for unit in 1..=4 {
             assert!(access.allows(Action::Read, UnitId(unit), &t));
             assert!(access.allows(Action::ReadHistory, UnitId(unit), &t));
-            for action in [Action::EditContent, Action::Report, Action::ManageStructure, Action::ManageAccounts] {
+            for action in [
+                Action::EditContent,
+                Action::Report,
+                Action::ManageStructure,
+                Action::ManageAccounts,
+            ] {
                 assert!(!access.allows(action, UnitId(unit), &t));
             }
         }
@@ -181,7 +219,10 @@ mod tests {
     #[test]
     fn an_expired_or_future_grant_gives_nothing() {
         let access = Access::new(
-            [grant(Role::Admin, None, "2020-01-01", Some("2025-12-31")), grant(Role::Admin, None, "2027-01-01", None)],
+            [
+                grant(Role::Admin, None, "2020-01-01", Some("2025-12-31")),
+                grant(Role::Admin, None, "2027-01-01", None),
+            ],
             d("2026-11-27"),
         );
         assert!(!access.allows(Action::Read, UnitId(1), &tree()));

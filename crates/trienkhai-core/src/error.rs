@@ -16,11 +16,19 @@ pub struct DomainError {
 
 impl DomainError {
     pub fn new(code: &'static str, field: impl Into<String>) -> Self {
-        Self { code, field: Some(field.into()), detail: None }
+        Self {
+            code,
+            field: Some(field.into()),
+            detail: None,
+        }
     }
 
     pub fn without_field(code: &'static str) -> Self {
-        Self { code, field: None, detail: None }
+        Self {
+            code,
+            field: None,
+            detail: None,
+        }
     }
 
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {

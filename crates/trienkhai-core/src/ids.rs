@@ -18,4 +18,13 @@ macro_rules! typed_id {
     )*};
 }
 
-typed_id!(UnitId, UnitVersionId, UnitEventId, PersonId, PostId, AccountId, GrantId, TokenId);
+typed_id!(
+    UnitId,
+    UnitVersionId,
+    UnitEventId,
+    PersonId,
+    PostId,
+    AccountId,
+    GrantId,
+    TokenId
+);

@@ -2,10 +2,10 @@
 //! text, number and date conventions. Pure: no async, no I/O, no SQL, no HTTP. Every other crate
 //! leans on these types, so they parse their input once and are trusted afterwards.
 
-pub mod vn;
+pub mod access;
 pub mod error;
 pub mod ids;
 pub mod org;
-pub mod validity;
-pub mod access;
 pub mod party;
+pub mod validity;
+pub mod vn;

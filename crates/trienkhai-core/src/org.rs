@@ -67,7 +67,11 @@ pub fn parse_kind(input: &str) -> Result<String, DomainError> {
     if kind.is_empty() {
         return Err(DomainError::new("required", "kind"));
     }
-    if kind.len() > 40 || !kind.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+    if kind.len() > 40
+        || !kind
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
         return Err(DomainError::new("kind_invalid", "kind"));
     }
     Ok(kind)
@@ -193,9 +197,15 @@ impl OrgState {
         OrgState { versions }
     }
 
-    fn require_alive(&self, unit: UnitId, date: NaiveDate, field: &str) -> Result<&UnitVersion, DomainError> {
-        self.version_at(unit, date)
-            .ok_or_else(|| DomainError::new("unit_not_valid_on_date", field).with_detail(unit.to_string()))
+    fn require_alive(
+        &self,
+        unit: UnitId,
+        date: NaiveDate,
+        field: &str,
+    ) -> Result<&UnitVersion, DomainError> {
+        self.version_at(unit, date).ok_or_else(|| {
+            DomainError::new("unit_not_valid_on_date", field).with_detail(unit.to_string())
+        })
     }
 
     /// Starts a new version of `unit` on `effective` with `change` applied: a rename, an upgrade,
@@ -210,7 +220,10 @@ impl OrgState {
         self.refuse_later_versions(unit, effective)?;
         let mut next = current.clone();
         next.id = None;
-        next.validity = Validity { from: effective, to: current.validity.to };
+        next.validity = Validity {
+            from: effective,
+            to: current.validity.to,
+        };
         if let Some(code) = change.code {
             next.code = code;
         }
@@ -239,7 +252,11 @@ impl OrgState {
 
     /// Ends `unit` on the day before `effective`. Refused while children hang from it on or after
     /// that date: they must be moved or merged first.
-    pub fn plan_dissolve(&self, unit: UnitId, effective: NaiveDate) -> Result<ChangeSet, DomainError> {
+    pub fn plan_dissolve(
+        &self,
+        unit: UnitId,
+        effective: NaiveDate,
+    ) -> Result<ChangeSet, DomainError> {
         let current = self.require_alive(unit, effective, "effective_on")?;
         self.refuse_later_versions(unit, effective)?;
         if self.has_children_from(unit, effective) {
@@ -290,7 +307,11 @@ impl OrgState {
             self.refuse_later_versions(source, effective)?;
             changes.touched.insert(source);
             changes.supersede(current, effective);
-            changes.successions.push(Succession { predecessor_id: source, successor_id: target, effective_on: effective });
+            changes.successions.push(Succession {
+                predecessor_id: source,
+                successor_id: target,
+                effective_on: effective,
+            });
             for child in self.children_at(source, effective) {
                 changes.touched.insert(child.unit_id);
                 let mut moved = child.clone();
@@ -328,12 +349,20 @@ impl OrgState {
                 return Err(DomainError::new("invalid", "parts"));
             }
             changes.touched.insert(part.unit_id);
-            changes.successions.push(Succession { predecessor_id: source, successor_id: part.unit_id, effective_on: effective });
+            changes.successions.push(Succession {
+                predecessor_id: source,
+                successor_id: part.unit_id,
+                effective_on: effective,
+            });
             changes.added.push(part);
         }
         for child in self.children_at(source, effective) {
-            let Some(part) = child_to_part.get(&child.unit_id).filter(|p| part_ids.contains(p)) else {
-                return Err(DomainError::new("children_unassigned", "children").with_detail(child.code.as_str().to_owned()));
+            let Some(part) = child_to_part
+                .get(&child.unit_id)
+                .filter(|p| part_ids.contains(p))
+            else {
+                return Err(DomainError::new("children_unassigned", "children")
+                    .with_detail(child.code.as_str().to_owned()));
             };
             changes.touched.insert(child.unit_id);
             let mut moved = child.clone();
@@ -369,7 +398,8 @@ pub fn validate(state: &OrgState) -> Result<(), DomainError> {
             && to < v.validity.from
         {
             // A version cut off before it began: the operation's date precedes the version start.
-            return Err(DomainError::new("end_before_start", "effective_on").with_detail(v.code.as_str().to_owned()));
+            return Err(DomainError::new("end_before_start", "effective_on")
+                .with_detail(v.code.as_str().to_owned()));
         }
     }
     let mut by_unit: HashMap<UnitId, Vec<&UnitVersion>> = HashMap::new();
@@ -380,7 +410,8 @@ pub fn validate(state: &OrgState) -> Result<(), DomainError> {
         versions.sort_by_key(|v| v.validity.from);
         for pair in versions.windows(2) {
             if pair[0].validity.overlaps(&pair[1].validity) {
-                return Err(DomainError::new("overlapping_validity", "valid_from").with_detail(pair[0].code.as_str().to_owned()));
+                return Err(DomainError::new("overlapping_validity", "valid_from")
+                    .with_detail(pair[0].code.as_str().to_owned()));
             }
         }
     }
@@ -392,18 +423,24 @@ pub fn validate(state: &OrgState) -> Result<(), DomainError> {
         for (i, a) in versions.iter().enumerate() {
             for b in &versions[i + 1..] {
                 if a.unit_id != b.unit_id && a.validity.overlaps(&b.validity) {
-                    return Err(DomainError::new("duplicate_code", "code").with_detail(a.code.as_str().to_owned()));
+                    return Err(DomainError::new("duplicate_code", "code")
+                        .with_detail(a.code.as_str().to_owned()));
                 }
             }
         }
     }
-    let lifetimes: HashMap<UnitId, Validity> =
-        by_unit.keys().filter_map(|&u| state.lifetime(u).map(|l| (u, l))).collect();
+    let lifetimes: HashMap<UnitId, Validity> = by_unit
+        .keys()
+        .filter_map(|&u| state.lifetime(u).map(|l| (u, l)))
+        .collect();
     for v in &state.versions {
         if let Some(parent) = v.parent_id {
-            let parent_alive = lifetimes.get(&parent).is_some_and(|l| l.covers(&v.validity));
+            let parent_alive = lifetimes
+                .get(&parent)
+                .is_some_and(|l| l.covers(&v.validity));
             if !parent_alive {
-                return Err(DomainError::new("parent_not_valid", "parent_id").with_detail(v.code.as_str().to_owned()));
+                return Err(DomainError::new("parent_not_valid", "parent_id")
+                    .with_detail(v.code.as_str().to_owned()));
             }
         }
     }
@@ -455,7 +492,11 @@ impl TreeSnapshot {
         for list in children.values_mut() {
             list.sort_by(|a, b| vn::cmp_vi(&nodes[a].name, &nodes[b].name).then(a.cmp(b)));
         }
-        Self { date, nodes, children }
+        Self {
+            date,
+            nodes,
+            children,
+        }
     }
 
     pub fn get(&self, unit: UnitId) -> Option<&UnitVersion> {
@@ -475,7 +516,10 @@ impl TreeSnapshot {
     }
 
     pub fn children(&self, unit: UnitId) -> &[UnitId] {
-        self.children.get(&Some(unit)).map(Vec::as_slice).unwrap_or(&[])
+        self.children
+            .get(&Some(unit))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// Whether `ancestor` is `unit` or above it on this date.

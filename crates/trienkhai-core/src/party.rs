@@ -32,13 +32,22 @@ pub struct PartyMembership {
 }
 
 impl PartyMembership {
-    pub fn new(admitted_on: Option<NaiveDate>, full_member_on: Option<NaiveDate>) -> Result<Self, DomainError> {
+    pub fn new(
+        admitted_on: Option<NaiveDate>,
+        full_member_on: Option<NaiveDate>,
+    ) -> Result<Self, DomainError> {
         match (admitted_on, full_member_on) {
-            (None, Some(_)) => Err(DomainError::new("full_member_without_admission", "party_admitted_on")),
+            (None, Some(_)) => Err(DomainError::new(
+                "full_member_without_admission",
+                "party_admitted_on",
+            )),
             (Some(admitted), Some(full)) if full < admitted => {
                 Err(DomainError::new("end_before_start", "party_full_member_on"))
             }
-            _ => Ok(Self { admitted_on, full_member_on }),
+            _ => Ok(Self {
+                admitted_on,
+                full_member_on,
+            }),
         }
     }
 
@@ -68,17 +77,25 @@ mod tests {
         assert_eq!(m.status_on(d("2021-05-18")), PartyStatus::Probationary);
         assert_eq!(m.status_on(d("2021-05-19")), PartyStatus::Full);
         let probationary = PartyMembership::new(Some(d("2026-03-01")), None).unwrap();
-        assert_eq!(probationary.status_on(d("2026-11-27")), PartyStatus::Probationary);
+        assert_eq!(
+            probationary.status_on(d("2026-11-27")),
+            PartyStatus::Probationary
+        );
     }
 
     #[test]
     fn inconsistent_dates_are_refused_with_their_field() {
         assert_eq!(
-            PartyMembership::new(None, Some(d("2021-01-01"))).unwrap_err().field.as_deref(),
+            PartyMembership::new(None, Some(d("2021-01-01")))
+                .unwrap_err()
+                .field
+                .as_deref(),
             Some("party_admitted_on")
         );
         assert_eq!(
-            PartyMembership::new(Some(d("2021-01-01")), Some(d("2020-01-01"))).unwrap_err().code,
+            PartyMembership::new(Some(d("2021-01-01")), Some(d("2020-01-01")))
+                .unwrap_err()
+                .code,
             "end_before_start"
         );
     }

@@ -37,7 +37,12 @@ pub struct GrantRow {
 
 impl GrantRow {
     pub fn grant(&self) -> Grant {
-        Grant { id: self.id, role: self.role, unit_id: self.unit_id, validity: self.validity }
+        Grant {
+            id: self.id,
+            role: self.role,
+            unit_id: self.unit_id,
+            validity: self.validity,
+        }
     }
 }
 
@@ -53,7 +58,8 @@ pub struct TokenRow {
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
-const ACCOUNT_COLUMNS: &str = "id, username, display_name, password_hash, person_id, is_active, row_version, created_at";
+const ACCOUNT_COLUMNS: &str =
+    "id, username, display_name, password_hash, person_id, is_active, row_version, created_at";
 
 fn account_from_row(row: &sqlx::any::AnyRow) -> Result<Account> {
     Ok(Account {
@@ -92,24 +98,35 @@ pub async fn insert_account(
 }
 
 pub async fn get_account(conn: &mut AnyConnection, id: AccountId) -> Result<Account> {
-    let row = sqlx::query(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"))
-        .bind(id.0)
-        .fetch_optional(conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let row = sqlx::query(&format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"
+    ))
+    .bind(id.0)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
     account_from_row(&row)
 }
 
-pub async fn find_account_by_username(conn: &mut AnyConnection, username: &str) -> Result<Option<Account>> {
-    let row = sqlx::query(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE username = $1"))
-        .bind(username)
-        .fetch_optional(conn)
-        .await?;
+pub async fn find_account_by_username(
+    conn: &mut AnyConnection,
+    username: &str,
+) -> Result<Option<Account>> {
+    let row = sqlx::query(&format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE username = $1"
+    ))
+    .bind(username)
+    .fetch_optional(conn)
+    .await?;
     row.as_ref().map(account_from_row).transpose()
 }
 
 pub async fn list_accounts(conn: &mut AnyConnection) -> Result<Vec<Account>> {
-    let rows = sqlx::query(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY username")).fetch_all(conn).await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY username"
+    ))
+    .fetch_all(conn)
+    .await?;
     rows.iter().map(account_from_row).collect()
 }
 
@@ -143,7 +160,8 @@ pub async fn update_account(
     }
 }
 
-const GRANT_COLUMNS: &str = "id, account_id, role, unit_id, valid_from, valid_to, granted_by, created_at, revoked_at";
+const GRANT_COLUMNS: &str =
+    "id, account_id, role, unit_id, valid_from, valid_to, granted_by, created_at, revoked_at";
 
 fn grant_from_row(row: &sqlx::any::AnyRow) -> Result<GrantRow> {
     let role = row.text("role")?;
@@ -152,7 +170,10 @@ fn grant_from_row(row: &sqlx::any::AnyRow) -> Result<GrantRow> {
         account_id: AccountId(row.int("account_id")?),
         role: Role::parse(&role).map_err(|_| StoreError::Corrupt(format!("role {role:?}")))?,
         unit_id: row.opt_int("unit_id")?.map(UnitId),
-        validity: Validity { from: row.date("valid_from")?, to: row.opt_date("valid_to")? },
+        validity: Validity {
+            from: row.date("valid_from")?,
+            to: row.opt_date("valid_to")?,
+        },
         granted_by: row.opt_int("granted_by")?.map(AccountId),
         created_at: row.instant("created_at")?,
         revoked_at: row.opt_instant("revoked_at")?,
@@ -185,20 +206,24 @@ pub async fn insert_grant(
 }
 
 pub async fn get_grant(conn: &mut AnyConnection, id: GrantId) -> Result<GrantRow> {
-    let row = sqlx::query(&format!("SELECT {GRANT_COLUMNS} FROM role_grants WHERE id = $1"))
-        .bind(id.0)
-        .fetch_optional(conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let row = sqlx::query(&format!(
+        "SELECT {GRANT_COLUMNS} FROM role_grants WHERE id = $1"
+    ))
+    .bind(id.0)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
     grant_from_row(&row)
 }
 
 /// All grants of an account, revoked ones included (the history shows them).
 pub async fn grants_of(conn: &mut AnyConnection, account: AccountId) -> Result<Vec<GrantRow>> {
-    let rows = sqlx::query(&format!("SELECT {GRANT_COLUMNS} FROM role_grants WHERE account_id = $1 ORDER BY id"))
-        .bind(account.0)
-        .fetch_all(conn)
-        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {GRANT_COLUMNS} FROM role_grants WHERE account_id = $1 ORDER BY id"
+    ))
+    .bind(account.0)
+    .fetch_all(conn)
+    .await?;
     rows.iter().map(grant_from_row).collect()
 }
 
@@ -210,11 +235,18 @@ pub async fn live_grants_of(conn: &mut AnyConnection, account: AccountId) -> Res
     .bind(account.0)
     .fetch_all(conn)
     .await?;
-    rows.iter().map(|r| grant_from_row(r).map(|g| g.grant())).collect()
+    rows.iter()
+        .map(|r| grant_from_row(r).map(|g| g.grant()))
+        .collect()
 }
 
 /// Revokes a grant; revoking twice is a no-op that reports `false`.
-pub async fn revoke_grant(conn: &mut AnyConnection, id: GrantId, by: Option<AccountId>, now: DateTime<Utc>) -> Result<bool> {
+pub async fn revoke_grant(
+    conn: &mut AnyConnection,
+    id: GrantId,
+    by: Option<AccountId>,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     let done = sqlx::query("UPDATE role_grants SET revoked_at = $1, revoked_by = $2 WHERE id = $3 AND revoked_at IS NULL")
         .bind(sql::instant(now))
         .bind(by.map(|a| a.0))
@@ -224,7 +256,8 @@ pub async fn revoke_grant(conn: &mut AnyConnection, id: GrantId, by: Option<Acco
     Ok(done.rows_affected() == 1)
 }
 
-const TOKEN_COLUMNS: &str = "id, account_id, name, token_prefix, created_at, expires_at, revoked_at, last_used_at";
+const TOKEN_COLUMNS: &str =
+    "id, account_id, name, token_prefix, created_at, expires_at, revoked_at, last_used_at";
 
 fn token_from_row(row: &sqlx::any::AnyRow) -> Result<TokenRow> {
     Ok(TokenRow {
@@ -265,24 +298,32 @@ pub async fn insert_token(
 }
 
 pub async fn get_token(conn: &mut AnyConnection, id: TokenId) -> Result<TokenRow> {
-    let row = sqlx::query(&format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE id = $1"))
-        .bind(id.0)
-        .fetch_optional(conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let row = sqlx::query(&format!(
+        "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE id = $1"
+    ))
+    .bind(id.0)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
     token_from_row(&row)
 }
 
 pub async fn tokens_of(conn: &mut AnyConnection, account: AccountId) -> Result<Vec<TokenRow>> {
-    let rows = sqlx::query(&format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE account_id = $1 ORDER BY id"))
-        .bind(account.0)
-        .fetch_all(conn)
-        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE account_id = $1 ORDER BY id"
+    ))
+    .bind(account.0)
+    .fetch_all(conn)
+    .await?;
     rows.iter().map(token_from_row).collect()
 }
 
 /// The account a presented token belongs to, if the token is live at `now`.
-pub async fn account_for_token(conn: &mut AnyConnection, token_hash: &str, now: DateTime<Utc>) -> Result<Option<AccountId>> {
+pub async fn account_for_token(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<AccountId>> {
     let id: Option<i64> = sqlx::query_scalar(
         "SELECT account_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL \
          AND (expires_at IS NULL OR expires_at > $2)",
@@ -294,12 +335,17 @@ pub async fn account_for_token(conn: &mut AnyConnection, token_hash: &str, now: 
     Ok(id.map(AccountId))
 }
 
-pub async fn revoke_token(conn: &mut AnyConnection, id: TokenId, now: DateTime<Utc>) -> Result<bool> {
-    let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-        .bind(sql::instant(now))
-        .bind(id.0)
-        .execute(conn)
-        .await?;
+pub async fn revoke_token(
+    conn: &mut AnyConnection,
+    id: TokenId,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let done =
+        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(sql::instant(now))
+            .bind(id.0)
+            .execute(conn)
+            .await?;
     Ok(done.rows_affected() == 1)
 }
 

@@ -31,7 +31,11 @@ pub struct NewAuditEntry<'a> {
     pub after: Option<serde_json::Value>,
 }
 
-pub async fn append(conn: &mut AnyConnection, entry: &NewAuditEntry<'_>, now: DateTime<Utc>) -> Result<i64> {
+pub async fn append(
+    conn: &mut AnyConnection,
+    entry: &NewAuditEntry<'_>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO audit_log (at, actor_account_id, actor_label, action, entity_type, entity_id, before_json, after_json) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -52,7 +56,9 @@ pub async fn append(conn: &mut AnyConnection, entry: &NewAuditEntry<'_>, now: Da
 fn entry_from_row(row: &sqlx::any::AnyRow) -> Result<AuditEntry> {
     let json = |col: &str| -> Result<Option<serde_json::Value>> {
         row.opt_text(col)?
-            .map(|text| serde_json::from_str(&text).map_err(|e| crate::StoreError::Corrupt(e.to_string())))
+            .map(|text| {
+                serde_json::from_str(&text).map_err(|e| crate::StoreError::Corrupt(e.to_string()))
+            })
             .transpose()
     };
     Ok(AuditEntry {
@@ -71,7 +77,11 @@ fn entry_from_row(row: &sqlx::any::AnyRow) -> Result<AuditEntry> {
 const COLUMNS: &str = "id, at, actor_account_id, actor_label, action, entity_type, entity_id, before_json, after_json";
 
 /// The history of one record, oldest first.
-pub async fn history(conn: &mut AnyConnection, entity_type: &str, entity_id: i64) -> Result<Vec<AuditEntry>> {
+pub async fn history(
+    conn: &mut AnyConnection,
+    entity_type: &str,
+    entity_id: i64,
+) -> Result<Vec<AuditEntry>> {
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM audit_log WHERE entity_type = $1 AND entity_id = $2 ORDER BY id"
     ))
@@ -83,7 +93,12 @@ pub async fn history(conn: &mut AnyConnection, entity_type: &str, entity_id: i64
 }
 
 /// The record as it was at `at`: the state after the last change made up to then.
-pub async fn state_at(conn: &mut AnyConnection, entity_type: &str, entity_id: i64, at: DateTime<Utc>) -> Result<Option<serde_json::Value>> {
+pub async fn state_at(
+    conn: &mut AnyConnection,
+    entity_type: &str,
+    entity_id: i64,
+    at: DateTime<Utc>,
+) -> Result<Option<serde_json::Value>> {
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM audit_log WHERE entity_type = $1 AND entity_id = $2 AND at <= $3 ORDER BY id DESC LIMIT 1"
     ))
@@ -92,25 +107,36 @@ pub async fn state_at(conn: &mut AnyConnection, entity_type: &str, entity_id: i6
     .bind(sql::instant(at))
     .fetch_optional(conn)
     .await?;
-    Ok(row.as_ref().map(entry_from_row).transpose()?.and_then(|e| e.after))
+    Ok(row
+        .as_ref()
+        .map(entry_from_row)
+        .transpose()?
+        .and_then(|e| e.after))
 }
 
 /// The latest changes, newest first, optionally of one entity type.
-pub async fn recent(conn: &mut AnyConnection, entity_type: Option<&str>, limit: i64) -> Result<Vec<AuditEntry>> {
-    let rows = match entity_type {
-        Some(t) => {
-            sqlx::query(&format!("SELECT {COLUMNS} FROM audit_log WHERE entity_type = $1 ORDER BY id DESC LIMIT $2"))
-                .bind(t)
+pub async fn recent(
+    conn: &mut AnyConnection,
+    entity_type: Option<&str>,
+    limit: i64,
+) -> Result<Vec<AuditEntry>> {
+    let rows =
+        match entity_type {
+            Some(t) => sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM audit_log WHERE entity_type = $1 ORDER BY id DESC LIMIT $2"
+            ))
+            .bind(t)
+            .bind(limit)
+            .fetch_all(conn)
+            .await?,
+            None => {
+                sqlx::query(&format!(
+                    "SELECT {COLUMNS} FROM audit_log ORDER BY id DESC LIMIT $1"
+                ))
                 .bind(limit)
                 .fetch_all(conn)
                 .await?
-        }
-        None => {
-            sqlx::query(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY id DESC LIMIT $1"))
-                .bind(limit)
-                .fetch_all(conn)
-                .await?
-        }
-    };
+            }
+        };
     rows.iter().map(entry_from_row).collect()
 }

@@ -122,7 +122,11 @@ impl Db {
                 let write = sqlite_pool(1).connect_with(options.clone()).await?;
                 // The writer creates the file and turns WAL on before readers open it.
                 let read = sqlite_pool(8).connect_with(options).await?;
-                Ok(Self { backend, read, write })
+                Ok(Self {
+                    backend,
+                    read,
+                    write,
+                })
             }
             Backend::Postgres => {
                 let pool = AnyPoolOptions::new()
@@ -130,7 +134,11 @@ impl Db {
                     .acquire_timeout(Duration::from_secs(10))
                     .connect(url)
                     .await?;
-                Ok(Self { backend, read: pool.clone(), write: pool })
+                Ok(Self {
+                    backend,
+                    read: pool.clone(),
+                    write: pool,
+                })
             }
         }
     }

@@ -40,15 +40,17 @@ pub struct Post {
     pub row_version: i64,
 }
 
-const PERSON_COLUMNS: &str =
-    "id, full_name, birth_year, party_admitted_on, party_full_member_on, source, row_version, created_at, updated_at";
+const PERSON_COLUMNS: &str = "id, full_name, birth_year, party_admitted_on, party_full_member_on, source, row_version, created_at, updated_at";
 
 fn person_from_row(row: &sqlx::any::AnyRow) -> Result<Person> {
     Ok(Person {
         id: PersonId(row.int("id")?),
         full_name: row.text("full_name")?,
         birth_year: row.opt_int("birth_year")?,
-        party: PartyMembership { admitted_on: row.opt_date("party_admitted_on")?, full_member_on: row.opt_date("party_full_member_on")? },
+        party: PartyMembership {
+            admitted_on: row.opt_date("party_admitted_on")?,
+            full_member_on: row.opt_date("party_full_member_on")?,
+        },
         source: row.text("source")?,
         row_version: row.int("row_version")?,
         created_at: row.instant("created_at")?,
@@ -62,12 +64,19 @@ fn post_from_row(row: &sqlx::any::AnyRow) -> Result<Post> {
         person_id: PersonId(row.int("person_id")?),
         unit_id: UnitId(row.int("unit_id")?),
         title: row.text("title")?,
-        validity: Validity { from: row.date("valid_from")?, to: row.opt_date("valid_to")? },
+        validity: Validity {
+            from: row.date("valid_from")?,
+            to: row.opt_date("valid_to")?,
+        },
         row_version: row.int("row_version")?,
     })
 }
 
-pub async fn insert_person(conn: &mut AnyConnection, fields: &PersonFields, now: DateTime<Utc>) -> Result<PersonId> {
+pub async fn insert_person(
+    conn: &mut AnyConnection,
+    fields: &PersonFields,
+    now: DateTime<Utc>,
+) -> Result<PersonId> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO persons (full_name, name_folded, birth_year, party_admitted_on, party_full_member_on, source, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
@@ -118,11 +127,13 @@ pub async fn update_person(
 }
 
 pub async fn get_person(conn: &mut AnyConnection, id: PersonId) -> Result<Person> {
-    let row = sqlx::query(&format!("SELECT {PERSON_COLUMNS} FROM persons WHERE id = $1"))
-        .bind(id.0)
-        .fetch_optional(conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let row = sqlx::query(&format!(
+        "SELECT {PERSON_COLUMNS} FROM persons WHERE id = $1"
+    ))
+    .bind(id.0)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
     person_from_row(&row)
 }
 
@@ -152,16 +163,28 @@ pub async fn list_persons(conn: &mut AnyConnection, filter: &PersonFilter) -> Re
             return Ok(Vec::new());
         }
         // Ids are integers we made, so inlining them is safe and keeps the argument list short.
-        let ids = units.iter().map(|u| u.0.to_string()).collect::<Vec<_>>().join(",");
-        query.push_str(&format!(" AND EXISTS (SELECT 1 FROM posts s WHERE s.person_id = p.id AND s.unit_id IN ({ids})"));
+        let ids = units
+            .iter()
+            .map(|u| u.0.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        query.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM posts s WHERE s.person_id = p.id AND s.unit_id IN ({ids})"
+        ));
         if let Some(on) = filter.on {
             args.push(sql::date(on));
             let n = args.len();
-            query.push_str(&format!(" AND s.valid_from <= ${n} AND (s.valid_to IS NULL OR s.valid_to >= ${n})"));
+            query.push_str(&format!(
+                " AND s.valid_from <= ${n} AND (s.valid_to IS NULL OR s.valid_to >= ${n})"
+            ));
         }
         query.push(')');
     }
-    query.push_str(&format!(" ORDER BY p.name_folded, p.id LIMIT {} OFFSET {}", filter.limit.max(0), filter.offset.max(0)));
+    query.push_str(&format!(
+        " ORDER BY p.name_folded, p.id LIMIT {} OFFSET {}",
+        filter.limit.max(0),
+        filter.offset.max(0)
+    ));
     let mut q = sqlx::query(&query);
     for arg in args {
         q = q.bind(arg);
@@ -170,7 +193,13 @@ pub async fn list_persons(conn: &mut AnyConnection, filter: &PersonFilter) -> Re
     rows.iter().map(person_from_row).collect()
 }
 
-pub async fn insert_post(conn: &mut AnyConnection, person: PersonId, unit: UnitId, title: &str, validity: Validity) -> Result<PostId> {
+pub async fn insert_post(
+    conn: &mut AnyConnection,
+    person: PersonId,
+    unit: UnitId,
+    title: &str,
+    validity: Validity,
+) -> Result<PostId> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO posts (person_id, unit_id, title, valid_from, valid_to) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
@@ -194,7 +223,12 @@ pub async fn get_post(conn: &mut AnyConnection, id: PostId) -> Result<Post> {
 }
 
 /// Sets the end of a post when `expected_version` is still current.
-pub async fn end_post(conn: &mut AnyConnection, id: PostId, valid_to: NaiveDate, expected_version: i64) -> Result<()> {
+pub async fn end_post(
+    conn: &mut AnyConnection,
+    id: PostId,
+    valid_to: NaiveDate,
+    expected_version: i64,
+) -> Result<()> {
     let done = sqlx::query(
         "UPDATE posts SET valid_to = $1, row_version = row_version + 1 WHERE id = $2 AND row_version = $3",
     )
@@ -221,7 +255,11 @@ pub async fn posts_of_person(conn: &mut AnyConnection, person: PersonId) -> Resu
 }
 
 /// Posts held in `unit` on `on`.
-pub async fn posts_in_unit(conn: &mut AnyConnection, unit: UnitId, on: NaiveDate) -> Result<Vec<(Post, String)>> {
+pub async fn posts_in_unit(
+    conn: &mut AnyConnection,
+    unit: UnitId,
+    on: NaiveDate,
+) -> Result<Vec<(Post, String)>> {
     let rows = sqlx::query(
         "SELECT s.id, s.person_id, s.unit_id, s.title, s.valid_from, s.valid_to, s.row_version, p.full_name \
          FROM posts s JOIN persons p ON p.id = s.person_id \
@@ -232,5 +270,7 @@ pub async fn posts_in_unit(conn: &mut AnyConnection, unit: UnitId, on: NaiveDate
     .bind(sql::date(on))
     .fetch_all(conn)
     .await?;
-    rows.iter().map(|row| Ok((post_from_row(row)?, row.text("full_name")?))).collect()
+    rows.iter()
+        .map(|row| Ok((post_from_row(row)?, row.text("full_name")?)))
+        .collect()
 }

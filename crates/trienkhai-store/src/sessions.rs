@@ -35,7 +35,11 @@ pub async fn insert_session(
 }
 
 /// The live session behind a cookie's token hash.
-pub async fn find_session(conn: &mut AnyConnection, token_hash: &str, now: DateTime<Utc>) -> Result<Option<Session>> {
+pub async fn find_session(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Session>> {
     let row = sqlx::query("SELECT account_id, csrf_token, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2")
         .bind(token_hash)
         .bind(sql::instant(now))
@@ -52,22 +56,36 @@ pub async fn find_session(conn: &mut AnyConnection, token_hash: &str, now: DateT
 }
 
 pub async fn delete_session(conn: &mut AnyConnection, token_hash: &str) -> Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(conn).await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 /// Ends every session of an account (after a password change or deactivation).
 pub async fn delete_sessions_of(conn: &mut AnyConnection, account: AccountId) -> Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE account_id = $1").bind(account.0).execute(conn).await?;
+    sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+        .bind(account.0)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 pub async fn delete_expired_sessions(conn: &mut AnyConnection, now: DateTime<Utc>) -> Result<u64> {
-    let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(sql::instant(now)).execute(conn).await?;
+    let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(sql::instant(now))
+        .execute(conn)
+        .await?;
     Ok(done.rows_affected())
 }
 
-pub async fn record_login_failure(conn: &mut AnyConnection, username: &str, client: &str, now: DateTime<Utc>) -> Result<()> {
+pub async fn record_login_failure(
+    conn: &mut AnyConnection,
+    username: &str,
+    client: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     sqlx::query("INSERT INTO login_failures (username, client, failed_at) VALUES ($1, $2, $3)")
         .bind(username)
         .bind(client)
@@ -85,20 +103,27 @@ pub async fn recent_login_failures(
     since: DateTime<Utc>,
 ) -> Result<(i64, i64)> {
     let since = sql::instant(since);
-    let by_user: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE username = $1 AND failed_at > $2")
-        .bind(username)
-        .bind(&since)
-        .fetch_one(&mut *conn)
-        .await?;
-    let by_client: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE client = $1 AND failed_at > $2")
-        .bind(client)
-        .bind(&since)
-        .fetch_one(conn)
-        .await?;
+    let by_user: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM login_failures WHERE username = $1 AND failed_at > $2",
+    )
+    .bind(username)
+    .bind(&since)
+    .fetch_one(&mut *conn)
+    .await?;
+    let by_client: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM login_failures WHERE client = $1 AND failed_at > $2",
+    )
+    .bind(client)
+    .bind(&since)
+    .fetch_one(conn)
+    .await?;
     Ok((by_user, by_client))
 }
 
 pub async fn clear_login_failures(conn: &mut AnyConnection, username: &str) -> Result<()> {
-    sqlx::query("DELETE FROM login_failures WHERE username = $1").bind(username).execute(conn).await?;
+    sqlx::query("DELETE FROM login_failures WHERE username = $1")
+        .bind(username)
+        .execute(conn)
+        .await?;
     Ok(())
 }

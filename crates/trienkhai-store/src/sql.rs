@@ -51,7 +51,10 @@ pub trait RowExt {
         parse_instant(&self.text(col)?)
     }
     fn opt_instant(&self, col: &str) -> Result<Option<DateTime<Utc>>> {
-        self.opt_text(col)?.as_deref().map(parse_instant).transpose()
+        self.opt_text(col)?
+            .as_deref()
+            .map(parse_instant)
+            .transpose()
     }
 }
 
@@ -76,10 +79,15 @@ mod tests {
 
     #[test]
     fn instants_have_a_fixed_width_and_read_back() {
-        let t = DateTime::parse_from_rfc3339("2026-11-27T03:45:00.5Z").unwrap().with_timezone(&Utc);
+        let t = DateTime::parse_from_rfc3339("2026-11-27T03:45:00.5Z")
+            .unwrap()
+            .with_timezone(&Utc);
         let text = instant(t);
         assert_eq!(text, "2026-11-27T03:45:00.500000Z");
         assert_eq!(parse_instant(&text).unwrap(), t);
-        assert!(matches!(parse_date("27/11/2026"), Err(StoreError::Corrupt(_))));
+        assert!(matches!(
+            parse_date("27/11/2026"),
+            Err(StoreError::Corrupt(_))
+        ));
     }
 }

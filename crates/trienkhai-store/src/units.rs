@@ -56,30 +56,42 @@ fn version_from_row(row: &sqlx::any::AnyRow) -> Result<UnitVersion> {
     Ok(UnitVersion {
         id: Some(UnitVersionId(row.int("id")?)),
         unit_id: UnitId(row.int("unit_id")?),
-        code: UnitCode::parse(&code).map_err(|_| StoreError::Corrupt(format!("unit code {code:?}")))?,
+        code: UnitCode::parse(&code)
+            .map_err(|_| StoreError::Corrupt(format!("unit code {code:?}")))?,
         name: row.text("name")?,
         kind: row.text("kind")?,
         parent_id: row.opt_int("parent_id")?.map(UnitId),
-        validity: Validity { from: row.date("valid_from")?, to: row.opt_date("valid_to")? },
+        validity: Validity {
+            from: row.date("valid_from")?,
+            to: row.opt_date("valid_to")?,
+        },
     })
 }
 
-pub async fn insert_unit(conn: &mut AnyConnection, source: &str, note: Option<&str>, now: DateTime<Utc>) -> Result<UnitId> {
-    let id: i64 = sqlx::query_scalar("INSERT INTO units (source, note, created_at) VALUES ($1, $2, $3) RETURNING id")
-        .bind(source)
-        .bind(note)
-        .bind(sql::instant(now))
-        .fetch_one(conn)
-        .await?;
+pub async fn insert_unit(
+    conn: &mut AnyConnection,
+    source: &str,
+    note: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<UnitId> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO units (source, note, created_at) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(source)
+    .bind(note)
+    .bind(sql::instant(now))
+    .fetch_one(conn)
+    .await?;
     Ok(UnitId(id))
 }
 
 pub async fn get_unit(conn: &mut AnyConnection, id: UnitId) -> Result<UnitRow> {
-    let row = sqlx::query("SELECT id, row_version, source, note, created_at FROM units WHERE id = $1")
-        .bind(id.0)
-        .fetch_optional(conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let row =
+        sqlx::query("SELECT id, row_version, source, note, created_at FROM units WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(conn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
     Ok(UnitRow {
         id: UnitId(row.int("id")?),
         row_version: row.int("row_version")?,
@@ -91,9 +103,11 @@ pub async fn get_unit(conn: &mut AnyConnection, id: UnitId) -> Result<UnitRow> {
 
 /// Every version of every unit: the state structural changes are validated against.
 pub async fn all_versions(conn: &mut AnyConnection) -> Result<Vec<UnitVersion>> {
-    let rows = sqlx::query(&format!("SELECT {VERSION_COLUMNS} FROM unit_versions ORDER BY unit_id, valid_from"))
-        .fetch_all(conn)
-        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {VERSION_COLUMNS} FROM unit_versions ORDER BY unit_id, valid_from"
+    ))
+    .fetch_all(conn)
+    .await?;
     rows.iter().map(version_from_row).collect()
 }
 
@@ -110,15 +124,21 @@ pub async fn versions_on(conn: &mut AnyConnection, date: NaiveDate) -> Result<Ve
 }
 
 pub async fn versions_of(conn: &mut AnyConnection, unit: UnitId) -> Result<Vec<UnitVersion>> {
-    let rows = sqlx::query(&format!("SELECT {VERSION_COLUMNS} FROM unit_versions WHERE unit_id = $1 ORDER BY valid_from"))
-        .bind(unit.0)
-        .fetch_all(conn)
-        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {VERSION_COLUMNS} FROM unit_versions WHERE unit_id = $1 ORDER BY valid_from"
+    ))
+    .bind(unit.0)
+    .fetch_all(conn)
+    .await?;
     rows.iter().map(version_from_row).collect()
 }
 
 /// Units whose name or code matches `query` ignoring diacritics (`an thuy` finds "An Thủy").
-pub async fn search_versions(conn: &mut AnyConnection, query: &str, limit: i64) -> Result<Vec<UnitVersion>> {
+pub async fn search_versions(
+    conn: &mut AnyConnection,
+    query: &str,
+    limit: i64,
+) -> Result<Vec<UnitVersion>> {
     let folded = vn::fold(query);
     let pattern = format!("%{}%", folded.replace('%', "").replace('_', ""));
     let rows = sqlx::query(&format!(
@@ -132,7 +152,11 @@ pub async fn search_versions(conn: &mut AnyConnection, query: &str, limit: i64) 
     rows.iter().map(version_from_row).collect()
 }
 
-pub async fn insert_event(conn: &mut AnyConnection, event: &NewEvent<'_>, now: DateTime<Utc>) -> Result<UnitEventId> {
+pub async fn insert_event(
+    conn: &mut AnyConnection,
+    event: &NewEvent<'_>,
+    now: DateTime<Utc>,
+) -> Result<UnitEventId> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO unit_events (kind, effective_on, basis, note, source, actor_account_id, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -197,7 +221,11 @@ pub async fn successions_of(conn: &mut AnyConnection, unit: UnitId) -> Result<Ve
 }
 
 /// Bumps the row version of `unit`, refusing when the caller saw an older one.
-pub async fn bump_row_version(conn: &mut AnyConnection, unit: UnitId, expected: Option<i64>) -> Result<i64> {
+pub async fn bump_row_version(
+    conn: &mut AnyConnection,
+    unit: UnitId,
+    expected: Option<i64>,
+) -> Result<i64> {
     let new: Option<i64> = sqlx::query_scalar(
         "UPDATE units SET row_version = row_version + 1 WHERE id = $1 AND ($2 IS NULL OR row_version = $2) \
          RETURNING row_version",
@@ -217,7 +245,11 @@ pub async fn bump_row_version(conn: &mut AnyConnection, unit: UnitId, expected: 
 
 /// Writes a validated [`ChangeSet`]: closes, removes and adds versions and records successions,
 /// all tagged with `event`.
-pub async fn apply_changes(conn: &mut AnyConnection, changes: &ChangeSet, event: UnitEventId) -> Result<()> {
+pub async fn apply_changes(
+    conn: &mut AnyConnection,
+    changes: &ChangeSet,
+    event: UnitEventId,
+) -> Result<()> {
     for (id, to) in &changes.closed {
         sqlx::query("UPDATE unit_versions SET valid_to = $1 WHERE id = $2")
             .bind(sql::date(*to))
@@ -226,7 +258,10 @@ pub async fn apply_changes(conn: &mut AnyConnection, changes: &ChangeSet, event:
             .await?;
     }
     for id in &changes.removed {
-        sqlx::query("DELETE FROM unit_versions WHERE id = $1").bind(id.0).execute(&mut *conn).await?;
+        sqlx::query("DELETE FROM unit_versions WHERE id = $1")
+            .bind(id.0)
+            .execute(&mut *conn)
+            .await?;
     }
     for v in &changes.added {
         insert_version(conn, v, Some(event)).await?;
@@ -246,7 +281,11 @@ pub async fn apply_changes(conn: &mut AnyConnection, changes: &ChangeSet, event:
     Ok(())
 }
 
-pub async fn insert_version(conn: &mut AnyConnection, v: &UnitVersion, event: Option<UnitEventId>) -> Result<UnitVersionId> {
+pub async fn insert_version(
+    conn: &mut AnyConnection,
+    v: &UnitVersion,
+    event: Option<UnitEventId>,
+) -> Result<UnitVersionId> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO unit_versions (unit_id, code, name, name_folded, kind, parent_id, valid_from, valid_to, event_id) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -281,9 +320,11 @@ pub async fn upsert_kind(conn: &mut AnyConnection, kind: &UnitKind) -> Result<()
 }
 
 pub async fn kinds(conn: &mut AnyConnection) -> Result<Vec<UnitKind>> {
-    let rows = sqlx::query("SELECT code, label_vi, label_en, sort_order FROM unit_kinds ORDER BY sort_order, code")
-        .fetch_all(conn)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT code, label_vi, label_en, sort_order FROM unit_kinds ORDER BY sort_order, code",
+    )
+    .fetch_all(conn)
+    .await?;
     rows.iter()
         .map(|row| {
             Ok(UnitKind {

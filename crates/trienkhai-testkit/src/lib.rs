@@ -32,8 +32,15 @@ impl TestDb {
             }
             Backend::Postgres => (fresh_postgres_database().await?, None),
         };
-        let db = Db::open(&url).await.expect("open and migrate the test database");
-        Some(TestDb { db, url, backend, _dir: dir })
+        let db = Db::open(&url)
+            .await
+            .expect("open and migrate the test database");
+        Some(TestDb {
+            db,
+            url,
+            backend,
+            _dir: dir,
+        })
     }
 }
 
@@ -42,15 +49,28 @@ async fn fresh_postgres_database() -> Option<String> {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
             panic!("{PG_URL_VAR} is not set: in CI every test runs on PostgreSQL too");
         }
-        eprintln!("SKIPPED on PostgreSQL: {PG_URL_VAR} is not set (the README test command sets it)");
+        eprintln!(
+            "SKIPPED on PostgreSQL: {PG_URL_VAR} is not set (the README test command sets it)"
+        );
         return None;
     };
     let name = format!("tk_{:016x}", rand::random::<u64>());
-    let mut admin = sqlx::PgConnection::connect(&admin_url).await.expect("connect to the test PostgreSQL server");
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create a test database");
+    let mut admin = sqlx::PgConnection::connect(&admin_url)
+        .await
+        .expect("connect to the test PostgreSQL server");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("create a test database");
     admin.close().await.ok();
-    let base = admin_url.rsplit_once('/').map(|(base, _)| base).expect("URL with a database name");
-    let query = admin_url.split_once('?').map(|(_, q)| format!("?{q}")).unwrap_or_default();
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(base, _)| base)
+        .expect("URL with a database name");
+    let query = admin_url
+        .split_once('?')
+        .map(|(_, q)| format!("?{q}"))
+        .unwrap_or_default();
     Some(format!("{base}/{name}{query}"))
 }
 
