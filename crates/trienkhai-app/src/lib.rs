@@ -1,1 +1,74 @@
-//! Use cases.
+//! Use cases shared by pages, API, CLI and jobs. Every function takes the acting [`Actor`],
+//! checks what the actor may do through the domain's access rules, runs its writes in one
+//! transaction and records each change in the audit log in that same transaction. Nothing above
+//! this crate decides who may do what.
+
+pub mod accounts;
+pub mod auth;
+pub mod demo;
+pub mod error;
+pub mod history;
+pub mod org;
+pub mod people;
+mod scope;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use trienkhai_core::access::Access;
+use trienkhai_core::ids::AccountId;
+use trienkhai_store::Db;
+
+pub use error::{AppError, Result};
+pub use trienkhai_store::Backend;
+
+/// The application: the database and nothing else held in memory, so that several instances
+/// over one PostgreSQL never contradict each other.
+#[derive(Clone, Debug)]
+pub struct App {
+    pub db: Db,
+}
+
+impl App {
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+
+    /// Today in Vietnam (UTC+7): the date grants and "current" views are judged on.
+    pub fn today(&self) -> NaiveDate {
+        trienkhai_store::accounts::today_in_vietnam(self.now())
+    }
+}
+
+/// Who is acting: an account and the grants in force today.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub account_id: Option<AccountId>,
+    pub username: String,
+    pub display_name: String,
+    pub access: Access,
+}
+
+impl Actor {
+    /// The actor of the command line and of the demo builder: an administrator of everything,
+    /// recorded in the audit log under `label`.
+    pub fn system(label: &str, today: NaiveDate) -> Self {
+        use trienkhai_core::access::{Grant, Role};
+        use trienkhai_core::ids::GrantId;
+        use trienkhai_core::validity::Validity;
+        let grant = Grant {
+            id: GrantId(0),
+            role: Role::Admin,
+            unit_id: None,
+            validity: Validity::open(NaiveDate::MIN),
+        };
+        Self {
+            account_id: None,
+            username: label.to_owned(),
+            display_name: label.to_owned(),
+            access: Access::new([grant], today),
+        }
+    }
+}

@@ -91,3 +91,10 @@ mod tests {
         ));
     }
 }
+
+/// Runs a statement that returns nothing of interest (a lock, a pragma).
+pub async fn execute(conn: &mut sqlx::AnyConnection, statement: &str) -> Result<()> {
+    use sqlx::Executor;
+    conn.execute(statement).await?;
+    Ok(())
+}

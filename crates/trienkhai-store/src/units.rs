@@ -173,13 +173,11 @@ pub async fn insert_event(
     Ok(UnitEventId(id))
 }
 
-/// Events that touched `unit`: those that started one of its versions or linked it.
+/// Events that touched `unit`, in date order.
 pub async fn events_of(conn: &mut AnyConnection, unit: UnitId) -> Result<Vec<UnitEvent>> {
     let rows = sqlx::query(
         "SELECT id, kind, effective_on, basis, note, source, actor_account_id, created_at FROM unit_events \
-         WHERE id IN (SELECT event_id FROM unit_versions WHERE unit_id = $1 AND event_id IS NOT NULL) \
-            OR id IN (SELECT event_id FROM unit_successions WHERE predecessor_id = $1 OR successor_id = $1) \
-         ORDER BY effective_on, id",
+         WHERE id IN (SELECT event_id FROM unit_event_units WHERE unit_id = $1) ORDER BY effective_on, id",
     )
     .bind(unit.0)
     .fetch_all(conn)
@@ -264,7 +262,14 @@ pub async fn apply_changes(
             .await?;
     }
     for v in &changes.added {
-        insert_version(conn, v, Some(event)).await?;
+        insert_version(conn, v, event).await?;
+    }
+    for unit in &changes.touched {
+        sqlx::query("INSERT INTO unit_event_units (event_id, unit_id) VALUES ($1, $2)")
+            .bind(event.0)
+            .bind(unit.0)
+            .execute(&mut *conn)
+            .await?;
     }
     for s in &changes.successions {
         sqlx::query(
@@ -281,10 +286,10 @@ pub async fn apply_changes(
     Ok(())
 }
 
-pub async fn insert_version(
+async fn insert_version(
     conn: &mut AnyConnection,
     v: &UnitVersion,
-    event: Option<UnitEventId>,
+    event: UnitEventId,
 ) -> Result<UnitVersionId> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO unit_versions (unit_id, code, name, name_folded, kind, parent_id, valid_from, valid_to, event_id) \
@@ -298,7 +303,7 @@ pub async fn insert_version(
     .bind(v.parent_id.map(|p| p.0))
     .bind(sql::date(v.validity.from))
     .bind(sql::opt_date(v.validity.to))
-    .bind(event.map(|e| e.0))
+    .bind(event.0)
     .fetch_one(conn)
     .await?;
     Ok(UnitVersionId(id))

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use trienkhai_core::access::Role;
 use trienkhai_core::ids::{AccountId, UnitId};
-use trienkhai_core::org::{OrgState, UnitCode, UnitVersion, VersionChange};
+use trienkhai_core::org::{ChangeSet, OrgState, UnitCode, UnitVersion, VersionChange};
 use trienkhai_core::party::PartyMembership;
 use trienkhai_core::validity::Validity;
 use trienkhai_store::{Backend, StoreError, accounts, audit, persons, sessions, units};
@@ -68,7 +68,10 @@ async fn create_unit(
         parent_id: parent,
         validity: Validity::new(d(from), to.map(d)).unwrap(),
     };
-    units::insert_version(&mut tx, &version, Some(event))
+    let mut changes = ChangeSet::default();
+    changes.added.push(version);
+    changes.touched.insert(id);
+    units::apply_changes(&mut tx, &changes, event)
         .await
         .unwrap();
     tx.commit().await.unwrap();

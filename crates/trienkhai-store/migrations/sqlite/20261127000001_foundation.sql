@@ -45,6 +45,14 @@ CREATE INDEX unit_versions_parent ON unit_versions(parent_id);
 CREATE INDEX unit_versions_code ON unit_versions(code);
 CREATE INDEX unit_versions_dates ON unit_versions(valid_from, valid_to);
 
+-- Every unit an event touched, so a unit's history lists dissolutions and merges too.
+CREATE TABLE unit_event_units (
+    event_id INTEGER NOT NULL REFERENCES unit_events(id),
+    unit_id INTEGER NOT NULL REFERENCES units(id),
+    PRIMARY KEY (event_id, unit_id)
+);
+CREATE INDEX unit_event_units_unit ON unit_event_units(unit_id);
+
 CREATE TABLE unit_successions (
     predecessor_id INTEGER NOT NULL REFERENCES units(id),
     successor_id INTEGER NOT NULL REFERENCES units(id),

@@ -1,0 +1,213 @@
+//! Logging in and proving who one is: argon2 password hashes, database-held sessions with a
+//! CSRF token each, API tokens, and login throttling. Secrets are only ever stored hashed
+//! (session and API tokens as SHA-256, which suits long random secrets) and never logged.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::Duration;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use trienkhai_core::access::Access;
+use trienkhai_core::ids::AccountId;
+use trienkhai_store::{Conn, accounts, sessions};
+
+use crate::{Actor, App, AppError, Result};
+
+/// Failed logins for one username within [`THROTTLE_WINDOW_MINUTES`] before it is refused.
+pub const MAX_FAILURES_PER_USERNAME: i64 = 5;
+/// Failed logins from one client address within the window before it is refused.
+pub const MAX_FAILURES_PER_CLIENT: i64 = 20;
+pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
+pub const SESSION_HOURS: i64 = 12;
+
+pub fn hash_password(password: &str) -> Result<String> {
+    let salt = SaltString::generate(&mut rand::rngs::OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(format!("password hashing: {e}")))
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// A random secret, URL-safe.
+pub fn random_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+pub fn digest(secret: &str) -> String {
+    let hash = Sha256::digest(secret.as_bytes());
+    hash.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Usernames are plain lower-case ASCII, so that they are typed the same way on every keyboard.
+pub fn normalize_username(input: &str) -> Result<String> {
+    let name = input.trim().to_lowercase();
+    let ok = (3..=40).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        Ok(name)
+    } else {
+        Err(AppError::invalid("username_invalid", "username"))
+    }
+}
+
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+pub fn check_new_password(password: &str) -> Result<()> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(AppError::invalid("password_too_short", "password"));
+    }
+    Ok(())
+}
+
+/// Checks credentials, throttling repeated failures per username and per client address.
+pub async fn login(app: &App, username: &str, password: &str, client: &str) -> Result<AccountId> {
+    let username = username.trim().to_lowercase();
+    let now = app.now();
+    let mut conn = app.db.reader().await?;
+    let since = now - Duration::minutes(THROTTLE_WINDOW_MINUTES);
+    let (by_user, by_client) =
+        sessions::recent_login_failures(&mut conn, &username, client, since).await?;
+    if by_user >= MAX_FAILURES_PER_USERNAME || by_client >= MAX_FAILURES_PER_CLIENT {
+        tracing::warn!(username = %username, client = %client, "login throttled");
+        return Err(AppError::TooManyRequests);
+    }
+    let account = accounts::find_account_by_username(&mut conn, &username).await?;
+    // Verify against a real hash even for unknown users, so timing does not reveal which exist.
+    let (hash, account) = match account {
+        Some(a) if a.is_active => (a.password_hash.clone(), Some(a)),
+        _ => (
+            DUMMY_HASH
+                .get_or_init(|| hash_password("not-a-password").unwrap_or_default())
+                .clone(),
+            None,
+        ),
+    };
+    let valid = verify_password(password, &hash);
+    match account {
+        Some(account) if valid => {
+            sessions::clear_login_failures(&mut conn, &username).await?;
+            Ok(account.id)
+        }
+        _ => {
+            sessions::record_login_failure(&mut conn, &username, client, now).await?;
+            tracing::info!(username = %username, client = %client, "login failed");
+            Err(AppError::InvalidCredentials)
+        }
+    }
+}
+
+static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// A new session: the cookie secret (returned once, stored hashed) and its CSRF token.
+pub struct NewSession {
+    pub secret: String,
+    pub csrf_token: String,
+}
+
+pub async fn start_session(app: &App, account: AccountId) -> Result<NewSession> {
+    let now = app.now();
+    let secret = random_secret();
+    let csrf_token = random_secret();
+    let mut conn = app.db.reader().await?;
+    sessions::insert_session(
+        &mut conn,
+        &digest(&secret),
+        account,
+        &csrf_token,
+        now,
+        now + Duration::hours(SESSION_HOURS),
+    )
+    .await?;
+    Ok(NewSession { secret, csrf_token })
+}
+
+pub async fn end_session(app: &App, secret: &str) -> Result<()> {
+    let mut conn = app.db.reader().await?;
+    sessions::delete_session(&mut conn, &digest(secret)).await?;
+    Ok(())
+}
+
+/// The actor behind a session cookie, with the session's CSRF token.
+pub async fn session_actor(app: &App, secret: &str) -> Result<Option<(Actor, String)>> {
+    let mut conn = app.db.reader().await?;
+    let Some(session) = sessions::find_session(&mut conn, &digest(secret), app.now()).await? else {
+        return Ok(None);
+    };
+    Ok(load_actor(app, &mut conn, session.account_id)
+        .await?
+        .map(|actor| (actor, session.csrf_token)))
+}
+
+/// The actor behind an API token.
+pub async fn token_actor(app: &App, secret: &str) -> Result<Option<Actor>> {
+    let mut conn = app.db.reader().await?;
+    let Some(account) = accounts::account_for_token(&mut conn, &digest(secret), app.now()).await?
+    else {
+        return Ok(None);
+    };
+    load_actor(app, &mut conn, account).await
+}
+
+/// An active account and its grants in force today.
+pub async fn load_actor(app: &App, conn: &mut Conn, account: AccountId) -> Result<Option<Actor>> {
+    let account = match accounts::get_account(conn, account).await {
+        Ok(a) if a.is_active => a,
+        Ok(_) | Err(trienkhai_store::StoreError::NotFound) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let grants = accounts::live_grants_of(conn, account.id).await?;
+    Ok(Some(Actor {
+        account_id: Some(account.id),
+        username: account.username,
+        display_name: account.display_name,
+        access: Access::new(grants, app.today()),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_against_their_own_hash() {
+        let hash = hash_password("mật khẩu dài").unwrap();
+        assert!(hash.starts_with("$argon2"));
+        assert!(verify_password("mật khẩu dài", &hash));
+        assert!(!verify_password("mat khau dai", &hash));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn usernames_are_plain_ascii() {
+        assert_eq!(normalize_username(" AnThuy ").unwrap(), "anthuy");
+        assert_eq!(
+            normalize_username("an thủy").unwrap_err().code(),
+            "username_invalid"
+        );
+        assert_eq!(
+            normalize_username("ab").unwrap_err().code(),
+            "username_invalid"
+        );
+    }
+
+    #[test]
+    fn secrets_are_random_and_digests_stable() {
+        assert_ne!(random_secret(), random_secret());
+        assert_eq!(digest("a"), digest("a"));
+        assert_eq!(digest("a").len(), 64);
+    }
+}

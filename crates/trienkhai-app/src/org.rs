@@ -1,0 +1,666 @@
+//! Use cases of the organisation tree: the tree as of a date, a unit's detail and history, and
+//! the structural changes (create, rename, move, upgrade, recode, merge, split, dissolve), each
+//! validated over all dates, written in one transaction with its event and audit entries.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use trienkhai_core::access::Action;
+use trienkhai_core::ids::UnitId;
+use trienkhai_core::org::{self, ChangeSet, OrgState, UnitCode, UnitVersion, VersionChange};
+use trienkhai_core::validity::Validity;
+use trienkhai_core::vn;
+use trienkhai_store::{Backend, Conn, audit, persons, units};
+
+use crate::scope::{Trees, judging_date};
+use crate::{Actor, App, AppError, Result};
+
+/// A unit as shown in lists and the API.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct UnitView {
+    pub id: UnitId,
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub parent_id: Option<UnitId>,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+    /// Depth in the tree of the date asked for (0 for a root).
+    pub depth: usize,
+}
+
+impl UnitView {
+    fn new(v: &UnitVersion, depth: usize) -> Self {
+        Self {
+            id: v.unit_id,
+            code: v.code.as_str().to_owned(),
+            name: v.name.clone(),
+            kind: v.kind.clone(),
+            parent_id: v.parent_id,
+            valid_from: v.validity.from,
+            valid_to: v.validity.to,
+            depth,
+        }
+    }
+}
+
+/// The units the actor may read, as the tree stood on `as_of`, depth first in Vietnamese order.
+pub async fn units_as_of(app: &App, actor: &Actor, as_of: NaiveDate) -> Result<Vec<UnitView>> {
+    let mut conn = app.db.reader().await?;
+    let mut trees = Trees::default();
+    let tree = trees.at(&mut conn, as_of).await?;
+    Ok(tree
+        .walk()
+        .into_iter()
+        .filter(|(_, v)| actor.access.allows(Action::Read, v.unit_id, tree))
+        .map(|(depth, v)| UnitView::new(v, depth))
+        .collect())
+}
+
+/// Units whose name or code matches `query` (diacritics ignored), among those the actor reads.
+pub async fn search_units(app: &App, actor: &Actor, query: &str) -> Result<Vec<UnitView>> {
+    let mut conn = app.db.reader().await?;
+    let found = units::search_versions(&mut conn, query, 200).await?;
+    let today = app.today();
+    let mut trees = Trees::default();
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for v in found.iter().rev() {
+        if seen.insert(v.unit_id)
+            && trees
+                .allows(&mut conn, actor, Action::Read, v.unit_id, today)
+                .await?
+        {
+            out.push(UnitView::new(v, 0));
+        }
+    }
+    out.sort_by(|a, b| vn::cmp_vi(&a.name, &b.name));
+    Ok(out)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SuccessionView {
+    pub predecessor_id: UnitId,
+    pub predecessor_name: String,
+    pub successor_id: UnitId,
+    pub successor_name: String,
+    pub effective_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PostInUnit {
+    pub post_id: i64,
+    pub person_id: i64,
+    pub person_name: String,
+    pub title: String,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitDetail {
+    pub id: UnitId,
+    pub row_version: i64,
+    pub source: String,
+    pub note: Option<String>,
+    /// The date the detail is shown for (the asked date, clamped to the unit's life).
+    pub shown_on: NaiveDate,
+    pub current: UnitView,
+    pub lifetime: Validity,
+    pub versions: Vec<UnitView>,
+    pub path: Vec<UnitView>,
+    pub children: Vec<UnitView>,
+    pub events: Vec<units::UnitEvent>,
+    pub successions: Vec<SuccessionView>,
+    pub posts: Vec<PostInUnit>,
+    pub can_manage: bool,
+    pub can_edit: bool,
+    pub can_read_history: bool,
+}
+
+pub async fn unit_detail(
+    app: &App,
+    actor: &Actor,
+    unit: UnitId,
+    as_of: NaiveDate,
+) -> Result<UnitDetail> {
+    let mut conn = app.db.reader().await?;
+    let row = units::get_unit(&mut conn, unit).await?;
+    let versions = units::versions_of(&mut conn, unit).await?;
+    let shown_on = judging_date(&versions, as_of).ok_or(AppError::NotFound)?;
+    let mut trees = Trees::default();
+    trees
+        .require(&mut conn, actor, Action::Read, unit, shown_on)
+        .await?;
+    let can_manage = trees
+        .allows(&mut conn, actor, Action::ManageStructure, unit, shown_on)
+        .await?;
+    let can_edit = trees
+        .allows(&mut conn, actor, Action::EditContent, unit, shown_on)
+        .await?;
+    let can_read_history = trees
+        .allows(&mut conn, actor, Action::ReadHistory, unit, shown_on)
+        .await?;
+    let tree = trees.at(&mut conn, shown_on).await?.clone();
+    let current = tree.get(unit).ok_or(AppError::NotFound)?;
+    let path = tree.path(unit);
+    let depth = path.len().saturating_sub(1);
+    let children = tree
+        .children(unit)
+        .iter()
+        .filter_map(|c| tree.get(*c))
+        .filter(|c| actor.access.allows(Action::Read, c.unit_id, &tree))
+        .map(|c| UnitView::new(c, depth + 1))
+        .collect();
+    let lifetime = OrgState::new(versions.clone())
+        .lifetime(unit)
+        .ok_or(AppError::NotFound)?;
+    let mut successions = Vec::new();
+    for s in units::successions_of(&mut conn, unit).await? {
+        successions.push(SuccessionView {
+            predecessor_id: s.predecessor_id,
+            predecessor_name: last_name(&mut conn, s.predecessor_id).await?,
+            successor_id: s.successor_id,
+            successor_name: last_name(&mut conn, s.successor_id).await?,
+            effective_on: s.effective_on,
+        });
+    }
+    let posts = persons::posts_in_unit(&mut conn, unit, shown_on)
+        .await?
+        .into_iter()
+        .map(|(p, name)| PostInUnit {
+            post_id: p.id.0,
+            person_id: p.person_id.0,
+            person_name: name,
+            title: p.title,
+            valid_from: p.validity.from,
+            valid_to: p.validity.to,
+        })
+        .collect();
+    Ok(UnitDetail {
+        id: unit,
+        row_version: row.row_version,
+        source: row.source,
+        note: row.note,
+        shown_on,
+        current: UnitView::new(current, depth),
+        lifetime,
+        versions: versions.iter().map(|v| UnitView::new(v, depth)).collect(),
+        path: path
+            .iter()
+            .enumerate()
+            .map(|(i, v)| UnitView::new(v, i))
+            .collect(),
+        children,
+        events: units::events_of(&mut conn, unit).await?,
+        successions,
+        posts,
+        can_manage,
+        can_edit,
+        can_read_history,
+    })
+}
+
+async fn last_name(conn: &mut Conn, unit: UnitId) -> Result<String> {
+    Ok(units::versions_of(conn, unit)
+        .await?
+        .last()
+        .map(|v| v.name.clone())
+        .unwrap_or_default())
+}
+
+/// What every structural change carries: when, on what legal basis, why.
+#[derive(Debug, Clone, Default)]
+pub struct ChangeContext {
+    pub effective_on: Option<NaiveDate>,
+    /// The document that decided it, e.g. `724/NQ-UBTVQH15`.
+    pub basis: Option<String>,
+    pub note: Option<String>,
+    /// `user` for real changes; the demo marks what it invents as `illustrative`.
+    pub source: Option<String>,
+}
+
+impl ChangeContext {
+    fn effective_on(&self) -> Result<NaiveDate> {
+        self.effective_on
+            .ok_or_else(|| AppError::invalid("required", "effective_on"))
+    }
+
+    fn source(&self) -> Result<String> {
+        let source = self.source.clone().unwrap_or_else(|| "user".into());
+        if ["user", "record", "article", "illustrative"].contains(&source.as_str()) {
+            Ok(source)
+        } else {
+            Err(AppError::invalid("invalid", "source"))
+        }
+    }
+
+    fn basis(&self) -> Result<Option<String>> {
+        optional_text(self.basis.as_deref(), "basis", 200)
+    }
+
+    fn note(&self) -> Result<Option<String>> {
+        optional_text(self.note.as_deref(), "note", 2000)
+    }
+}
+
+pub(crate) fn optional_text(
+    input: Option<&str>,
+    field: &str,
+    max: usize,
+) -> Result<Option<String>> {
+    match input.map(vn::clean_text).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(text) if text.chars().count() > max => Err(AppError::Invalid(
+            trienkhai_core::error::DomainError::new("too_long", field).with_detail(max.to_string()),
+        )),
+        Some(text) => Ok(Some(text)),
+    }
+}
+
+/// The first version of a new unit, as typed by a user.
+#[derive(Debug, Clone, Default)]
+pub struct NewUnit {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub parent_id: Option<UnitId>,
+    pub valid_to: Option<NaiveDate>,
+}
+
+impl NewUnit {
+    fn version(&self, unit: UnitId, from: NaiveDate) -> Result<UnitVersion> {
+        Ok(UnitVersion {
+            id: None,
+            unit_id: unit,
+            code: UnitCode::parse(&self.code)?,
+            name: org::parse_name(&self.name, "name", 200)?,
+            kind: org::parse_kind(&self.kind)?,
+            parent_id: self.parent_id,
+            validity: Validity::new(from, self.valid_to)?,
+        })
+    }
+}
+
+/// Structural changes are rare and validated against the whole tree, so they are serialised:
+/// SQLite has one writer anyway, PostgreSQL takes a transaction-scoped advisory lock.
+async fn lock_structure(app: &App, tx: &mut Conn) -> Result<()> {
+    if app.db.backend() == Backend::Postgres {
+        sqlx_exec(tx, "SELECT pg_advisory_xact_lock(730125)").await?;
+    }
+    Ok(())
+}
+
+async fn sqlx_exec(conn: &mut Conn, sql: &str) -> Result<()> {
+    use trienkhai_store::StoreError;
+    trienkhai_store::sql::execute(conn, sql)
+        .await
+        .map_err(|e: StoreError| AppError::from(e))
+}
+
+async fn require_structure(
+    trees: &mut Trees,
+    conn: &mut Conn,
+    actor: &Actor,
+    unit: Option<UnitId>,
+    date: NaiveDate,
+) -> Result<()> {
+    match unit {
+        Some(unit) => {
+            trees
+                .require(conn, actor, Action::ManageStructure, unit, date)
+                .await
+        }
+        None if actor.access.allows_everywhere(Action::ManageStructure) => Ok(()),
+        None => Err(AppError::Forbidden),
+    }
+}
+
+fn versions_json(state: &OrgState, unit: UnitId) -> serde_json::Value {
+    let versions: Vec<UnitView> = state
+        .versions_of(unit)
+        .map(|v| UnitView::new(v, 0))
+        .collect();
+    serde_json::json!({ "versions": versions })
+}
+
+/// Validates `changes` over all dates, then writes them with their event, row versions and one
+/// audit entry per touched unit.
+async fn commit_changes(
+    app: &App,
+    tx: &mut Conn,
+    actor: &Actor,
+    state: &OrgState,
+    changes: &ChangeSet,
+    kind: &str,
+    ctx: &ChangeContext,
+    expected: &HashMap<UnitId, i64>,
+) -> Result<()> {
+    let after = state.apply(changes);
+    org::validate(&after)?;
+    let now = app.now();
+    let basis = ctx.basis()?;
+    let note = ctx.note()?;
+    let source = ctx.source()?;
+    let event = units::insert_event(
+        tx,
+        &units::NewEvent {
+            kind,
+            effective_on: ctx.effective_on()?,
+            basis: basis.as_deref(),
+            note: note.as_deref(),
+            source: &source,
+            actor_account_id: actor.account_id.map(|a| a.0),
+        },
+        now,
+    )
+    .await?;
+    units::apply_changes(tx, changes, event).await?;
+    for &unit in &changes.touched {
+        let row_version =
+            match units::bump_row_version(tx, unit, expected.get(&unit).copied()).await {
+                Err(trienkhai_store::StoreError::Conflict) => {
+                    return Err(AppError::Conflict {
+                        current: Some(versions_json(state, unit)),
+                    });
+                }
+                other => other?,
+            };
+        let before = state
+            .versions_of(unit)
+            .next()
+            .map(|_| versions_json(state, unit));
+        let mut after_json = versions_json(&after, unit);
+        after_json["row_version"] = row_version.into();
+        after_json["basis"] = basis.clone().into();
+        audit::append(
+            tx,
+            &audit::NewAuditEntry {
+                actor_account_id: actor.account_id.map(|a| a.0),
+                actor_label: &actor.username,
+                action: kind,
+                entity_type: "unit",
+                entity_id: unit.0,
+                before,
+                after: Some(after_json),
+            },
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn create_unit(
+    app: &App,
+    actor: &Actor,
+    input: &NewUnit,
+    ctx: &ChangeContext,
+) -> Result<UnitId> {
+    let from = ctx.effective_on()?;
+    let mut tx = app.db.begin().await?;
+    lock_structure(app, &mut tx).await?;
+    let mut trees = Trees::default();
+    require_structure(&mut trees, &mut tx, actor, input.parent_id, from).await?;
+    let state = OrgState::new(units::all_versions(&mut tx).await?);
+    let source = ctx.source()?;
+    let unit = units::insert_unit(&mut tx, &source, ctx.note()?.as_deref(), app.now()).await?;
+    let mut changes = ChangeSet::default();
+    changes.added.push(input.version(unit, from)?);
+    changes.touched.insert(unit);
+    commit_changes(
+        app,
+        &mut tx,
+        actor,
+        &state,
+        &changes,
+        "create",
+        ctx,
+        &HashMap::new(),
+    )
+    .await?;
+    tx.commit()
+        .await
+        .map_err(trienkhai_store::StoreError::from)?;
+    Ok(unit)
+}
+
+/// What kind of new version a [`UnitChange`] makes; recorded as the event's kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeKind {
+    Rename,
+    Move,
+    Upgrade,
+    Recode,
+    Edit,
+}
+
+impl ChangeKind {
+    pub fn parse(s: &str) -> Result<Self> {
+        Ok(match s {
+            "rename" => ChangeKind::Rename,
+            "move" => ChangeKind::Move,
+            "upgrade" => ChangeKind::Upgrade,
+            "recode" => ChangeKind::Recode,
+            "edit" => ChangeKind::Edit,
+            _ => return Err(AppError::invalid("invalid", "change")),
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Rename => "rename",
+            ChangeKind::Move => "move",
+            ChangeKind::Upgrade => "upgrade",
+            ChangeKind::Recode => "recode",
+            ChangeKind::Edit => "edit",
+        }
+    }
+}
+
+/// A new version of one unit from a date: any of code, name, kind and parent.
+#[derive(Debug, Clone)]
+pub struct UnitChange {
+    pub kind: ChangeKind,
+    pub code: Option<String>,
+    pub name: Option<String>,
+    pub unit_kind: Option<String>,
+    /// `Some(None)`: to the top of the tree.
+    pub parent_id: Option<Option<UnitId>>,
+    /// The row version the user saw.
+    pub version: i64,
+}
+
+pub async fn change_unit(
+    app: &App,
+    actor: &Actor,
+    unit: UnitId,
+    input: &UnitChange,
+    ctx: &ChangeContext,
+) -> Result<()> {
+    let effective = ctx.effective_on()?;
+    let change = VersionChange {
+        code: input.code.as_deref().map(UnitCode::parse).transpose()?,
+        name: input
+            .name
+            .as_deref()
+            .map(|n| org::parse_name(n, "name", 200))
+            .transpose()?,
+        kind: input
+            .unit_kind
+            .as_deref()
+            .map(org::parse_kind)
+            .transpose()?,
+        parent_id: input.parent_id,
+    };
+    let mut tx = app.db.begin().await?;
+    lock_structure(app, &mut tx).await?;
+    units::get_unit(&mut tx, unit).await?;
+    let mut trees = Trees::default();
+    require_structure(&mut trees, &mut tx, actor, Some(unit), effective).await?;
+    if let Some(parent) = input.parent_id {
+        require_structure(&mut trees, &mut tx, actor, parent, effective).await?;
+    }
+    let state = OrgState::new(units::all_versions(&mut tx).await?);
+    let changes = state.plan_new_version(unit, effective, change)?;
+    let expected = HashMap::from([(unit, input.version)]);
+    commit_changes(
+        app,
+        &mut tx,
+        actor,
+        &state,
+        &changes,
+        input.kind.as_str(),
+        ctx,
+        &expected,
+    )
+    .await?;
+    tx.commit()
+        .await
+        .map_err(trienkhai_store::StoreError::from)?;
+    Ok(())
+}
+
+/// Several units into one: an existing unit (`target_id`) or a new one (`new_target`).
+#[derive(Debug, Clone, Default)]
+pub struct MergeInput {
+    pub sources: Vec<UnitId>,
+    pub target_id: Option<UnitId>,
+    pub new_target: Option<NewUnit>,
+    /// Row versions the user saw, by unit; units left out are not checked.
+    pub versions: HashMap<UnitId, i64>,
+}
+
+pub async fn merge_units(
+    app: &App,
+    actor: &Actor,
+    input: &MergeInput,
+    ctx: &ChangeContext,
+) -> Result<UnitId> {
+    let effective = ctx.effective_on()?;
+    let mut tx = app.db.begin().await?;
+    lock_structure(app, &mut tx).await?;
+    let mut trees = Trees::default();
+    for &source in &input.sources {
+        units::get_unit(&mut tx, source)
+            .await
+            .map_err(|_| AppError::invalid("unit_not_found", "sources"))?;
+        require_structure(&mut trees, &mut tx, actor, Some(source), effective).await?;
+    }
+    let state = OrgState::new(units::all_versions(&mut tx).await?);
+    let (target, first_version) = match (&input.target_id, &input.new_target) {
+        (Some(target), None) => {
+            if state.version_at(*target, effective).is_none() {
+                return Err(AppError::invalid("unit_not_valid_on_date", "target_id"));
+            }
+            require_structure(&mut trees, &mut tx, actor, Some(*target), effective).await?;
+            (*target, None)
+        }
+        (None, Some(new)) => {
+            require_structure(&mut trees, &mut tx, actor, new.parent_id, effective).await?;
+            let unit = units::insert_unit(&mut tx, &ctx.source()?, None, app.now()).await?;
+            (unit, Some(new.version(unit, effective)?))
+        }
+        _ => return Err(AppError::invalid("required", "target_id")),
+    };
+    let changes = state.plan_merge(&input.sources, target, first_version, effective)?;
+    commit_changes(
+        app,
+        &mut tx,
+        actor,
+        &state,
+        &changes,
+        "merge",
+        ctx,
+        &input.versions,
+    )
+    .await?;
+    tx.commit()
+        .await
+        .map_err(trienkhai_store::StoreError::from)?;
+    Ok(target)
+}
+
+/// One unit into several new ones; each child of the source still alive goes to the part
+/// whose index `children` gives.
+#[derive(Debug, Clone, Default)]
+pub struct SplitInput {
+    pub parts: Vec<NewUnit>,
+    pub children: HashMap<UnitId, usize>,
+    pub version: i64,
+}
+
+pub async fn split_unit(
+    app: &App,
+    actor: &Actor,
+    source: UnitId,
+    input: &SplitInput,
+    ctx: &ChangeContext,
+) -> Result<Vec<UnitId>> {
+    let effective = ctx.effective_on()?;
+    let mut tx = app.db.begin().await?;
+    lock_structure(app, &mut tx).await?;
+    units::get_unit(&mut tx, source).await?;
+    let mut trees = Trees::default();
+    require_structure(&mut trees, &mut tx, actor, Some(source), effective).await?;
+    let state = OrgState::new(units::all_versions(&mut tx).await?);
+    let mut part_ids = Vec::new();
+    let mut parts = Vec::new();
+    for part in &input.parts {
+        require_structure(&mut trees, &mut tx, actor, part.parent_id, effective).await?;
+        let unit = units::insert_unit(&mut tx, &ctx.source()?, None, app.now()).await?;
+        parts.push(part.version(unit, effective)?);
+        part_ids.push(unit);
+    }
+    let mut child_to_part = HashMap::new();
+    for (&child, &index) in &input.children {
+        let part = part_ids
+            .get(index)
+            .ok_or_else(|| AppError::invalid("invalid", "children"))?;
+        child_to_part.insert(child, *part);
+    }
+    let changes = state.plan_split(source, parts, &child_to_part, effective)?;
+    let expected = HashMap::from([(source, input.version)]);
+    commit_changes(
+        app, &mut tx, actor, &state, &changes, "split", ctx, &expected,
+    )
+    .await?;
+    tx.commit()
+        .await
+        .map_err(trienkhai_store::StoreError::from)?;
+    Ok(part_ids)
+}
+
+/// Ends a unit: it is valid until the day before `effective_on`.
+pub async fn dissolve_unit(
+    app: &App,
+    actor: &Actor,
+    unit: UnitId,
+    version: i64,
+    ctx: &ChangeContext,
+) -> Result<()> {
+    let effective = ctx.effective_on()?;
+    let mut tx = app.db.begin().await?;
+    lock_structure(app, &mut tx).await?;
+    units::get_unit(&mut tx, unit).await?;
+    let mut trees = Trees::default();
+    require_structure(&mut trees, &mut tx, actor, Some(unit), effective).await?;
+    let state = OrgState::new(units::all_versions(&mut tx).await?);
+    let changes = state.plan_dissolve(unit, effective)?;
+    let expected = HashMap::from([(unit, version)]);
+    commit_changes(
+        app, &mut tx, actor, &state, &changes, "dissolve", ctx, &expected,
+    )
+    .await?;
+    tx.commit()
+        .await
+        .map_err(trienkhai_store::StoreError::from)?;
+    Ok(())
+}
+
+/// The kinds of unit, for forms.
+pub async fn unit_kinds(app: &App) -> Result<Vec<units::UnitKind>> {
+    let mut conn = app.db.reader().await?;
+    Ok(units::kinds(&mut conn).await?)
+}
