@@ -79,6 +79,13 @@ pub async fn search_units(app: &App, actor: &Actor, query: &str) -> Result<Vec<U
     Ok(out)
 }
 
+/// The unit that holds (or last held) `code`, whatever the date.
+pub async fn unit_id_by_code(app: &App, code: &str) -> Result<Option<UnitId>> {
+    let code = UnitCode::parse(code)?;
+    let mut conn = app.db.reader().await?;
+    Ok(units::unit_by_code(&mut conn, &code).await?)
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SuccessionView {
     pub predecessor_id: UnitId,

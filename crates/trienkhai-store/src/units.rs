@@ -152,6 +152,17 @@ pub async fn search_versions(
     rows.iter().map(version_from_row).collect()
 }
 
+/// The unit whose latest version with `code` is the most recent one.
+pub async fn unit_by_code(conn: &mut AnyConnection, code: &UnitCode) -> Result<Option<UnitId>> {
+    let id: Option<i64> = sqlx::query_scalar(
+        "SELECT unit_id FROM unit_versions WHERE code = $1 ORDER BY valid_from DESC LIMIT 1",
+    )
+    .bind(code.as_str())
+    .fetch_optional(conn)
+    .await?;
+    Ok(id.map(UnitId))
+}
+
 pub async fn insert_event(
     conn: &mut AnyConnection,
     event: &NewEvent<'_>,

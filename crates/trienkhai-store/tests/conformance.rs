@@ -175,6 +175,18 @@ async fn units_store_versions_and_read_the_tree_of_a_date(t: TestDb) {
     );
     assert_eq!(events[1].basis.as_deref(), Some("724/NQ-UBTVQH15"));
 
+    // Codes find their unit, the latest holder first.
+    let code = UnitCode::parse("x-anthuy").unwrap();
+    assert_eq!(
+        units::unit_by_code(&mut conn, &code).await.unwrap(),
+        Some(commune)
+    );
+    let unknown = UnitCode::parse("NOPE").unwrap();
+    assert_eq!(
+        units::unit_by_code(&mut conn, &unknown).await.unwrap(),
+        None
+    );
+
     // Search ignores diacritics and đ.
     let found = units::search_versions(&mut conn, "tiem tom", 10)
         .await

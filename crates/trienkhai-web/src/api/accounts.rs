@@ -1,0 +1,355 @@
+//! API of logging in, accounts, grants, tokens and the change log.
+
+use axum::Json;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::routing::{get, post, put};
+use serde::Deserialize;
+use trienkhai_app::accounts::{self, AccountUpdate, AccountView, GrantInput, NewAccount};
+use trienkhai_app::history::{self, AuditEntry};
+use trienkhai_app::{Actor, auth};
+use trienkhai_core::access::Role;
+use trienkhai_core::ids::{AccountId, GrantId, TokenId, UnitId};
+
+use super::{Api, Id, RouteDoc, optional_date};
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::{ApiActor, JsonBody};
+
+/// How long a token from `POST /login` lives.
+const LOGIN_TOKEN_DAYS: i64 = 1;
+
+pub(super) fn routes(api: Api) -> Api {
+    api.route(
+        RouteDoc::new(
+            "post",
+            "/login",
+            "auth",
+            "Exchange a username and password for a bearer token",
+        )
+        .public()
+        .body("Login")
+        .returns("Token"),
+        post(login),
+    )
+    .route(
+        RouteDoc::new(
+            "get",
+            "/me",
+            "auth",
+            "The caller and the roles in force today",
+        )
+        .returns("Me"),
+        get(me),
+    )
+    .route(
+        RouteDoc::new(
+            "get",
+            "/accounts",
+            "accounts",
+            "Accounts the caller manages",
+        )
+        .returns("[Account]"),
+        get(list),
+    )
+    .route(
+        RouteDoc::new("post", "/accounts", "accounts", "Create an account").body("NewAccount"),
+        post(create),
+    )
+    .route(
+        RouteDoc::new(
+            "get",
+            "/accounts/{id}",
+            "accounts",
+            "An account with roles and tokens",
+        )
+        .returns("Account"),
+        get(detail),
+    )
+    .route(
+        RouteDoc::new(
+            "put",
+            "/accounts/{id}",
+            "accounts",
+            "Update an account (needs the version read)",
+        )
+        .body("AccountUpdate"),
+        put(update),
+    )
+    .route(
+        RouteDoc::new(
+            "get",
+            "/accounts/{id}/history",
+            "accounts",
+            "Every change of the account, its roles and tokens",
+        )
+        .returns("[AuditEntry]"),
+        get(account_history),
+    )
+    .route(
+        RouteDoc::new(
+            "post",
+            "/accounts/{id}/grants",
+            "accounts",
+            "Grant a role over a unit's subtree (or everywhere) for a period",
+        )
+        .body("GrantInput"),
+        post(grant),
+    )
+    .route(
+        RouteDoc::new("post", "/grants/{id}/revoke", "accounts", "Revoke a role"),
+        post(revoke_grant),
+    )
+    .route(
+        RouteDoc::new(
+            "post",
+            "/accounts/{id}/tokens",
+            "accounts",
+            "Issue an API token (its secret is returned once)",
+        )
+        .body("TokenInput")
+        .returns("Token"),
+        post(issue_token),
+    )
+    .route(
+        RouteDoc::new(
+            "post",
+            "/tokens/{id}/revoke",
+            "accounts",
+            "Revoke an API token",
+        ),
+        post(revoke_token),
+    )
+    .route(
+        RouteDoc::new(
+            "get",
+            "/audit",
+            "audit",
+            "The latest changes anywhere (for those who read all history)",
+        )
+        .query(&[
+            ("entity_type", "unit, person or account"),
+            ("limit", "At most this many (1–500)"),
+        ])
+        .returns("[AuditEntry]"),
+        get(audit),
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoginBody {
+    username: String,
+    password: String,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    JsonBody(body): JsonBody<LoginBody>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let account = auth::login(
+        &state.app,
+        &body.username,
+        &body.password,
+        &peer.ip().to_string(),
+    )
+    .await?;
+    // The account issues its own token; the actor is the account itself.
+    let mut conn = state
+        .app
+        .db
+        .reader()
+        .await
+        .map_err(trienkhai_app::AppError::from)?;
+    let actor = auth::load_actor(&state.app, &mut conn, account)
+        .await?
+        .ok_or(trienkhai_app::AppError::InvalidCredentials)?;
+    drop(conn);
+    let issued = accounts::issue_token(
+        &state.app,
+        &actor,
+        account,
+        "Đăng nhập API",
+        Some(LOGIN_TOKEN_DAYS),
+    )
+    .await?;
+    Ok(Json(
+        serde_json::json!({ "token": issued.secret, "id": issued.id }),
+    ))
+}
+
+async fn me(ApiActor(actor): ApiActor) -> Json<serde_json::Value> {
+    Json(me_json(&actor))
+}
+
+fn me_json(actor: &Actor) -> serde_json::Value {
+    serde_json::json!({
+        "account_id": actor.account_id,
+        "username": actor.username,
+        "display_name": actor.display_name,
+        "grants": actor.access.grants(),
+    })
+}
+
+async fn list(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> Result<Json<Vec<AccountView>>, ApiError> {
+    Ok(Json(accounts::list_accounts(&state.app, &actor).await?))
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+) -> Result<Json<AccountView>, ApiError> {
+    Ok(Json(
+        accounts::get_account(&state.app, &actor, AccountId(id)).await?,
+    ))
+}
+
+async fn account_history(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+) -> Result<Json<Vec<AuditEntry>>, ApiError> {
+    Ok(Json(
+        history::account_history(&state.app, &actor, AccountId(id)).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewAccountBody {
+    username: String,
+    display_name: String,
+    password: String,
+}
+
+async fn create(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    JsonBody(body): JsonBody<NewAccountBody>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let input = NewAccount {
+        username: body.username,
+        display_name: body.display_name,
+        password: body.password,
+        person_id: None,
+    };
+    let id = accounts::create_account(&state.app, &actor, &input).await?;
+    Ok(Json(serde_json::json!({ "id": id })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UpdateBody {
+    display_name: String,
+    is_active: bool,
+    new_password: Option<String>,
+    version: i64,
+}
+
+async fn update(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+    JsonBody(body): JsonBody<UpdateBody>,
+) -> Result<Json<AccountView>, ApiError> {
+    let input = AccountUpdate {
+        display_name: body.display_name,
+        is_active: body.is_active,
+        new_password: body.new_password,
+        version: body.version,
+    };
+    accounts::update_account(&state.app, &actor, AccountId(id), &input).await?;
+    Ok(Json(
+        accounts::get_account(&state.app, &actor, AccountId(id)).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GrantBody {
+    role: String,
+    unit_id: Option<i64>,
+    valid_from: Option<String>,
+    valid_to: Option<String>,
+}
+
+async fn grant(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+    JsonBody(body): JsonBody<GrantBody>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let input = GrantInput {
+        role: Role::parse(&body.role).map_err(trienkhai_app::AppError::from)?,
+        unit_id: body.unit_id.map(UnitId),
+        valid_from: optional_date(&body.valid_from, "valid_from")?,
+        valid_to: optional_date(&body.valid_to, "valid_to")?,
+    };
+    let grant = accounts::grant_role(&state.app, &actor, AccountId(id), &input).await?;
+    Ok(Json(serde_json::json!({ "id": grant })))
+}
+
+async fn revoke_grant(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    accounts::revoke_grant(&state.app, &actor, GrantId(id)).await?;
+    Ok(Json(serde_json::json!({ "id": id, "revoked": true })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokenBody {
+    name: String,
+    valid_days: Option<i64>,
+}
+
+async fn issue_token(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+    JsonBody(body): JsonBody<TokenBody>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let issued = accounts::issue_token(
+        &state.app,
+        &actor,
+        AccountId(id),
+        &body.name,
+        body.valid_days,
+    )
+    .await?;
+    Ok(Json(
+        serde_json::json!({ "id": issued.id, "token": issued.secret }),
+    ))
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    accounts::revoke_token(&state.app, &actor, TokenId(id)).await?;
+    Ok(Json(serde_json::json!({ "id": id, "revoked": true })))
+}
+
+#[derive(Deserialize)]
+struct AuditQuery {
+    entity_type: Option<String>,
+    limit: Option<i64>,
+}
+
+async fn audit(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Query(q): Query<AuditQuery>,
+) -> Result<Json<Vec<AuditEntry>>, ApiError> {
+    let entity_type = q.entity_type.as_deref().filter(|s| !s.is_empty());
+    Ok(Json(
+        history::recent_changes(&state.app, &actor, entity_type, q.limit.unwrap_or(100)).await?,
+    ))
+}

@@ -1,0 +1,78 @@
+//! The JSON API under `/api/v1`. Every route is registered through [`Api::route`] together with
+//! its OpenAPI entry, so the document served at `/api/v1/openapi.json` cannot miss a route.
+//! Callers authenticate with `Authorization: Bearer <token>` (from `POST /login` or a token
+//! issued on the account page); errors are `{"code", "message", "field"}`.
+
+mod accounts;
+mod openapi;
+mod persons;
+mod units;
+
+use axum::Router;
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
+use axum::routing::MethodRouter;
+use chrono::NaiveDate;
+use trienkhai_app::AppError;
+
+use crate::AppState;
+use crate::error::ApiError;
+
+pub use openapi::RouteDoc;
+
+/// A router that records the documentation of each route it is given.
+pub struct Api {
+    router: Router<AppState>,
+    docs: Vec<RouteDoc>,
+}
+
+impl Api {
+    fn new() -> Self {
+        Self {
+            router: Router::new(),
+            docs: Vec::new(),
+        }
+    }
+
+    fn route(mut self, doc: RouteDoc, handler: MethodRouter<AppState>) -> Self {
+        self.router = self.router.route(doc.path, handler);
+        self.docs.push(doc);
+        self
+    }
+}
+
+/// The API's router and the documentation of every route in it.
+pub fn routes() -> (Router<AppState>, Vec<RouteDoc>) {
+    let api = Api::new();
+    let api = units::routes(api);
+    let api = persons::routes(api);
+    let api = accounts::routes(api);
+    let api = openapi::routes(api);
+    (api.router, api.docs)
+}
+
+/// A numeric id in the path; anything else is a 400 with the stable code `invalid`.
+pub struct Id(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Path::<i64>::from_request_parts(parts, state)
+            .await
+            .map(|Path(id)| Id(id))
+            .map_err(|_| ApiError(crate::error::input_error("invalid_form", Some("id"))))
+    }
+}
+
+/// A required date in a JSON body or query, written `YYYY-MM-DD` or `dd/mm/yyyy`.
+fn required_date(input: &Option<String>, field: &str) -> Result<NaiveDate, ApiError> {
+    optional_date(input, field)?.ok_or_else(|| ApiError(AppError::invalid("required", field)))
+}
+
+fn optional_date(input: &Option<String>, field: &str) -> Result<Option<NaiveDate>, ApiError> {
+    Ok(crate::fmt::parse_date_field(
+        input.as_deref().unwrap_or(""),
+        field,
+    )?)
+}

@@ -1,0 +1,187 @@
+//! The OpenAPI 3 document, built from the routes as they are registered.
+
+use axum::Json;
+use axum::routing::get;
+use serde_json::{Value, json};
+
+use super::Api;
+
+/// Built once, from the same registration the router uses.
+static DOCUMENT: std::sync::LazyLock<Value> =
+    std::sync::LazyLock::new(|| document(&super::routes().1));
+
+/// The documentation of one route.
+#[derive(Debug, Clone)]
+pub struct RouteDoc {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub tag: &'static str,
+    /// Needs a bearer token.
+    pub auth: bool,
+    /// Query parameters: name and description.
+    pub query: &'static [(&'static str, &'static str)],
+    /// Name of the request body schema in `components.schemas`.
+    pub body: Option<&'static str>,
+    /// Name of the response schema; `[Name]` for an array of it.
+    pub response: &'static str,
+}
+
+impl RouteDoc {
+    pub const fn new(
+        method: &'static str,
+        path: &'static str,
+        tag: &'static str,
+        summary: &'static str,
+    ) -> Self {
+        Self {
+            method,
+            path,
+            summary,
+            tag,
+            auth: true,
+            query: &[],
+            body: None,
+            response: "Object",
+        }
+    }
+
+    pub const fn public(mut self) -> Self {
+        self.auth = false;
+        self
+    }
+
+    pub const fn query(mut self, query: &'static [(&'static str, &'static str)]) -> Self {
+        self.query = query;
+        self
+    }
+
+    pub const fn body(mut self, schema: &'static str) -> Self {
+        self.body = Some(schema);
+        self
+    }
+
+    pub const fn returns(mut self, schema: &'static str) -> Self {
+        self.response = schema;
+        self
+    }
+}
+
+fn schema_ref(name: &str) -> Value {
+    match name.strip_prefix('[').and_then(|n| n.strip_suffix(']')) {
+        Some(inner) => {
+            json!({ "type": "array", "items": { "$ref": format!("#/components/schemas/{inner}") } })
+        }
+        None => json!({ "$ref": format!("#/components/schemas/{name}") }),
+    }
+}
+
+/// The OpenAPI document of `docs`.
+pub fn document(docs: &[RouteDoc]) -> Value {
+    let mut paths = serde_json::Map::new();
+    for doc in docs {
+        let mut parameters: Vec<Value> = doc
+            .path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "integer" } }))
+            .collect();
+        parameters.extend(doc.query.iter().map(|(name, description)| json!({ "name": name, "in": "query", "required": false, "description": description, "schema": { "type": "string" } })));
+        let mut operation = json!({
+            "summary": doc.summary,
+            "tags": [doc.tag],
+            "operationId": format!("{}{}", doc.method, doc.path.replace(['/', '{', '}', '-'], "_")),
+            "parameters": parameters,
+            "responses": {
+                "200": { "description": "OK", "content": { "application/json": { "schema": schema_ref(doc.response) } } },
+                "default": { "description": "Error", "content": { "application/json": { "schema": schema_ref("Error") } } },
+            },
+        });
+        if doc.auth {
+            operation["security"] = json!([{ "bearer": [] }]);
+        }
+        if let Some(body) = doc.body {
+            operation["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": schema_ref(body) } } });
+        }
+        let entry = paths
+            .entry(format!("/api/v1{}", doc.path))
+            .or_insert_with(|| json!({}));
+        entry[doc.method] = operation;
+    }
+    json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "trienkhai API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Theo dõi triển khai nghị quyết: the organisation tree, people, accounts and their history. Dates are YYYY-MM-DD (dd/mm/yyyy is accepted on input). Errors carry a stable code, a message in the request's language (Accept-Language) and the field at fault.",
+        },
+        "servers": [{ "url": "/" }],
+        "paths": paths,
+        "components": {
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
+            "schemas": schemas(),
+        },
+    })
+}
+
+fn schemas() -> Value {
+    let date = json!({ "type": "string", "format": "date" });
+    let opt_date = json!({ "type": "string", "format": "date", "nullable": true });
+    let int = json!({ "type": "integer" });
+    let opt_int = json!({ "type": "integer", "nullable": true });
+    let text = json!({ "type": "string" });
+    let opt_text = json!({ "type": "string", "nullable": true });
+    json!({
+        "Object": { "type": "object" },
+        "Error": { "type": "object", "required": ["code", "message"], "properties": {
+            "code": { "type": "string", "description": "Stable machine code, e.g. tree_cycle, conflict, forbidden" },
+            "message": text, "field": opt_text,
+            "current": { "type": "object", "description": "On 409: the record as it is now" } } },
+        "Login": { "type": "object", "required": ["username", "password"], "properties": { "username": text, "password": text } },
+        "Token": { "type": "object", "properties": { "token": text, "id": int } },
+        "Unit": { "type": "object", "required": ["id", "code", "name", "kind", "parent_id", "valid_from", "valid_to"], "properties": {
+            "id": int, "code": text, "name": text, "kind": text, "parent_id": opt_int, "valid_from": date, "valid_to": opt_date,
+            "depth": int } },
+        "UnitDetail": { "type": "object" },
+        "NewUnit": { "type": "object", "required": ["code", "name", "kind", "valid_from"], "properties": {
+            "code": text, "name": text, "kind": text, "parent_id": opt_int, "valid_from": date, "valid_to": opt_date, "basis": opt_text, "note": opt_text } },
+        "UnitChange": { "type": "object", "required": ["change", "effective_on", "version"], "properties": {
+            "change": { "type": "string", "enum": ["rename", "move", "upgrade", "recode", "edit"] },
+            "effective_on": date, "name": opt_text, "code": opt_text, "kind": opt_text, "parent_id": opt_int,
+            "to_top": { "type": "boolean" }, "basis": opt_text, "note": opt_text, "version": int } },
+        "Dissolve": { "type": "object", "required": ["effective_on", "version"], "properties": { "effective_on": date, "version": int, "basis": opt_text, "note": opt_text } },
+        "Merge": { "type": "object", "required": ["sources", "effective_on"], "properties": {
+            "sources": { "type": "array", "items": int }, "target_id": opt_int, "new_target": { "$ref": "#/components/schemas/UnitPart" },
+            "effective_on": date, "basis": opt_text, "note": opt_text, "versions": { "type": "object", "additionalProperties": int } } },
+        "UnitPart": { "type": "object", "required": ["code", "name", "kind"], "properties": { "code": text, "name": text, "kind": text, "parent_id": opt_int } },
+        "Split": { "type": "object", "required": ["parts", "effective_on", "version"], "properties": {
+            "parts": { "type": "array", "items": { "$ref": "#/components/schemas/UnitPart" } },
+            "children": { "type": "object", "additionalProperties": int, "description": "child unit id → index of its part" },
+            "effective_on": date, "version": int, "basis": opt_text, "note": opt_text } },
+        "UnitKind": { "type": "object", "properties": { "code": text, "label_vi": text, "label_en": text } },
+        "Person": { "type": "object", "properties": { "id": int, "full_name": text, "birth_year": opt_int, "party_admitted_on": opt_date,
+            "party_full_member_on": opt_date, "party_status": { "type": "string", "enum": ["not_member", "probationary", "full"] },
+            "row_version": int, "posts": { "type": "array", "items": { "$ref": "#/components/schemas/Post" } } } },
+        "Post": { "type": "object", "properties": { "id": int, "unit_id": int, "unit_name": text, "title": text, "valid_from": date, "valid_to": opt_date, "row_version": int } },
+        "PersonInput": { "type": "object", "required": ["full_name"], "properties": { "full_name": text, "birth_year": opt_int,
+            "party_admitted_on": opt_date, "party_full_member_on": opt_date, "version": int, "post": { "$ref": "#/components/schemas/PostInput" } } },
+        "PostInput": { "type": "object", "required": ["unit_id", "title", "valid_from"], "properties": { "unit_id": int, "title": text, "valid_from": date, "valid_to": opt_date } },
+        "EndPost": { "type": "object", "required": ["valid_to", "version"], "properties": { "valid_to": date, "version": int } },
+        "Account": { "type": "object", "properties": { "id": int, "username": text, "display_name": text, "is_active": { "type": "boolean" }, "row_version": int,
+            "grants": { "type": "array", "items": { "$ref": "#/components/schemas/Grant" } } } },
+        "Grant": { "type": "object", "properties": { "id": int, "role": text, "unit_id": opt_int, "valid_from": date, "valid_to": opt_date, "revoked": { "type": "boolean" }, "in_force": { "type": "boolean" } } },
+        "NewAccount": { "type": "object", "required": ["username", "display_name", "password"], "properties": { "username": text, "display_name": text, "password": text } },
+        "AccountUpdate": { "type": "object", "required": ["display_name", "is_active", "version"], "properties": { "display_name": text, "is_active": { "type": "boolean" }, "new_password": opt_text, "version": int } },
+        "GrantInput": { "type": "object", "required": ["role"], "properties": { "role": { "type": "string", "enum": ["admin", "editor", "reporter", "viewer", "inspector"] }, "unit_id": opt_int, "valid_from": opt_date, "valid_to": opt_date } },
+        "TokenInput": { "type": "object", "required": ["name"], "properties": { "name": text, "valid_days": opt_int } },
+        "AuditEntry": { "type": "object", "properties": { "id": int, "at": { "type": "string", "format": "date-time" }, "actor_label": text, "action": text, "entity_type": text, "entity_id": int, "before": { "type": "object", "nullable": true }, "after": { "type": "object", "nullable": true } } },
+        "Me": { "type": "object", "properties": { "account_id": int, "username": text, "display_name": text, "grants": { "type": "array", "items": { "type": "object" } } } },
+    })
+}
+
+pub(super) fn routes(api: Api) -> Api {
+    api.route(
+        RouteDoc::new("get", "/openapi.json", "meta", "This OpenAPI document").public(),
+        get(|| async { Json(DOCUMENT.clone()) }),
+    )
+}

@@ -1,0 +1,363 @@
+//! API of the organisation tree.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use trienkhai_app::history::{self, AuditEntry};
+use trienkhai_app::org::{
+    self, ChangeContext, ChangeKind, MergeInput, NewUnit, SplitInput, UnitChange, UnitDetail,
+    UnitView,
+};
+use trienkhai_core::ids::UnitId;
+use trienkhai_store::units::UnitKind;
+
+use super::{Api, Id, RouteDoc, optional_date, required_date};
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::{ApiActor, JsonBody};
+
+pub(super) fn routes(api: Api) -> Api {
+    api.route(
+        RouteDoc::new(
+            "get",
+            "/units",
+            "units",
+            "Units in the caller's scope, as the tree stood on a date (depth first)",
+        )
+        .query(&[
+            ("as_of", "Date (YYYY-MM-DD or dd/mm/yyyy); default today"),
+            ("q", "Search by name or code, diacritics optional"),
+        ])
+        .returns("[Unit]"),
+        get(list),
+    )
+    .route(
+        RouteDoc::new("post", "/units", "units", "Create a unit")
+            .body("NewUnit")
+            .returns("Object"),
+        post(create),
+    )
+    .route(
+        RouteDoc::new("get", "/unit-kinds", "units", "The kinds of unit").returns("[UnitKind]"),
+        get(kinds),
+    )
+    .route(
+        RouteDoc::new(
+            "post",
+            "/units/merge",
+            "units",
+            "Merge units into an existing or a new unit",
+        )
+        .body("Merge"),
+        post(merge),
+    )
+    .route(
+        RouteDoc::new(
+            "get",
+            "/units/{id}",
+            "units",
+            "A unit as of a date: versions, events, successions, sub-units, posts",
+        )
+        .query(&[("as_of", "Date; default today (clamped to the unit's life)")])
+        .returns("UnitDetail"),
+        get(detail),
+    )
+    .route(
+        RouteDoc::new(
+            "get",
+            "/units/{id}/history",
+            "units",
+            "Every change of the unit: who, when, before, after",
+        )
+        .returns("[AuditEntry]"),
+        get(unit_history),
+    )
+    .route(
+        RouteDoc::new(
+            "post",
+            "/units/{id}/changes",
+            "units",
+            "A new version from a date: rename, move, upgrade, recode",
+        )
+        .body("UnitChange"),
+        post(change),
+    )
+    .route(
+        RouteDoc::new(
+            "post",
+            "/units/{id}/dissolve",
+            "units",
+            "End a unit from a date",
+        )
+        .body("Dissolve"),
+        post(dissolve),
+    )
+    .route(
+        RouteDoc::new(
+            "post",
+            "/units/{id}/split",
+            "units",
+            "Split a unit into new ones",
+        )
+        .body("Split"),
+        post(split),
+    )
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    as_of: Option<String>,
+    q: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Vec<UnitView>>, ApiError> {
+    let date = optional_date(&q.as_of, "as_of")?.unwrap_or_else(|| state.app.today());
+    let units = match q.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(query) => org::search_units(&state.app, &actor, query).await?,
+        None => org::units_as_of(&state.app, &actor, date).await?,
+    };
+    Ok(Json(units))
+}
+
+async fn kinds(
+    State(state): State<AppState>,
+    ApiActor(_): ApiActor,
+) -> Result<Json<Vec<UnitKind>>, ApiError> {
+    Ok(Json(org::unit_kinds(&state.app).await?))
+}
+
+#[derive(Deserialize)]
+struct DetailQuery {
+    as_of: Option<String>,
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+    Query(q): Query<DetailQuery>,
+) -> Result<Json<UnitDetail>, ApiError> {
+    let date = optional_date(&q.as_of, "as_of")?.unwrap_or_else(|| state.app.today());
+    Ok(Json(
+        org::unit_detail(&state.app, &actor, UnitId(id), date).await?,
+    ))
+}
+
+async fn unit_history(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+) -> Result<Json<Vec<AuditEntry>>, ApiError> {
+    Ok(Json(
+        history::unit_history(&state.app, &actor, UnitId(id)).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewUnitBody {
+    code: String,
+    name: String,
+    kind: String,
+    parent_id: Option<i64>,
+    valid_from: Option<String>,
+    valid_to: Option<String>,
+    basis: Option<String>,
+    note: Option<String>,
+}
+
+async fn create(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    JsonBody(body): JsonBody<NewUnitBody>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let from = required_date(&body.valid_from, "valid_from")?;
+    let input = NewUnit {
+        code: body.code,
+        name: body.name,
+        kind: body.kind,
+        parent_id: body.parent_id.map(UnitId),
+        valid_to: optional_date(&body.valid_to, "valid_to")?,
+    };
+    let ctx = ChangeContext {
+        effective_on: Some(from),
+        basis: body.basis,
+        note: body.note,
+        source: None,
+    };
+    let id = org::create_unit(&state.app, &actor, &input, &ctx).await?;
+    Ok(Json(serde_json::json!({ "id": id })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChangeBody {
+    change: String,
+    effective_on: Option<String>,
+    name: Option<String>,
+    code: Option<String>,
+    kind: Option<String>,
+    parent_id: Option<i64>,
+    #[serde(default)]
+    to_top: bool,
+    basis: Option<String>,
+    note: Option<String>,
+    version: i64,
+}
+
+async fn change(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+    JsonBody(body): JsonBody<ChangeBody>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let parent_id = if body.to_top {
+        Some(None)
+    } else {
+        body.parent_id.map(|p| Some(UnitId(p)))
+    };
+    let change = UnitChange {
+        kind: ChangeKind::parse(&body.change)?,
+        code: body.code,
+        name: body.name,
+        unit_kind: body.kind,
+        parent_id,
+        version: body.version,
+    };
+    let ctx = ChangeContext {
+        effective_on: Some(required_date(&body.effective_on, "effective_on")?),
+        basis: body.basis,
+        note: body.note,
+        source: None,
+    };
+    org::change_unit(&state.app, &actor, UnitId(id), &change, &ctx).await?;
+    Ok(Json(serde_json::json!({ "id": id })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DissolveBody {
+    effective_on: Option<String>,
+    version: i64,
+    basis: Option<String>,
+    note: Option<String>,
+}
+
+async fn dissolve(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+    JsonBody(body): JsonBody<DissolveBody>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let ctx = ChangeContext {
+        effective_on: Some(required_date(&body.effective_on, "effective_on")?),
+        basis: body.basis,
+        note: body.note,
+        source: None,
+    };
+    org::dissolve_unit(&state.app, &actor, UnitId(id), body.version, &ctx).await?;
+    Ok(Json(serde_json::json!({ "id": id })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartBody {
+    code: String,
+    name: String,
+    kind: String,
+    parent_id: Option<i64>,
+}
+
+impl PartBody {
+    fn unit(self) -> NewUnit {
+        NewUnit {
+            code: self.code,
+            name: self.name,
+            kind: self.kind,
+            parent_id: self.parent_id.map(UnitId),
+            valid_to: None,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MergeBody {
+    sources: Vec<i64>,
+    target_id: Option<i64>,
+    new_target: Option<PartBody>,
+    effective_on: Option<String>,
+    basis: Option<String>,
+    note: Option<String>,
+    #[serde(default)]
+    versions: HashMap<i64, i64>,
+}
+
+async fn merge(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    JsonBody(body): JsonBody<MergeBody>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let input = MergeInput {
+        sources: body.sources.into_iter().map(UnitId).collect(),
+        target_id: body.target_id.map(UnitId),
+        new_target: body.new_target.map(PartBody::unit),
+        versions: body
+            .versions
+            .into_iter()
+            .map(|(k, v)| (UnitId(k), v))
+            .collect(),
+    };
+    let ctx = ChangeContext {
+        effective_on: Some(required_date(&body.effective_on, "effective_on")?),
+        basis: body.basis,
+        note: body.note,
+        source: None,
+    };
+    let target = org::merge_units(&state.app, &actor, &input, &ctx).await?;
+    Ok(Json(serde_json::json!({ "id": target })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SplitBody {
+    parts: Vec<PartBody>,
+    #[serde(default)]
+    children: HashMap<i64, usize>,
+    effective_on: Option<String>,
+    version: i64,
+    basis: Option<String>,
+    note: Option<String>,
+}
+
+async fn split(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+    JsonBody(body): JsonBody<SplitBody>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let input = SplitInput {
+        parts: body.parts.into_iter().map(PartBody::unit).collect(),
+        children: body
+            .children
+            .into_iter()
+            .map(|(k, v)| (UnitId(k), v))
+            .collect(),
+        version: body.version,
+    };
+    let ctx = ChangeContext {
+        effective_on: Some(required_date(&body.effective_on, "effective_on")?),
+        basis: body.basis,
+        note: body.note,
+        source: None,
+    };
+    let ids = org::split_unit(&state.app, &actor, UnitId(id), &input, &ctx).await?;
+    Ok(Json(serde_json::json!({ "ids": ids })))
+}

@@ -1,0 +1,71 @@
+//! Formatting for pages: Vietnamese dates and labels, computed before rendering so that
+//! templates stay free of logic.
+
+use chrono::NaiveDate;
+use trienkhai_core::access::Role;
+use trienkhai_core::party::PartyStatus;
+use trienkhai_core::vn;
+
+use crate::i18n::{Lang, tr};
+
+pub fn date(d: NaiveDate) -> String {
+    vn::format_date(d)
+}
+
+/// An interval as "01/01/2021 – 30/06/2025", or "01/01/2021 – nay" when open.
+pub fn interval(lang: Lang, from: NaiveDate, to: Option<NaiveDate>) -> String {
+    let end = to
+        .map(vn::format_date)
+        .unwrap_or_else(|| tr(lang, "common.open_ended").to_owned());
+    format!("{} – {end}", vn::format_date(from))
+}
+
+pub fn opt_date(d: Option<NaiveDate>) -> String {
+    d.map(vn::format_date).unwrap_or_default()
+}
+
+pub fn role(lang: Lang, role: Role) -> &'static str {
+    tr(lang, &format!("role.{}", role.as_str()))
+}
+
+pub fn party_status(lang: Lang, status: PartyStatus) -> &'static str {
+    tr(lang, &format!("party.{}", status.as_str()))
+}
+
+/// Parses a date typed in a form or a query (dd/mm/yyyy or ISO), naming the field on error.
+pub fn parse_date_field(
+    input: &str,
+    field: &str,
+) -> Result<Option<NaiveDate>, trienkhai_app::AppError> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Ok(None);
+    }
+    vn::parse_date(input).map(Some).map_err(|e| {
+        trienkhai_app::AppError::Invalid(
+            trienkhai_core::error::DomainError::new(e.code(), field).with_detail(e.to_string()),
+        )
+    })
+}
+
+/// An instant in Vietnam's time (UTC+7), as "27/11/2026 10:45".
+pub fn instant(t: chrono::DateTime<chrono::Utc>) -> String {
+    let local = t + chrono::Duration::hours(7);
+    format!(
+        "{} {}",
+        vn::format_date(local.date_naive()),
+        local.format("%H:%M")
+    )
+}
+
+/// Percent-encodes a path with its query for use as a query value (`back=`).
+pub fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,525 @@
+//! The user interface's words in Vietnamese (the default) and English, and the messages of
+//! every error code. One table, so a missing translation is a failing test, not a blank label.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.trim() {
+            "vi" => Some(Lang::Vi),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+
+    /// The first language of an `Accept-Language` header we speak, else Vietnamese.
+    pub fn from_accept_language(header: &str) -> Lang {
+        header
+            .split(',')
+            .filter_map(|part| part.split(';').next())
+            .find_map(|tag| Lang::parse(tag.trim().get(..2).unwrap_or("")))
+            .unwrap_or_default()
+    }
+}
+
+/// `(key, Vietnamese, English)`. Keys starting with `err.` are the messages of error codes.
+pub const STRINGS: &[(&str, &str, &str)] = &[
+    ("app.name", "Triển khai", "Triển khai"),
+    (
+        "app.tagline",
+        "Theo dõi triển khai nghị quyết",
+        "Following resolutions through",
+    ),
+    ("nav.units", "Tổ chức", "Organisation"),
+    ("nav.persons", "Cán bộ, đảng viên", "People"),
+    ("nav.accounts", "Tài khoản", "Accounts"),
+    ("nav.history", "Nhật ký thay đổi", "Change log"),
+    ("nav.me", "Tài khoản của tôi", "My account"),
+    ("nav.logout", "Đăng xuất", "Log out"),
+    ("nav.language", "English", "Tiếng Việt"),
+    ("login.title", "Đăng nhập", "Log in"),
+    ("login.username", "Tên đăng nhập", "Username"),
+    ("login.password", "Mật khẩu", "Password"),
+    ("login.submit", "Đăng nhập", "Log in"),
+    (
+        "login.demo_hint",
+        "Bản trình diễn: admin, anthuy, kiemtra — mật khẩu demo",
+        "Demo: admin, anthuy, kiemtra — password demo",
+    ),
+    ("common.as_of", "Tại ngày", "As of"),
+    ("common.show", "Xem", "Show"),
+    ("common.search", "Tìm", "Search"),
+    ("common.save", "Lưu", "Save"),
+    ("common.back", "Quay lại", "Back"),
+    ("common.code", "Mã", "Code"),
+    ("common.name", "Tên", "Name"),
+    ("common.kind", "Loại", "Kind"),
+    ("common.parent", "Trực thuộc", "Parent"),
+    ("common.none_top", "(cấp cao nhất)", "(top level)"),
+    ("common.valid_from", "Hiệu lực từ", "Valid from"),
+    ("common.valid_to", "Đến hết ngày", "Valid until"),
+    ("common.effective_on", "Ngày có hiệu lực", "Effective on"),
+    (
+        "common.basis",
+        "Căn cứ (số văn bản)",
+        "Legal basis (document number)",
+    ),
+    ("common.note", "Ghi chú", "Note"),
+    ("common.actions", "Thao tác", "Actions"),
+    ("common.illustrative", "minh họa", "illustrative"),
+    ("common.open_ended", "nay", "present"),
+    ("common.when", "Thời điểm", "When"),
+    ("common.who", "Người thực hiện", "By"),
+    ("common.what", "Nội dung", "What"),
+    ("common.before", "Trước", "Before"),
+    ("common.after", "Sau", "After"),
+    ("common.history", "Lịch sử thay đổi", "Change history"),
+    ("common.empty", "Không có dữ liệu.", "Nothing here."),
+    ("common.date_hint", "dd/mm/yyyy", "dd/mm/yyyy"),
+    ("units.title", "Cây tổ chức", "Organisation tree"),
+    ("units.count", "đơn vị", "units"),
+    ("units.new", "Thêm đơn vị", "New unit"),
+    ("units.merge", "Hợp nhất, sáp nhập", "Merge units"),
+    ("units.split", "Chia tách", "Split"),
+    (
+        "units.search_hint",
+        "Tìm theo tên hoặc mã, không cần dấu",
+        "Search by name or code, diacritics optional",
+    ),
+    (
+        "unit.versions",
+        "Các phiên bản theo thời gian",
+        "Versions over time",
+    ),
+    ("unit.events", "Sự kiện", "Events"),
+    ("unit.successions", "Kế thừa", "Succession"),
+    ("unit.predecessor", "Đơn vị cũ", "Former unit"),
+    ("unit.successor", "Đơn vị kế thừa", "Successor"),
+    ("unit.children", "Đơn vị trực thuộc", "Sub-units"),
+    ("unit.posts", "Cán bộ giữ chức vụ", "Posts held"),
+    ("unit.shown_on", "Hiển thị theo ngày", "Shown as of"),
+    ("unit.lifetime", "Thời gian tồn tại", "Existed"),
+    ("unit.change", "Thay đổi từ một ngày", "Change from a date"),
+    ("unit.change_kind", "Loại thay đổi", "Kind of change"),
+    ("unit.dissolve", "Giải thể, kết thúc hoạt động", "Dissolve"),
+    (
+        "unit.dissolve_hint",
+        "Đơn vị hoạt động đến hết ngày trước ngày có hiệu lực.",
+        "The unit exists until the day before the effective date.",
+    ),
+    ("change.rename", "Đổi tên", "Rename"),
+    ("change.move", "Chuyển trực thuộc", "Move"),
+    (
+        "change.upgrade",
+        "Nâng cấp (xã → thị trấn…)",
+        "Upgrade (commune → town…)",
+    ),
+    ("change.recode", "Đổi mã", "Change code"),
+    ("change.edit", "Sửa thông tin", "Edit"),
+    ("event.create", "Thành lập", "Created"),
+    ("event.rename", "Đổi tên", "Renamed"),
+    ("event.move", "Chuyển trực thuộc", "Moved"),
+    ("event.upgrade", "Nâng cấp", "Upgraded"),
+    ("event.recode", "Đổi mã", "Code changed"),
+    ("event.edit", "Sửa thông tin", "Edited"),
+    ("event.merge", "Hợp nhất, sáp nhập", "Merged"),
+    ("event.split", "Chia tách", "Split"),
+    ("event.dissolve", "Giải thể", "Dissolved"),
+    ("merge.sources", "Các đơn vị được hợp nhất", "Units merged"),
+    (
+        "merge.target_existing",
+        "Vào đơn vị đã có",
+        "Into an existing unit",
+    ),
+    (
+        "merge.target_new",
+        "Hoặc thành đơn vị mới",
+        "Or into a new unit",
+    ),
+    ("merge.target_none", "(không chọn)", "(none)"),
+    ("split.parts", "Các đơn vị mới", "New units"),
+    (
+        "split.children",
+        "Đơn vị trực thuộc chuyển về",
+        "Sub-units go to",
+    ),
+    ("split.part", "Đơn vị mới", "New unit"),
+    ("persons.title", "Cán bộ, đảng viên", "People"),
+    ("persons.new", "Thêm người", "New person"),
+    ("person.full_name", "Họ và tên", "Full name"),
+    ("person.birth_year", "Năm sinh", "Year of birth"),
+    (
+        "person.party_admitted_on",
+        "Ngày vào Đảng",
+        "Admitted to the Party",
+    ),
+    (
+        "person.party_full_member_on",
+        "Ngày chính thức",
+        "Full member since",
+    ),
+    ("person.party_status", "Đảng tịch", "Party status"),
+    ("person.posts", "Chức vụ", "Posts"),
+    ("person.add_post", "Thêm chức vụ", "Add a post"),
+    ("person.end_post", "Kết thúc", "End"),
+    ("person.title", "Chức vụ", "Title"),
+    ("person.unit", "Đơn vị", "Unit"),
+    ("party.not_member", "Chưa là đảng viên", "Not a member"),
+    (
+        "party.probationary",
+        "Đảng viên dự bị",
+        "Probationary member",
+    ),
+    ("party.full", "Đảng viên chính thức", "Full member"),
+    ("accounts.title", "Tài khoản", "Accounts"),
+    ("accounts.new", "Tạo tài khoản", "New account"),
+    ("account.username", "Tên đăng nhập", "Username"),
+    ("account.display_name", "Tên hiển thị", "Display name"),
+    ("account.password", "Mật khẩu", "Password"),
+    (
+        "account.new_password",
+        "Mật khẩu mới (để trống nếu không đổi)",
+        "New password (blank to keep)",
+    ),
+    ("account.active", "Đang hoạt động", "Active"),
+    ("account.inactive", "Đã khóa", "Disabled"),
+    ("account.roles", "Vai trò", "Roles"),
+    ("account.grant", "Cấp vai trò", "Grant a role"),
+    ("account.revoke", "Thu hồi", "Revoke"),
+    ("account.scope", "Phạm vi", "Scope"),
+    ("account.scope_all", "Toàn hệ thống", "Everywhere"),
+    ("account.in_force", "Đang hiệu lực", "In force"),
+    ("account.not_in_force", "Không hiệu lực", "Not in force"),
+    ("account.tokens", "Mã truy cập API", "API tokens"),
+    ("account.token_name", "Tên mã", "Token name"),
+    ("account.token_days", "Số ngày hiệu lực", "Valid for (days)"),
+    ("account.issue_token", "Tạo mã", "Issue token"),
+    (
+        "account.token_once",
+        "Sao chép mã này ngay: nó chỉ hiện một lần.",
+        "Copy this token now: it is shown only once.",
+    ),
+    ("account.token_revoked", "đã thu hồi", "revoked"),
+    ("role.admin", "Quản trị", "Administrator"),
+    ("role.editor", "Biên tập", "Editor"),
+    ("role.reporter", "Báo cáo", "Reporter"),
+    ("role.viewer", "Xem", "Viewer"),
+    ("role.inspector", "Kiểm tra", "Inspector"),
+    ("history.title", "Nhật ký thay đổi", "Change log"),
+    ("history.entity", "Đối tượng", "Record"),
+    ("error.title", "Không thực hiện được", "Could not be done"),
+    ("error.field", "Trường", "Field"),
+    ("error.current", "Dữ liệu hiện tại", "Current data"),
+    (
+        "err.required",
+        "Thông tin này là bắt buộc.",
+        "This is required.",
+    ),
+    ("err.too_long", "Nội dung quá dài.", "Too long."),
+    ("err.invalid", "Giá trị không hợp lệ.", "Invalid value."),
+    (
+        "err.out_of_range",
+        "Giá trị nằm ngoài khoảng cho phép.",
+        "Value out of range.",
+    ),
+    (
+        "err.code_invalid_char",
+        "Mã chỉ gồm chữ cái không dấu, chữ số và các dấu - _ .",
+        "A code may only hold plain letters, digits and - _ .",
+    ),
+    (
+        "err.kind_invalid",
+        "Loại đơn vị không hợp lệ.",
+        "Invalid unit kind.",
+    ),
+    (
+        "err.end_before_start",
+        "Ngày kết thúc trước ngày bắt đầu.",
+        "The end is before the start.",
+    ),
+    (
+        "err.overlapping_validity",
+        "Thời gian hiệu lực bị chồng lấn.",
+        "Validity periods overlap.",
+    ),
+    (
+        "err.duplicate_code",
+        "Mã này đã được đơn vị khác dùng trong cùng thời gian.",
+        "Another unit uses this code at the same time.",
+    ),
+    ("err.duplicate", "Giá trị đã tồn tại.", "Already exists."),
+    (
+        "err.tree_cycle",
+        "Không thể đặt một đơn vị trực thuộc chính đơn vị cấp dưới của nó.",
+        "A unit cannot hang under one of its own sub-units.",
+    ),
+    (
+        "err.parent_not_valid",
+        "Đơn vị cấp trên không tồn tại trong suốt thời gian hiệu lực.",
+        "The parent does not exist for the whole period.",
+    ),
+    (
+        "err.unit_not_valid_on_date",
+        "Đơn vị không tồn tại vào ngày đó.",
+        "The unit does not exist on that date.",
+    ),
+    (
+        "err.unit_not_found",
+        "Không tìm thấy đơn vị.",
+        "Unit not found.",
+    ),
+    (
+        "err.later_versions_exist",
+        "Đơn vị đã có thay đổi sau ngày này; hãy xử lý thay đổi sau trước.",
+        "The unit changes after that date; handle the later change first.",
+    ),
+    (
+        "err.unit_has_children",
+        "Đơn vị còn đơn vị trực thuộc; hãy chuyển hoặc hợp nhất chúng trước.",
+        "The unit still has sub-units; move or merge them first.",
+    ),
+    (
+        "err.children_unassigned",
+        "Chưa chọn nơi chuyển đến cho một đơn vị trực thuộc.",
+        "A sub-unit has not been assigned to a new unit.",
+    ),
+    (
+        "err.split_needs_two_parts",
+        "Chia tách cần ít nhất hai đơn vị mới.",
+        "A split needs at least two new units.",
+    ),
+    (
+        "err.merge_into_itself",
+        "Không thể hợp nhất một đơn vị vào chính nó.",
+        "A unit cannot be merged into itself.",
+    ),
+    (
+        "err.duplicate_source",
+        "Một đơn vị được chọn hai lần.",
+        "A unit was chosen twice.",
+    ),
+    (
+        "err.nothing_changed",
+        "Không có gì thay đổi.",
+        "Nothing changed.",
+    ),
+    ("err.role_unknown", "Vai trò không hợp lệ.", "Unknown role."),
+    (
+        "err.full_member_without_admission",
+        "Có ngày chính thức thì phải có ngày vào Đảng.",
+        "A full-member date needs an admission date.",
+    ),
+    (
+        "err.username_invalid",
+        "Tên đăng nhập gồm 3–40 ký tự: chữ thường không dấu, chữ số, . _ -",
+        "A username has 3–40 characters: plain lower-case letters, digits, . _ -",
+    ),
+    (
+        "err.username_taken",
+        "Tên đăng nhập đã được dùng.",
+        "This username is taken.",
+    ),
+    (
+        "err.password_too_short",
+        "Mật khẩu cần ít nhất 8 ký tự.",
+        "A password needs at least 8 characters.",
+    ),
+    ("err.date_empty", "Chưa nhập ngày.", "No date given."),
+    (
+        "err.date_format",
+        "Ngày phải viết theo dạng dd/mm/yyyy.",
+        "Write dates as dd/mm/yyyy.",
+    ),
+    (
+        "err.date_out_of_range",
+        "Ngày không tồn tại.",
+        "That date does not exist.",
+    ),
+    (
+        "err.number_invalid",
+        "Số không hợp lệ (viết như 1.234,5).",
+        "Invalid number (write it like 1.234,5).",
+    ),
+    (
+        "err.invalid_utf8",
+        "Dữ liệu gửi lên không phải văn bản UTF-8 hợp lệ.",
+        "The data sent is not valid UTF-8 text.",
+    ),
+    (
+        "err.invalid_json",
+        "Dữ liệu JSON không hợp lệ.",
+        "Invalid JSON.",
+    ),
+    (
+        "err.invalid_form",
+        "Biểu mẫu không hợp lệ.",
+        "Invalid form.",
+    ),
+    (
+        "err.unauthenticated",
+        "Bạn cần đăng nhập.",
+        "Please log in.",
+    ),
+    (
+        "err.invalid_credentials",
+        "Tên đăng nhập hoặc mật khẩu không đúng.",
+        "Wrong username or password.",
+    ),
+    (
+        "err.too_many_requests",
+        "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.",
+        "Too many failed logins. Try again in 15 minutes.",
+    ),
+    (
+        "err.forbidden",
+        "Bạn không có quyền thực hiện thao tác này ở đơn vị này.",
+        "You may not do this in this unit.",
+    ),
+    ("err.not_found", "Không tìm thấy.", "Not found."),
+    (
+        "err.conflict",
+        "Dữ liệu đã được người khác thay đổi sau khi bạn mở. Hãy xem dữ liệu hiện tại và làm lại.",
+        "Someone else changed this after you opened it. Review the current data and try again.",
+    ),
+    (
+        "err.csrf_failed",
+        "Biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang.",
+        "The form expired or is invalid. Reload the page.",
+    ),
+    (
+        "err.internal",
+        "Lỗi hệ thống. Thao tác chưa được thực hiện.",
+        "Internal error. Nothing was changed.",
+    ),
+    ("field.code", "Mã", "Code"),
+    ("field.name", "Tên", "Name"),
+    ("field.kind", "Loại", "Kind"),
+    ("field.parent_id", "Trực thuộc", "Parent"),
+    ("field.valid_from", "Hiệu lực từ", "Valid from"),
+    ("field.valid_to", "Đến hết ngày", "Valid until"),
+    ("field.effective_on", "Ngày có hiệu lực", "Effective on"),
+    ("field.target_id", "Đơn vị nhận", "Target unit"),
+    ("field.sources", "Các đơn vị được hợp nhất", "Units merged"),
+    ("field.full_name", "Họ và tên", "Full name"),
+    ("field.username", "Tên đăng nhập", "Username"),
+    ("field.password", "Mật khẩu", "Password"),
+    ("field.as_of", "Tại ngày", "As of"),
+];
+
+static TABLE: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
+    LazyLock::new(|| STRINGS.iter().map(|(k, vi, en)| (*k, (*vi, *en))).collect());
+
+/// Looks up `key`; an unknown key shows itself, which the tests forbid in templates.
+pub fn tr(lang: Lang, key: &str) -> &'static str {
+    match TABLE.get(key) {
+        Some((vi, en)) => match lang {
+            Lang::Vi => vi,
+            Lang::En => en,
+        },
+        None => TABLE.get("err.invalid").map(|(vi, _)| *vi).unwrap_or("?"),
+    }
+}
+
+pub fn has(key: &str) -> bool {
+    TABLE.contains_key(key)
+}
+
+/// The sentence for an error code, falling back to a generic one for codes without their own.
+pub fn error_message(lang: Lang, code: &str) -> &'static str {
+    let key = format!("err.{code}");
+    if has(&key) {
+        tr(lang, &key)
+    } else if code.starts_with("number_") {
+        tr(lang, "err.number_invalid")
+    } else {
+        tr(lang, "err.invalid")
+    }
+}
+
+/// The label of a form field, or the field's own name.
+pub fn field_label(lang: Lang, field: &str) -> String {
+    let key = format!("field.{field}");
+    if has(&key) {
+        tr(lang, &key).to_owned()
+    } else {
+        field.to_owned()
+    }
+}
+
+/// Translations bound to a language, for templates: `{{ t.s("units.title") }}`.
+#[derive(Debug, Clone, Copy)]
+pub struct Tr(pub Lang);
+
+impl Tr {
+    pub fn s(&self, key: &str) -> &'static str {
+        tr(self.0, key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique_and_both_languages_filled() {
+        let mut seen = std::collections::HashSet::new();
+        for (key, vi, en) in STRINGS {
+            assert!(seen.insert(*key), "duplicate key {key}");
+            assert!(!vi.is_empty() && !en.is_empty(), "{key}");
+            assert!(trienkhai_core::vn::is_nfc(vi), "{key} is not NFC");
+        }
+    }
+
+    #[test]
+    fn every_key_used_in_templates_and_code_exists() {
+        let dirs = [
+            concat!(env!("CARGO_MANIFEST_DIR"), "/templates"),
+            concat!(env!("CARGO_MANIFEST_DIR"), "/src/pages"),
+        ];
+        let mut checked = 0;
+        for dir in dirs {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+                for part in text.split("s(\"").skip(1) {
+                    let key = part.split('"').next().unwrap();
+                    assert!(has(key), "missing translation {key}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(
+            checked > 50,
+            "only {checked} keys found: the scan is broken"
+        );
+    }
+
+    #[test]
+    fn accept_language_picks_english_only_when_asked() {
+        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9"), Lang::En);
+        assert_eq!(Lang::from_accept_language("fr, vi;q=0.5"), Lang::Vi);
+        assert_eq!(Lang::from_accept_language(""), Lang::Vi);
+        assert_eq!(
+            error_message(Lang::En, "tree_cycle"),
+            "A unit cannot hang under one of its own sub-units."
+        );
+        assert_eq!(
+            error_message(Lang::Vi, "number_bad_grouping"),
+            tr(Lang::Vi, "err.number_invalid")
+        );
+    }
+}

@@ -1,0 +1,146 @@
+//! Pages: one module per area, one small handler per screen action. Forms post back with the
+//! session's CSRF token and the row version the user saw; success redirects (303), failure
+//! renders the error page in the user's language.
+
+mod accounts;
+mod history;
+mod persons;
+mod session;
+mod units;
+
+use askama::Template;
+use axum::Router;
+use axum::http::Uri;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use trienkhai_app::{Actor, AppError};
+use trienkhai_core::access::Action;
+
+use crate::AppState;
+use crate::error::{PageError, request_lang};
+use crate::extract::PageActor;
+use crate::fmt;
+use crate::i18n::{Lang, Tr};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/units") }))
+        .route("/login", get(session::login_form).post(session::login))
+        .route("/logout", post(session::logout))
+        .route("/lang", get(session::switch_language))
+        .route("/me", get(session::me))
+        .route("/units", get(units::tree))
+        .route("/units/new", get(units::new_form).post(units::create))
+        .route("/units/merge", get(units::merge_form).post(units::merge))
+        .route("/units/{id}", get(units::detail))
+        .route("/units/{id}/change", post(units::change))
+        .route("/units/{id}/dissolve", post(units::dissolve))
+        .route(
+            "/units/{id}/split",
+            get(units::split_form).post(units::split),
+        )
+        .route("/persons", get(persons::list))
+        .route("/persons/new", get(persons::new_form).post(persons::create))
+        .route("/persons/{id}", get(persons::detail).post(persons::update))
+        .route("/persons/{id}/posts", post(persons::add_post))
+        .route("/posts/{id}/end", post(persons::end_post))
+        .route("/accounts", get(accounts::list))
+        .route(
+            "/accounts/new",
+            get(accounts::new_form).post(accounts::create),
+        )
+        .route(
+            "/accounts/{id}",
+            get(accounts::detail).post(accounts::update),
+        )
+        .route("/accounts/{id}/grants", post(accounts::grant))
+        .route("/grants/{id}/revoke", post(accounts::revoke_grant))
+        .route("/accounts/{id}/tokens", post(accounts::issue_token))
+        .route("/tokens/{id}/revoke", post(accounts::revoke_token))
+        .route("/history", get(history::recent))
+}
+
+/// What every page's frame needs: language, user, menus, CSRF token.
+pub struct PageCtx {
+    pub t: Tr,
+    pub lang: &'static str,
+    pub user: String,
+    pub csrf: String,
+    pub can_accounts: bool,
+    pub can_history: bool,
+    pub lang_switch: String,
+}
+
+impl PageCtx {
+    pub fn new(page: &PageActor, uri: &Uri) -> Self {
+        let lang = request_lang();
+        let actor = &page.actor;
+        Self {
+            t: Tr(lang),
+            lang: lang.code(),
+            user: actor.display_name.clone(),
+            csrf: page.csrf.clone(),
+            can_accounts: actor.access.allows_somewhere(Action::ManageAccounts),
+            can_history: actor.access.allows_everywhere(Action::ReadHistory),
+            lang_switch: lang_switch_url(lang, uri),
+        }
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.t.0
+    }
+}
+
+pub fn lang_switch_url(lang: Lang, uri: &Uri) -> String {
+    let other = match lang {
+        Lang::Vi => "en",
+        Lang::En => "vi",
+    };
+    let back = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    format!("/lang?set={other}&back={}", fmt::url_encode(back))
+}
+
+/// Renders a template into a response.
+pub fn render(template: &impl Template) -> Result<Response, PageError> {
+    template
+        .render()
+        .map(|html| Html(html).into_response())
+        .map_err(|e| PageError(AppError::Internal(format!("template: {e}"))))
+}
+
+/// After a successful form: back to a page (303 turns the POST into a GET).
+pub fn see_other(location: &str) -> Response {
+    Redirect::to(location).into_response()
+}
+
+/// An optional date typed in a form.
+pub fn form_date(
+    input: &Option<String>,
+    field: &str,
+) -> Result<Option<chrono::NaiveDate>, PageError> {
+    Ok(fmt::parse_date_field(
+        input.as_deref().unwrap_or(""),
+        field,
+    )?)
+}
+
+/// The unit a form names by its code (codes are what offices type).
+pub async fn unit_by_code(
+    state: &AppState,
+    code: &str,
+    field: &str,
+) -> Result<Option<trienkhai_core::ids::UnitId>, PageError> {
+    let code = code.trim();
+    if code.is_empty() {
+        return Ok(None);
+    }
+    trienkhai_app::org::unit_id_by_code(&state.app, code)
+        .await?
+        .map(Some)
+        .ok_or_else(|| PageError(AppError::invalid("unit_not_found", field)))
+}
+
+/// Whether `actor` may edit content somewhere (to show "new" buttons).
+pub fn edits_somewhere(actor: &Actor) -> bool {
+    actor.access.allows_somewhere(Action::EditContent)
+}

@@ -1,0 +1,628 @@
+//! Screens of the organisation tree: the tree as of a date, a unit's page with its versions,
+//! events, successions, people and history, and the forms of every structural change.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::Uri;
+use axum::response::Response;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use trienkhai_app::AppError;
+use trienkhai_app::history::{self, AuditEntry};
+use trienkhai_app::org::{
+    self, ChangeContext, ChangeKind, MergeInput, NewUnit, SplitInput, UnitChange, UnitView,
+};
+use trienkhai_core::access::Action;
+use trienkhai_core::ids::UnitId;
+
+use super::{PageCtx, form_date, render, see_other, unit_by_code};
+use crate::AppState;
+use crate::error::PageError;
+use crate::extract::{FormBody, PageActor};
+use crate::fmt;
+use crate::i18n::Lang;
+
+pub struct TreeRow {
+    pub id: i64,
+    pub depth: usize,
+    pub name: String,
+    pub code: String,
+    pub kind: String,
+    pub dates: String,
+}
+
+async fn kind_labels(state: &AppState, lang: Lang) -> Result<HashMap<String, String>, PageError> {
+    Ok(org::unit_kinds(&state.app)
+        .await?
+        .into_iter()
+        .map(|k| {
+            (
+                k.code,
+                if lang == Lang::En {
+                    k.label_en
+                } else {
+                    k.label_vi
+                },
+            )
+        })
+        .collect())
+}
+
+fn tree_row(u: &UnitView, kinds: &HashMap<String, String>, lang: Lang) -> TreeRow {
+    TreeRow {
+        id: u.id.0,
+        depth: u.depth.min(6),
+        name: u.name.clone(),
+        code: u.code.clone(),
+        kind: kinds
+            .get(&u.kind)
+            .cloned()
+            .unwrap_or_else(|| u.kind.clone()),
+        dates: fmt::interval(lang, u.valid_from, u.valid_to),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct AsOfQuery {
+    as_of: Option<String>,
+    q: Option<String>,
+}
+
+fn as_of(state: &AppState, q: &Option<String>) -> Result<NaiveDate, PageError> {
+    Ok(fmt::parse_date_field(q.as_deref().unwrap_or(""), "as_of")?
+        .unwrap_or_else(|| state.app.today()))
+}
+
+#[derive(Template)]
+#[template(path = "units.html")]
+struct TreePage {
+    ctx: PageCtx,
+    as_of: String,
+    q: String,
+    rows: Vec<TreeRow>,
+    can_manage: bool,
+}
+
+pub async fn tree(
+    State(state): State<AppState>,
+    page: PageActor,
+    uri: Uri,
+    Query(query): Query<AsOfQuery>,
+) -> Result<Response, PageError> {
+    let ctx = PageCtx::new(&page, &uri);
+    let date = as_of(&state, &query.as_of)?;
+    let kinds = kind_labels(&state, ctx.lang()).await?;
+    let q = query.q.unwrap_or_default();
+    let units = if q.trim().is_empty() {
+        org::units_as_of(&state.app, &page.actor, date).await?
+    } else {
+        org::search_units(&state.app, &page.actor, &q).await?
+    };
+    let rows = units
+        .iter()
+        .map(|u| tree_row(u, &kinds, ctx.lang()))
+        .collect();
+    render(&TreePage {
+        as_of: fmt::date(date),
+        q,
+        rows,
+        can_manage: page.actor.access.allows_somewhere(Action::ManageStructure),
+        ctx,
+    })
+}
+
+pub struct EventRow {
+    pub date: String,
+    pub kind: String,
+    pub basis: String,
+    pub note: String,
+    pub illustrative: bool,
+}
+
+pub struct SuccessionRow {
+    pub from_id: i64,
+    pub from_name: String,
+    pub to_id: i64,
+    pub to_name: String,
+    pub date: String,
+}
+
+pub struct PostRow {
+    pub person_id: i64,
+    pub person_name: String,
+    pub title: String,
+    pub dates: String,
+}
+
+pub struct HistoryRow {
+    pub when: String,
+    pub who: String,
+    pub action: String,
+    pub before: String,
+    pub after: String,
+}
+
+pub fn history_rows(entries: Vec<AuditEntry>) -> Vec<HistoryRow> {
+    let pretty = |v: &Option<serde_json::Value>| {
+        v.as_ref()
+            .and_then(|v| serde_json::to_string_pretty(v).ok())
+            .unwrap_or_default()
+    };
+    entries
+        .iter()
+        .rev()
+        .map(|e| HistoryRow {
+            when: fmt::instant(e.at),
+            who: e.actor_label.clone(),
+            action: e.action.clone(),
+            before: pretty(&e.before),
+            after: pretty(&e.after),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "unit.html")]
+struct UnitPage {
+    ctx: PageCtx,
+    id: i64,
+    name: String,
+    code: String,
+    kind: String,
+    illustrative: bool,
+    note: String,
+    shown_on: String,
+    lifetime: String,
+    path: Vec<TreeRow>,
+    versions: Vec<TreeRow>,
+    events: Vec<EventRow>,
+    successions: Vec<SuccessionRow>,
+    children: Vec<TreeRow>,
+    posts: Vec<PostRow>,
+    history: Vec<HistoryRow>,
+    can_manage: bool,
+    can_read_history: bool,
+    row_version: i64,
+    kinds: Vec<(String, String)>,
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    page: PageActor,
+    uri: Uri,
+    Path(id): Path<i64>,
+    Query(query): Query<AsOfQuery>,
+) -> Result<Response, PageError> {
+    let ctx = PageCtx::new(&page, &uri);
+    let lang = ctx.lang();
+    let date = as_of(&state, &query.as_of)?;
+    let d = org::unit_detail(&state.app, &page.actor, UnitId(id), date).await?;
+    let kinds = kind_labels(&state, lang).await?;
+    let history = if d.can_read_history {
+        history_rows(history::unit_history(&state.app, &page.actor, d.id).await?)
+    } else {
+        Vec::new()
+    };
+    let mut kind_options: Vec<(String, String)> =
+        kinds.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    kind_options.sort_by(|a, b| trienkhai_core::vn::cmp_vi(&a.1, &b.1));
+    let event_key = |kind: &str| format!("event.{kind}");
+    render(&UnitPage {
+        id,
+        name: d.current.name.clone(),
+        code: d.current.code.clone(),
+        kind: kinds
+            .get(&d.current.kind)
+            .cloned()
+            .unwrap_or_else(|| d.current.kind.clone()),
+        illustrative: d.source == "illustrative",
+        note: d.note.clone().unwrap_or_default(),
+        shown_on: fmt::date(d.shown_on),
+        lifetime: fmt::interval(lang, d.lifetime.from, d.lifetime.to),
+        path: d.path.iter().map(|u| tree_row(u, &kinds, lang)).collect(),
+        versions: d
+            .versions
+            .iter()
+            .map(|u| tree_row(u, &kinds, lang))
+            .collect(),
+        events: d
+            .events
+            .iter()
+            .map(|e| EventRow {
+                date: fmt::date(e.effective_on),
+                kind: ctx.t.s(&event_key(&e.kind)).to_owned(),
+                basis: e.basis.clone().unwrap_or_default(),
+                note: e.note.clone().unwrap_or_default(),
+                illustrative: e.source == "illustrative",
+            })
+            .collect(),
+        successions: d
+            .successions
+            .iter()
+            .map(|s| SuccessionRow {
+                from_id: s.predecessor_id.0,
+                from_name: s.predecessor_name.clone(),
+                to_id: s.successor_id.0,
+                to_name: s.successor_name.clone(),
+                date: fmt::date(s.effective_on),
+            })
+            .collect(),
+        children: d
+            .children
+            .iter()
+            .map(|u| tree_row(u, &kinds, lang))
+            .collect(),
+        posts: d
+            .posts
+            .iter()
+            .map(|p| PostRow {
+                person_id: p.person_id,
+                person_name: p.person_name.clone(),
+                title: p.title.clone(),
+                dates: fmt::interval(lang, p.valid_from, p.valid_to),
+            })
+            .collect(),
+        history,
+        can_manage: d.can_manage,
+        can_read_history: d.can_read_history,
+        row_version: d.row_version,
+        kinds: kind_options,
+        ctx,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct ChangeForm {
+    csrf: String,
+    change: String,
+    effective_on: Option<String>,
+    name: Option<String>,
+    code: Option<String>,
+    kind: Option<String>,
+    parent_code: Option<String>,
+    basis: Option<String>,
+    note: Option<String>,
+    version: i64,
+}
+
+fn filled(s: &Option<String>) -> Option<String> {
+    s.as_ref()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+}
+
+pub async fn change(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<i64>,
+    FormBody(form): FormBody<ChangeForm>,
+) -> Result<Response, PageError> {
+    page.check_csrf(&form.csrf)?;
+    let effective = form_date(&form.effective_on, "effective_on")?;
+    let parent = match filled(&form.parent_code) {
+        Some(code) => Some(unit_by_code(&state, &code, "parent_id").await?),
+        None => None,
+    };
+    let change = UnitChange {
+        kind: ChangeKind::parse(&form.change)?,
+        code: filled(&form.code),
+        name: filled(&form.name),
+        unit_kind: filled(&form.kind),
+        parent_id: parent,
+        version: form.version,
+    };
+    let ctx = ChangeContext {
+        effective_on: effective,
+        basis: form.basis,
+        note: form.note,
+        source: None,
+    };
+    org::change_unit(&state.app, &page.actor, UnitId(id), &change, &ctx).await?;
+    Ok(see_other(&format!(
+        "/units/{id}?as_of={}",
+        fmt::date(effective.unwrap_or_default())
+    )))
+}
+
+#[derive(Deserialize)]
+pub struct DissolveForm {
+    csrf: String,
+    effective_on: Option<String>,
+    basis: Option<String>,
+    note: Option<String>,
+    version: i64,
+}
+
+pub async fn dissolve(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<i64>,
+    FormBody(form): FormBody<DissolveForm>,
+) -> Result<Response, PageError> {
+    page.check_csrf(&form.csrf)?;
+    let ctx = ChangeContext {
+        effective_on: form_date(&form.effective_on, "effective_on")?,
+        basis: form.basis,
+        note: form.note,
+        source: None,
+    };
+    org::dissolve_unit(&state.app, &page.actor, UnitId(id), form.version, &ctx).await?;
+    Ok(see_other(&format!("/units/{id}")))
+}
+
+#[derive(Template)]
+#[template(path = "unit_new.html")]
+struct NewUnitPage {
+    ctx: PageCtx,
+    kinds: Vec<(String, String)>,
+    parent_code: String,
+    today: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct NewUnitQuery {
+    parent: Option<String>,
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    page: PageActor,
+    uri: Uri,
+    Query(q): Query<NewUnitQuery>,
+) -> Result<Response, PageError> {
+    let ctx = PageCtx::new(&page, &uri);
+    let mut kinds: Vec<(String, String)> =
+        kind_labels(&state, ctx.lang()).await?.into_iter().collect();
+    kinds.sort_by(|a, b| trienkhai_core::vn::cmp_vi(&a.1, &b.1));
+    render(&NewUnitPage {
+        kinds,
+        parent_code: q.parent.unwrap_or_default(),
+        today: fmt::date(state.app.today()),
+        ctx,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct NewUnitForm {
+    csrf: String,
+    code: String,
+    name: String,
+    kind: String,
+    parent_code: Option<String>,
+    valid_from: Option<String>,
+    valid_to: Option<String>,
+    basis: Option<String>,
+    note: Option<String>,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    page: PageActor,
+    FormBody(form): FormBody<NewUnitForm>,
+) -> Result<Response, PageError> {
+    page.check_csrf(&form.csrf)?;
+    let parent_id = match filled(&form.parent_code) {
+        Some(code) => unit_by_code(&state, &code, "parent_id").await?,
+        None => None,
+    };
+    let input = NewUnit {
+        code: form.code,
+        name: form.name,
+        kind: form.kind,
+        parent_id,
+        valid_to: form_date(&form.valid_to, "valid_to")?,
+    };
+    let from = form_date(&form.valid_from, "valid_from")?
+        .ok_or_else(|| AppError::invalid("required", "valid_from"))?;
+    let ctx = ChangeContext {
+        effective_on: Some(from),
+        basis: form.basis,
+        note: form.note,
+        source: None,
+    };
+    let id = org::create_unit(&state.app, &page.actor, &input, &ctx).await?;
+    Ok(see_other(&format!("/units/{id}?as_of={}", fmt::date(from))))
+}
+
+#[derive(Template)]
+#[template(path = "unit_merge.html")]
+struct MergePage {
+    ctx: PageCtx,
+    as_of: String,
+    candidates: Vec<TreeRow>,
+    kinds: Vec<(String, String)>,
+}
+
+pub async fn merge_form(
+    State(state): State<AppState>,
+    page: PageActor,
+    uri: Uri,
+    Query(query): Query<AsOfQuery>,
+) -> Result<Response, PageError> {
+    let ctx = PageCtx::new(&page, &uri);
+    let date = as_of(&state, &query.as_of)?;
+    let labels = kind_labels(&state, ctx.lang()).await?;
+    let mut kinds: Vec<(String, String)> = labels.clone().into_iter().collect();
+    kinds.sort_by(|a, b| trienkhai_core::vn::cmp_vi(&a.1, &b.1));
+    let candidates = org::units_as_of(&state.app, &page.actor, date)
+        .await?
+        .iter()
+        .map(|u| tree_row(u, &labels, ctx.lang()))
+        .collect();
+    render(&MergePage {
+        as_of: fmt::date(date),
+        candidates,
+        kinds,
+        ctx,
+    })
+}
+
+/// A merge form: `sources` repeats, so it is read as pairs rather than a struct.
+pub async fn merge(
+    State(state): State<AppState>,
+    page: PageActor,
+    FormBody(pairs): FormBody<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+    };
+    page.check_csrf(&get("csrf").unwrap_or_default())?;
+    let sources: Vec<UnitId> = pairs
+        .iter()
+        .filter(|(k, _)| k == "sources")
+        .map(|(_, v)| {
+            v.parse::<i64>()
+                .map(UnitId)
+                .map_err(|_| AppError::invalid("invalid", "sources"))
+        })
+        .collect::<Result<_, _>>()?;
+    let target_id = match filled(&get("target_code")) {
+        Some(code) => unit_by_code(&state, &code, "target_id").await?,
+        None => None,
+    };
+    let new_target = match filled(&get("new_code")) {
+        Some(code) => Some(NewUnit {
+            code,
+            name: get("new_name").unwrap_or_default(),
+            kind: get("new_kind").unwrap_or_default(),
+            parent_id: match filled(&get("new_parent_code")) {
+                Some(c) => unit_by_code(&state, &c, "parent_id").await?,
+                None => None,
+            },
+            valid_to: None,
+        }),
+        None => None,
+    };
+    let effective = form_date(&get("effective_on"), "effective_on")?;
+    let input = MergeInput {
+        sources,
+        target_id,
+        new_target,
+        versions: HashMap::new(),
+    };
+    let ctx = ChangeContext {
+        effective_on: effective,
+        basis: get("basis"),
+        note: get("note"),
+        source: None,
+    };
+    let target = org::merge_units(&state.app, &page.actor, &input, &ctx).await?;
+    Ok(see_other(&format!(
+        "/units/{target}?as_of={}",
+        fmt::date(effective.unwrap_or_default())
+    )))
+}
+
+#[derive(Template)]
+#[template(path = "unit_split.html")]
+struct SplitPage {
+    ctx: PageCtx,
+    id: i64,
+    name: String,
+    row_version: i64,
+    children: Vec<TreeRow>,
+    kinds: Vec<(String, String)>,
+    parts: Vec<usize>,
+}
+
+pub async fn split_form(
+    State(state): State<AppState>,
+    page: PageActor,
+    uri: Uri,
+    Path(id): Path<i64>,
+    Query(query): Query<AsOfQuery>,
+) -> Result<Response, PageError> {
+    let ctx = PageCtx::new(&page, &uri);
+    let date = as_of(&state, &query.as_of)?;
+    let d = org::unit_detail(&state.app, &page.actor, UnitId(id), date).await?;
+    if !d.can_manage {
+        return Err(AppError::Forbidden.into());
+    }
+    let labels = kind_labels(&state, ctx.lang()).await?;
+    let mut kinds: Vec<(String, String)> = labels.clone().into_iter().collect();
+    kinds.sort_by(|a, b| trienkhai_core::vn::cmp_vi(&a.1, &b.1));
+    render(&SplitPage {
+        id,
+        name: d.current.name.clone(),
+        row_version: d.row_version,
+        children: d
+            .children
+            .iter()
+            .map(|u| tree_row(u, &labels, ctx.lang()))
+            .collect(),
+        kinds,
+        parts: vec![1, 2, 3],
+        ctx,
+    })
+}
+
+pub async fn split(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<i64>,
+    FormBody(pairs): FormBody<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+    };
+    page.check_csrf(&get("csrf").unwrap_or_default())?;
+    let mut parts = Vec::new();
+    for n in 1..=3 {
+        if let Some(code) = filled(&get(&format!("part{n}_code"))) {
+            parts.push(NewUnit {
+                code,
+                name: get(&format!("part{n}_name")).unwrap_or_default(),
+                kind: get(&format!("part{n}_kind")).unwrap_or_default(),
+                parent_id: match filled(&get(&format!("part{n}_parent_code"))) {
+                    Some(c) => unit_by_code(&state, &c, "parent_id").await?,
+                    None => None,
+                },
+                valid_to: None,
+            });
+        }
+    }
+    let mut children = HashMap::new();
+    for (key, value) in &pairs {
+        if let Some(child) = key.strip_prefix("child_")
+            && let (Ok(child), Ok(part)) = (child.parse::<i64>(), value.parse::<usize>())
+            && part >= 1
+        {
+            children.insert(UnitId(child), part - 1);
+        }
+    }
+    let version = get("version")
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| AppError::invalid("required", "version"))?;
+    let effective = form_date(&get("effective_on"), "effective_on")?;
+    let ctx = ChangeContext {
+        effective_on: effective,
+        basis: get("basis"),
+        note: get("note"),
+        source: None,
+    };
+    let ids = org::split_unit(
+        &state.app,
+        &page.actor,
+        UnitId(id),
+        &SplitInput {
+            parts,
+            children,
+            version,
+        },
+        &ctx,
+    )
+    .await?;
+    Ok(see_other(&format!(
+        "/units/{}?as_of={}",
+        ids[0],
+        fmt::date(effective.unwrap_or_default())
+    )))
+}

@@ -1,0 +1,166 @@
+//! Command-line interface.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use trienkhai_app::{App, accounts, demo};
+use trienkhai_store::Db;
+
+#[derive(Parser)]
+#[command(
+    name = "trienkhai",
+    version,
+    about = "Theo dõi triển khai nghị quyết: from the resolution to the year-end review"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web pages and the API.
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate(DbArgs),
+    /// Build the Ba Tri demo into an empty database and exit.
+    Demo(DbArgs),
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; with --admin it administers everything (the first account of a real
+    /// installation). The password is read from TRIENKHAI_PASSWORD or standard input.
+    Create {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        #[arg(long)]
+        admin: bool,
+    },
+}
+
+#[derive(Args, Clone)]
+pub struct DbArgs {
+    /// Directory for the SQLite database (and later, uploaded files).
+    #[arg(long, env = "TRIENKHAI_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// Database URL (`postgres://…` or `sqlite://…`); default: SQLite in the data directory.
+    #[arg(long, env = "TRIENKHAI_DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+impl DbArgs {
+    pub fn url(&self) -> anyhow::Result<String> {
+        if let Some(url) = &self.database_url {
+            return Ok(url.clone());
+        }
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("creating {}", self.data_dir.display()))?;
+        Ok(format!(
+            "sqlite://{}",
+            self.data_dir.join("trienkhai.sqlite3").display()
+        ))
+    }
+
+    pub async fn open(&self) -> anyhow::Result<App> {
+        let url = self.url()?;
+        let db = Db::open(&url).await.context("opening the database")?;
+        tracing::info!(backend = db.backend().as_str(), "database ready");
+        Ok(App::new(db))
+    }
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Address to listen on.
+    #[arg(long, env = "TRIENKHAI_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Build the Ba Tri demo if the database is empty. Refuses a non-loopback address: the demo
+    /// accounts have a published password.
+    #[arg(long)]
+    pub demo: bool,
+    /// Mark cookies Secure (serve behind HTTPS).
+    #[arg(long, env = "TRIENKHAI_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => crate::serve::serve(args).await,
+        Command::Migrate(db) => {
+            db.open().await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Demo(db) => {
+            let app = db.open().await?;
+            build_demo(&app).await
+        }
+        Command::User {
+            command:
+                UserCommand::Create {
+                    db,
+                    username,
+                    display_name,
+                    admin,
+                },
+        } => {
+            if !admin {
+                bail!(
+                    "only --admin accounts are created here; grant other roles in the web pages or the API"
+                );
+            }
+            let password = match std::env::var("TRIENKHAI_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    eprintln!("Password (at least 8 characters), then Enter:");
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            let app = db.open().await?;
+            let name = display_name.unwrap_or_else(|| username.clone());
+            let id = accounts::bootstrap_admin(&app, &username, &name, &password)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}: {e}", e.code()))?;
+            println!("created administrator {username} (account {id})");
+            Ok(())
+        }
+    }
+}
+
+pub async fn build_demo(app: &App) -> anyhow::Result<()> {
+    if !demo::is_empty(app)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+    {
+        tracing::info!("database already has data: demo not rebuilt");
+        return Ok(());
+    }
+    let started = std::time::Instant::now();
+    let summary = demo::build(app)
+        .await
+        .map_err(|e| anyhow::anyhow!("building the demo: {e}"))?;
+    tracing::info!(
+        units = summary.units,
+        persons = summary.persons,
+        accounts = summary.accounts,
+        ms = started.elapsed().as_millis() as u64,
+        "demo built"
+    );
+    Ok(())
+}
