@@ -99,3 +99,37 @@ macro_rules! both_backends {
         }
     };
 }
+
+/// The whole application served on a random loopback port over a fresh database.
+pub struct TestApp {
+    pub addr: std::net::SocketAddr,
+    pub app: trienkhai_app::App,
+    pub db: TestDb,
+}
+
+impl TestApp {
+    /// Serves `t`'s database, after building the Ba Tri demo into it when `demo` is set.
+    pub async fn spawn(t: TestDb, demo: bool) -> TestApp {
+        let app = trienkhai_app::App::new(t.db.clone());
+        if demo {
+            trienkhai_app::demo::build(&app)
+                .await
+                .expect("build the demo");
+        }
+        let state = trienkhai_web::AppState::new(app.clone(), false, demo);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a loopback port");
+        let addr = listener.local_addr().expect("local address");
+        let service = trienkhai_web::router(state)
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        tokio::spawn(async move {
+            axum::serve(listener, service).await.expect("serve");
+        });
+        TestApp { addr, app, db: t }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+}
