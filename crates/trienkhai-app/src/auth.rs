@@ -22,10 +22,12 @@ pub const MAX_FAILURES_PER_CLIENT: i64 = 20;
 pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
 pub const SESSION_HOURS: i64 = 12;
 
+/// Passwords are NFC-normalised before hashing, so "mật khẩu" typed on any keyboard (precomposed
+/// or with combining marks) is the same password.
 pub fn hash_password(password: &str) -> Result<String> {
     let salt = SaltString::generate(&mut rand::rngs::OsRng);
     Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
+        .hash_password(trienkhai_core::vn::nfc(password).as_bytes(), &salt)
         .map(|h| h.to_string())
         .map_err(|e| AppError::Internal(format!("password hashing: {e}")))
 }
@@ -187,6 +189,7 @@ mod tests {
         let hash = hash_password("mật khẩu dài").unwrap();
         assert!(hash.starts_with("$argon2"));
         assert!(verify_password("mật khẩu dài", &hash));
+        assert!(verify_password("ma\u{0302}\u{0323}t kha\u{0302}\u{0309}u da\u{0300}i", &hash), "decomposed input is the same password");
         assert!(!verify_password("mat khau dai", &hash));
         assert!(!verify_password("x", "not a hash"));
     }

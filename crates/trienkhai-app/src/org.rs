@@ -332,18 +332,21 @@ fn versions_json(state: &OrgState, unit: UnitId) -> serde_json::Value {
     serde_json::json!({ "versions": versions })
 }
 
-/// Validates `changes` over all dates, then writes them with their event, row versions and one
+/// A planned structural change, ready to be validated and written.
+struct Planned<'a> {
+    state: &'a OrgState,
+    changes: &'a ChangeSet,
+    /// The event kind (`create`, `merge` …).
+    kind: &'a str,
+    ctx: &'a ChangeContext,
+    /// Row versions the user saw, by unit.
+    expected: &'a HashMap<UnitId, i64>,
+}
+
+/// Validates the change over all dates, then writes it with its event, row versions and one
 /// audit entry per touched unit.
-async fn commit_changes(
-    app: &App,
-    tx: &mut Conn,
-    actor: &Actor,
-    state: &OrgState,
-    changes: &ChangeSet,
-    kind: &str,
-    ctx: &ChangeContext,
-    expected: &HashMap<UnitId, i64>,
-) -> Result<()> {
+async fn commit_changes(app: &App, tx: &mut Conn, actor: &Actor, planned: Planned<'_>) -> Result<()> {
+    let Planned { state, changes, kind, ctx, expected } = planned;
     let after = state.apply(changes);
     org::validate(&after)?;
     let now = app.now();
@@ -416,16 +419,7 @@ pub async fn create_unit(
     let mut changes = ChangeSet::default();
     changes.added.push(input.version(unit, from)?);
     changes.touched.insert(unit);
-    commit_changes(
-        app,
-        &mut tx,
-        actor,
-        &state,
-        &changes,
-        "create",
-        ctx,
-        &HashMap::new(),
-    )
+    commit_changes(app, &mut tx, actor, Planned { state: &state, changes: &changes, kind: "create", ctx, expected: &HashMap::new() })
     .await?;
     tx.commit()
         .await
@@ -512,16 +506,7 @@ pub async fn change_unit(
     let state = OrgState::new(units::all_versions(&mut tx).await?);
     let changes = state.plan_new_version(unit, effective, change)?;
     let expected = HashMap::from([(unit, input.version)]);
-    commit_changes(
-        app,
-        &mut tx,
-        actor,
-        &state,
-        &changes,
-        input.kind.as_str(),
-        ctx,
-        &expected,
-    )
+    commit_changes(app, &mut tx, actor, Planned { state: &state, changes: &changes, kind: input.kind.as_str(), ctx, expected: &expected })
     .await?;
     tx.commit()
         .await
@@ -572,16 +557,7 @@ pub async fn merge_units(
         _ => return Err(AppError::invalid("required", "target_id")),
     };
     let changes = state.plan_merge(&input.sources, target, first_version, effective)?;
-    commit_changes(
-        app,
-        &mut tx,
-        actor,
-        &state,
-        &changes,
-        "merge",
-        ctx,
-        &input.versions,
-    )
+    commit_changes(app, &mut tx, actor, Planned { state: &state, changes: &changes, kind: "merge", ctx, expected: &input.versions })
     .await?;
     tx.commit()
         .await
@@ -629,9 +605,7 @@ pub async fn split_unit(
     }
     let changes = state.plan_split(source, parts, &child_to_part, effective)?;
     let expected = HashMap::from([(source, input.version)]);
-    commit_changes(
-        app, &mut tx, actor, &state, &changes, "split", ctx, &expected,
-    )
+    commit_changes(app, &mut tx, actor, Planned { state: &state, changes: &changes, kind: "split", ctx, expected: &expected })
     .await?;
     tx.commit()
         .await
@@ -656,9 +630,7 @@ pub async fn dissolve_unit(
     let state = OrgState::new(units::all_versions(&mut tx).await?);
     let changes = state.plan_dissolve(unit, effective)?;
     let expected = HashMap::from([(unit, version)]);
-    commit_changes(
-        app, &mut tx, actor, &state, &changes, "dissolve", ctx, &expected,
-    )
+    commit_changes(app, &mut tx, actor, Planned { state: &state, changes: &changes, kind: "dissolve", ctx, expected: &expected })
     .await?;
     tx.commit()
         .await

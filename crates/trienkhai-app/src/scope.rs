@@ -3,6 +3,7 @@
 //! so scope follows a unit through renames and upgrades but never leaks across a merge.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use chrono::NaiveDate;
 use trienkhai_core::access::Action;
@@ -21,11 +22,13 @@ pub(crate) struct Trees {
 
 impl Trees {
     pub async fn at(&mut self, conn: &mut Conn, date: NaiveDate) -> Result<&TreeSnapshot> {
-        if !self.cache.contains_key(&date) {
-            let versions = units::versions_on(conn, date).await?;
-            self.cache.insert(date, TreeSnapshot::at(date, &versions));
-        }
-        Ok(&self.cache[&date])
+        Ok(match self.cache.entry(date) {
+            Entry::Occupied(tree) => tree.into_mut(),
+            Entry::Vacant(slot) => {
+                let versions = units::versions_on(conn, date).await?;
+                slot.insert(TreeSnapshot::at(date, &versions))
+            }
+        })
     }
 
     /// May `actor` do `action` on `unit` as of `date` (clamped to the unit's life)?

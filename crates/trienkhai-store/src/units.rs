@@ -140,7 +140,7 @@ pub async fn search_versions(
     limit: i64,
 ) -> Result<Vec<UnitVersion>> {
     let folded = vn::fold(query);
-    let pattern = format!("%{}%", folded.replace('%', "").replace('_', ""));
+    let pattern = format!("%{}%", folded.replace(['%', '_'], ""));
     let rows = sqlx::query(&format!(
         "SELECT {VERSION_COLUMNS} FROM unit_versions \
          WHERE name_folded LIKE $1 OR LOWER(code) LIKE $1 ORDER BY unit_id, valid_from LIMIT $2"
