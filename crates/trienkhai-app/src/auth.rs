@@ -33,6 +33,7 @@ pub fn hash_password(password: &str) -> Result<String> {
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
+    let password = trienkhai_core::vn::nfc(password);
     PasswordHash::new(hash).is_ok_and(|parsed| {
         Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
@@ -189,7 +190,13 @@ mod tests {
         let hash = hash_password("mật khẩu dài").unwrap();
         assert!(hash.starts_with("$argon2"));
         assert!(verify_password("mật khẩu dài", &hash));
-        assert!(verify_password("ma\u{0302}\u{0323}t kha\u{0302}\u{0309}u da\u{0300}i", &hash), "decomposed input is the same password");
+        assert!(
+            verify_password(
+                "ma\u{0302}\u{0323}t kha\u{0302}\u{0309}u da\u{0300}i",
+                &hash
+            ),
+            "decomposed input is the same password"
+        );
         assert!(!verify_password("mat khau dai", &hash));
         assert!(!verify_password("x", "not a hash"));
     }

@@ -2,7 +2,7 @@
 //! the structural changes (create, rename, move, upgrade, recode, merge, split, dissolve), each
 //! validated over all dates, written in one transaction with its event and audit entries.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -58,25 +58,20 @@ pub async fn units_as_of(app: &App, actor: &Actor, as_of: NaiveDate) -> Result<V
         .collect())
 }
 
-/// Units whose name or code matches `query` (diacritics ignored), among those the actor reads.
-pub async fn search_units(app: &App, actor: &Actor, query: &str) -> Result<Vec<UnitView>> {
-    let mut conn = app.db.reader().await?;
-    let found = units::search_versions(&mut conn, query, 200).await?;
-    let today = app.today();
-    let mut trees = Trees::default();
-    let mut seen = BTreeSet::new();
-    let mut out = Vec::new();
-    for v in found.iter().rev() {
-        if seen.insert(v.unit_id)
-            && trees
-                .allows(&mut conn, actor, Action::Read, v.unit_id, today)
-                .await?
-        {
-            out.push(UnitView::new(v, 0));
-        }
-    }
-    out.sort_by(|a, b| vn::cmp_vi(&a.name, &b.name));
-    Ok(out)
+/// Units of the tree of `as_of` whose name or code contains `query`, ignoring case and
+/// diacritics ("tiem tom" finds "Tiệm Tôm"), among those the actor reads.
+pub async fn search_units(
+    app: &App,
+    actor: &Actor,
+    query: &str,
+    as_of: NaiveDate,
+) -> Result<Vec<UnitView>> {
+    let needle = vn::fold(query);
+    Ok(units_as_of(app, actor, as_of)
+        .await?
+        .into_iter()
+        .filter(|u| vn::fold(&u.name).contains(&needle) || vn::fold(&u.code).contains(&needle))
+        .collect())
 }
 
 /// The unit that holds (or last held) `code`, whatever the date.
@@ -290,6 +285,12 @@ impl NewUnit {
     }
 }
 
+/// The whole tree with its successions, as structural changes are validated against it.
+async fn load_state(conn: &mut Conn) -> Result<OrgState> {
+    let versions = units::all_versions(conn).await?;
+    Ok(OrgState::new(versions).with_successions(units::all_successions(conn).await?))
+}
+
 /// Structural changes are rare and validated against the whole tree, so they are serialised:
 /// SQLite has one writer anyway, PostgreSQL takes a transaction-scoped advisory lock.
 async fn lock_structure(app: &App, tx: &mut Conn) -> Result<()> {
@@ -345,8 +346,19 @@ struct Planned<'a> {
 
 /// Validates the change over all dates, then writes it with its event, row versions and one
 /// audit entry per touched unit.
-async fn commit_changes(app: &App, tx: &mut Conn, actor: &Actor, planned: Planned<'_>) -> Result<()> {
-    let Planned { state, changes, kind, ctx, expected } = planned;
+async fn commit_changes(
+    app: &App,
+    tx: &mut Conn,
+    actor: &Actor,
+    planned: Planned<'_>,
+) -> Result<()> {
+    let Planned {
+        state,
+        changes,
+        kind,
+        ctx,
+        expected,
+    } = planned;
     let after = state.apply(changes);
     org::validate(&after)?;
     let now = app.now();
@@ -413,13 +425,24 @@ pub async fn create_unit(
     lock_structure(app, &mut tx).await?;
     let mut trees = Trees::default();
     require_structure(&mut trees, &mut tx, actor, input.parent_id, from).await?;
-    let state = OrgState::new(units::all_versions(&mut tx).await?);
+    let state = load_state(&mut tx).await?;
     let source = ctx.source()?;
     let unit = units::insert_unit(&mut tx, &source, ctx.note()?.as_deref(), app.now()).await?;
     let mut changes = ChangeSet::default();
     changes.added.push(input.version(unit, from)?);
     changes.touched.insert(unit);
-    commit_changes(app, &mut tx, actor, Planned { state: &state, changes: &changes, kind: "create", ctx, expected: &HashMap::new() })
+    commit_changes(
+        app,
+        &mut tx,
+        actor,
+        Planned {
+            state: &state,
+            changes: &changes,
+            kind: "create",
+            ctx,
+            expected: &HashMap::new(),
+        },
+    )
     .await?;
     tx.commit()
         .await
@@ -503,10 +526,21 @@ pub async fn change_unit(
     if let Some(parent) = input.parent_id {
         require_structure(&mut trees, &mut tx, actor, parent, effective).await?;
     }
-    let state = OrgState::new(units::all_versions(&mut tx).await?);
+    let state = load_state(&mut tx).await?;
     let changes = state.plan_new_version(unit, effective, change)?;
     let expected = HashMap::from([(unit, input.version)]);
-    commit_changes(app, &mut tx, actor, Planned { state: &state, changes: &changes, kind: input.kind.as_str(), ctx, expected: &expected })
+    commit_changes(
+        app,
+        &mut tx,
+        actor,
+        Planned {
+            state: &state,
+            changes: &changes,
+            kind: input.kind.as_str(),
+            ctx,
+            expected: &expected,
+        },
+    )
     .await?;
     tx.commit()
         .await
@@ -540,7 +574,7 @@ pub async fn merge_units(
             .map_err(|_| AppError::invalid("unit_not_found", "sources"))?;
         require_structure(&mut trees, &mut tx, actor, Some(source), effective).await?;
     }
-    let state = OrgState::new(units::all_versions(&mut tx).await?);
+    let state = load_state(&mut tx).await?;
     let (target, first_version) = match (&input.target_id, &input.new_target) {
         (Some(target), None) => {
             if state.version_at(*target, effective).is_none() {
@@ -557,7 +591,18 @@ pub async fn merge_units(
         _ => return Err(AppError::invalid("required", "target_id")),
     };
     let changes = state.plan_merge(&input.sources, target, first_version, effective)?;
-    commit_changes(app, &mut tx, actor, Planned { state: &state, changes: &changes, kind: "merge", ctx, expected: &input.versions })
+    commit_changes(
+        app,
+        &mut tx,
+        actor,
+        Planned {
+            state: &state,
+            changes: &changes,
+            kind: "merge",
+            ctx,
+            expected: &input.versions,
+        },
+    )
     .await?;
     tx.commit()
         .await
@@ -587,7 +632,7 @@ pub async fn split_unit(
     units::get_unit(&mut tx, source).await?;
     let mut trees = Trees::default();
     require_structure(&mut trees, &mut tx, actor, Some(source), effective).await?;
-    let state = OrgState::new(units::all_versions(&mut tx).await?);
+    let state = load_state(&mut tx).await?;
     let mut part_ids = Vec::new();
     let mut parts = Vec::new();
     for part in &input.parts {
@@ -605,7 +650,18 @@ pub async fn split_unit(
     }
     let changes = state.plan_split(source, parts, &child_to_part, effective)?;
     let expected = HashMap::from([(source, input.version)]);
-    commit_changes(app, &mut tx, actor, Planned { state: &state, changes: &changes, kind: "split", ctx, expected: &expected })
+    commit_changes(
+        app,
+        &mut tx,
+        actor,
+        Planned {
+            state: &state,
+            changes: &changes,
+            kind: "split",
+            ctx,
+            expected: &expected,
+        },
+    )
     .await?;
     tx.commit()
         .await
@@ -627,10 +683,21 @@ pub async fn dissolve_unit(
     units::get_unit(&mut tx, unit).await?;
     let mut trees = Trees::default();
     require_structure(&mut trees, &mut tx, actor, Some(unit), effective).await?;
-    let state = OrgState::new(units::all_versions(&mut tx).await?);
+    let state = load_state(&mut tx).await?;
     let changes = state.plan_dissolve(unit, effective)?;
     let expected = HashMap::from([(unit, version)]);
-    commit_changes(app, &mut tx, actor, Planned { state: &state, changes: &changes, kind: "dissolve", ctx, expected: &expected })
+    commit_changes(
+        app,
+        &mut tx,
+        actor,
+        Planned {
+            state: &state,
+            changes: &changes,
+            kind: "dissolve",
+            ctx,
+            expected: &expected,
+        },
+    )
     .await?;
     tx.commit()
         .await

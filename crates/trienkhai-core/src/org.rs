@@ -138,11 +138,21 @@ impl ChangeSet {
 #[derive(Debug, Clone, Default)]
 pub struct OrgState {
     pub versions: Vec<UnitVersion>,
+    /// Stored successions, so that ending a unit cannot leave a later succession dangling.
+    pub successions: Vec<Succession>,
 }
 
 impl OrgState {
     pub fn new(versions: Vec<UnitVersion>) -> Self {
-        Self { versions }
+        Self {
+            versions,
+            successions: Vec::new(),
+        }
+    }
+
+    pub fn with_successions(mut self, successions: Vec<Succession>) -> Self {
+        self.successions = successions;
+        self
     }
 
     pub fn versions_of(&self, unit: UnitId) -> impl Iterator<Item = &UnitVersion> {
@@ -194,7 +204,12 @@ impl OrgState {
             })
             .collect();
         versions.extend(changes.added.iter().cloned());
-        OrgState { versions }
+        let mut successions = self.successions.clone();
+        successions.extend(changes.successions.iter().copied());
+        OrgState {
+            versions,
+            successions,
+        }
     }
 
     fn require_alive(
@@ -258,7 +273,7 @@ impl OrgState {
         effective: NaiveDate,
     ) -> Result<ChangeSet, DomainError> {
         let current = self.require_alive(unit, effective, "effective_on")?;
-        self.refuse_later_versions(unit, effective)?;
+        self.refuse_later_changes(unit, effective)?;
         if self.has_children_from(unit, effective) {
             return Err(DomainError::new("unit_has_children", "effective_on"));
         }
@@ -304,7 +319,7 @@ impl OrgState {
         changes.touched.insert(target);
         for &source in sources {
             let current = self.require_alive(source, effective, "sources")?;
-            self.refuse_later_versions(source, effective)?;
+            self.refuse_later_changes(source, effective)?;
             changes.touched.insert(source);
             changes.supersede(current, effective);
             changes.successions.push(Succession {
@@ -339,7 +354,7 @@ impl OrgState {
             return Err(DomainError::new("split_needs_two_parts", "parts"));
         }
         let current = self.require_alive(source, effective, "source_id")?;
-        self.refuse_later_versions(source, effective)?;
+        self.refuse_later_changes(source, effective)?;
         let part_ids: HashSet<UnitId> = parts.iter().map(|p| p.unit_id).collect();
         let mut changes = ChangeSet::default();
         changes.touched.insert(source);
@@ -379,6 +394,21 @@ impl OrgState {
         self.versions
             .iter()
             .any(|v| v.parent_id == Some(unit) && v.validity.to.is_none_or(|to| to >= date))
+    }
+
+    /// Ending a unit on a date must not orphan what later happened to it: a later version would
+    /// be cut off, a later succession (a merge or split after that date) would point from a unit
+    /// that no longer exists. The user handles the later change first.
+    fn refuse_later_changes(&self, unit: UnitId, effective: NaiveDate) -> Result<(), DomainError> {
+        self.refuse_later_versions(unit, effective)?;
+        if self
+            .successions
+            .iter()
+            .any(|s| s.predecessor_id == unit && s.effective_on > effective)
+        {
+            return Err(DomainError::new("later_versions_exist", "effective_on"));
+        }
+        Ok(())
     }
 
     /// Operations cut the version valid on their date; a version starting later would be cut off

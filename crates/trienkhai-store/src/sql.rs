@@ -80,7 +80,6 @@ pub async fn execute(conn: &mut sqlx::AnyConnection, statement: &str) -> Result<
     Ok(())
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

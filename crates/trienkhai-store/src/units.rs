@@ -5,7 +5,6 @@ use sqlx::AnyConnection;
 use trienkhai_core::ids::{UnitEventId, UnitId, UnitVersionId};
 use trienkhai_core::org::{ChangeSet, Succession, UnitCode, UnitVersion};
 use trienkhai_core::validity::Validity;
-use trienkhai_core::vn;
 
 use crate::sql::{self, RowExt};
 use crate::{Result, StoreError};
@@ -133,25 +132,6 @@ pub async fn versions_of(conn: &mut AnyConnection, unit: UnitId) -> Result<Vec<U
     rows.iter().map(version_from_row).collect()
 }
 
-/// Units whose name or code matches `query` ignoring diacritics (`an thuy` finds "An Thủy").
-pub async fn search_versions(
-    conn: &mut AnyConnection,
-    query: &str,
-    limit: i64,
-) -> Result<Vec<UnitVersion>> {
-    let folded = vn::fold(query);
-    let pattern = format!("%{}%", folded.replace(['%', '_'], ""));
-    let rows = sqlx::query(&format!(
-        "SELECT {VERSION_COLUMNS} FROM unit_versions \
-         WHERE name_folded LIKE $1 OR LOWER(code) LIKE $1 ORDER BY unit_id, valid_from LIMIT $2"
-    ))
-    .bind(pattern)
-    .bind(limit)
-    .fetch_all(conn)
-    .await?;
-    rows.iter().map(version_from_row).collect()
-}
-
 /// The unit whose latest version with `code` is the most recent one.
 pub async fn unit_by_code(conn: &mut AnyConnection, code: &UnitCode) -> Result<Option<UnitId>> {
     let id: Option<i64> = sqlx::query_scalar(
@@ -204,6 +184,22 @@ pub async fn events_of(conn: &mut AnyConnection, unit: UnitId) -> Result<Vec<Uni
                 source: row.text("source")?,
                 actor_account_id: row.opt_int("actor_account_id")?,
                 created_at: row.instant("created_at")?,
+            })
+        })
+        .collect()
+}
+
+/// Every succession, for validating structural changes.
+pub async fn all_successions(conn: &mut AnyConnection) -> Result<Vec<Succession>> {
+    let rows = sqlx::query("SELECT predecessor_id, successor_id, effective_on FROM unit_successions ORDER BY effective_on")
+        .fetch_all(conn)
+        .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Succession {
+                predecessor_id: UnitId(row.int("predecessor_id")?),
+                successor_id: UnitId(row.int("successor_id")?),
+                effective_on: row.date("effective_on")?,
             })
         })
         .collect()
@@ -303,13 +299,12 @@ async fn insert_version(
     event: UnitEventId,
 ) -> Result<UnitVersionId> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO unit_versions (unit_id, code, name, name_folded, kind, parent_id, valid_from, valid_to, event_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        "INSERT INTO unit_versions (unit_id, code, name, kind, parent_id, valid_from, valid_to, event_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(v.unit_id.0)
     .bind(v.code.as_str())
     .bind(&v.name)
-    .bind(vn::fold(&v.name))
     .bind(&v.kind)
     .bind(v.parent_id.map(|p| p.0))
     .bind(sql::date(v.validity.from))

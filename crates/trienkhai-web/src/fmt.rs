@@ -42,9 +42,7 @@ pub fn parse_date_field(
         return Ok(None);
     }
     vn::parse_date(input).map(Some).map_err(|e| {
-        trienkhai_app::AppError::Invalid(
-            trienkhai_core::error::DomainError::new(e.code(), field).with_detail(e.to_string()),
-        )
+        trienkhai_app::AppError::Invalid(trienkhai_core::error::DomainError::new(e.code(), field))
     })
 }
 

@@ -80,18 +80,20 @@ fn security_header(
     SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
 }
 
-/// Picks the request's language (the `lang` cookie, else `Accept-Language`, else Vietnamese)
-/// and makes it available to error responses.
+/// Picks the request's language (the `lang` cookie; for the API also `Accept-Language`; else
+/// Vietnamese) and makes it available to error responses.
 async fn language(request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
+    // Pages are Vietnamese until the user switches; API clients may ask by Accept-Language.
+    let is_api = parts.uri.path().starts_with("/api/");
     let lang = extract::cookie(&parts.headers, extract::LANG_COOKIE)
         .and_then(Lang::parse)
         .or_else(|| {
-            parts
+            let header = parts
                 .headers
                 .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .map(Lang::from_accept_language)
+                .and_then(|v| v.to_str().ok());
+            header.filter(|_| is_api).map(Lang::from_accept_language)
         })
         .unwrap_or_default();
     let mut request = Request::from_parts(parts, body);

@@ -352,3 +352,37 @@ fn unit_codes_are_plain_and_upper_case() {
     );
     assert_eq!(UnitCode::parse("").unwrap_err().code, "required");
 }
+
+#[test]
+fn ending_a_unit_before_its_recorded_merge_is_refused() {
+    let state = valid_ba_tri();
+    let target = UnitVersion {
+        id: None,
+        unit_id: UnitId(9),
+        code: UnitCode::parse("X-NEW").unwrap(),
+        name: "Xã mới".into(),
+        kind: "dang_uy_xa".into(),
+        parent_id: Some(UnitId(2)),
+        validity: Validity::new(d("2024-01-01"), Some(d("2025-06-30"))).unwrap(),
+    };
+    let changes = state
+        .plan_merge(&[UnitId(4)], UnitId(9), Some(target), d("2024-01-01"))
+        .unwrap();
+    let merged = state.apply(&changes);
+    validate(&merged).unwrap();
+    // Bảo Thạnh is recorded as merged on 01/01/2024; dissolving it in 2023 would orphan that.
+    assert_eq!(
+        merged
+            .plan_dissolve(UnitId(4), d("2023-06-01"))
+            .unwrap_err()
+            .code,
+        "later_versions_exist"
+    );
+    assert_eq!(
+        merged
+            .plan_merge(&[UnitId(4)], UnitId(3), None, d("2023-06-01"))
+            .unwrap_err()
+            .code,
+        "later_versions_exist"
+    );
+}

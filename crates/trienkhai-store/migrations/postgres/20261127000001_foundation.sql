@@ -32,7 +32,6 @@ CREATE TABLE unit_versions (
     unit_id BIGINT NOT NULL REFERENCES units(id),
     code TEXT NOT NULL,
     name TEXT NOT NULL,
-    name_folded TEXT NOT NULL,
     kind TEXT NOT NULL,
     parent_id BIGINT REFERENCES units(id),
     valid_from TEXT NOT NULL,

@@ -153,7 +153,7 @@ fn schemas() -> Value {
         "Merge": { "type": "object", "required": ["sources", "effective_on"], "properties": {
             "sources": { "type": "array", "items": int }, "target_id": opt_int, "new_target": { "$ref": "#/components/schemas/UnitPart" },
             "effective_on": date, "basis": opt_text, "note": opt_text, "versions": { "type": "object", "additionalProperties": int } } },
-        "UnitPart": { "type": "object", "required": ["code", "name", "kind"], "properties": { "code": text, "name": text, "kind": text, "parent_id": opt_int } },
+        "UnitPart": { "type": "object", "required": ["code", "name", "kind"], "properties": { "code": text, "name": text, "kind": text, "parent_id": opt_int, "valid_to": opt_date } },
         "Split": { "type": "object", "required": ["parts", "effective_on", "version"], "properties": {
             "parts": { "type": "array", "items": { "$ref": "#/components/schemas/UnitPart" } },
             "children": { "type": "object", "additionalProperties": int, "description": "child unit id → index of its part" },

@@ -120,7 +120,7 @@ async fn list(
 ) -> Result<Json<Vec<UnitView>>, ApiError> {
     let date = optional_date(&q.as_of, "as_of")?.unwrap_or_else(|| state.app.today());
     let units = match q.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(query) => org::search_units(&state.app, &actor, query).await?,
+        Some(query) => org::search_units(&state.app, &actor, query, date).await?,
         None => org::units_as_of(&state.app, &actor, date).await?,
     };
     Ok(Json(units))
@@ -273,17 +273,19 @@ struct PartBody {
     name: String,
     kind: String,
     parent_id: Option<i64>,
+    valid_to: Option<String>,
 }
 
 impl PartBody {
-    fn unit(self) -> NewUnit {
-        NewUnit {
+    fn unit(self) -> Result<NewUnit, ApiError> {
+        let valid_to = optional_date(&self.valid_to, "valid_to")?;
+        Ok(NewUnit {
             code: self.code,
             name: self.name,
             kind: self.kind,
             parent_id: self.parent_id.map(UnitId),
-            valid_to: None,
-        }
+            valid_to,
+        })
     }
 }
 
@@ -308,7 +310,7 @@ async fn merge(
     let input = MergeInput {
         sources: body.sources.into_iter().map(UnitId).collect(),
         target_id: body.target_id.map(UnitId),
-        new_target: body.new_target.map(PartBody::unit),
+        new_target: body.new_target.map(PartBody::unit).transpose()?,
         versions: body
             .versions
             .into_iter()
@@ -344,7 +346,11 @@ async fn split(
     JsonBody(body): JsonBody<SplitBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let input = SplitInput {
-        parts: body.parts.into_iter().map(PartBody::unit).collect(),
+        parts: body
+            .parts
+            .into_iter()
+            .map(PartBody::unit)
+            .collect::<Result<_, _>>()?,
         children: body
             .children
             .into_iter()

@@ -64,6 +64,15 @@ fn tree_row(u: &UnitView, kinds: &HashMap<String, String>, lang: Lang) -> TreeRo
     }
 }
 
+/// Forms of structural changes are offered only to those who may make some.
+fn require_structure_somewhere(page: &PageActor) -> Result<(), PageError> {
+    if page.actor.access.allows_somewhere(Action::ManageStructure) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden.into())
+    }
+}
+
 #[derive(Deserialize, Default)]
 pub struct AsOfQuery {
     as_of: Option<String>,
@@ -98,7 +107,7 @@ pub async fn tree(
     let units = if q.trim().is_empty() {
         org::units_as_of(&state.app, &page.actor, date).await?
     } else {
-        org::search_units(&state.app, &page.actor, &q).await?
+        org::search_units(&state.app, &page.actor, &q, date).await?
     };
     let rows = units
         .iter()
@@ -372,6 +381,7 @@ pub async fn new_form(
     uri: Uri,
     Query(q): Query<NewUnitQuery>,
 ) -> Result<Response, PageError> {
+    require_structure_somewhere(&page)?;
     let ctx = PageCtx::new(&page, &uri);
     let mut kinds: Vec<(String, String)> =
         kind_labels(&state, ctx.lang()).await?.into_iter().collect();
@@ -441,6 +451,7 @@ pub async fn merge_form(
     uri: Uri,
     Query(query): Query<AsOfQuery>,
 ) -> Result<Response, PageError> {
+    require_structure_somewhere(&page)?;
     let ctx = PageCtx::new(&page, &uri);
     let date = as_of(&state, &query.as_of)?;
     let labels = kind_labels(&state, ctx.lang()).await?;
@@ -494,7 +505,7 @@ pub async fn merge(
                 Some(c) => unit_by_code(&state, &c, "parent_id").await?,
                 None => None,
             },
-            valid_to: None,
+            valid_to: form_date(&get("new_valid_to"), "valid_to")?,
         }),
         None => None,
     };
@@ -585,7 +596,7 @@ pub async fn split(
                     Some(c) => unit_by_code(&state, &c, "parent_id").await?,
                     None => None,
                 },
-                valid_to: None,
+                valid_to: form_date(&get(&format!("part{n}_valid_to")), "valid_to")?,
             });
         }
     }
