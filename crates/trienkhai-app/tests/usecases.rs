@@ -410,29 +410,27 @@ async fn structural_edits_are_validated_and_stale_ones_refused(t: TestDb) {
         "Đảng bộ xã Bảo Thạnh"
     );
 
-    // A split of a cell-holding commune needs every cell assigned.
+    // Splitting Bảo Thạnh in 2023 would orphan its recorded 2025 merger.
+    let two_parts = |parent: UnitId, valid_to: Option<NaiveDate>| {
+        ["A", "B"]
+            .into_iter()
+            .map(|p| NewUnit {
+                code: format!("X-BT-{p}"),
+                name: format!("Xã {p}"),
+                kind: "dang_uy_xa".into(),
+                parent_id: Some(parent),
+                valid_to,
+            })
+            .collect::<Vec<_>>()
+    };
+    let version = org::unit_detail(&app, &admin, bao_thanh, d("2022-06-01"))
+        .await
+        .unwrap()
+        .row_version;
     let split = org::SplitInput {
-        parts: vec![
-            NewUnit {
-                code: "X-BT-A".into(),
-                name: "Xã A".into(),
-                kind: "dang_uy_xa".into(),
-                parent_id: Some(district),
-                valid_to: None,
-            },
-            NewUnit {
-                code: "X-BT-B".into(),
-                name: "Xã B".into(),
-                kind: "dang_uy_xa".into(),
-                parent_id: Some(district),
-                valid_to: None,
-            },
-        ],
+        parts: two_parts(district, Some(d("2025-06-30"))),
         children: Default::default(),
-        version: org::unit_detail(&app, &admin, bao_thanh, d("2022-06-01"))
-            .await
-            .unwrap()
-            .row_version,
+        version,
     };
     let ctx = ChangeContext {
         effective_on: Some(d("2023-01-01")),
@@ -443,13 +441,67 @@ async fn structural_edits_are_validated_and_stale_ones_refused(t: TestDb) {
             .await
             .unwrap_err()
             .code(),
+        "later_versions_exist"
+    );
+
+    // Its 2025 successor can be split in 2026, once every party cell is given a new home.
+    let successor = unit_by_code(&app, "X-BAOTHANH-2025", "2025-07-01").await;
+    let detail = org::unit_detail(&app, &admin, successor, d("2026-01-01"))
+        .await
+        .unwrap();
+    let mut split = org::SplitInput {
+        parts: two_parts(vinh_long, None),
+        children: Default::default(),
+        version: detail.row_version,
+    };
+    let ctx = ChangeContext {
+        effective_on: Some(d("2026-01-01")),
+        ..Default::default()
+    };
+    assert_eq!(
+        org::split_unit(&app, &admin, successor, &split, &ctx)
+            .await
+            .unwrap_err()
+            .code(),
         "children_unassigned"
     );
     // Nothing of the refused split was left behind.
-    let admin_view = org::units_as_of(&app, &admin, d("2023-06-01"))
+    assert!(
+        !org::units_as_of(&app, &admin, d("2026-06-01"))
+            .await
+            .unwrap()
+            .iter()
+            .any(|u| u.code == "X-BT-A")
+    );
+    split.children = detail
+        .children
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id, i % 2))
+        .collect();
+    let parts = org::split_unit(&app, &admin, successor, &split, &ctx)
         .await
         .unwrap();
-    assert!(!admin_view.iter().any(|u| u.code == "X-BT-A"));
+    let part_a = org::unit_detail(&app, &admin, parts[0], d("2026-06-01"))
+        .await
+        .unwrap();
+    let part_b = org::unit_detail(&app, &admin, parts[1], d("2026-06-01"))
+        .await
+        .unwrap();
+    assert_eq!(
+        part_a.children.len() + part_b.children.len(),
+        detail.children.len()
+    );
+    assert!(
+        part_a
+            .successions
+            .iter()
+            .any(|s| s.predecessor_id == successor)
+    );
+    let ended = org::unit_detail(&app, &admin, successor, d("2026-06-01"))
+        .await
+        .unwrap();
+    assert_eq!(ended.lifetime.to, Some(d("2025-12-31")));
 }
 
 async fn people_hold_concurrent_dated_posts(t: TestDb) {

@@ -194,8 +194,8 @@ async fn the_units_api_answers_the_tree_of_any_date(t: TestDb) {
             .unwrap()
             .contains("minh họa")
     );
-    // Search without diacritics.
-    let (_, found) = get(&app, &admin, "/api/v1/units?q=tiem%20tom").await;
+    // Search without diacritics, in the tree of the date asked (Tiệm Tôm is gone today).
+    let (_, found) = get(&app, &admin, "/api/v1/units?q=tiem%20tom&as_of=2024-01-01").await;
     assert_eq!(found[0]["code"], "TT-TIEMTOM");
     // A bad date names its field, in English when asked.
     let r = Client::new()
@@ -565,6 +565,97 @@ async fn bad_input_is_refused_with_a_code_and_a_field(t: TestDb) {
     )
     .await;
     assert_eq!(now["current"]["name"], "Đảng bộ xã Bảo Thạnh (đổi tên)");
+
+    // The same post twice over the same period is refused.
+    let (_, people) = get(&app, &admin, "/api/v1/persons?q=a&limit=1").await;
+    let person = &people[0];
+    let post = &person["posts"][0];
+    let again = json!({"unit_id": post["unit_id"], "title": post["title"], "valid_from": post["valid_from"], "valid_to": post["valid_to"]});
+    let (status, answer) = send(
+        &app,
+        &admin,
+        "post",
+        &format!("/api/v1/persons/{}/posts", person["id"]),
+        again,
+    )
+    .await;
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("overlapping_validity")
+        ),
+        "{answer}"
+    );
+}
+
+async fn any_record_can_be_read_as_it_was_at_an_instant(t: TestDb) {
+    let app = spawn(t).await;
+    let admin = token(&app, "admin").await;
+    let (_, people) = get(&app, &admin, "/api/v1/persons?limit=1").await;
+    let person = &people[0];
+    let id = person["id"].as_i64().unwrap();
+    let before_edit = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let edit = json!({"full_name": "Tên Mới Đổi", "version": person["row_version"], "birth_year": person["birth_year"]});
+    assert_eq!(
+        send(&app, &admin, "put", &format!("/api/v1/persons/{id}"), edit)
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let (status, old) = get(
+        &app,
+        &admin,
+        &format!("/api/v1/history/person/{id}?at={before_edit}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{old}");
+    assert_eq!(old["state"]["person"]["full_name"], person["full_name"]);
+    let (_, new) = get(
+        &app,
+        &admin,
+        &format!("/api/v1/history/person/{id}?at=2999-01-01"),
+    )
+    .await;
+    assert_eq!(new["state"]["person"]["full_name"], "Tên Mới Đổi");
+    let (_, none) = get(
+        &app,
+        &admin,
+        &format!("/api/v1/history/person/{id}?at=2000-01-01"),
+    )
+    .await;
+    assert!(none["state"].is_null(), "the record did not exist yet");
+    let anthuy = token(&app, "anthuy").await;
+    let (_, units) = get(&app, &admin, "/api/v1/units?as_of=2021-06-01").await;
+    let bao_thanh = units
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["code"] == "X-BAOTHANH")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        get(
+            &app,
+            &anthuy,
+            &format!("/api/v1/history/unit/{bao_thanh}?at=2999-01-01")
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        get(
+            &app,
+            &admin,
+            &format!("/api/v1/history/planet/{id}?at=2999-01-01")
+        )
+        .await
+        .0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
 }
 
 async fn repeated_failed_logins_are_throttled(t: TestDb) {
@@ -819,4 +910,5 @@ both_backends!(
     repeated_failed_logins_are_throttled,
     pages_need_a_session_and_forms_a_csrf_token,
     api_tokens_are_stored_as_digests_and_can_be_revoked,
+    any_record_can_be_read_as_it_was_at_an_instant,
 );

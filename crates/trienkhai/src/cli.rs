@@ -137,6 +137,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let id = accounts::bootstrap_admin(&app, &username, &name, &password)
                 .await
                 .map_err(|e| anyhow::anyhow!("{}: {e}", e.code()))?;
+            let username = trienkhai_app::auth::normalize_username(&username)
+                .map_err(|e| anyhow::anyhow!("{}", e.code()))?;
             println!("created administrator {username} (account {id})");
             Ok(())
         }

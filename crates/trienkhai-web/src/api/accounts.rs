@@ -133,6 +133,19 @@ pub(super) fn routes(api: Api) -> Api {
         .returns("[AuditEntry]"),
         get(audit),
     )
+    .route(
+        RouteDoc::new(
+            "get",
+            "/history/{entity_type}/{id}",
+            "audit",
+            "A unit, person or account as it stood at an instant (from the change log)",
+        )
+        .query(&[(
+            "at",
+            "An instant (RFC 3339) or a date (the end of that day, Vietnam time)",
+        )]),
+        get(state_at),
+    )
 }
 
 #[derive(Deserialize)]
@@ -335,6 +348,42 @@ async fn revoke_token(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     accounts::revoke_token(&state.app, &actor, TokenId(id)).await?;
     Ok(Json(serde_json::json!({ "id": id, "revoked": true })))
+}
+
+#[derive(Deserialize)]
+struct AtQuery {
+    at: Option<String>,
+}
+
+/// `at` as an instant: RFC 3339, or a date meaning the end of that day in Vietnam (UTC+7).
+fn parse_at(input: Option<&str>) -> Result<chrono::DateTime<chrono::Utc>, ApiError> {
+    let input = input
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| ApiError(trienkhai_app::AppError::invalid("required", "at")))?;
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(input) {
+        return Ok(t.with_timezone(&chrono::Utc));
+    }
+    let day = optional_date(&Some(input.to_owned()), "at")?.expect("non-empty input");
+    let next_midnight_utc = (day + chrono::Duration::days(1))
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight")
+        .and_utc()
+        - chrono::Duration::hours(7);
+    Ok(next_midnight_utc - chrono::Duration::microseconds(1))
+}
+
+async fn state_at(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    axum::extract::Path((entity_type, id)): axum::extract::Path<(String, i64)>,
+    Query(q): Query<AtQuery>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let at = parse_at(q.at.as_deref())?;
+    let record = history::state_at(&state.app, &actor, &entity_type, id, at).await?;
+    Ok(Json(
+        serde_json::json!({ "entity_type": entity_type, "id": id, "at": at, "state": record }),
+    ))
 }
 
 #[derive(Deserialize)]

@@ -84,7 +84,14 @@ pub fn document(docs: &[RouteDoc]) -> Value {
             .path
             .split('/')
             .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "integer" } }))
+            .map(|name| {
+                let kind = if name == "id" || name.ends_with("_id") {
+                    "integer"
+                } else {
+                    "string"
+                };
+                json!({ "name": name, "in": "path", "required": true, "schema": { "type": kind } })
+            })
             .collect();
         parameters.extend(doc.query.iter().map(|(name, description)| json!({ "name": name, "in": "query", "required": false, "description": description, "schema": { "type": "string" } })));
         let mut operation = json!({
