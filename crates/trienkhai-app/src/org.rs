@@ -11,7 +11,7 @@ use trienkhai_core::ids::UnitId;
 use trienkhai_core::org::{self, ChangeSet, OrgState, UnitCode, UnitVersion, VersionChange};
 use trienkhai_core::validity::Validity;
 use trienkhai_core::vn;
-use trienkhai_store::{Backend, Conn, audit, persons, units};
+use trienkhai_store::{Conn, audit, persons, units};
 
 use crate::scope::{Trees, judging_date};
 use crate::{Actor, App, AppError, Result};
@@ -291,22 +291,6 @@ async fn load_state(conn: &mut Conn) -> Result<OrgState> {
     Ok(OrgState::new(versions).with_successions(units::all_successions(conn).await?))
 }
 
-/// Structural changes are rare and validated against the whole tree, so they are serialised:
-/// SQLite has one writer anyway, PostgreSQL takes a transaction-scoped advisory lock.
-async fn lock_structure(app: &App, tx: &mut Conn) -> Result<()> {
-    if app.db.backend() == Backend::Postgres {
-        sqlx_exec(tx, "SELECT pg_advisory_xact_lock(730125)").await?;
-    }
-    Ok(())
-}
-
-async fn sqlx_exec(conn: &mut Conn, sql: &str) -> Result<()> {
-    use trienkhai_store::StoreError;
-    trienkhai_store::sql::execute(conn, sql)
-        .await
-        .map_err(|e: StoreError| AppError::from(e))
-}
-
 async fn require_structure(
     trees: &mut Trees,
     conn: &mut Conn,
@@ -421,8 +405,7 @@ pub async fn create_unit(
     ctx: &ChangeContext,
 ) -> Result<UnitId> {
     let from = ctx.effective_on()?;
-    let mut tx = app.db.begin().await?;
-    lock_structure(app, &mut tx).await?;
+    let mut tx = app.db.begin_structural().await?;
     let mut trees = Trees::default();
     require_structure(&mut trees, &mut tx, actor, input.parent_id, from).await?;
     let state = load_state(&mut tx).await?;
@@ -518,8 +501,7 @@ pub async fn change_unit(
             .transpose()?,
         parent_id: input.parent_id,
     };
-    let mut tx = app.db.begin().await?;
-    lock_structure(app, &mut tx).await?;
+    let mut tx = app.db.begin_structural().await?;
     units::get_unit(&mut tx, unit).await?;
     let mut trees = Trees::default();
     require_structure(&mut trees, &mut tx, actor, Some(unit), effective).await?;
@@ -565,8 +547,7 @@ pub async fn merge_units(
     ctx: &ChangeContext,
 ) -> Result<UnitId> {
     let effective = ctx.effective_on()?;
-    let mut tx = app.db.begin().await?;
-    lock_structure(app, &mut tx).await?;
+    let mut tx = app.db.begin_structural().await?;
     let mut trees = Trees::default();
     for &source in &input.sources {
         units::get_unit(&mut tx, source)
@@ -627,8 +608,7 @@ pub async fn split_unit(
     ctx: &ChangeContext,
 ) -> Result<Vec<UnitId>> {
     let effective = ctx.effective_on()?;
-    let mut tx = app.db.begin().await?;
-    lock_structure(app, &mut tx).await?;
+    let mut tx = app.db.begin_structural().await?;
     units::get_unit(&mut tx, source).await?;
     let mut trees = Trees::default();
     require_structure(&mut trees, &mut tx, actor, Some(source), effective).await?;
@@ -678,8 +658,7 @@ pub async fn dissolve_unit(
     ctx: &ChangeContext,
 ) -> Result<()> {
     let effective = ctx.effective_on()?;
-    let mut tx = app.db.begin().await?;
-    lock_structure(app, &mut tx).await?;
+    let mut tx = app.db.begin_structural().await?;
     units::get_unit(&mut tx, unit).await?;
     let mut trees = Trees::default();
     require_structure(&mut trees, &mut tx, actor, Some(unit), effective).await?;

@@ -169,6 +169,19 @@ impl Db {
         Ok(self.write.begin().await?)
     }
 
+    /// A write transaction for a change validated against the whole organisation tree. Such
+    /// changes are serialised: SQLite has a single writer anyway; on PostgreSQL a
+    /// transaction-scoped advisory lock makes concurrent ones (from any instance) wait in turn.
+    pub async fn begin_structural(&self) -> Result<Tx> {
+        let mut tx = self.write.begin().await?;
+        if self.backend == Backend::Postgres {
+            (&mut *tx)
+                .execute("SELECT pg_advisory_xact_lock(730125)")
+                .await?;
+        }
+        Ok(tx)
+    }
+
     /// Answers when the database does.
     pub async fn ping(&self) -> Result<()> {
         let mut conn = self.read.acquire().await?;

@@ -73,13 +73,6 @@ impl RowExt for AnyRow {
     }
 }
 
-/// Runs a statement that returns nothing of interest (a lock, a pragma).
-pub async fn execute(conn: &mut sqlx::AnyConnection, statement: &str) -> Result<()> {
-    use sqlx::Executor;
-    conn.execute(statement).await?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

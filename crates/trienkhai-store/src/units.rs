@@ -189,20 +189,20 @@ pub async fn events_of(conn: &mut AnyConnection, unit: UnitId) -> Result<Vec<Uni
         .collect()
 }
 
+fn succession_from_row(row: &sqlx::any::AnyRow) -> Result<Succession> {
+    Ok(Succession {
+        predecessor_id: UnitId(row.int("predecessor_id")?),
+        successor_id: UnitId(row.int("successor_id")?),
+        effective_on: row.date("effective_on")?,
+    })
+}
+
 /// Every succession, for validating structural changes.
 pub async fn all_successions(conn: &mut AnyConnection) -> Result<Vec<Succession>> {
     let rows = sqlx::query("SELECT predecessor_id, successor_id, effective_on FROM unit_successions ORDER BY effective_on")
         .fetch_all(conn)
         .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(Succession {
-                predecessor_id: UnitId(row.int("predecessor_id")?),
-                successor_id: UnitId(row.int("successor_id")?),
-                effective_on: row.date("effective_on")?,
-            })
-        })
-        .collect()
+    rows.iter().map(succession_from_row).collect()
 }
 
 /// Units that `unit` came from and units that took it over.
@@ -214,15 +214,7 @@ pub async fn successions_of(conn: &mut AnyConnection, unit: UnitId) -> Result<Ve
     .bind(unit.0)
     .fetch_all(conn)
     .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(Succession {
-                predecessor_id: UnitId(row.int("predecessor_id")?),
-                successor_id: UnitId(row.int("successor_id")?),
-                effective_on: row.date("effective_on")?,
-            })
-        })
-        .collect()
+    rows.iter().map(succession_from_row).collect()
 }
 
 /// Bumps the row version of `unit`, refusing when the caller saw an older one.

@@ -743,6 +743,26 @@ async fn the_audit_log_is_append_only_and_answers_as_of(t: TestDb) {
     );
 }
 
+async fn structural_transactions_are_serialised(t: TestDb) {
+    // Two structural transactions: the second waits until the first commits (PostgreSQL takes an
+    // advisory lock; SQLite has a single writer connection).
+    let first = t.db.begin_structural().await.unwrap();
+    let db = t.db.clone();
+    let second = tokio::spawn(async move {
+        let started = std::time::Instant::now();
+        let tx = db.begin_structural().await.unwrap();
+        tx.commit().await.unwrap();
+        started.elapsed()
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    first.commit().await.unwrap();
+    let waited = second.await.unwrap();
+    assert!(
+        waited >= std::time::Duration::from_millis(250),
+        "waited only {waited:?}"
+    );
+}
+
 async fn a_rolled_back_transaction_leaves_nothing(t: TestDb) {
     let mut tx = t.db.begin().await.unwrap();
     let account = accounts::insert_account(&mut tx, "ghost", "Ghost", "h", None, now())
@@ -793,4 +813,5 @@ both_backends!(
     sessions_expire_and_login_failures_count,
     the_audit_log_is_append_only_and_answers_as_of,
     a_rolled_back_transaction_leaves_nothing,
+    structural_transactions_are_serialised,
 );
