@@ -97,7 +97,7 @@ async fn can_manage(
 pub async fn list_accounts(app: &App, actor: &Actor) -> Result<Vec<AccountView>> {
     let today = app.today();
     let mut conn = app.db.reader().await?;
-    let mut trees = Trees::default();
+    let mut trees = Trees::shared(app);
     let mut out = Vec::new();
     for a in accounts::list_accounts(&mut conn).await? {
         if can_manage(&mut conn, &mut trees, actor, a.id, today).await? {
@@ -120,7 +120,7 @@ pub async fn list_accounts(app: &App, actor: &Actor) -> Result<Vec<AccountView>>
 pub async fn get_account(app: &App, actor: &Actor, id: AccountId) -> Result<AccountView> {
     let today = app.today();
     let mut conn = app.db.reader().await?;
-    let mut trees = Trees::default();
+    let mut trees = Trees::shared(app);
     let a = accounts::get_account(&mut conn, id).await?;
     if actor.account_id != Some(id) && !can_manage(&mut conn, &mut trees, actor, id, today).await? {
         return Err(AppError::Forbidden);
@@ -139,7 +139,7 @@ pub async fn get_account(app: &App, actor: &Actor, id: AccountId) -> Result<Acco
 
 pub async fn can_manage_account(app: &App, actor: &Actor, id: AccountId) -> Result<bool> {
     let mut conn = app.db.reader().await?;
-    can_manage(&mut conn, &mut Trees::default(), actor, id, app.today()).await
+    can_manage(&mut conn, &mut Trees::shared(app), actor, id, app.today()).await
 }
 
 async fn audit_account(

@@ -14,7 +14,7 @@ pub use audit::AuditEntry;
 pub async fn unit_history(app: &App, actor: &Actor, unit: UnitId) -> Result<Vec<AuditEntry>> {
     let mut conn = app.db.reader().await?;
     units::get_unit(&mut conn, unit).await?;
-    Trees::default()
+    Trees::shared(app)
         .require(&mut conn, actor, Action::ReadHistory, unit, app.today())
         .await?;
     Ok(audit::history(&mut conn, "unit", unit.0).await?)
@@ -25,7 +25,7 @@ pub async fn person_history(app: &App, actor: &Actor, person: PersonId) -> Resul
     persons::get_person(&mut conn, person).await?;
     if !actor.access.allows_everywhere(Action::ReadHistory) {
         let today = app.today();
-        let mut trees = Trees::default();
+        let mut trees = Trees::shared(app);
         let mut allowed = false;
         for post in persons::posts_of_person(&mut conn, person).await? {
             allowed |= trees

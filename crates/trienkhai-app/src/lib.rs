@@ -10,7 +10,7 @@ pub mod error;
 pub mod history;
 pub mod org;
 pub mod people;
-mod scope;
+pub mod scope;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use trienkhai_core::access::Access;
@@ -20,16 +20,21 @@ use trienkhai_store::Db;
 pub use error::{AppError, Result};
 pub use trienkhai_store::Backend;
 
-/// The application: the database and nothing else held in memory, so that several instances
-/// over one PostgreSQL never contradict each other.
+/// The application: the database, and in memory only what is checked against it on every use
+/// (the tree cache), so that several instances over one PostgreSQL never contradict each other.
 #[derive(Clone, Debug)]
 pub struct App {
     pub db: Db,
+    /// Trees by date, checked against the database's tree generation on every use.
+    trees: std::sync::Arc<scope::TreeCache>,
 }
 
 impl App {
     pub fn new(db: Db) -> Self {
-        Self { db }
+        Self {
+            db,
+            trees: Default::default(),
+        }
     }
 
     pub fn now(&self) -> DateTime<Utc> {

@@ -48,12 +48,12 @@ impl UnitView {
 /// The units the actor may read, as the tree stood on `as_of`, depth first in Vietnamese order.
 pub async fn units_as_of(app: &App, actor: &Actor, as_of: NaiveDate) -> Result<Vec<UnitView>> {
     let mut conn = app.db.reader().await?;
-    let mut trees = Trees::default();
+    let mut trees = Trees::shared(app);
     let tree = trees.at(&mut conn, as_of).await?;
     Ok(tree
         .walk()
         .into_iter()
-        .filter(|(_, v)| actor.access.allows(Action::Read, v.unit_id, tree))
+        .filter(|(_, v)| actor.access.allows(Action::Read, v.unit_id, &tree))
         .map(|(depth, v)| UnitView::new(v, depth))
         .collect())
 }
@@ -131,7 +131,7 @@ pub async fn unit_detail(
     let row = units::get_unit(&mut conn, unit).await?;
     let versions = units::versions_of(&mut conn, unit).await?;
     let shown_on = judging_date(&versions, as_of).ok_or(AppError::NotFound)?;
-    let mut trees = Trees::default();
+    let mut trees = Trees::shared(app);
     trees
         .require(&mut conn, actor, Action::Read, unit, shown_on)
         .await?;
@@ -144,7 +144,7 @@ pub async fn unit_detail(
     let can_read_history = trees
         .allows(&mut conn, actor, Action::ReadHistory, unit, shown_on)
         .await?;
-    let tree = trees.at(&mut conn, shown_on).await?.clone();
+    let tree = trees.at(&mut conn, shown_on).await?;
     let current = tree.get(unit).ok_or(AppError::NotFound)?;
     let path = tree.path(unit);
     let depth = path.len().saturating_sub(1);

@@ -158,7 +158,7 @@ pub async fn list_persons(
 ) -> Result<Vec<PersonView>> {
     let today = app.today();
     let mut conn = app.db.reader().await?;
-    let mut trees = Trees::default();
+    let mut trees = Trees::shared(app);
     let units = if actor.access.allows_everywhere(Action::Read) {
         None
     } else {
@@ -205,7 +205,7 @@ pub async fn get_person(app: &App, actor: &Actor, id: PersonId) -> Result<Person
     let mut conn = app.db.reader().await?;
     let person = persons::get_person(&mut conn, id).await?;
     let posts = persons::posts_of_person(&mut conn, id).await?;
-    let mut trees = Trees::default();
+    let mut trees = Trees::shared(app);
     if !allowed_on_person(&mut conn, &mut trees, actor, Action::Read, &posts, today).await? {
         return Err(AppError::Forbidden);
     }

@@ -3,7 +3,7 @@
 //! so scope follows a unit through renames and upgrades but never leaks across a merge.
 
 use std::collections::HashMap;
-use std::collections::hash_map::Entry;
+use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 use trienkhai_core::access::Action;
@@ -12,23 +12,90 @@ use trienkhai_core::org::{TreeSnapshot, UnitVersion};
 use trienkhai_core::validity::Validity;
 use trienkhai_store::{Conn, units};
 
-use crate::{Actor, AppError, Result};
+use crate::{Actor, App, AppError, Result};
 
-/// Trees by date, loaded once per request.
+/// How many dates of one tree generation are kept in memory.
+const CACHED_DATES: usize = 512;
+
+/// Trees by date shared by all requests of this instance. An entry is only used while the
+/// database's tree generation (bumped in the transaction of every structural change) is the one
+/// it was loaded under, so an instance never serves a tree that another instance has changed.
+#[derive(Debug, Default)]
+pub struct TreeCache {
+    inner: Mutex<CachedTrees>,
+}
+
+#[derive(Debug, Default)]
+struct CachedTrees {
+    generation: i64,
+    trees: HashMap<NaiveDate, Arc<TreeSnapshot>>,
+}
+
+impl TreeCache {
+    fn get(&self, generation: i64, date: NaiveDate) -> Option<Arc<TreeSnapshot>> {
+        let inner = self.inner.lock().expect("tree cache lock");
+        (inner.generation == generation)
+            .then(|| inner.trees.get(&date).cloned())
+            .flatten()
+    }
+
+    fn put(&self, generation: i64, tree: Arc<TreeSnapshot>) {
+        let mut inner = self.inner.lock().expect("tree cache lock");
+        if inner.generation != generation || inner.trees.len() >= CACHED_DATES {
+            inner.trees.clear();
+            inner.generation = generation;
+        }
+        inner.trees.insert(tree.date, tree);
+    }
+}
+
+/// Trees by date for one request: its own copies, backed by the shared cache on reads made
+/// outside a transaction. A transaction's uncommitted tree must never reach the shared cache,
+/// hence [`Trees::default`] (private) for use inside one.
 #[derive(Default)]
 pub(crate) struct Trees {
-    cache: HashMap<NaiveDate, TreeSnapshot>,
+    shared: Option<Arc<TreeCache>>,
+    local: HashMap<NaiveDate, Arc<TreeSnapshot>>,
 }
 
 impl Trees {
-    pub async fn at(&mut self, conn: &mut Conn, date: NaiveDate) -> Result<&TreeSnapshot> {
-        Ok(match self.cache.entry(date) {
-            Entry::Occupied(tree) => tree.into_mut(),
-            Entry::Vacant(slot) => {
-                let versions = units::versions_on(conn, date).await?;
-                slot.insert(TreeSnapshot::at(date, &versions))
+    /// For reads on a reader connection (committed data only).
+    pub fn shared(app: &App) -> Self {
+        Self {
+            shared: Some(app.trees.clone()),
+            local: HashMap::new(),
+        }
+    }
+
+    pub async fn at(&mut self, conn: &mut Conn, date: NaiveDate) -> Result<Arc<TreeSnapshot>> {
+        if let Some(tree) = self.local.get(&date) {
+            return Ok(tree.clone());
+        }
+        let tree = match &self.shared {
+            Some(cache) => {
+                let generation = units::generation(conn).await?;
+                match cache.get(generation, date) {
+                    Some(tree) => tree,
+                    None => {
+                        let tree = Arc::new(TreeSnapshot::at(
+                            date,
+                            &units::versions_on(conn, date).await?,
+                        ));
+                        // Cache only when no structural change committed in between.
+                        if units::generation(conn).await? == generation {
+                            cache.put(generation, tree.clone());
+                        }
+                        tree
+                    }
+                }
             }
-        })
+            None => Arc::new(TreeSnapshot::at(
+                date,
+                &units::versions_on(conn, date).await?,
+            )),
+        };
+        self.local.insert(date, tree.clone());
+        Ok(tree)
     }
 
     /// May `actor` do `action` on `unit` as of `date` (clamped to the unit's life)?
@@ -50,9 +117,8 @@ impl Trees {
         let Some(date) = judging_date(&versions, date) else {
             return Ok(false);
         };
-        Ok(actor
-            .access
-            .allows(action, unit, self.at(conn, date).await?))
+        let tree = self.at(conn, date).await?;
+        Ok(actor.access.allows(action, unit, &tree))
     }
 
     pub async fn require(

@@ -681,7 +681,51 @@ async fn accounts_roles_tokens_and_throttled_logins(t: TestDb) {
     ));
 }
 
+async fn a_second_instance_sees_a_structural_change_at_once(t: TestDb) {
+    let app = demo_app(&t).await;
+    // Another instance over the same database, with its own tree cache.
+    let other = App::new(t.db.clone());
+    let admin = actor(&app, "admin").await;
+    let before = org::units_as_of(&other, &admin, d("2022-06-01"))
+        .await
+        .unwrap();
+    assert!(before.iter().any(|u| u.name == "Đảng bộ xã Bảo Thạnh"));
+    let bao_thanh = before.iter().find(|u| u.code == "X-BAOTHANH").unwrap().id;
+    let version = org::unit_detail(&app, &admin, bao_thanh, d("2022-06-01"))
+        .await
+        .unwrap()
+        .row_version;
+    let rename = UnitChange {
+        kind: ChangeKind::Rename,
+        code: None,
+        name: Some("Đảng bộ xã Bảo Thạnh Mới".into()),
+        unit_kind: None,
+        parent_id: None,
+        version,
+    };
+    org::change_unit(
+        &app,
+        &admin,
+        bao_thanh,
+        &rename,
+        &ChangeContext {
+            effective_on: Some(d("2022-01-01")),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let after = org::units_as_of(&other, &admin, d("2022-06-01"))
+        .await
+        .unwrap();
+    assert!(
+        after.iter().any(|u| u.name == "Đảng bộ xã Bảo Thạnh Mới"),
+        "the other instance's cached tree was refreshed"
+    );
+}
+
 both_backends!(
+    a_second_instance_sees_a_structural_change_at_once,
     the_demo_tree_changes_shape_over_time,
     a_commune_editor_cannot_read_or_change_another_commune,
     the_inspector_reads_everything_and_changes_nothing,

@@ -520,7 +520,8 @@ impl TreeSnapshot {
             children.entry(parent).or_default().push(v.unit_id);
         }
         for list in children.values_mut() {
-            list.sort_by(|a, b| vn::cmp_vi(&nodes[a].name, &nodes[b].name).then(a.cmp(b)));
+            // Collation keys are costly to build: one per node, not one per comparison.
+            list.sort_by_cached_key(|id| (vn::collation_key(&nodes[id].name), *id));
         }
         Self {
             date,

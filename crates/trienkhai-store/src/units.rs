@@ -240,6 +240,15 @@ pub async fn bump_row_version(
     }
 }
 
+/// The generation of the organisation tree: it changes with every structural change.
+pub async fn generation(conn: &mut AnyConnection) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT value FROM org_generation WHERE id = 1")
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
 /// Writes a validated [`ChangeSet`]: closes, removes and adds versions and records successions,
 /// all tagged with `event`.
 pub async fn apply_changes(
@@ -263,6 +272,9 @@ pub async fn apply_changes(
     for v in &changes.added {
         insert_version(conn, v, event).await?;
     }
+    sqlx::query("UPDATE org_generation SET value = value + 1 WHERE id = 1")
+        .execute(&mut *conn)
+        .await?;
     for unit in &changes.touched {
         sqlx::query("INSERT INTO unit_event_units (event_id, unit_id) VALUES ($1, $2)")
             .bind(event.0)

@@ -143,6 +143,8 @@ async fn units_store_versions_and_read_the_tree_of_a_date(t: TestDb) {
     tx.commit().await.unwrap();
 
     let mut conn = t.db.reader().await.unwrap();
+    // Two creations and one upgrade: the tree's generation moved three times.
+    assert_eq!(units::generation(&mut conn).await.unwrap(), 3);
     let in_2021 = units::versions_on(&mut conn, d("2021-06-01"))
         .await
         .unwrap();

@@ -27,6 +27,14 @@ CREATE TABLE unit_events (
     created_at TEXT NOT NULL
 );
 
+-- Bumped in the transaction of every structural change: instances may cache the tree of a
+-- date and ask this single row whether their copy is still current.
+CREATE TABLE org_generation (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    value INTEGER NOT NULL
+);
+INSERT INTO org_generation (id, value) VALUES (1, 0);
+
 CREATE TABLE unit_versions (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     unit_id INTEGER NOT NULL REFERENCES units(id),
