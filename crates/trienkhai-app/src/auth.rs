@@ -115,6 +115,19 @@ pub async fn login(app: &App, username: &str, password: &str, client: &str) -> R
 
 static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
+/// Deletes expired sessions and failed logins too old to count: housekeeping, run periodically.
+pub async fn purge_expired(app: &App) -> Result<u64> {
+    let now = app.now();
+    let mut conn = app.db.reader().await?;
+    let sessions = sessions::delete_expired_sessions(&mut conn, now).await?;
+    let failures = sessions::delete_login_failures_before(
+        &mut conn,
+        now - Duration::minutes(THROTTLE_WINDOW_MINUTES),
+    )
+    .await?;
+    Ok(sessions + failures)
+}
+
 /// A new session: the cookie secret (returned once, stored hashed) and its CSRF token.
 pub struct NewSession {
     pub secret: String,

@@ -18,7 +18,6 @@ use trienkhai_core::ids::AccountId;
 use trienkhai_store::Db;
 
 pub use error::{AppError, Result};
-pub use trienkhai_store::Backend;
 
 /// The application: the database, and in memory only what is checked against it on every use
 /// (the tree cache), so that several instances over one PostgreSQL never contradict each other.

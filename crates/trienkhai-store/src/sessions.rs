@@ -120,6 +120,18 @@ pub async fn recent_login_failures(
     Ok((by_user, by_client))
 }
 
+/// Forgets failed logins older than `before`: they no longer count towards throttling.
+pub async fn delete_login_failures_before(
+    conn: &mut AnyConnection,
+    before: DateTime<Utc>,
+) -> Result<u64> {
+    let done = sqlx::query("DELETE FROM login_failures WHERE failed_at <= $1")
+        .bind(sql::instant(before))
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
 pub async fn clear_login_failures(conn: &mut AnyConnection, username: &str) -> Result<()> {
     sqlx::query("DELETE FROM login_failures WHERE username = $1")
         .bind(username)

@@ -672,6 +672,19 @@ async fn sessions_expire_and_login_failures_count(t: TestDb) {
     .await
     .unwrap();
     assert_eq!(cleared, (0, 1));
+    // Old failures are forgotten: the other username's one, at `now`, goes.
+    assert_eq!(
+        sessions::delete_login_failures_before(&mut conn, now() + Duration::seconds(1))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        sessions::delete_login_failures_before(&mut conn, now() + Duration::seconds(1))
+            .await
+            .unwrap(),
+        0
+    );
 }
 
 async fn the_audit_log_is_append_only_and_answers_as_of(t: TestDb) {

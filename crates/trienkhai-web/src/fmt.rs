@@ -67,3 +67,49 @@ pub fn url_encode(s: &str) -> String {
         })
         .collect()
 }
+
+/// The label of an audit action (`merge`, `grant_role` …), or the action itself if it has none.
+pub fn action(lang: Lang, action: &str) -> String {
+    let key = format!("action.{action}");
+    let event = format!("event.{action}");
+    if crate::i18n::has(&key) {
+        tr(lang, &key).to_owned()
+    } else if crate::i18n::has(&event) {
+        tr(lang, &event).to_owned()
+    } else {
+        action.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn audit_actions_read_as_words_in_both_languages() {
+        assert_eq!(action(Lang::Vi, "merge"), "Hợp nhất, sáp nhập");
+        assert_eq!(action(Lang::En, "grant_role"), "Role granted");
+        assert_eq!(action(Lang::Vi, "something_new"), "something_new");
+    }
+
+    #[test]
+    fn intervals_are_written_the_vietnamese_way() {
+        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(
+            interval(Lang::Vi, d("2023-02-13"), Some(d("2025-06-30"))),
+            "13/02/2023 – 30/06/2025"
+        );
+        assert_eq!(
+            interval(Lang::Vi, d("2025-07-01"), None),
+            "01/07/2025 – nay"
+        );
+        assert_eq!(
+            interval(Lang::En, d("2025-07-01"), None),
+            "01/07/2025 – present"
+        );
+        assert_eq!(
+            url_encode("/units?as_of=01/07/2025"),
+            "/units%3Fas_of%3D01/07/2025"
+        );
+    }
+}

@@ -140,6 +140,21 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("event.merge", "Hợp nhất, sáp nhập", "Merged"),
     ("event.split", "Chia tách", "Split"),
     ("event.dissolve", "Giải thể", "Dissolved"),
+    ("action.update", "Cập nhật", "Updated"),
+    ("action.add_post", "Thêm chức vụ", "Post added"),
+    ("action.end_post", "Kết thúc chức vụ", "Post ended"),
+    ("action.grant_role", "Cấp vai trò", "Role granted"),
+    ("action.revoke_role", "Thu hồi vai trò", "Role revoked"),
+    (
+        "action.issue_token",
+        "Tạo mã truy cập API",
+        "API token issued",
+    ),
+    (
+        "action.revoke_token",
+        "Thu hồi mã truy cập API",
+        "API token revoked",
+    ),
     ("merge.sources", "Các đơn vị được hợp nhất", "Units merged"),
     (
         "merge.target_existing",

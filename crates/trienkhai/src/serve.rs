@@ -32,6 +32,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if args.demo {
         build_demo(&app).await?;
     }
+    tokio::spawn(housekeeping(app.clone()));
     let state = AppState::new(app.clone(), args.secure_cookies, args.demo);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
@@ -46,6 +47,19 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     app.db.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Hourly: forget expired sessions and old failed logins. Idempotent, so several instances over
+/// one PostgreSQL may all run it.
+async fn housekeeping(app: trienkhai_app::App) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        match trienkhai_app::auth::purge_expired(&app).await {
+            Ok(n) => tracing::debug!(deleted = n, "housekeeping"),
+            Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

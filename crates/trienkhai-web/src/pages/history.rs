@@ -53,7 +53,7 @@ pub async fn recent(
         .map(|e| Row {
             when: fmt::instant(e.at),
             who: e.actor_label.clone(),
-            action: e.action.clone(),
+            action: fmt::action(ctx.lang(), &e.action),
             entity: format!("{} #{}", e.entity_type, e.entity_id),
             link: match e.entity_type.as_str() {
                 "unit" => format!("/units/{}", e.entity_id),

@@ -154,6 +154,7 @@ pub struct HistoryRow {
 }
 
 pub fn history_rows(entries: Vec<AuditEntry>) -> Vec<HistoryRow> {
+    let lang = crate::error::request_lang();
     let pretty = |v: &Option<serde_json::Value>| {
         v.as_ref()
             .and_then(|v| serde_json::to_string_pretty(v).ok())
@@ -165,7 +166,7 @@ pub fn history_rows(entries: Vec<AuditEntry>) -> Vec<HistoryRow> {
         .map(|e| HistoryRow {
             when: fmt::instant(e.at),
             who: e.actor_label.clone(),
-            action: e.action.clone(),
+            action: fmt::action(lang, &e.action),
             before: pretty(&e.before),
             after: pretty(&e.after),
         })
