@@ -153,15 +153,7 @@ async fn audit_account(
     let after = account_snapshot(tx, id).await?;
     audit::append(
         tx,
-        &audit::NewAuditEntry {
-            actor_account_id: actor.account_id.map(|a| a.0),
-            actor_label: &actor.username,
-            action,
-            entity_type: "account",
-            entity_id: id.0,
-            before,
-            after: Some(after),
-        },
+        &actor.audit_entry(action, "account", id.0, before, Some(after)),
         app.now(),
     )
     .await?;
@@ -222,9 +214,7 @@ pub async fn create_account_unchecked(
         other => other?,
     };
     audit_account(&mut tx, app, actor, "create", id, None).await?;
-    tx.commit()
-        .await
-        .map_err(trienkhai_store::StoreError::from)?;
+    trienkhai_store::commit(tx).await?;
     Ok(id)
 }
 
@@ -276,9 +266,7 @@ pub async fn update_account(
         sessions::delete_sessions_of(&mut tx, id).await?;
     }
     audit_account(&mut tx, app, actor, "update", id, Some(before)).await?;
-    tx.commit()
-        .await
-        .map_err(trienkhai_store::StoreError::from)?;
+    trienkhai_store::commit(tx).await?;
     Ok(())
 }
 
@@ -327,9 +315,7 @@ pub async fn grant_role(
     )
     .await?;
     audit_account(&mut tx, app, actor, "grant_role", account, Some(before)).await?;
-    tx.commit()
-        .await
-        .map_err(trienkhai_store::StoreError::from)?;
+    trienkhai_store::commit(tx).await?;
     Ok(id)
 }
 
@@ -359,9 +345,7 @@ pub async fn grant_role_unchecked(
     )
     .await?;
     audit_account(&mut tx, app, actor, "grant_role", account, Some(before)).await?;
-    tx.commit()
-        .await
-        .map_err(trienkhai_store::StoreError::from)?;
+    trienkhai_store::commit(tx).await?;
     Ok(id)
 }
 
@@ -393,9 +377,7 @@ pub async fn revoke_grant(app: &App, actor: &Actor, grant: GrantId) -> Result<()
         )
         .await?;
     }
-    tx.commit()
-        .await
-        .map_err(trienkhai_store::StoreError::from)?;
+    trienkhai_store::commit(tx).await?;
     Ok(())
 }
 
@@ -441,9 +423,7 @@ pub async fn issue_token(
     )
     .await?;
     audit_account(&mut tx, app, actor, "issue_token", account, Some(before)).await?;
-    tx.commit()
-        .await
-        .map_err(trienkhai_store::StoreError::from)?;
+    trienkhai_store::commit(tx).await?;
     Ok(IssuedToken { id, secret })
 }
 
@@ -474,9 +454,7 @@ pub async fn revoke_token(app: &App, actor: &Actor, token: TokenId) -> Result<()
         )
         .await?;
     }
-    tx.commit()
-        .await
-        .map_err(trienkhai_store::StoreError::from)?;
+    trienkhai_store::commit(tx).await?;
     Ok(())
 }
 

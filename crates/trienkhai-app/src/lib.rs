@@ -56,6 +56,26 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// An audit-log entry of a change made by this actor.
+    pub fn audit_entry<'a>(
+        &'a self,
+        action: &'a str,
+        entity_type: &'a str,
+        entity_id: i64,
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+    ) -> trienkhai_store::audit::NewAuditEntry<'a> {
+        trienkhai_store::audit::NewAuditEntry {
+            actor_account_id: self.account_id.map(|a| a.0),
+            actor_label: &self.username,
+            action,
+            entity_type,
+            entity_id,
+            before,
+            after,
+        }
+    }
+
     /// The actor of the command line and of the demo builder: an administrator of everything,
     /// recorded in the audit log under `label`.
     pub fn system(label: &str, today: NaiveDate) -> Self {

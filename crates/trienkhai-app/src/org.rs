@@ -382,15 +382,7 @@ async fn commit_changes(
         after_json["basis"] = basis.clone().into();
         audit::append(
             tx,
-            &audit::NewAuditEntry {
-                actor_account_id: actor.account_id.map(|a| a.0),
-                actor_label: &actor.username,
-                action: kind,
-                entity_type: "unit",
-                entity_id: unit.0,
-                before,
-                after: Some(after_json),
-            },
+            &actor.audit_entry(kind, "unit", unit.0, before, Some(after_json)),
             now,
         )
         .await?;
@@ -427,9 +419,7 @@ pub async fn create_unit(
         },
     )
     .await?;
-    tx.commit()
-        .await
-        .map_err(trienkhai_store::StoreError::from)?;
+    trienkhai_store::commit(tx).await?;
     Ok(unit)
 }
 
@@ -524,9 +514,7 @@ pub async fn change_unit(
         },
     )
     .await?;
-    tx.commit()
-        .await
-        .map_err(trienkhai_store::StoreError::from)?;
+    trienkhai_store::commit(tx).await?;
     Ok(())
 }
 
@@ -585,9 +573,7 @@ pub async fn merge_units(
         },
     )
     .await?;
-    tx.commit()
-        .await
-        .map_err(trienkhai_store::StoreError::from)?;
+    trienkhai_store::commit(tx).await?;
     Ok(target)
 }
 
@@ -643,9 +629,7 @@ pub async fn split_unit(
         },
     )
     .await?;
-    tx.commit()
-        .await
-        .map_err(trienkhai_store::StoreError::from)?;
+    trienkhai_store::commit(tx).await?;
     Ok(part_ids)
 }
 
@@ -678,9 +662,7 @@ pub async fn dissolve_unit(
         },
     )
     .await?;
-    tx.commit()
-        .await
-        .map_err(trienkhai_store::StoreError::from)?;
+    trienkhai_store::commit(tx).await?;
     Ok(())
 }
 

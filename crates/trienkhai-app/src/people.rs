@@ -220,26 +220,17 @@ async fn audit_person(
     id: PersonId,
     before: Option<serde_json::Value>,
 ) -> Result<()> {
-    let person = persons::get_person(tx, id).await?;
-    let posts = persons::posts_of_person(tx, id).await?;
-    let after = serde_json::json!({ "person": person, "posts": posts });
+    let after = snapshot(tx, id).await?;
     audit::append(
         tx,
-        &audit::NewAuditEntry {
-            actor_account_id: actor.account_id.map(|a| a.0),
-            actor_label: &actor.username,
-            action,
-            entity_type: "person",
-            entity_id: id.0,
-            before,
-            after: Some(after),
-        },
+        &actor.audit_entry(action, "person", id.0, before, Some(after)),
         app.now(),
     )
     .await?;
     Ok(())
 }
 
+/// What the audit log keeps of a person: the record and every post.
 async fn snapshot(tx: &mut Conn, id: PersonId) -> Result<serde_json::Value> {
     let person = persons::get_person(tx, id).await?;
     let posts = persons::posts_of_person(tx, id).await?;
@@ -268,9 +259,7 @@ pub async fn create_person(
         insert_post(&mut tx, &mut trees, actor, id, post).await?;
     }
     audit_person(&mut tx, app, actor, "create", id, None).await?;
-    tx.commit()
-        .await
-        .map_err(trienkhai_store::StoreError::from)?;
+    trienkhai_store::commit(tx).await?;
     Ok(id)
 }
 
@@ -348,9 +337,7 @@ pub async fn update_person(
         other => other?,
     };
     audit_person(&mut tx, app, actor, "update", id, Some(before)).await?;
-    tx.commit()
-        .await
-        .map_err(trienkhai_store::StoreError::from)?;
+    trienkhai_store::commit(tx).await?;
     Ok(())
 }
 
@@ -383,9 +370,7 @@ pub async fn add_post(
     let before = snapshot(&mut tx, person).await?;
     let id = insert_post(&mut tx, &mut trees, actor, person, post).await?;
     audit_person(&mut tx, app, actor, "add_post", person, Some(before)).await?;
-    tx.commit()
-        .await
-        .map_err(trienkhai_store::StoreError::from)?;
+    trienkhai_store::commit(tx).await?;
     Ok(id)
 }
 
@@ -428,8 +413,6 @@ pub async fn end_post(
         Some(before),
     )
     .await?;
-    tx.commit()
-        .await
-        .map_err(trienkhai_store::StoreError::from)?;
+    trienkhai_store::commit(tx).await?;
     Ok(())
 }

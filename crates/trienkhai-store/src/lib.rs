@@ -195,6 +195,12 @@ impl Db {
     }
 }
 
+/// Commits a transaction begun with [`Db::begin`] or [`Db::begin_structural`].
+pub async fn commit(tx: Tx) -> Result<()> {
+    tx.commit().await?;
+    Ok(())
+}
+
 fn sqlite_pool(max: u32) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(max)
