@@ -65,8 +65,8 @@ async fn grant_views(
     Ok(out)
 }
 
-/// May `actor` manage `account`? Everywhere-admins always; subtree admins when every live grant
-/// of the account lies in their subtree (an account without grants is anyone's to set up).
+/// May `actor` manage `account`? Everywhere-admins always; subtree admins when the account has
+/// live grants and every one of them lies in their subtree.
 async fn can_manage(
     conn: &mut Conn,
     trees: &mut Trees,
@@ -80,7 +80,13 @@ async fn can_manage(
     if !actor.access.allows_somewhere(Action::ManageAccounts) {
         return Ok(false);
     }
-    for g in accounts::live_grants_of(conn, account).await? {
+    let grants = accounts::live_grants_of(conn, account).await?;
+    // An account without grants belongs to no subtree yet: only administrators of everything
+    // may set it up (else a subtree administrator could plant a token before it is promoted).
+    if grants.is_empty() {
+        return Ok(false);
+    }
+    for g in grants {
         let Some(unit) = g.unit_id else {
             return Ok(false);
         };
@@ -177,7 +183,7 @@ pub struct NewAccount {
 }
 
 pub async fn create_account(app: &App, actor: &Actor, input: &NewAccount) -> Result<AccountId> {
-    if !actor.access.allows_somewhere(Action::ManageAccounts) {
+    if !actor.access.allows_everywhere(Action::ManageAccounts) {
         return Err(AppError::Forbidden);
     }
     create_account_unchecked(app, actor, input, true).await
@@ -263,7 +269,9 @@ pub async fn update_account(
         other => other?,
     };
     if new_hash.is_some() || !input.is_active {
+        // A new password or a disabled account ends every way in: sessions and API tokens.
         sessions::delete_sessions_of(&mut tx, id).await?;
+        accounts::revoke_tokens_of(&mut tx, id, false, app.now()).await?;
     }
     audit_account(&mut tx, app, actor, "update", id, Some(before)).await?;
     trienkhai_store::commit(tx).await?;
@@ -289,21 +297,25 @@ pub async fn grant_role(
     let mut tx = app.db.begin().await?;
     accounts::get_account(&mut tx, account).await?;
     let mut trees = Trees::default();
+    if !can_manage(&mut tx, &mut trees, actor, account, today).await? {
+        return Err(AppError::Forbidden);
+    }
     match input.unit_id {
         None if !actor.access.allows_everywhere(Action::ManageAccounts) => {
             return Err(AppError::Forbidden);
         }
         None => {}
         Some(unit) => {
-            if units::versions_of(&mut tx, unit).await?.is_empty() {
-                return Err(AppError::invalid("unit_not_found", "unit_id"));
-            }
             trees
                 .require(&mut tx, actor, Action::ManageAccounts, unit, today)
                 .await?;
+            if units::versions_of(&mut tx, unit).await?.is_empty() {
+                return Err(AppError::invalid("unit_not_found", "unit_id"));
+            }
         }
     }
     let before = account_snapshot(&mut tx, account).await?;
+    let now = app.now();
     let id = accounts::insert_grant(
         &mut tx,
         account,
@@ -311,9 +323,11 @@ pub async fn grant_role(
         input.unit_id,
         validity,
         actor.account_id,
-        app.now(),
+        now,
     )
     .await?;
+    // New rights must not flow to tokens someone else issued for this account before.
+    accounts::revoke_tokens_of(&mut tx, account, true, now).await?;
     audit_account(&mut tx, app, actor, "grant_role", account, Some(before)).await?;
     trienkhai_store::commit(tx).await?;
     Ok(id)
@@ -362,7 +376,7 @@ pub async fn revoke_grant(app: &App, actor: &Actor, grant: GrantId) -> Result<()
                 .await?
         }
     };
-    if !allowed {
+    if !allowed || !can_manage(&mut tx, &mut trees, actor, row.account_id, today).await? {
         return Err(AppError::Forbidden);
     }
     let before = account_snapshot(&mut tx, row.account_id).await?;
@@ -412,14 +426,18 @@ pub async fn issue_token(
     let before = account_snapshot(&mut tx, account).await?;
     let now = app.now();
     let expires = valid_days.map(|d| now + Duration::days(d));
+    let issue = accounts::TokenIssue {
+        issued_by: actor.account_id,
+        expires_at: expires,
+        now,
+    };
     let id = accounts::insert_token(
         &mut tx,
         account,
         &name,
         &auth::digest(&secret),
         &prefix,
-        expires,
-        now,
+        issue,
     )
     .await?;
     audit_account(&mut tx, app, actor, "issue_token", account, Some(before)).await?;

@@ -81,10 +81,13 @@ pub async fn login(app: &App, username: &str, password: &str, client: &str) -> R
     let username = username.trim().to_lowercase();
     let now = app.now();
     let mut conn = app.db.reader().await?;
+    // The attempt is counted before it is checked, so that parallel guesses cannot all slip
+    // under the limit; a success clears the count.
+    sessions::record_login_failure(&mut conn, &username, client, now).await?;
     let since = now - Duration::minutes(THROTTLE_WINDOW_MINUTES);
     let (by_user, by_client) =
         sessions::recent_login_failures(&mut conn, &username, client, since).await?;
-    if by_user >= MAX_FAILURES_PER_USERNAME || by_client >= MAX_FAILURES_PER_CLIENT {
+    if by_user > MAX_FAILURES_PER_USERNAME || by_client > MAX_FAILURES_PER_CLIENT {
         tracing::warn!(username = %username, client = %client, "login throttled");
         return Err(AppError::TooManyRequests);
     }
@@ -99,14 +102,17 @@ pub async fn login(app: &App, username: &str, password: &str, client: &str) -> R
             None,
         ),
     };
-    let valid = verify_password(password, &hash);
+    // Argon2 is deliberately slow: off the async workers, so logins do not stall other requests.
+    let password = password.to_owned();
+    let valid = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(|e| AppError::Internal(format!("password check: {e}")))?;
     match account {
         Some(account) if valid => {
             sessions::clear_login_failures(&mut conn, &username).await?;
             Ok(account.id)
         }
         _ => {
-            sessions::record_login_failure(&mut conn, &username, client, now).await?;
             tracing::info!(username = %username, client = %client, "login failed");
             Err(AppError::InvalidCredentials)
         }

@@ -291,22 +291,37 @@ async fn load_state(conn: &mut Conn) -> Result<OrgState> {
     Ok(OrgState::new(versions).with_successions(units::all_successions(conn).await?))
 }
 
+/// Requires the right to change the structure of `unit` (or at the top, when `None`) on every
+/// day of `period`: a change from a date reaches as far as the version it cuts.
 async fn require_structure(
     trees: &mut Trees,
     conn: &mut Conn,
     actor: &Actor,
     unit: Option<UnitId>,
-    date: NaiveDate,
+    period: Validity,
 ) -> Result<()> {
     match unit {
         Some(unit) => {
             trees
-                .require(conn, actor, Action::ManageStructure, unit, date)
+                .require_over(conn, actor, Action::ManageStructure, unit, period)
                 .await
         }
         None if actor.access.allows_everywhere(Action::ManageStructure) => Ok(()),
         None => Err(AppError::Forbidden),
     }
+}
+
+/// The days a change of `unit` from `effective` reaches: to the end of the version it cuts.
+async fn reach(conn: &mut Conn, unit: UnitId, effective: NaiveDate) -> Result<Validity> {
+    let versions = units::versions_of(conn, unit).await?;
+    let to = versions
+        .iter()
+        .find(|v| v.validity.contains(effective))
+        .and_then(|v| v.validity.to);
+    Ok(Validity {
+        from: effective,
+        to,
+    })
 }
 
 fn versions_json(state: &OrgState, unit: UnitId) -> serde_json::Value {
@@ -399,7 +414,8 @@ pub async fn create_unit(
     let from = ctx.effective_on()?;
     let mut tx = app.db.begin_structural().await?;
     let mut trees = Trees::default();
-    require_structure(&mut trees, &mut tx, actor, input.parent_id, from).await?;
+    let period = Validity::new(from, input.valid_to)?;
+    require_structure(&mut trees, &mut tx, actor, input.parent_id, period).await?;
     let state = load_state(&mut tx).await?;
     let source = ctx.source()?;
     let unit = units::insert_unit(&mut tx, &source, ctx.note()?.as_deref(), app.now()).await?;
@@ -494,9 +510,10 @@ pub async fn change_unit(
     let mut tx = app.db.begin_structural().await?;
     units::get_unit(&mut tx, unit).await?;
     let mut trees = Trees::default();
-    require_structure(&mut trees, &mut tx, actor, Some(unit), effective).await?;
+    let period = reach(&mut tx, unit, effective).await?;
+    require_structure(&mut trees, &mut tx, actor, Some(unit), period).await?;
     if let Some(parent) = input.parent_id {
-        require_structure(&mut trees, &mut tx, actor, parent, effective).await?;
+        require_structure(&mut trees, &mut tx, actor, parent, period).await?;
     }
     let state = load_state(&mut tx).await?;
     let changes = state.plan_new_version(unit, effective, change)?;
@@ -541,7 +558,8 @@ pub async fn merge_units(
         units::get_unit(&mut tx, source)
             .await
             .map_err(|_| AppError::invalid("unit_not_found", "sources"))?;
-        require_structure(&mut trees, &mut tx, actor, Some(source), effective).await?;
+        let period = reach(&mut tx, source, effective).await?;
+        require_structure(&mut trees, &mut tx, actor, Some(source), period).await?;
     }
     let state = load_state(&mut tx).await?;
     let (target, first_version) = match (&input.target_id, &input.new_target) {
@@ -549,11 +567,13 @@ pub async fn merge_units(
             if state.version_at(*target, effective).is_none() {
                 return Err(AppError::invalid("unit_not_valid_on_date", "target_id"));
             }
-            require_structure(&mut trees, &mut tx, actor, Some(*target), effective).await?;
+            let period = reach(&mut tx, *target, effective).await?;
+            require_structure(&mut trees, &mut tx, actor, Some(*target), period).await?;
             (*target, None)
         }
         (None, Some(new)) => {
-            require_structure(&mut trees, &mut tx, actor, new.parent_id, effective).await?;
+            let period = Validity::new(effective, new.valid_to)?;
+            require_structure(&mut trees, &mut tx, actor, new.parent_id, period).await?;
             let unit = units::insert_unit(&mut tx, &ctx.source()?, None, app.now()).await?;
             (unit, Some(new.version(unit, effective)?))
         }
@@ -597,12 +617,14 @@ pub async fn split_unit(
     let mut tx = app.db.begin_structural().await?;
     units::get_unit(&mut tx, source).await?;
     let mut trees = Trees::default();
-    require_structure(&mut trees, &mut tx, actor, Some(source), effective).await?;
+    let period = reach(&mut tx, source, effective).await?;
+    require_structure(&mut trees, &mut tx, actor, Some(source), period).await?;
     let state = load_state(&mut tx).await?;
     let mut part_ids = Vec::new();
     let mut parts = Vec::new();
     for part in &input.parts {
-        require_structure(&mut trees, &mut tx, actor, part.parent_id, effective).await?;
+        let period = Validity::new(effective, part.valid_to)?;
+        require_structure(&mut trees, &mut tx, actor, part.parent_id, period).await?;
         let unit = units::insert_unit(&mut tx, &ctx.source()?, None, app.now()).await?;
         parts.push(part.version(unit, effective)?);
         part_ids.push(unit);
@@ -645,7 +667,8 @@ pub async fn dissolve_unit(
     let mut tx = app.db.begin_structural().await?;
     units::get_unit(&mut tx, unit).await?;
     let mut trees = Trees::default();
-    require_structure(&mut trees, &mut tx, actor, Some(unit), effective).await?;
+    let period = reach(&mut tx, unit, effective).await?;
+    require_structure(&mut trees, &mut tx, actor, Some(unit), period).await?;
     let state = load_state(&mut tx).await?;
     let changes = state.plan_dissolve(unit, effective)?;
     let expected = HashMap::from([(unit, version)]);

@@ -284,7 +284,7 @@ async fn insert_post(
     }
     // Scope first, so that a refused actor learns nothing about the unit's dates.
     trees
-        .require(tx, actor, Action::EditContent, unit, from)
+        .require_over(tx, actor, Action::EditContent, unit, validity)
         .await?;
     let lifetime = trienkhai_core::org::OrgState::new(versions)
         .lifetime(unit)
@@ -354,16 +354,16 @@ pub async fn add_post(
     persons::get_person(&mut tx, person).await?;
     let posts = persons::posts_of_person(&mut tx, person).await?;
     let mut trees = Trees::default();
-    if !posts.is_empty()
-        && !allowed_on_person(
-            &mut tx,
-            &mut trees,
-            actor,
-            Action::EditContent,
-            &posts,
-            today,
-        )
-        .await?
+    // A person without posts belongs to no unit yet: only those who edit everywhere may claim them.
+    if !allowed_on_person(
+        &mut tx,
+        &mut trees,
+        actor,
+        Action::EditContent,
+        &posts,
+        today,
+    )
+    .await?
     {
         return Err(AppError::Forbidden);
     }
@@ -384,17 +384,39 @@ pub async fn end_post(
 ) -> Result<()> {
     let mut tx = app.db.begin().await?;
     let current = persons::get_post(&mut tx, post).await?;
+    // The days between the old end and the new one change: the actor must hold the unit on all.
+    let new_validity = Validity::new(current.validity.from, Some(valid_to))?;
+    let changed = match current.validity.to {
+        Some(old) if old < valid_to => Validity {
+            from: old,
+            to: Some(valid_to),
+        },
+        Some(old) => Validity {
+            from: valid_to,
+            to: Some(old),
+        },
+        None => Validity {
+            from: valid_to,
+            to: None,
+        },
+    };
     let mut trees = Trees::default();
     trees
-        .require(
+        .require_over(
             &mut tx,
             actor,
             Action::EditContent,
             current.unit_id,
-            clamp(&current.validity, valid_to),
+            changed,
         )
         .await?;
-    Validity::new(current.validity.from, Some(valid_to))?;
+    let versions = units::versions_of(&mut tx, current.unit_id).await?;
+    let lifetime = trienkhai_core::org::OrgState::new(versions)
+        .lifetime(current.unit_id)
+        .ok_or(AppError::NotFound)?;
+    if !lifetime.covers(&new_validity) {
+        return Err(AppError::invalid("unit_not_valid_on_date", "valid_to"));
+    }
     let before = snapshot(&mut tx, current.person_id).await?;
     match persons::end_post(&mut tx, post, valid_to, version).await {
         Err(trienkhai_store::StoreError::Conflict) => {

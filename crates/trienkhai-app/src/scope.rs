@@ -121,6 +121,28 @@ impl Trees {
         Ok(actor.access.allows(action, unit, &tree))
     }
 
+    /// Requires `action` on `unit` on every day of `period` that the unit lives (a write that
+    /// changes a period must be allowed all along it: a cell that moved to another commune in
+    /// 2025 is no longer its old editor's after that). The tree only changes shape on days a
+    /// version starts, so those days and the first are the ones to check.
+    pub async fn require_over(
+        &mut self,
+        conn: &mut Conn,
+        actor: &Actor,
+        action: Action,
+        unit: UnitId,
+        period: Validity,
+    ) -> Result<()> {
+        if actor.access.allows_everywhere(action) {
+            return Ok(());
+        }
+        self.require(conn, actor, action, unit, period.from).await?;
+        for day in units::version_starts_between(conn, period.from, period.to).await? {
+            self.require(conn, actor, action, unit, day).await?;
+        }
+        Ok(())
+    }
+
     pub async fn require(
         &mut self,
         conn: &mut Conn,

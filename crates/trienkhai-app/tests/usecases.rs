@@ -724,7 +724,169 @@ async fn a_second_instance_sees_a_structural_change_at_once(t: TestDb) {
     );
 }
 
+async fn writes_must_be_allowed_over_the_whole_period_they_change(t: TestDb) {
+    let app = demo_app(&t).await;
+    let anthuy = actor(&app, "anthuy").await;
+    let cell = unit_by_code(&app, "CB-ANTHUY-1", "2021-06-01").await;
+    let detail = org::unit_detail(&app, &anthuy, cell, d("2021-06-01"))
+        .await
+        .unwrap();
+    let post = &detail.posts[0];
+    // The cell went to the successor commune on 01/07/2025: extending the post past that day
+    // would change the successor's staff.
+    let err = people::end_post(
+        &app,
+        &anthuy,
+        trienkhai_core::ids::PostId(post.post_id),
+        d("2030-12-31"),
+        1,
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, AppError::Forbidden), "{err:?}");
+    let open_post = PostInput {
+        unit_id: Some(cell),
+        title: "Phó Bí thư Chi bộ".into(),
+        valid_from: Some(d("2025-06-30")),
+        valid_to: None,
+    };
+    let person = trienkhai_core::ids::PersonId(post.person_id);
+    assert!(matches!(
+        people::add_post(&app, &anthuy, person, &open_post).await,
+        Err(AppError::Forbidden)
+    ));
+    // Within the commune's own years it is allowed.
+    let bounded = PostInput {
+        valid_to: Some(d("2025-06-30")),
+        ..open_post
+    };
+    people::add_post(&app, &anthuy, person, &bounded)
+        .await
+        .unwrap();
+    // Shortening the post inside those years is allowed too; a post cannot outlive its unit.
+    people::end_post(
+        &app,
+        &anthuy,
+        trienkhai_core::ids::PostId(post.post_id),
+        d("2024-12-31"),
+        1,
+    )
+    .await
+    .unwrap();
+    let admin = actor(&app, "admin").await;
+    let district_body = unit_by_code(&app, "BTR-VP", "2021-06-01").await;
+    let past_end = PostInput {
+        unit_id: Some(district_body),
+        title: "Chánh Văn phòng".into(),
+        valid_from: Some(d("2024-01-01")),
+        valid_to: None,
+    };
+    assert_eq!(
+        people::add_post(&app, &admin, person, &past_end)
+            .await
+            .unwrap_err()
+            .code(),
+        "unit_not_valid_on_date"
+    );
+}
+
+async fn subtree_administrators_stay_in_their_subtree(t: TestDb) {
+    let app = demo_app(&t).await;
+    let admin = actor(&app, "admin").await;
+    let district = unit_by_code(&app, "BTR", "2021-06-01").await;
+    let commune = unit_by_code(&app, "X-ANTHUY", "2021-06-01").await;
+    let new_account = |name: &str| NewAccount {
+        username: name.into(),
+        display_name: name.into(),
+        password: "mật khẩu đủ dài".into(),
+        person_id: None,
+    };
+    let huyen_id = accounts::create_account(&app, &admin, &new_account("huyen"))
+        .await
+        .unwrap();
+    let scoped = |role, unit| GrantInput {
+        role,
+        unit_id: unit,
+        valid_from: Some(d("2020-01-01")),
+        valid_to: None,
+    };
+    accounts::grant_role(&app, &admin, huyen_id, &scoped(Role::Admin, Some(district)))
+        .await
+        .unwrap();
+    let huyen = {
+        let mut conn = app.db.reader().await.unwrap();
+        auth::load_actor(&app, &mut conn, huyen_id)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    // Only administrators of everything create accounts or set up accounts without roles.
+    assert!(matches!(
+        accounts::create_account(&app, &huyen, &new_account("khac")).await,
+        Err(AppError::Forbidden)
+    ));
+    let blank = accounts::create_account(&app, &admin, &new_account("trang"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        accounts::issue_token(&app, &huyen, blank, "cài sẵn", None).await,
+        Err(AppError::Forbidden)
+    ));
+    assert!(
+        !accounts::list_accounts(&app, &huyen)
+            .await
+            .unwrap()
+            .iter()
+            .any(|a| a.id == blank)
+    );
+    assert!(matches!(
+        accounts::grant_role(&app, &huyen, blank, &scoped(Role::Viewer, Some(commune))).await,
+        Err(AppError::Forbidden)
+    ));
+    // An account with a role in the district is the district's to manage; a token the district
+    // issues for it dies when the account is given more.
+    let clerk = accounts::create_account(&app, &admin, &new_account("vanthu"))
+        .await
+        .unwrap();
+    accounts::grant_role(&app, &admin, clerk, &scoped(Role::Viewer, Some(commune)))
+        .await
+        .unwrap();
+    accounts::grant_role(&app, &huyen, clerk, &scoped(Role::Reporter, Some(commune)))
+        .await
+        .unwrap();
+    let planted = accounts::issue_token(&app, &huyen, clerk, "tích hợp", Some(30))
+        .await
+        .unwrap();
+    assert!(
+        auth::token_actor(&app, &planted.secret)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(matches!(
+        accounts::grant_role(&app, &huyen, clerk, &scoped(Role::Admin, None)).await,
+        Err(AppError::Forbidden)
+    ));
+    accounts::grant_role(&app, &admin, clerk, &scoped(Role::Admin, None))
+        .await
+        .unwrap();
+    assert!(
+        auth::token_actor(&app, &planted.secret)
+            .await
+            .unwrap()
+            .is_none(),
+        "the planted token was revoked"
+    );
+    // Now the clerk administers everything, and the district no longer manages it.
+    assert!(matches!(
+        accounts::issue_token(&app, &huyen, clerk, "lại", None).await,
+        Err(AppError::Forbidden)
+    ));
+}
+
 both_backends!(
+    writes_must_be_allowed_over_the_whole_period_they_change,
+    subtree_administrators_stay_in_their_subtree,
     a_second_instance_sees_a_structural_change_at_once,
     the_demo_tree_changes_shape_over_time,
     a_commune_editor_cannot_read_or_change_another_commune,

@@ -3,6 +3,7 @@
 //! leans on these types, so they parse their input once and are trusted afterwards.
 
 pub mod access;
+pub mod document_number;
 pub mod error;
 pub mod ids;
 pub mod org;

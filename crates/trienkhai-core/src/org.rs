@@ -318,6 +318,15 @@ impl OrgState {
         }
         changes.touched.insert(target);
         for &source in sources {
+            if let Some(parent) = self.version_at(source, effective).and_then(|v| v.parent_id)
+                && unique.contains(&parent)
+            {
+                // Its parent is merged too: merging a unit with its own sub-unit is ambiguous.
+                return Err(DomainError::new("merge_nested_sources", "sources")
+                    .with_detail(parent.to_string()));
+            }
+        }
+        for &source in sources {
             let current = self.require_alive(source, effective, "sources")?;
             self.refuse_later_changes(source, effective)?;
             changes.touched.insert(source);
@@ -328,6 +337,8 @@ impl OrgState {
                 effective_on: effective,
             });
             for child in self.children_at(source, effective) {
+                // A child's later version would still hang from the ended source.
+                self.refuse_later_versions(child.unit_id, effective)?;
                 changes.touched.insert(child.unit_id);
                 let mut moved = child.clone();
                 moved.id = None;
@@ -372,6 +383,7 @@ impl OrgState {
             changes.added.push(part);
         }
         for child in self.children_at(source, effective) {
+            self.refuse_later_versions(child.unit_id, effective)?;
             let Some(part) = child_to_part
                 .get(&child.unit_id)
                 .filter(|p| part_ids.contains(p))
@@ -401,6 +413,13 @@ impl OrgState {
     /// that no longer exists. The user handles the later change first.
     fn refuse_later_changes(&self, unit: UnitId, effective: NaiveDate) -> Result<(), DomainError> {
         self.refuse_later_versions(unit, effective)?;
+        // Ending a unit on the day it begins would leave a unit that never existed.
+        if self
+            .lifetime(unit)
+            .is_some_and(|life| life.from >= effective)
+        {
+            return Err(DomainError::new("end_before_start", "effective_on"));
+        }
         if self
             .successions
             .iter()

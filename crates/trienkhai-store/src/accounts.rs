@@ -272,25 +272,33 @@ fn token_from_row(row: &sqlx::any::AnyRow) -> Result<TokenRow> {
     })
 }
 
+/// The token's issuer and validity, as [`insert_token`] records them.
+#[derive(Debug, Clone, Copy)]
+pub struct TokenIssue {
+    pub issued_by: Option<AccountId>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub now: DateTime<Utc>,
+}
+
 pub async fn insert_token(
     conn: &mut AnyConnection,
     account: AccountId,
     name: &str,
     token_hash: &str,
     token_prefix: &str,
-    expires_at: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
+    issue: TokenIssue,
 ) -> Result<TokenId> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO api_tokens (account_id, name, token_hash, token_prefix, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO api_tokens (account_id, name, token_hash, token_prefix, issued_by, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(account.0)
     .bind(name)
     .bind(token_hash)
     .bind(token_prefix)
-    .bind(sql::instant(now))
-    .bind(expires_at.map(sql::instant))
+    .bind(issue.issued_by.map(|a| a.0))
+    .bind(sql::instant(issue.now))
+    .bind(issue.expires_at.map(sql::instant))
     .fetch_one(conn)
     .await
     .map_err(StoreError::classify)?;
@@ -347,6 +355,25 @@ pub async fn revoke_token(
             .execute(conn)
             .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Revokes the live tokens of `account`: all of them, or only those someone else issued.
+pub async fn revoke_tokens_of(
+    conn: &mut AnyConnection,
+    account: AccountId,
+    only_issued_by_others: bool,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let done = sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL \
+         AND ($3 = 0 OR issued_by IS NULL OR issued_by <> $2)",
+    )
+    .bind(sql::instant(now))
+    .bind(account.0)
+    .bind(i64::from(only_issued_by_others))
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 /// The date grants are judged on: today in Vietnam.

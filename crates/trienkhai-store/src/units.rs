@@ -240,6 +240,23 @@ pub async fn bump_row_version(
     }
 }
 
+/// The dates after `after` and up to `until` (inclusive; open: no limit) on which some unit
+/// starts a version: the only days on which the tree can change shape.
+pub async fn version_starts_between(
+    conn: &mut AnyConnection,
+    after: NaiveDate,
+    until: Option<NaiveDate>,
+) -> Result<Vec<NaiveDate>> {
+    let rows: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT valid_from FROM unit_versions WHERE valid_from > $1 AND ($2 IS NULL OR valid_from <= $2) ORDER BY valid_from",
+    )
+    .bind(sql::date(after))
+    .bind(until.map(sql::date))
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(|d| sql::parse_date(d)).collect()
+}
+
 /// The generation of the organisation tree: it changes with every structural change.
 pub async fn generation(conn: &mut AnyConnection) -> Result<i64> {
     Ok(

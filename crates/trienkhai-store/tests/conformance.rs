@@ -143,6 +143,25 @@ async fn units_store_versions_and_read_the_tree_of_a_date(t: TestDb) {
     tx.commit().await.unwrap();
 
     let mut conn = t.db.reader().await.unwrap();
+    assert_eq!(
+        units::version_starts_between(&mut conn, d("1976-02-01"), None)
+            .await
+            .unwrap(),
+        vec![d("2023-02-13")]
+    );
+    assert!(
+        units::version_starts_between(&mut conn, d("2000-01-01"), Some(d("2023-02-12")))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        units::version_starts_between(&mut conn, d("1970-01-01"), Some(d("2023-02-13")))
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
     // Two creations and one upgrade: the tree's generation moved three times.
     assert_eq!(units::generation(&mut conn).await.unwrap(), 3);
     let in_2021 = units::versions_on(&mut conn, d("2021-06-01"))
@@ -509,20 +528,22 @@ async fn accounts_grants_and_tokens(t: TestDb) {
             .is_some()
     );
 
-    let token = accounts::insert_token(&mut conn, id, "CI", "hash-1", "tk_abcd", None, now())
+    let own = accounts::TokenIssue {
+        issued_by: Some(id),
+        expires_at: None,
+        now: now(),
+    };
+    let token = accounts::insert_token(&mut conn, id, "CI", "hash-1", "tk_abcd", own)
         .await
         .unwrap();
-    let expiring = accounts::insert_token(
-        &mut conn,
-        id,
-        "old",
-        "hash-2",
-        "tk_efgh",
-        Some(now() + Duration::days(1)),
-        now(),
-    )
-    .await
-    .unwrap();
+    let by_other = accounts::TokenIssue {
+        issued_by: None,
+        expires_at: Some(now() + Duration::days(1)),
+        now: now(),
+    };
+    let expiring = accounts::insert_token(&mut conn, id, "old", "hash-2", "tk_efgh", by_other)
+        .await
+        .unwrap();
     assert_eq!(
         accounts::account_for_token(&mut conn, "hash-1", now())
             .await
@@ -553,6 +574,34 @@ async fn accounts_grants_and_tokens(t: TestDb) {
         None
     );
     assert_eq!(accounts::tokens_of(&mut conn, id).await.unwrap().len(), 2);
+    // Revoking tokens issued by others spares the account's own, then "all" takes the rest.
+    accounts::insert_token(&mut conn, id, "mine", "hash-3", "tk_ijkl", own)
+        .await
+        .unwrap();
+    assert_eq!(
+        accounts::revoke_tokens_of(&mut conn, id, true, now())
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        accounts::account_for_token(&mut conn, "hash-3", now())
+            .await
+            .unwrap(),
+        Some(id)
+    );
+    assert_eq!(
+        accounts::revoke_tokens_of(&mut conn, id, false, now())
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        accounts::account_for_token(&mut conn, "hash-3", now())
+            .await
+            .unwrap(),
+        None
+    );
     assert_eq!(
         accounts::get_token(&mut conn, expiring).await.unwrap().name,
         "old"

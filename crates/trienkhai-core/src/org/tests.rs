@@ -386,3 +386,46 @@ fn ending_a_unit_before_its_recorded_merge_is_refused() {
         "later_versions_exist"
     );
 }
+
+#[test]
+fn merging_a_unit_with_its_own_sub_unit_is_refused() {
+    let state = valid_ba_tri();
+    let err = state
+        .plan_merge(&[UnitId(3), UnitId(5)], UnitId(4), None, d("2024-01-01"))
+        .unwrap_err();
+    assert_eq!(err.code, "merge_nested_sources");
+}
+
+#[test]
+fn a_child_that_changes_later_blocks_the_merge_of_its_parent() {
+    let state = valid_ba_tri();
+    let renamed = state
+        .plan_new_version(
+            UnitId(5),
+            d("2024-06-01"),
+            VersionChange {
+                name: Some("Chi bộ ấp Một".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let state = state.apply(&renamed);
+    validate(&state).unwrap();
+    let err = state
+        .plan_merge(&[UnitId(3)], UnitId(4), None, d("2024-01-01"))
+        .unwrap_err();
+    assert_eq!(err.code, "later_versions_exist");
+}
+
+#[test]
+fn a_unit_cannot_end_on_the_day_it_begins() {
+    let state = valid_ba_tri();
+    assert_eq!(
+        state
+            .plan_dissolve(UnitId(5), d("1990-01-01"))
+            .unwrap_err()
+            .code,
+        "end_before_start"
+    );
+    assert!(state.plan_dissolve(UnitId(5), d("1990-01-02")).is_ok());
+}

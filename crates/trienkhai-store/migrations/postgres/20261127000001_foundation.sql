@@ -128,6 +128,8 @@ CREATE TABLE api_tokens (
     name TEXT NOT NULL,
     token_hash TEXT NOT NULL UNIQUE,
     token_prefix TEXT NOT NULL,
+    -- Who issued it: a token issued by someone else is revoked when the account gains rights.
+    issued_by BIGINT REFERENCES accounts(id),
     created_at TEXT NOT NULL,
     expires_at TEXT,
     revoked_at TEXT,

@@ -153,7 +153,7 @@ pub async fn switch_language(
     let lang = i18n::Lang::parse(&q.set).unwrap_or_default();
     let back = q
         .back
-        .filter(|b| b.starts_with('/') && !b.starts_with("//"))
+        .filter(|b| is_local_path(b))
         .unwrap_or_else(|| "/units".into());
     let mut response = Redirect::to(&back).into_response();
     let secure = if state.secure_cookies { "; Secure" } else { "" };
@@ -168,7 +168,34 @@ pub async fn switch_language(
     response
 }
 
+/// A path on this site: starts with one `/`, and holds no backslash or control character that
+/// a browser would read as the start of another host (`/\\evil`, `/\t/evil`).
+fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.chars().any(|c| c == '\\' || c.is_control())
+}
+
 pub async fn me(page: PageActor) -> Result<Response, PageError> {
     let id = page.actor.account_id.ok_or(AppError::NotFound)?;
     Ok(Redirect::to(&format!("/accounts/{id}")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_local_path;
+
+    #[test]
+    fn only_local_paths_are_followed_back() {
+        assert!(is_local_path("/units?as_of=01/07/2025"));
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "https://evil.example",
+            "evil",
+        ] {
+            assert!(!is_local_path(bad), "{bad:?}");
+        }
+    }
 }
