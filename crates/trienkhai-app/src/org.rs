@@ -379,6 +379,11 @@ async fn commit_changes(
     .await?;
     units::apply_changes(tx, changes, event).await?;
     for &unit in &changes.touched {
+        if let Some(end) = after.lifetime(unit).and_then(|life| life.to) {
+            crate::people::close_posts_at_unit_end(tx, app, actor, unit, end).await?;
+        }
+    }
+    for &unit in &changes.touched {
         let row_version =
             match units::bump_row_version(tx, unit, expected.get(&unit).copied()).await {
                 Err(trienkhai_store::StoreError::Conflict) => {

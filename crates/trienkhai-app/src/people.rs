@@ -159,26 +159,39 @@ pub async fn list_persons(
     let today = app.today();
     let mut conn = app.db.reader().await?;
     let mut trees = Trees::shared(app);
-    let units = if actor.access.allows_everywhere(Action::Read) {
+    let (limit, offset) = (limit.clamp(1, 500), offset.max(0));
+    let everywhere = actor.access.allows_everywhere(Action::Read);
+    let units = if everywhere {
         None
     } else {
         // Candidates: units ever under one of the actor's roots; each person is then checked.
         let roots = actor.access.roots_for(Action::Read).unwrap_or_default();
         Some(units_ever_under(&mut conn, &roots).await?)
     };
+    // Whoever reads everywhere is paged by the database; otherwise the page is cut after the
+    // per-person check, so that refused candidates do not leave holes in it.
     let filter = persons::PersonFilter {
         name: name.map(str::to_owned),
         units,
         on: None,
-        limit: limit.clamp(1, 500),
-        offset: offset.max(0),
+        limit: if everywhere { limit } else { i64::MAX },
+        offset: if everywhere { offset } else { 0 },
     };
     let mut out = Vec::new();
+    let mut skipped = 0;
     for person in persons::list_persons(&mut conn, &filter).await? {
-        let posts = persons::posts_of_person(&mut conn, person.id).await?;
-        if allowed_on_person(&mut conn, &mut trees, actor, Action::Read, &posts, today).await? {
-            out.push(view(&mut conn, &mut trees, actor, person, today).await?);
+        if out.len() as i64 >= limit {
+            break;
         }
+        let posts = persons::posts_of_person(&mut conn, person.id).await?;
+        if !allowed_on_person(&mut conn, &mut trees, actor, Action::Read, &posts, today).await? {
+            continue;
+        }
+        if !everywhere && skipped < offset {
+            skipped += 1;
+            continue;
+        }
+        out.push(view(&mut conn, &mut trees, actor, person, today).await?);
     }
     Ok(out)
 }
@@ -436,5 +449,29 @@ pub async fn end_post(
     )
     .await?;
     trienkhai_store::commit(tx).await?;
+    Ok(())
+}
+
+/// Ends the posts of `unit` that run past `end`, the unit's last day, recording each in the
+/// person's history: people do not keep posts in a unit that no longer exists. A post that
+/// only begins after that day cannot be ended and blocks the change.
+pub(crate) async fn close_posts_at_unit_end(
+    tx: &mut Conn,
+    app: &App,
+    actor: &Actor,
+    unit: UnitId,
+    end: NaiveDate,
+) -> Result<()> {
+    for post in persons::posts_of_unit_after(tx, unit, end).await? {
+        if post.validity.from > end {
+            return Err(AppError::Invalid(
+                trienkhai_core::error::DomainError::new("unit_has_later_posts", "effective_on")
+                    .with_detail(post.title),
+            ));
+        }
+        let before = snapshot(tx, post.person_id).await?;
+        persons::end_post(tx, post.id, end, post.row_version).await?;
+        audit_person(tx, app, actor, "end_post", post.person_id, Some(before)).await?;
+    }
     Ok(())
 }

@@ -884,7 +884,102 @@ async fn subtree_administrators_stay_in_their_subtree(t: TestDb) {
     ));
 }
 
+async fn a_unit_that_ends_ends_its_posts(t: TestDb) {
+    let app = demo_app(&t).await;
+    let admin = actor(&app, "admin").await;
+    let vinh_long = unit_by_code(&app, "VL", "2025-07-01").await;
+    let ctx = |day: &str| ChangeContext {
+        effective_on: Some(d(day)),
+        ..Default::default()
+    };
+    let unit = NewUnit {
+        code: "BAN-TAM".into(),
+        name: "Ban tạm thời".into(),
+        kind: "co_quan_tham_muu".into(),
+        parent_id: Some(vinh_long),
+        valid_to: None,
+    };
+    let unit = org::create_unit(&app, &admin, &unit, &ctx("2025-07-01"))
+        .await
+        .unwrap();
+    let input = PersonInput {
+        full_name: "Người Tạm".into(),
+        ..Default::default()
+    };
+    let post = PostInput {
+        unit_id: Some(unit),
+        title: "Trưởng ban".into(),
+        valid_from: Some(d("2025-07-01")),
+        valid_to: None,
+    };
+    let person = people::create_person(&app, &admin, &input, Some(&post), "user")
+        .await
+        .unwrap();
+    let later = PostInput {
+        title: "Phó ban".into(),
+        valid_from: Some(d("2026-06-01")),
+        ..post.clone()
+    };
+    people::add_post(&app, &admin, person, &later)
+        .await
+        .unwrap();
+    let version = org::unit_detail(&app, &admin, unit, d("2025-07-01"))
+        .await
+        .unwrap()
+        .row_version;
+    // A post that begins after the end blocks the dissolution, and nothing is written.
+    let err = org::dissolve_unit(&app, &admin, unit, version, &ctx("2026-01-01"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "unit_has_later_posts");
+    assert_eq!(
+        org::unit_detail(&app, &admin, unit, d("2026-02-01"))
+            .await
+            .unwrap()
+            .lifetime
+            .to,
+        None
+    );
+    // A dissolution after both posts have begun ends every open post on the unit's last day.
+    org::dissolve_unit(&app, &admin, unit, version, &ctx("2026-07-01"))
+        .await
+        .unwrap();
+    let posts = people::get_person(&app, &admin, person)
+        .await
+        .unwrap()
+        .posts;
+    assert!(
+        posts.iter().all(|p| p.valid_to == Some(d("2026-06-30"))),
+        "{posts:?}"
+    );
+    let history = history::person_history(&app, &admin, person).await.unwrap();
+    assert_eq!(history.last().unwrap().action, "end_post");
+}
+
+async fn a_commune_editor_pages_through_its_own_people(t: TestDb) {
+    let app = demo_app(&t).await;
+    let anthuy = actor(&app, "anthuy").await;
+    let all = people::list_persons(&app, &anthuy, None, 500, 0)
+        .await
+        .unwrap();
+    let first = people::list_persons(&app, &anthuy, None, 4, 0)
+        .await
+        .unwrap();
+    let second = people::list_persons(&app, &anthuy, None, 4, 4)
+        .await
+        .unwrap();
+    assert_eq!(
+        first.len(),
+        4,
+        "a full page despite the people of other communes in between"
+    );
+    assert_eq!(first.len() + second.len(), all.len());
+    assert!(second.iter().all(|p| !first.iter().any(|q| q.id == p.id)));
+}
+
 both_backends!(
+    a_unit_that_ends_ends_its_posts,
+    a_commune_editor_pages_through_its_own_people,
     writes_must_be_allowed_over_the_whole_period_they_change,
     subtree_administrators_stay_in_their_subtree,
     a_second_instance_sees_a_structural_change_at_once,

@@ -254,6 +254,23 @@ pub async fn posts_of_person(conn: &mut AnyConnection, person: PersonId) -> Resu
     rows.iter().map(post_from_row).collect()
 }
 
+/// Posts of `unit` that run past `date` (or have no end).
+pub async fn posts_of_unit_after(
+    conn: &mut AnyConnection,
+    unit: UnitId,
+    date: NaiveDate,
+) -> Result<Vec<Post>> {
+    let rows = sqlx::query(
+        "SELECT id, person_id, unit_id, title, valid_from, valid_to, row_version FROM posts \
+         WHERE unit_id = $1 AND (valid_to IS NULL OR valid_to > $2) ORDER BY id",
+    )
+    .bind(unit.0)
+    .bind(sql::date(date))
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(post_from_row).collect()
+}
+
 /// Posts held in `unit` on `on`.
 pub async fn posts_in_unit(
     conn: &mut AnyConnection,

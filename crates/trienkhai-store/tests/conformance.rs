@@ -370,6 +370,27 @@ async fn persons_and_posts_round_trip_with_version_checks(t: TestDb) {
             .is_empty()
     );
 
+    assert_eq!(
+        persons::posts_of_unit_after(&mut conn, unit, d("2030-01-01"))
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "the open post"
+    );
+    assert!(
+        persons::posts_of_unit_after(&mut conn, other, d("2019-12-31"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        persons::posts_of_unit_after(&mut conn, other, d("2019-12-30"))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     persons::end_post(&mut conn, post, d("2025-06-30"), 1)
         .await
         .unwrap();
