@@ -6,14 +6,16 @@ use trienkhai_core::access::Action;
 use trienkhai_core::ids::{AccountId, PersonId, UnitId};
 use trienkhai_store::{audit, persons, units};
 
-use crate::scope::{Trees, clamp};
+use crate::scope::{Trees, clamp, hide_missing};
 use crate::{Actor, App, AppError, Result};
 
 pub use audit::AuditEntry;
 
 pub async fn unit_history(app: &App, actor: &Actor, unit: UnitId) -> Result<Vec<AuditEntry>> {
     let mut conn = app.db.reader().await?;
-    units::get_unit(&mut conn, unit).await?;
+    units::get_unit(&mut conn, unit)
+        .await
+        .map_err(|e| hide_missing(actor, Action::ReadHistory, e.into()))?;
     Trees::shared(app)
         .require(&mut conn, actor, Action::ReadHistory, unit, app.today())
         .await?;
@@ -22,7 +24,9 @@ pub async fn unit_history(app: &App, actor: &Actor, unit: UnitId) -> Result<Vec<
 
 pub async fn person_history(app: &App, actor: &Actor, person: PersonId) -> Result<Vec<AuditEntry>> {
     let mut conn = app.db.reader().await?;
-    persons::get_person(&mut conn, person).await?;
+    persons::get_person(&mut conn, person)
+        .await
+        .map_err(|e| hide_missing(actor, Action::ReadHistory, e.into()))?;
     if !actor.access.allows_everywhere(Action::ReadHistory) {
         let today = app.today();
         let mut trees = Trees::shared(app);

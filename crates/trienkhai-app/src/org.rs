@@ -13,7 +13,7 @@ use trienkhai_core::validity::Validity;
 use trienkhai_core::vn;
 use trienkhai_store::{Conn, audit, persons, units};
 
-use crate::scope::{Trees, judging_date};
+use crate::scope::{Trees, hide_missing, judging_date};
 use crate::{Actor, App, AppError, Result};
 
 /// A unit as shown in lists and the API.
@@ -128,7 +128,9 @@ pub async fn unit_detail(
     as_of: NaiveDate,
 ) -> Result<UnitDetail> {
     let mut conn = app.db.reader().await?;
-    let row = units::get_unit(&mut conn, unit).await?;
+    let row = units::get_unit(&mut conn, unit)
+        .await
+        .map_err(|e| hide_missing(actor, Action::Read, e.into()))?;
     let versions = units::versions_of(&mut conn, unit).await?;
     let shown_on = judging_date(&versions, as_of).ok_or(AppError::NotFound)?;
     let mut trees = Trees::shared(app);

@@ -11,7 +11,7 @@ use trienkhai_core::party::{PartyMembership, PartyStatus};
 use trienkhai_core::validity::Validity;
 use trienkhai_store::{Conn, audit, persons, units};
 
-use crate::scope::{Trees, clamp};
+use crate::scope::{Trees, clamp, hide_missing};
 use crate::{Actor, App, AppError, Result};
 
 #[derive(Debug, Clone, Default)]
@@ -216,7 +216,9 @@ async fn units_ever_under(conn: &mut Conn, roots: &[UnitId]) -> Result<Vec<UnitI
 pub async fn get_person(app: &App, actor: &Actor, id: PersonId) -> Result<PersonView> {
     let today = app.today();
     let mut conn = app.db.reader().await?;
-    let person = persons::get_person(&mut conn, id).await?;
+    let person = persons::get_person(&mut conn, id)
+        .await
+        .map_err(|e| hide_missing(actor, Action::Read, e.into()))?;
     let posts = persons::posts_of_person(&mut conn, id).await?;
     let mut trees = Trees::shared(app);
     if !allowed_on_person(&mut conn, &mut trees, actor, Action::Read, &posts, today).await? {

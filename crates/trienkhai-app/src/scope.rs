@@ -159,6 +159,15 @@ impl Trees {
     }
 }
 
+/// A missing record answers "not found" only to those who may read everywhere; to others it is
+/// "forbidden", like a record out of their scope, so that probing ids reveals nothing.
+pub(crate) fn hide_missing(actor: &Actor, action: Action, err: AppError) -> AppError {
+    match err {
+        AppError::NotFound if !actor.access.allows_everywhere(action) => AppError::Forbidden,
+        other => other,
+    }
+}
+
 /// `date` when the unit existed then, else the nearest day of its life.
 pub(crate) fn judging_date(versions: &[UnitVersion], date: NaiveDate) -> Option<NaiveDate> {
     let first = versions.iter().map(|v| v.validity.from).min()?;

@@ -326,6 +326,19 @@ async fn a_commune_editor_is_refused_everywhere_outside_its_commune(t: TestDb) {
             json!({"username": "moi", "display_name": "Mới", "password": "12345678"}),
         ),
     ];
+    // An id that does not exist looks the same as one out of scope.
+    assert_eq!(
+        get(&app, &anthuy, "/api/v1/units/999999").await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        get(&app, &anthuy, "/api/v1/persons/999999").await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        get(&app, &admin, "/api/v1/units/999999").await.0,
+        StatusCode::NOT_FOUND
+    );
     for (method, path, body) in refused {
         let (status, answer) = send(&app, &anthuy, method, &format!("/api/v1{path}"), body).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path}: {answer}");
