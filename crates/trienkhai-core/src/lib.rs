@@ -8,5 +8,6 @@ pub mod error;
 pub mod ids;
 pub mod org;
 pub mod party;
+pub mod rollup;
 pub mod validity;
 pub mod vn;
