@@ -8,6 +8,8 @@ pub mod error;
 pub mod ids;
 pub mod org;
 pub mod party;
+pub mod period;
 pub mod rollup;
+pub mod target;
 pub mod validity;
 pub mod vn;

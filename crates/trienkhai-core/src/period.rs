@@ -1,0 +1,225 @@
+//! Reporting periods as offices write them, in the API's notation: `2021` (a year), `2021-Q3`
+//! (a quarter), `2021-H1` (the first six months, *6 tháng đầu năm*), `2021-9M` (nine months),
+//! `2021-07` (a month) and `2020..2025` (a phase or a committee term). Each is a span of dates,
+//! cumulative from the start of the year where offices report that way (H1, 9M).
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::error::DomainError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum Period {
+    Year(i32),
+    Quarter(i32, u8),
+    FirstHalf(i32),
+    NineMonths(i32),
+    Month(i32, u8),
+    /// A phase or a term, both years included.
+    Span(i32, i32),
+}
+
+fn err(detail: impl Into<String>) -> DomainError {
+    DomainError::new("period_invalid", "period").with_detail(detail)
+}
+
+fn year(s: &str) -> Result<i32, DomainError> {
+    match s.parse::<i32>() {
+        Ok(y) if s.len() == 4 && (1900..=2200).contains(&y) => Ok(y),
+        _ => Err(err(format!("«{s}» is not a year"))),
+    }
+}
+
+fn first_day(y: i32, month: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, month, 1).expect("valid month")
+}
+
+fn last_day(y: i32, month: u32) -> NaiveDate {
+    let next = if month == 12 {
+        first_day(y + 1, 1)
+    } else {
+        first_day(y, month + 1)
+    };
+    next.pred_opt().expect("a day before")
+}
+
+impl Period {
+    pub fn parse(input: &str) -> Result<Self, DomainError> {
+        let s = input.trim().to_uppercase();
+        if s.is_empty() {
+            return Err(DomainError::new("required", "period"));
+        }
+        if let Some((a, b)) = s.split_once("..") {
+            let (a, b) = (year(a)?, year(b)?);
+            if b < a {
+                return Err(DomainError::new("end_before_start", "period"));
+            }
+            return Ok(Period::Span(a, b));
+        }
+        let Some((y, rest)) = s.split_once('-') else {
+            return Ok(Period::Year(year(&s)?));
+        };
+        let y = year(y)?;
+        match rest {
+            "H1" => Ok(Period::FirstHalf(y)),
+            "9M" => Ok(Period::NineMonths(y)),
+            q if q.starts_with('Q') => match q[1..].parse::<u8>() {
+                Ok(n @ 1..=4) if q.len() == 2 => Ok(Period::Quarter(y, n)),
+                _ => Err(err(format!("«{q}»: quarters are Q1 to Q4"))),
+            },
+            m if m.len() == 2 && m.chars().all(|c| c.is_ascii_digit()) => match m.parse::<u8>() {
+                Ok(n @ 1..=12) => Ok(Period::Month(y, n)),
+                _ => Err(err(format!("«{m}»: months are 01 to 12"))),
+            },
+            other => Err(err(format!(
+                "«{other}»: write YYYY, YYYY-Qn, YYYY-H1, YYYY-9M, YYYY-MM or YYYY..YYYY"
+            ))),
+        }
+    }
+
+    /// The first and last day of the period.
+    pub fn dates(&self) -> (NaiveDate, NaiveDate) {
+        match *self {
+            Period::Year(y) => (first_day(y, 1), last_day(y, 12)),
+            Period::Quarter(y, q) => {
+                let start = u32::from(q) * 3 - 2;
+                (first_day(y, start), last_day(y, start + 2))
+            }
+            Period::FirstHalf(y) => (first_day(y, 1), last_day(y, 6)),
+            Period::NineMonths(y) => (first_day(y, 1), last_day(y, 9)),
+            Period::Month(y, m) => (first_day(y, u32::from(m)), last_day(y, u32::from(m))),
+            Period::Span(a, b) => (first_day(a, 1), last_day(b, 12)),
+        }
+    }
+
+    /// The day whose organisation tree the period's roll-ups follow: its last day.
+    pub fn tree_date(&self) -> NaiveDate {
+        self.dates().1
+    }
+
+    /// How offices write it: "Quý III/2021", "6 tháng đầu năm 2021", "Giai đoạn 2020 - 2025".
+    pub fn label_vi(&self) -> String {
+        const ROMAN: [&str; 4] = ["I", "II", "III", "IV"];
+        match *self {
+            Period::Year(y) => format!("Năm {y}"),
+            Period::Quarter(y, q) => format!("Quý {}/{y}", ROMAN[usize::from(q) - 1]),
+            Period::FirstHalf(y) => format!("6 tháng đầu năm {y}"),
+            Period::NineMonths(y) => format!("9 tháng năm {y}"),
+            Period::Month(y, m) => format!("Tháng {m}/{y}"),
+            Period::Span(a, b) => format!("Giai đoạn {a} - {b}"),
+        }
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Period::Year(y) => write!(f, "{y}"),
+            Period::Quarter(y, q) => write!(f, "{y}-Q{q}"),
+            Period::FirstHalf(y) => write!(f, "{y}-H1"),
+            Period::NineMonths(y) => write!(f, "{y}-9M"),
+            Period::Month(y, m) => write!(f, "{y}-{m:02}"),
+            Period::Span(a, b) => write!(f, "{a}..{b}"),
+        }
+    }
+}
+
+impl FromStr for Period {
+    type Err = DomainError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Period::parse(s)
+    }
+}
+
+impl TryFrom<String> for Period {
+    type Error = DomainError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Period::parse(&s)
+    }
+}
+
+impl From<Period> for String {
+    fn from(p: Period) -> String {
+        p.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn every_notation_parses_to_its_dates_and_prints_back() {
+        let cases = [
+            ("2021", "2021-01-01", "2021-12-31", "Năm 2021"),
+            ("2021-Q3", "2021-07-01", "2021-09-30", "Quý III/2021"),
+            (
+                "2021-H1",
+                "2021-01-01",
+                "2021-06-30",
+                "6 tháng đầu năm 2021",
+            ),
+            ("2021-9M", "2021-01-01", "2021-09-30", "9 tháng năm 2021"),
+            ("2024-02", "2024-02-01", "2024-02-29", "Tháng 2/2024"),
+            (
+                "2020..2025",
+                "2020-01-01",
+                "2025-12-31",
+                "Giai đoạn 2020 - 2025",
+            ),
+        ];
+        for (text, from, to, label) in cases {
+            let p = Period::parse(text).unwrap();
+            assert_eq!(p.dates(), (d(from), d(to)), "{text}");
+            assert_eq!(p.to_string(), text);
+            assert_eq!(p.label_vi(), label);
+        }
+        assert_eq!(
+            Period::parse(" 2021-q4 ").unwrap(),
+            Period::Quarter(2021, 4)
+        );
+        assert_eq!(
+            Period::parse("2021-h1").unwrap().tree_date(),
+            d("2021-06-30")
+        );
+    }
+
+    #[test]
+    fn bad_periods_say_what_is_wrong() {
+        for bad in [
+            "21", "2021-Q5", "2021-13", "2021-H2", "2021/07", "abcd", "2021-7",
+        ] {
+            let e = Period::parse(bad).unwrap_err();
+            assert_eq!(
+                (e.code, e.field.as_deref()),
+                ("period_invalid", Some("period")),
+                "{bad}"
+            );
+            assert!(e.detail.is_some());
+        }
+        assert_eq!(
+            Period::parse("2025..2020").unwrap_err().code,
+            "end_before_start"
+        );
+        assert_eq!(Period::parse("").unwrap_err().code, "required");
+    }
+
+    #[test]
+    fn periods_convert_to_and_from_their_notation() {
+        // serde goes through these two conversions.
+        assert_eq!(String::from(Period::Quarter(2021, 1)), "2021-Q1");
+        assert_eq!(
+            Period::try_from("2020..2025".to_owned()).unwrap(),
+            Period::Span(2020, 2025)
+        );
+        assert!(Period::try_from("2020..20".to_owned()).is_err());
+    }
+}

@@ -1,0 +1,187 @@
+//! What a target (*chỉ tiêu*) aims at and how an actual value compares: the direction
+//! (increase, decrease — "lower is better" like the poverty rate —, stay within a range, reach a
+//! value) and the status offices report: *vượt*, *đạt*, *không đạt*, *chưa có số liệu*,
+//! *không áp dụng*.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "direction")]
+pub enum Direction {
+    /// Higher is better: income, new party members.
+    Increase,
+    /// Lower is better: the poverty rate.
+    Decrease,
+    /// Inside `[min, max]`: population growth under a ceiling and above a floor.
+    Range { min: Decimal, max: Decimal },
+    /// At least the value, nothing to exceed: a yes/no or "100 % of the quota".
+    Reach,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// *Vượt*.
+    Exceeded,
+    /// *Đạt*.
+    Achieved,
+    /// *Không đạt*.
+    NotAchieved,
+    /// *Chưa có số liệu*.
+    NoData,
+    /// *Không áp dụng*.
+    NotApplicable,
+}
+
+impl Status {
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Status::Exceeded => "Vượt",
+            Status::Achieved => "Đạt",
+            Status::NotAchieved => "Không đạt",
+            Status::NoData => "Chưa có số liệu",
+            Status::NotApplicable => "Không áp dụng",
+        }
+    }
+
+    /// Counts in "x/y chỉ tiêu đạt và vượt".
+    pub fn is_met(self) -> bool {
+        matches!(self, Status::Exceeded | Status::Achieved)
+    }
+}
+
+/// The status of `actual` against `target`.
+pub fn status(direction: Direction, target: Decimal, actual: Option<Decimal>) -> Status {
+    let Some(actual) = actual else {
+        return Status::NoData;
+    };
+    match direction {
+        Direction::Increase => match actual.cmp(&target) {
+            std::cmp::Ordering::Greater => Status::Exceeded,
+            std::cmp::Ordering::Equal => Status::Achieved,
+            std::cmp::Ordering::Less => Status::NotAchieved,
+        },
+        Direction::Decrease => match actual.cmp(&target) {
+            std::cmp::Ordering::Less => Status::Exceeded,
+            std::cmp::Ordering::Equal => Status::Achieved,
+            std::cmp::Ordering::Greater => Status::NotAchieved,
+        },
+        Direction::Range { min, max } => {
+            if (min..=max).contains(&actual) {
+                Status::Achieved
+            } else {
+                Status::NotAchieved
+            }
+        }
+        Direction::Reach => {
+            if actual >= target {
+                Status::Achieved
+            } else {
+                Status::NotAchieved
+            }
+        }
+    }
+}
+
+/// How far the actual value has come, as offices write it ("đạt 108 % nghị quyết"): actual over
+/// target, or target over actual when lower is better. `None` when it cannot be said (no
+/// target, a zero to divide by, a range).
+pub fn achievement_percent(
+    direction: Direction,
+    target: Decimal,
+    actual: Decimal,
+) -> Option<Decimal> {
+    let hundred = Decimal::ONE_HUNDRED;
+    match direction {
+        Direction::Increase | Direction::Reach if !target.is_zero() => {
+            Some(actual / target * hundred)
+        }
+        Direction::Decrease if !actual.is_zero() => Some(target / actual * hundred),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn higher_is_better_for_income() {
+        let target = dec("52");
+        assert_eq!(
+            status(Direction::Increase, target, Some(dec("54.1"))),
+            Status::Exceeded
+        );
+        assert_eq!(
+            status(Direction::Increase, target, Some(dec("52.0"))),
+            Status::Achieved
+        );
+        assert_eq!(
+            status(Direction::Increase, target, Some(dec("49"))),
+            Status::NotAchieved
+        );
+        assert_eq!(status(Direction::Increase, target, None), Status::NoData);
+        assert_eq!(
+            achievement_percent(Direction::Increase, target, dec("54.6")).unwrap(),
+            dec("105")
+        );
+    }
+
+    #[test]
+    fn lower_is_better_for_the_poverty_rate() {
+        let target = dec("3");
+        assert_eq!(
+            status(Direction::Decrease, target, Some(dec("2.5"))),
+            Status::Exceeded
+        );
+        assert_eq!(
+            status(Direction::Decrease, target, Some(dec("3"))),
+            Status::Achieved
+        );
+        assert_eq!(
+            status(Direction::Decrease, target, Some(dec("3.2"))),
+            Status::NotAchieved
+        );
+        assert_eq!(
+            achievement_percent(Direction::Decrease, target, dec("2.4")).unwrap(),
+            dec("125")
+        );
+        assert_eq!(
+            achievement_percent(Direction::Decrease, target, dec("0")),
+            None
+        );
+    }
+
+    #[test]
+    fn ranges_and_reach_have_nothing_to_exceed() {
+        let range = Direction::Range {
+            min: dec("0"),
+            max: dec("1"),
+        };
+        assert_eq!(status(range, dec("1"), Some(dec("0.8"))), Status::Achieved);
+        assert_eq!(
+            status(range, dec("1"), Some(dec("1.2"))),
+            Status::NotAchieved
+        );
+        assert_eq!(achievement_percent(range, dec("1"), dec("0.8")), None);
+        assert_eq!(
+            status(Direction::Reach, dec("1"), Some(dec("1"))),
+            Status::Achieved
+        );
+        assert_eq!(
+            status(Direction::Reach, dec("1"), Some(dec("2"))),
+            Status::Achieved
+        );
+        assert_eq!(
+            status(Direction::Reach, dec("1"), Some(dec("0"))),
+            Status::NotAchieved
+        );
+        assert!(Status::Exceeded.is_met() && Status::Achieved.is_met() && !Status::NoData.is_met());
+        assert_eq!(Status::NotAchieved.label_vi(), "Không đạt");
+    }
+}
