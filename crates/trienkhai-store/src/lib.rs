@@ -189,6 +189,19 @@ impl Db {
         Ok(())
     }
 
+    /// Writes a consistent copy of a SQLite database to `path` (`VACUUM INTO`), while it serves.
+    pub async fn backup_sqlite_into(&self, path: &std::path::Path) -> Result<()> {
+        if self.backend != Backend::Sqlite {
+            return Err(StoreError::UnsupportedUrl);
+        }
+        // VACUUM INTO takes a literal, not a parameter: quote it as SQL does.
+        let literal = path.to_string_lossy().replace('\'', "''");
+        let mut conn = self.write.acquire().await?;
+        conn.execute(format!("VACUUM INTO '{literal}'").as_str())
+            .await?;
+        Ok(())
+    }
+
     pub async fn close(&self) {
         self.read.close().await;
         self.write.close().await;

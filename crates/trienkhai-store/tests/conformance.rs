@@ -848,6 +848,27 @@ async fn structural_transactions_are_serialised(t: TestDb) {
     );
 }
 
+async fn sqlite_databases_back_up_while_open(t: TestDb) {
+    create_unit(&t, "X-A", "Xã A", None, "2000-01-01", None).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("copy.sqlite3");
+    match t.backend {
+        Backend::Sqlite => {
+            t.db.backup_sqlite_into(&file).await.unwrap();
+            let copy = trienkhai_store::Db::open(&format!("sqlite://{}", file.display()))
+                .await
+                .unwrap();
+            let mut conn = copy.reader().await.unwrap();
+            assert_eq!(units::all_versions(&mut conn).await.unwrap().len(), 1);
+        }
+        // PostgreSQL is backed up with pg_dump (the binary's `backup` command).
+        Backend::Postgres => assert!(matches!(
+            t.db.backup_sqlite_into(&file).await,
+            Err(StoreError::UnsupportedUrl)
+        )),
+    }
+}
+
 async fn a_rolled_back_transaction_leaves_nothing(t: TestDb) {
     let mut tx = t.db.begin().await.unwrap();
     let account = accounts::insert_account(&mut tx, "ghost", "Ghost", "h", None, now())
@@ -899,4 +920,5 @@ both_backends!(
     the_audit_log_is_append_only_and_answers_as_of,
     a_rolled_back_transaction_leaves_nothing,
     structural_transactions_are_serialised,
+    sqlite_databases_back_up_while_open,
 );

@@ -27,6 +27,24 @@ enum Command {
     Migrate(DbArgs),
     /// Build the Ba Tri demo into an empty database and exit.
     Demo(DbArgs),
+    /// Write a consistent backup: SQLite through VACUUM INTO (while serving is fine), PostgreSQL
+    /// through pg_dump (custom format).
+    Backup {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The backup file to write (must not exist).
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Restore a backup made by `backup`. SQLite: into a data directory without a database (stop
+    /// the server first); PostgreSQL: pg_restore into the database of the URL, replacing its
+    /// objects.
+    Restore {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        from: PathBuf,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -73,6 +91,13 @@ impl DbArgs {
         ))
     }
 
+    /// The SQLite file of the data directory, when no URL is given.
+    pub fn sqlite_file(&self) -> Option<PathBuf> {
+        self.database_url
+            .is_none()
+            .then(|| self.data_dir.join("trienkhai.sqlite3"))
+    }
+
     pub async fn open(&self) -> anyhow::Result<App> {
         let url = self.url()?;
         let db = Db::open(&url).await.context("opening the database")?;
@@ -109,6 +134,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let app = db.open().await?;
             build_demo(&app).await
         }
+        Command::Backup { db, to } => crate::backup::backup(&db, &to).await,
+        Command::Restore { db, from } => crate::backup::restore(&db, &from).await,
         Command::User {
             command:
                 UserCommand::Create {

@@ -2,6 +2,7 @@
 //! demo and creates the first administrator. Configuration comes from flags or the matching
 //! `TRIENKHAI_*` environment variables.
 
+mod backup;
 mod cli;
 mod serve;
 

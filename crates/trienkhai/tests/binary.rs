@@ -173,3 +173,135 @@ fn a_real_installation_starts_with_an_administrator_made_on_the_command_line() {
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     assert!(answer.contains("\"token\""));
 }
+
+fn cli(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_trienkhai"))
+        .args(args)
+        .env_remove("TRIENKHAI_DATABASE_URL")
+        .output()
+        .unwrap()
+}
+
+fn http_get(port: u16, path: &str, token: Option<&str>) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{auth}\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer
+}
+
+fn login_token(port: u16) -> String {
+    let body = r#"{"username":"admin","password":"demo"}"#;
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(stream, "POST /api/v1/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer
+        .split("\"token\":\"")
+        .nth(1)
+        .expect("a token")
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn a_sqlite_backup_restores_into_a_working_installation() {
+    let work = tempfile::tempdir().unwrap();
+    let (a, b) = (work.path().join("a"), work.path().join("b"));
+    let file = work.path().join("trienkhai-backup.sqlite3");
+    let s = |p: &std::path::Path| p.to_string_lossy().into_owned();
+    assert!(cli(&["demo", "--data-dir", &s(&a)]).status.success());
+    let made = cli(&["backup", "--data-dir", &s(&a), "--to", &s(&file)]);
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let again = cli(&["backup", "--data-dir", &s(&a), "--to", &s(&file)]);
+    assert!(
+        !again.status.success()
+            && String::from_utf8_lossy(&again.stderr).contains("already exists")
+    );
+    let restored = cli(&["restore", "--data-dir", &s(&b), "--from", &s(&file)]);
+    assert!(
+        restored.status.success(),
+        "{}",
+        String::from_utf8_lossy(&restored.stderr)
+    );
+    let over = cli(&["restore", "--data-dir", &s(&b), "--from", &s(&file)]);
+    assert!(
+        !over.status.success() && String::from_utf8_lossy(&over.stderr).contains("already holds")
+    );
+
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_trienkhai"))
+        .args([
+            "serve",
+            "--data-dir",
+            &s(&b),
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .env_remove("TRIENKHAI_DATABASE_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_healthy(port);
+    let token = login_token(port);
+    let units = http_get(port, "/api/v1/units?as_of=2021-06-01", Some(&token));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        units.starts_with("HTTP/1.1 200") && units.contains("\"X-ANTHUY\""),
+        "{units}"
+    );
+}
+
+#[tokio::test]
+async fn a_postgres_backup_restores_into_another_database() {
+    use trienkhai_testkit::{
+        TestDb,
+        trienkhai_store::{Backend, units},
+    };
+    let Some(source) = TestDb::new(Backend::Postgres).await else {
+        return;
+    };
+    let Some(target) = TestDb::new(Backend::Postgres).await else {
+        return;
+    };
+    let work = tempfile::tempdir().unwrap();
+    let file = work.path().join("trienkhai.pgdump");
+    let file = file.to_string_lossy();
+    assert!(
+        cli(&["demo", "--database-url", &source.url])
+            .status
+            .success()
+    );
+    let made = cli(&["backup", "--database-url", &source.url, "--to", &file]);
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let restored = cli(&["restore", "--database-url", &target.url, "--from", &file]);
+    assert!(
+        restored.status.success(),
+        "{}",
+        String::from_utf8_lossy(&restored.stderr)
+    );
+    let mut conn = target.db.reader().await.unwrap();
+    let mut source_conn = source.db.reader().await.unwrap();
+    let copied = units::all_versions(&mut conn).await.unwrap();
+    assert!(copied.len() > 100);
+    assert_eq!(copied, units::all_versions(&mut source_conn).await.unwrap());
+}
