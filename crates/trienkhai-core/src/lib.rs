@@ -13,3 +13,4 @@ pub mod rollup;
 pub mod target;
 pub mod validity;
 pub mod vn;
+pub mod work_item;
