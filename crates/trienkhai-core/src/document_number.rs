@@ -207,6 +207,37 @@ impl DocumentNumber {
     }
 }
 
+/// The next free Party number for `issuer` and `kind` in a committee term: one counter per
+/// issuer × type × term, restarting at 01 at each congress, not each year (36-HD/VPTW,
+/// DOMAIN.md §5); secret documents share it. `existing` gives each number with its issue date.
+pub fn next_party_number<'a>(
+    existing: impl IntoIterator<Item = (&'a DocumentNumber, chrono::NaiveDate)>,
+    issuer: &str,
+    kind: &str,
+    term: &crate::validity::Validity,
+) -> DocumentNumber {
+    let last = existing
+        .into_iter()
+        .filter(|(n, issued)| {
+            n.grammar == Grammar::Party
+                && n.issuer == issuer
+                && n.kind.as_deref() == Some(kind)
+                && term.contains(*issued)
+        })
+        .map(|(n, _)| n.number)
+        .max()
+        .unwrap_or(0);
+    let number = last + 1;
+    DocumentNumber {
+        grammar: Grammar::Party,
+        number,
+        digits: number.to_string().len().max(2) as u8,
+        year: None,
+        kind: Some(kind.to_owned()),
+        issuer: issuer.to_owned(),
+    }
+}
+
 impl fmt::Display for DocumentNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let width = self.digits as usize;
@@ -317,6 +348,28 @@ mod tests {
         for err in [e("02-XX/HU"), e("ab-NQ/HU")] {
             assert_eq!(err.field.as_deref(), Some("number"));
         }
+    }
+
+    #[test]
+    fn counters_run_per_issuer_type_and_term_not_per_year() {
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let term = crate::validity::Validity::new(d("2020-07-11"), Some(d("2025-06-30"))).unwrap();
+        let issued = [
+            (DocumentNumber::parse("01-NQ/HU").unwrap(), d("2020-08-01")),
+            (DocumentNumber::parse("02-NQ/HU").unwrap(), d("2020-12-22")),
+            (DocumentNumber::parse("15-KH/HU").unwrap(), d("2021-01-20")),
+            (DocumentNumber::parse("07-NQ/ĐU").unwrap(), d("2021-01-20")),
+            // The previous term's numbers do not count.
+            (DocumentNumber::parse("40-NQ/HU").unwrap(), d("2019-05-01")),
+        ];
+        let next = |kind: &str, issuer: &str| {
+            next_party_number(issued.iter().map(|(n, t)| (n, *t)), issuer, kind, &term).to_string()
+        };
+        // A new year does not restart the count: 2021's first resolution is 03.
+        assert_eq!(next("NQ", "HU"), "03-NQ/HU");
+        assert_eq!(next("KH", "HU"), "16-KH/HU");
+        assert_eq!(next("CT", "HU"), "01-CT/HU");
+        assert_eq!(next("NQ", "ĐU"), "08-NQ/ĐU");
     }
 
     #[test]

@@ -914,7 +914,85 @@ async fn api_tokens_are_stored_as_digests_and_can_be_revoked(t: TestDb) {
     );
 }
 
+async fn every_page_renders_for_whoever_may_see_it_and_refuses_the_others(t: TestDb) {
+    let app = spawn(t).await;
+    let admin = token(&app, "admin").await;
+    let own = unit_id(&app, &admin, "X-ANTHUY", "2021-06-01").await;
+    let (_, people) = get(&app, &admin, "/api/v1/persons?limit=500").await;
+    let own_person = people
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| {
+            p["posts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|post| post["unit_id"] == own)
+        })
+        .unwrap()["id"]
+        .clone();
+    let (_, accounts) = get(&app, &admin, "/api/v1/accounts").await;
+    let account = |name: &str| {
+        accounts
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["username"] == name)
+            .unwrap()["id"]
+            .clone()
+    };
+    let (admin_id, anthuy_id) = (account("admin"), account("anthuy"));
+    let pages = [
+        "/units?as_of=01/06/2021".to_owned(),
+        "/units/new".into(),
+        "/units/merge".into(),
+        format!("/units/{own}?as_of=01/06/2021"),
+        format!("/units/{own}/split?as_of=01/06/2021"),
+        "/persons".into(),
+        "/persons?q=nguyen".into(),
+        "/persons/new".into(),
+        format!("/persons/{own_person}"),
+        "/accounts".into(),
+        "/accounts/new".into(),
+        format!("/accounts/{admin_id}"),
+        format!("/accounts/{anthuy_id}"),
+        "/history".into(),
+    ];
+    // Expected statuses, page by page, for admin, anthuy and kiemtra.
+    let expected: [[u16; 3]; 14] = [
+        [200, 200, 200],
+        [200, 403, 403],
+        [200, 403, 403],
+        [200, 200, 200],
+        [200, 403, 403],
+        [200, 200, 200],
+        [200, 200, 200],
+        [200, 200, 403],
+        [200, 200, 200],
+        [200, 200, 200],
+        [200, 403, 403],
+        [200, 403, 403],
+        [200, 200, 403],
+        [200, 403, 200],
+    ];
+    for (who, column) in [("admin", 0), ("anthuy", 1), ("kiemtra", 2)] {
+        let browser = login_browser(&app, who).await;
+        for (page, statuses) in pages.iter().zip(expected.iter()) {
+            let r = browser.get(app.url(page)).send().await.unwrap();
+            let status = r.status().as_u16();
+            let html = r.text().await.unwrap();
+            assert_eq!(status, statuses[column], "{who} {page}");
+            assert!(
+                html.contains("<html lang=\"vi\">"),
+                "{who} {page}: a whole Vietnamese page"
+            );
+        }
+    }
+}
+
 both_backends!(
+    every_page_renders_for_whoever_may_see_it_and_refuses_the_others,
     health_metrics_and_an_openapi_document_that_lists_every_route,
     the_units_api_answers_the_tree_of_any_date,
     a_commune_editor_is_refused_everywhere_outside_its_commune,

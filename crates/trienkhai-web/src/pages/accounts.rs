@@ -67,6 +67,7 @@ pub struct AccountRow {
 struct ListPage {
     ctx: PageCtx,
     rows: Vec<AccountRow>,
+    can_create: bool,
 }
 
 pub async fn list(
@@ -92,7 +93,15 @@ pub async fn list(
                 .join("; "),
         })
         .collect();
-    render(&ListPage { rows, ctx })
+    let can_create = page
+        .actor
+        .access
+        .allows_everywhere(trienkhai_core::access::Action::ManageAccounts);
+    render(&ListPage {
+        rows,
+        can_create,
+        ctx,
+    })
 }
 
 #[derive(Template)]
@@ -172,6 +181,14 @@ struct NewPage {
 }
 
 pub async fn new_form(page: PageActor, uri: Uri) -> Result<Response, PageError> {
+    // The same rule as the use case: only administrators of everything create accounts.
+    if !page
+        .actor
+        .access
+        .allows_everywhere(trienkhai_core::access::Action::ManageAccounts)
+    {
+        return Err(AppError::Forbidden.into());
+    }
     render(&NewPage {
         ctx: PageCtx::new(&page, &uri),
     })

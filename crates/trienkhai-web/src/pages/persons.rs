@@ -207,6 +207,9 @@ pub async fn new_form(
     page: PageActor,
     uri: Uri,
 ) -> Result<Response, PageError> {
+    if !edits_somewhere(&page.actor) {
+        return Err(AppError::Forbidden.into());
+    }
     let ctx = PageCtx::new(&page, &uri);
     render(&NewPage {
         today: fmt::date(state.app.today()),
