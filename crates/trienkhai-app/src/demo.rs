@@ -413,3 +413,54 @@ async fn row_version(app: &App, unit: UnitId) -> Result<i64> {
     let mut conn = app.db.reader().await?;
     Ok(units::get_unit(&mut conn, unit).await?.row_version)
 }
+
+#[cfg(test)]
+mod plan_seed_tests {
+    //! The 2021 plan's seed rows (issue 3) must parse with the domain's own parsers before they
+    //! are loaded: the 22 targets and the 29 work items of Nghị quyết 02-NQ/HU.
+    use trienkhai_core::document_number::DocumentNumber;
+    use trienkhai_core::rollup::Aggregation;
+    use trienkhai_core::target::{Direction, ValueType};
+
+    fn rows(csv_text: &str) -> Vec<csv::StringRecord> {
+        csv::Reader::from_reader(csv_text.as_bytes())
+            .records()
+            .map(|r| r.unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn the_22_targets_parse() {
+        let targets = rows(include_str!("../demo/targets.csv"));
+        assert_eq!(targets.len(), 22);
+        for r in &targets {
+            ValueType::parse(&r[5]).unwrap_or_else(|e| panic!("{}: {e}", &r[0]));
+            Direction::parse(&r[6]).unwrap_or_else(|e| panic!("{}: {e}", &r[0]));
+            Aggregation::parse(&r[10]).unwrap_or_else(|e| panic!("{}: {e}", &r[0]));
+            assert!(
+                r[9].parse::<rust_decimal::Decimal>().is_ok(),
+                "{}: target value",
+                &r[0]
+            );
+        }
+        // The issue asks for a lower-is-better target and a recomputed ratio among them.
+        assert!(
+            targets
+                .iter()
+                .any(|r| &r[0] == "XH01" && &r[6] == "decrease" && &r[10] == "ratio")
+        );
+    }
+
+    #[test]
+    fn the_29_work_items_and_the_documents_parse() {
+        let items = rows(include_str!("../demo/work-items.csv"));
+        assert_eq!(items.len(), 29);
+        for r in &items {
+            chrono::NaiveDate::parse_from_str(&r[5], "%Y-%m-%d")
+                .unwrap_or_else(|e| panic!("{}: {e}", &r[0]));
+        }
+        for r in rows(include_str!("../demo/documents.csv")) {
+            DocumentNumber::parse(&r[0]).unwrap_or_else(|e| panic!("{}: {e}", &r[0]));
+        }
+    }
+}

@@ -38,6 +38,42 @@ pub enum Aggregation {
     None,
 }
 
+impl Aggregation {
+    /// The names of the seed data: `sum`, `mean`, `weighted_mean:<weight>`, `ratio`, `min`,
+    /// `max`, `count_achieving`, `all`, `none`.
+    pub fn parse(input: &str) -> Result<Self, crate::error::DomainError> {
+        let input = input.trim();
+        if let Some(weight) = input.strip_prefix("weighted_mean:") {
+            let weight = weight.trim();
+            if weight.is_empty() || !weight.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                return Err(
+                    crate::error::DomainError::new("aggregation_unknown", "aggregation")
+                        .with_detail(input.to_owned()),
+                );
+            }
+            return Ok(Aggregation::WeightedMean {
+                weight: weight.to_owned(),
+            });
+        }
+        Ok(match input {
+            "sum" => Aggregation::Sum,
+            "mean" => Aggregation::Mean,
+            "ratio" => Aggregation::Ratio,
+            "min" => Aggregation::Min,
+            "max" => Aggregation::Max,
+            "count_achieving" => Aggregation::CountAchieving,
+            "all" => Aggregation::All,
+            "none" => Aggregation::None,
+            other => {
+                return Err(
+                    crate::error::DomainError::new("aggregation_unknown", "aggregation")
+                        .with_detail(other.to_owned()),
+                );
+            }
+        })
+    }
+}
+
 /// One unit's reported value for a period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]

@@ -6,6 +6,67 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::error::DomainError;
+
+/// What kind of value a target measures (C5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueType {
+    Number,
+    Percent,
+    Money,
+    Count,
+    YesNo,
+    /// A share recomputed from a numerator and a denominator (poor households / households).
+    Ratio,
+}
+
+impl ValueType {
+    pub fn parse(input: &str) -> Result<Self, DomainError> {
+        Ok(match input.trim() {
+            "number" => ValueType::Number,
+            "percent" => ValueType::Percent,
+            "money" => ValueType::Money,
+            "count" => ValueType::Count,
+            "yes_no" => ValueType::YesNo,
+            "ratio" => ValueType::Ratio,
+            other => {
+                return Err(DomainError::new("value_type_unknown", "value_type")
+                    .with_detail(other.to_owned()));
+            }
+        })
+    }
+}
+
+impl Direction {
+    /// `increase`, `decrease`, `reach`, or `range:MIN:MAX`.
+    pub fn parse(input: &str) -> Result<Self, DomainError> {
+        let bad = || {
+            DomainError::new("direction_unknown", "direction").with_detail(input.trim().to_owned())
+        };
+        Ok(match input.trim() {
+            "increase" => Direction::Increase,
+            "decrease" => Direction::Decrease,
+            "reach" => Direction::Reach,
+            other => {
+                let mut parts = other.strip_prefix("range:").ok_or_else(bad)?.split(':');
+                let (Some(min), Some(max), None) = (parts.next(), parts.next(), parts.next())
+                else {
+                    return Err(bad());
+                };
+                let (min, max): (Decimal, Decimal) = (
+                    min.parse().map_err(|_| bad())?,
+                    max.parse().map_err(|_| bad())?,
+                );
+                if max < min {
+                    return Err(DomainError::new("end_before_start", "direction"));
+                }
+                Direction::Range { min, max }
+            }
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "direction")]
 pub enum Direction {
@@ -108,6 +169,35 @@ mod tests {
 
     fn dec(s: &str) -> Decimal {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn value_types_and_directions_parse_from_their_names() {
+        assert_eq!(ValueType::parse("ratio").unwrap(), ValueType::Ratio);
+        assert_eq!(ValueType::parse("yes_no").unwrap(), ValueType::YesNo);
+        assert_eq!(
+            ValueType::parse("float").unwrap_err().code,
+            "value_type_unknown"
+        );
+        assert_eq!(Direction::parse("decrease").unwrap(), Direction::Decrease);
+        assert_eq!(
+            Direction::parse("range:0:1.5").unwrap(),
+            Direction::Range {
+                min: dec("0"),
+                max: dec("1.5")
+            }
+        );
+        assert_eq!(
+            Direction::parse("range:2:1").unwrap_err().code,
+            "end_before_start"
+        );
+        for bad in ["up", "range:1", "range:a:b", "range:1:2:3"] {
+            assert_eq!(
+                Direction::parse(bad).unwrap_err().code,
+                "direction_unknown",
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -321,3 +321,26 @@ fn a_roll_up_follows_the_tree_of_its_period() {
         "nothing reported in the new tree yet"
     );
 }
+
+#[test]
+fn aggregation_rules_parse_from_the_seed_data_names() {
+    assert_eq!(
+        Aggregation::parse("weighted_mean:population").unwrap(),
+        Aggregation::WeightedMean {
+            weight: "population".into()
+        }
+    );
+    assert_eq!(
+        Aggregation::parse("count_achieving").unwrap(),
+        Aggregation::CountAchieving
+    );
+    assert_eq!(Aggregation::parse(" none ").unwrap(), Aggregation::None);
+    assert_eq!(
+        Aggregation::parse("median").unwrap_err().code,
+        "aggregation_unknown"
+    );
+    assert_eq!(
+        Aggregation::parse("weighted_mean:").unwrap_err().code,
+        "aggregation_unknown"
+    );
+}
