@@ -639,6 +639,16 @@ async fn any_record_can_be_read_as_it_was_at_an_instant(t: TestDb) {
     )
     .await;
     assert!(none["state"].is_null(), "the record did not exist yet");
+    let (status, last) = get(
+        &app,
+        &admin,
+        &format!("/api/v1/history/person/{id}?at=31/12/9999"),
+    )
+    .await;
+    assert_eq!(
+        (status, last["state"]["person"]["full_name"].as_str()),
+        (StatusCode::OK, Some("Tên Mới Đổi"))
+    );
     let anthuy = token(&app, "anthuy").await;
     let (_, units) = get(&app, &admin, "/api/v1/units?as_of=2021-06-01").await;
     let bao_thanh = units

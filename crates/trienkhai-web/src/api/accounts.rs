@@ -364,13 +364,14 @@ fn parse_at(input: Option<&str>) -> Result<chrono::DateTime<chrono::Utc>, ApiErr
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(input) {
         return Ok(t.with_timezone(&chrono::Utc));
     }
-    let day = optional_date(&Some(input.to_owned()), "at")?.expect("non-empty input");
-    let next_midnight_utc = (day + chrono::Duration::days(1))
-        .and_hms_opt(0, 0, 0)
-        .expect("midnight")
-        .and_utc()
-        - chrono::Duration::hours(7);
-    Ok(next_midnight_utc - chrono::Duration::microseconds(1))
+    let day = optional_date(&Some(input.to_owned()), "at")?
+        .ok_or_else(|| ApiError(trienkhai_app::AppError::invalid("required", "at")))?;
+    // The last instant of that day in Vietnam (UTC+7); the last representable day is itself.
+    let end_of_day = day
+        .and_hms_micro_opt(23, 59, 59, 999_999)
+        .unwrap_or_default()
+        .and_utc();
+    Ok(end_of_day - chrono::Duration::hours(7))
 }
 
 async fn state_at(
