@@ -600,6 +600,20 @@ impl TreeSnapshot {
         out
     }
 
+    /// `unit` and everything below it, depth first in display order (depths relative to `unit`).
+    pub fn walk_from(&self, unit: UnitId) -> Vec<(usize, &UnitVersion)> {
+        let mut out = Vec::new();
+        let mut stack = vec![(0, unit)];
+        while let Some((depth, current)) = stack.pop() {
+            let Some(node) = self.nodes.get(&current) else {
+                continue;
+            };
+            out.push((depth, node));
+            stack.extend(self.children(current).iter().rev().map(|&c| (depth + 1, c)));
+        }
+        out
+    }
+
     /// The chain from the root down to `unit`.
     pub fn path(&self, unit: UnitId) -> Vec<&UnitVersion> {
         let mut path = Vec::new();

@@ -170,65 +170,272 @@ pub struct RollupInput<'a> {
     pub achieves: &'a dyn Fn(&Observation) -> bool,
 }
 
-/// The figure of every unit of the tree, each over its whole subtree.
-pub fn roll_up(input: &RollupInput<'_>) -> HashMap<UnitId, Explained> {
-    let order = input.tree.walk();
-    let mut out = HashMap::with_capacity(order.len());
-    // Subtree membership in walk order: a unit's subtree is the run that follows it while the
-    // depth stays greater.
-    for (i, (depth, node)) in order.iter().enumerate() {
-        let mut members = vec![node.unit_id];
-        members.extend(
-            order[i + 1..]
-                .iter()
-                .take_while(|(d, _)| d > depth)
-                .map(|(_, v)| v.unit_id),
-        );
-        let members = match input.rule {
-            Aggregation::None => vec![node.unit_id],
-            _ => members,
+/// A unit's figure and what went into it, in counts (the inputs themselves: [`explain`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rolled {
+    pub figure: Option<Figure>,
+    pub counted: u64,
+    pub missing: u64,
+    pub not_applicable: u64,
+    /// True when no expected unit is missing.
+    pub complete: bool,
+}
+
+/// Running totals of a subtree, merged bottom-up so the whole tree is rolled in one pass.
+#[derive(Debug, Clone)]
+struct Totals {
+    sum: Decimal,
+    counted: u64,
+    weighted: Decimal,
+    weights: Decimal,
+    numerator: Decimal,
+    denominator: Decimal,
+    min: Option<Decimal>,
+    max: Option<Decimal>,
+    achieving: u64,
+    all_true: bool,
+    missing: u64,
+    not_applicable: u64,
+}
+
+impl Default for Totals {
+    fn default() -> Self {
+        Totals {
+            sum: Decimal::ZERO,
+            counted: 0,
+            weighted: Decimal::ZERO,
+            weights: Decimal::ZERO,
+            numerator: Decimal::ZERO,
+            denominator: Decimal::ZERO,
+            min: None,
+            max: None,
+            achieving: 0,
+            all_true: true,
+            missing: 0,
+            not_applicable: 0,
+        }
+    }
+}
+
+impl Totals {
+    fn add(&mut self, input: &RollupInput<'_>, unit: UnitId) {
+        let observation = input.observations.get(&unit);
+        let weight = input.weights.get(&unit).copied();
+        match classify(input, unit, observation, weight) {
+            Some(Treatment::Counted) => {}
+            Some(Treatment::Missing) => {
+                self.missing += 1;
+                return;
+            }
+            Some(Treatment::NotApplicable) => {
+                self.not_applicable += 1;
+                return;
+            }
+            Some(Treatment::Unusable) | None => return,
+        }
+        let observation = observation.expect("counted means reported");
+        self.counted += 1;
+        // Only what the rule needs: the roll-up runs for every unit of every target.
+        match (input.rule, observation) {
+            (Aggregation::Sum | Aggregation::Mean, Observation::Value { value }) => {
+                self.sum += value
+            }
+            (Aggregation::WeightedMean { .. }, Observation::Value { value }) => {
+                let weight = weight.unwrap_or_default();
+                self.weighted += value * weight;
+                self.weights += weight;
+            }
+            (
+                Aggregation::Ratio,
+                Observation::Ratio {
+                    numerator,
+                    denominator,
+                },
+            ) => {
+                self.numerator += numerator;
+                self.denominator += denominator;
+            }
+            (Aggregation::Min, Observation::Value { value }) => {
+                self.min = Some(self.min.map_or(*value, |m| m.min(*value)))
+            }
+            (Aggregation::Max, Observation::Value { value }) => {
+                self.max = Some(self.max.map_or(*value, |m| m.max(*value)))
+            }
+            (Aggregation::CountAchieving, o) if (input.achieves)(o) => self.achieving += 1,
+            (Aggregation::All, Observation::Flag { value }) => self.all_true &= *value,
+            _ => {}
+        }
+    }
+
+    fn merge(&mut self, other: &Totals) {
+        self.sum += other.sum;
+        self.counted += other.counted;
+        self.weighted += other.weighted;
+        self.weights += other.weights;
+        self.numerator += other.numerator;
+        self.denominator += other.denominator;
+        self.min = match (self.min, other.min) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
         };
-        out.insert(node.unit_id, explain(input, &members));
+        self.max = match (self.max, other.max) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        self.achieving += other.achieving;
+        self.all_true &= other.all_true;
+        self.missing += other.missing;
+        self.not_applicable += other.not_applicable;
+    }
+
+    fn rolled(&self, rule: &Aggregation) -> Rolled {
+        let n = self.counted;
+        let value = |v: Decimal| Some(Figure::Value { value: v });
+        let figure = match rule {
+            Aggregation::CountAchieving => Some(Figure::Count {
+                achieving: self.achieving,
+                of: n,
+            }),
+            _ if n == 0 => None,
+            Aggregation::Sum => value(self.sum),
+            Aggregation::Mean => value(self.sum / Decimal::from(n)),
+            Aggregation::WeightedMean { .. } => (!self.weights.is_zero()).then(|| Figure::Value {
+                value: self.weighted / self.weights,
+            }),
+            Aggregation::Ratio => Some(ratio(self.numerator, self.denominator)),
+            Aggregation::Min => value(self.min.expect("a counted value")),
+            Aggregation::Max => value(self.max.expect("a counted value")),
+            Aggregation::All => Some(Figure::Flag {
+                value: self.all_true,
+            }),
+            Aggregation::None => None,
+        };
+        Rolled {
+            figure,
+            counted: n,
+            missing: self.missing,
+            not_applicable: self.not_applicable,
+            complete: self.missing == 0,
+        }
+    }
+}
+
+fn ratio(numerator: Decimal, denominator: Decimal) -> Figure {
+    Figure::Ratio {
+        numerator,
+        denominator,
+        value: (!denominator.is_zero()).then(|| numerator / denominator),
+    }
+}
+
+/// The figure of every unit of the tree, each over its whole subtree, in one bottom-up pass.
+pub fn roll_up(input: &RollupInput<'_>) -> HashMap<UnitId, Rolled> {
+    let order = input.tree.walk();
+    let position: HashMap<UnitId, usize> = order
+        .iter()
+        .enumerate()
+        .map(|(i, (_, v))| (v.unit_id, i))
+        .collect();
+    let parent: Vec<Option<usize>> = order
+        .iter()
+        .map(|(_, v)| v.parent_id.and_then(|p| position.get(&p).copied()))
+        .collect();
+    let mut totals = vec![Totals::default(); order.len()];
+    let mut out = HashMap::with_capacity(order.len());
+    // Children come after their parent in walk order: going backwards, a unit's subtree is
+    // complete when the unit is reached, and its totals are then added to its parent's.
+    for i in (0..order.len()).rev() {
+        let unit = order[i].1.unit_id;
+        let mut subtree = std::mem::take(&mut totals[i]);
+        subtree.add(input, unit);
+        let rolled = match input.rule {
+            Aggregation::None => Rolled {
+                figure: input.observations.get(&unit).and_then(own_figure),
+                ..subtree.rolled(input.rule)
+            },
+            _ => subtree.rolled(input.rule),
+        };
+        out.insert(unit, rolled);
+        if let (Some(p), false) = (parent[i], matches!(input.rule, Aggregation::None)) {
+            totals[p].merge(&subtree);
+        }
     }
     out
 }
 
-/// The figure of one unit over `members` (itself and its subtree).
-fn explain(input: &RollupInput<'_>, members: &[UnitId]) -> Explained {
-    let mut inputs = Vec::new();
-    for &unit in members {
-        let observation = input.observations.get(&unit).cloned();
-        let weight = input.weights.get(&unit).copied();
-        let treatment = match &observation {
-            None if (input.expected)(unit) => Treatment::Missing,
-            None => continue,
-            Some(Observation::NotApplicable) => Treatment::NotApplicable,
-            Some(o) if fits(input.rule, o, weight) => Treatment::Counted,
-            Some(_) => Treatment::Unusable,
-        };
-        inputs.push(Input {
-            unit,
-            observation,
-            weight,
-            treatment,
-        });
+fn own_figure(observation: &Observation) -> Option<Figure> {
+    match observation {
+        Observation::Value { value } => Some(Figure::Value { value: *value }),
+        Observation::Ratio {
+            numerator,
+            denominator,
+        } => Some(ratio(*numerator, *denominator)),
+        Observation::Flag { value } => Some(Figure::Flag { value: *value }),
+        Observation::NotApplicable => None,
     }
-    let counted: Vec<&Input> = inputs
-        .iter()
-        .filter(|i| i.treatment == Treatment::Counted)
-        .collect();
-    let figure = if counted.is_empty() && !matches!(input.rule, Aggregation::CountAchieving) {
-        None
-    } else {
-        combine(input, &counted)
+}
+
+/// One unit's figure with every input listed: what the page and the API show when a person asks
+/// "where does this number come from". Built on demand; [`roll_up`] gives the same figures.
+pub fn explain(input: &RollupInput<'_>, unit: UnitId) -> Option<Explained> {
+    input.tree.get(unit)?;
+    let members: Vec<UnitId> = match input.rule {
+        Aggregation::None => vec![unit],
+        _ => input
+            .tree
+            .walk_from(unit)
+            .into_iter()
+            .map(|(_, v)| v.unit_id)
+            .collect(),
     };
+    let mut inputs = Vec::new();
+    for member in members {
+        let observation = input.observations.get(&member);
+        let weight = input.weights.get(&member).copied();
+        if let Some(treatment) = classify(input, member, observation, weight) {
+            inputs.push(Input {
+                unit: member,
+                observation: observation.cloned(),
+                weight,
+                treatment,
+            });
+        }
+    }
+    let figure = roll_up_one(input, unit);
     let complete = !inputs.iter().any(|i| i.treatment == Treatment::Missing);
-    Explained {
+    Some(Explained {
         figure,
         rule: input.rule.clone(),
         inputs,
         complete,
+    })
+}
+
+fn roll_up_one(input: &RollupInput<'_>, unit: UnitId) -> Option<Figure> {
+    if let Aggregation::None = input.rule {
+        return input.observations.get(&unit).and_then(own_figure);
     }
+    let mut totals = Totals::default();
+    for (_, member) in input.tree.walk_from(unit) {
+        totals.add(input, member.unit_id);
+    }
+    totals.rolled(input.rule).figure
+}
+
+/// How a unit's report counts in a figure; `None` when it neither reported nor was expected.
+fn classify(
+    input: &RollupInput<'_>,
+    unit: UnitId,
+    observation: Option<&Observation>,
+    weight: Option<Decimal>,
+) -> Option<Treatment> {
+    Some(match observation {
+        None if (input.expected)(unit) => Treatment::Missing,
+        None => return None,
+        Some(Observation::NotApplicable) => Treatment::NotApplicable,
+        Some(o) if fits(input.rule, o, weight) => Treatment::Counted,
+        Some(_) => Treatment::Unusable,
+    })
 }
 
 fn fits(rule: &Aggregation, observation: &Observation, weight: Option<Decimal>) -> bool {
@@ -241,83 +448,6 @@ fn fits(rule: &Aggregation, observation: &Observation, weight: Option<Decimal>) 
         (Aggregation::WeightedMean { .. }, Observation::Value { .. }) => weight.is_some(),
         (_, Observation::Value { .. }) => true,
         _ => false,
-    }
-}
-
-fn value_of(i: &Input) -> Decimal {
-    match &i.observation {
-        Some(Observation::Value { value }) => *value,
-        _ => Decimal::ZERO,
-    }
-}
-
-fn combine(input: &RollupInput<'_>, counted: &[&Input]) -> Option<Figure> {
-    let n = Decimal::from(counted.len() as u64);
-    let value = |v: Decimal| Some(Figure::Value { value: v });
-    match input.rule {
-        Aggregation::Sum => value(counted.iter().map(|i| value_of(i)).sum()),
-        Aggregation::Mean => value(counted.iter().map(|i| value_of(i)).sum::<Decimal>() / n),
-        Aggregation::WeightedMean { .. } => {
-            let total: Decimal = counted.iter().filter_map(|i| i.weight).sum();
-            if total.is_zero() {
-                return None;
-            }
-            value(
-                counted
-                    .iter()
-                    .map(|i| value_of(i) * i.weight.unwrap_or_default())
-                    .sum::<Decimal>()
-                    / total,
-            )
-        }
-        Aggregation::Ratio => {
-            let (mut numerator, mut denominator) = (Decimal::ZERO, Decimal::ZERO);
-            for i in counted {
-                if let Some(Observation::Ratio {
-                    numerator: a,
-                    denominator: b,
-                }) = &i.observation
-                {
-                    numerator += a;
-                    denominator += b;
-                }
-            }
-            let value = (!denominator.is_zero()).then(|| numerator / denominator);
-            Some(Figure::Ratio {
-                numerator,
-                denominator,
-                value,
-            })
-        }
-        Aggregation::Min => value(counted.iter().map(|i| value_of(i)).min()?),
-        Aggregation::Max => value(counted.iter().map(|i| value_of(i)).max()?),
-        Aggregation::CountAchieving => {
-            let of = counted.len() as u64;
-            let achieving = counted
-                .iter()
-                .filter(|i| i.observation.as_ref().is_some_and(|o| (input.achieves)(o)))
-                .count() as u64;
-            Some(Figure::Count { achieving, of })
-        }
-        Aggregation::All => {
-            let all = counted
-                .iter()
-                .all(|i| matches!(i.observation, Some(Observation::Flag { value: true })));
-            Some(Figure::Flag { value: all })
-        }
-        Aggregation::None => match &counted.first()?.observation {
-            Some(Observation::Value { value }) => Some(Figure::Value { value: *value }),
-            Some(Observation::Ratio {
-                numerator,
-                denominator,
-            }) => Some(Figure::Ratio {
-                numerator: *numerator,
-                denominator: *denominator,
-                value: (!denominator.is_zero()).then(|| numerator / denominator),
-            }),
-            Some(Observation::Flag { value }) => Some(Figure::Flag { value: *value }),
-            _ => None,
-        },
     }
 }
 
