@@ -107,6 +107,20 @@ pub(super) fn routes(api: Api) -> Api {
     )
 }
 
+/// The date, legal basis and note every structural change carries.
+fn change_context(
+    effective_on: &Option<String>,
+    basis: Option<String>,
+    note: Option<String>,
+) -> Result<ChangeContext, ApiError> {
+    Ok(ChangeContext {
+        effective_on: Some(required_date(effective_on, "effective_on")?),
+        basis,
+        note,
+        source: None,
+    })
+}
+
 #[derive(Deserialize)]
 struct ListQuery {
     as_of: Option<String>,
@@ -231,12 +245,7 @@ async fn change(
         parent_id,
         version: body.version,
     };
-    let ctx = ChangeContext {
-        effective_on: Some(required_date(&body.effective_on, "effective_on")?),
-        basis: body.basis,
-        note: body.note,
-        source: None,
-    };
+    let ctx = change_context(&body.effective_on, body.basis, body.note)?;
     org::change_unit(&state.app, &actor, UnitId(id), &change, &ctx).await?;
     Ok(Json(serde_json::json!({ "id": id })))
 }
@@ -256,12 +265,7 @@ async fn dissolve(
     Id(id): Id,
     JsonBody(body): JsonBody<DissolveBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let ctx = ChangeContext {
-        effective_on: Some(required_date(&body.effective_on, "effective_on")?),
-        basis: body.basis,
-        note: body.note,
-        source: None,
-    };
+    let ctx = change_context(&body.effective_on, body.basis, body.note)?;
     org::dissolve_unit(&state.app, &actor, UnitId(id), body.version, &ctx).await?;
     Ok(Json(serde_json::json!({ "id": id })))
 }
@@ -317,12 +321,7 @@ async fn merge(
             .map(|(k, v)| (UnitId(k), v))
             .collect(),
     };
-    let ctx = ChangeContext {
-        effective_on: Some(required_date(&body.effective_on, "effective_on")?),
-        basis: body.basis,
-        note: body.note,
-        source: None,
-    };
+    let ctx = change_context(&body.effective_on, body.basis, body.note)?;
     let target = org::merge_units(&state.app, &actor, &input, &ctx).await?;
     Ok(Json(serde_json::json!({ "id": target })))
 }
@@ -358,12 +357,7 @@ async fn split(
             .collect(),
         version: body.version,
     };
-    let ctx = ChangeContext {
-        effective_on: Some(required_date(&body.effective_on, "effective_on")?),
-        basis: body.basis,
-        note: body.note,
-        source: None,
-    };
+    let ctx = change_context(&body.effective_on, body.basis, body.note)?;
     let ids = org::split_unit(&state.app, &actor, UnitId(id), &input, &ctx).await?;
     Ok(Json(serde_json::json!({ "ids": ids })))
 }
