@@ -9,6 +9,8 @@ import { launchBrowser, login, newContext, screenshot, startServer, submit } fro
 let server;
 let browser;
 let page;
+/** The page of the person the first test creates. */
+let personUrl;
 
 before(async () => {
   server = await startServer();
@@ -35,6 +37,7 @@ test('a person is created with party dates and holds two posts at once', async (
   const created = await submit(page, '#new-person-form button[type=submit]');
   assert.equal(created.status(), 200, page.url());
   assert.match(new URL(page.url()).pathname, /^\/persons\/\d+$/);
+  personUrl = page.url();
   assert.equal(await page.locator('#person-name').innerText(), 'Nguyễn Thị Thử');
   assert.equal(await page.locator('#party-status').innerText(), 'Đảng viên chính thức');
 
@@ -55,6 +58,16 @@ test('a person is created with party dates and holds two posts at once', async (
   const refused = await submit(page, '#add-post-form button[type=submit]');
   assert.equal(refused.status(), 422);
   assert.match(await page.locator('#error-message').innerText(), /chồng lấn/);
+});
+
+test('the person page shows the record as it stood on a past day', async () => {
+  await page.goto(`${personUrl}?at=01/01/2000`);
+  assert.match(await page.locator('#past-record').innerText(), /Chưa có hồ sơ/);
+  await page.goto(`${personUrl}?at=31/12/2999`);
+  assert.equal(await page.locator('#past-name').innerText(), 'Nguyễn Thị Thử');
+  assert.match(await page.locator('#past-record').innerText(), /Bí thư Chi bộ/);
+  const bad = await page.goto(`${personUrl}?at=31/02/2021`);
+  assert.equal(bad.status(), 422);
 });
 
 test('the person is found without diacritics, and the change log names the post', async () => {

@@ -56,6 +56,14 @@ pub fn instant(t: chrono::DateTime<chrono::Utc>) -> String {
     )
 }
 
+/// The last instant of `day` in Vietnam (UTC+7), as UTC.
+pub fn end_of_day_vn(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    day.and_hms_micro_opt(23, 59, 59, 999_999)
+        .unwrap_or_default()
+        .and_utc()
+        - chrono::Duration::hours(7)
+}
+
 /// Percent-encodes a path with its query for use as a query value (`back=`).
 pub fn url_encode(s: &str) -> String {
     s.bytes()

@@ -190,6 +190,12 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ),
     ("person.party_status", "Đảng tịch", "Party status"),
     ("person.posts", "Chức vụ", "Posts"),
+    ("person.as_of", "Hồ sơ tại ngày", "Record as of"),
+    (
+        "person.not_yet",
+        "Chưa có hồ sơ vào ngày này.",
+        "No record yet on that day.",
+    ),
     ("person.add_post", "Thêm chức vụ", "Add a post"),
     ("person.end_post", "Kết thúc", "End"),
     ("person.title", "Chức vụ", "Title"),
@@ -434,6 +440,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("field.username", "Tên đăng nhập", "Username"),
     ("field.password", "Mật khẩu", "Password"),
     ("field.as_of", "Tại ngày", "As of"),
+    ("field.at", "Tại ngày", "On"),
 ];
 
 static TABLE: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =

@@ -366,12 +366,7 @@ fn parse_at(input: Option<&str>) -> Result<chrono::DateTime<chrono::Utc>, ApiErr
     }
     let day = optional_date(&Some(input.to_owned()), "at")?
         .ok_or_else(|| ApiError(trienkhai_app::AppError::invalid("required", "at")))?;
-    // The last instant of that day in Vietnam (UTC+7); the last representable day is itself.
-    let end_of_day = day
-        .and_hms_micro_opt(23, 59, 59, 999_999)
-        .unwrap_or_default()
-        .and_utc();
-    Ok(end_of_day - chrono::Duration::hours(7))
+    Ok(crate::fmt::end_of_day_vn(day))
 }
 
 async fn state_at(

@@ -101,6 +101,67 @@ struct DetailPage {
     can_edit: bool,
     history: Vec<HistoryRow>,
     today: String,
+    past: Option<PastRecord>,
+}
+
+/// The person as the change log had them at the end of a past day.
+pub struct PastRecord {
+    pub day: String,
+    pub found: bool,
+    pub name: String,
+    pub admitted: String,
+    pub full_member: String,
+    pub posts: Vec<String>,
+}
+
+fn past_record(day: chrono::NaiveDate, state: Option<serde_json::Value>) -> PastRecord {
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+    let date = |v: &serde_json::Value| {
+        v.as_str()
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .map(fmt::date)
+            .unwrap_or_default()
+    };
+    let Some(state) = state else {
+        return PastRecord {
+            day: fmt::date(day),
+            found: false,
+            name: String::new(),
+            admitted: String::new(),
+            full_member: String::new(),
+            posts: Vec::new(),
+        };
+    };
+    let person = &state["person"];
+    let posts = state["posts"]
+        .as_array()
+        .map(|posts| {
+            posts
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{} ({} – {})",
+                        text(&p["title"]),
+                        date(&p["validity"]["from"]),
+                        date(&p["validity"]["to"])
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    PastRecord {
+        day: fmt::date(day),
+        found: true,
+        name: text(&person["full_name"]),
+        admitted: date(&person["party"]["admitted_on"]),
+        full_member: date(&person["party"]["full_member_on"]),
+        posts,
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct AtQuery {
+    at: Option<String>,
 }
 
 pub async fn detail(
@@ -108,10 +169,25 @@ pub async fn detail(
     page: PageActor,
     uri: Uri,
     Path(id): Path<i64>,
+    Query(query): Query<AtQuery>,
 ) -> Result<Response, PageError> {
     let ctx = PageCtx::new(&page, &uri);
     let lang = ctx.lang();
     let p = people::get_person(&state.app, &page.actor, PersonId(id)).await?;
+    let past = match form_date(&query.at, "at")? {
+        Some(day) if p.can_read_history => {
+            let record = history::state_at(
+                &state.app,
+                &page.actor,
+                "person",
+                id,
+                fmt::end_of_day_vn(day),
+            )
+            .await?;
+            Some(past_record(day, record))
+        }
+        _ => None,
+    };
     let history = if p.can_read_history {
         history_rows(history::person_history(&state.app, &page.actor, p.id).await?)
     } else {
@@ -142,6 +218,7 @@ pub async fn detail(
         can_edit: p.can_edit,
         history,
         today: fmt::date(state.app.today()),
+        past,
         ctx,
     })
 }
