@@ -346,10 +346,10 @@ struct Planned<'a> {
 }
 
 /// Validates the change over all dates, then writes it with its event, row versions and one
-/// audit entry per touched unit.
+/// audit entry per touched unit, and commits.
 async fn commit_changes(
     app: &App,
-    tx: &mut Conn,
+    mut tx: trienkhai_store::Tx,
     actor: &Actor,
     planned: Planned<'_>,
 ) -> Result<()> {
@@ -367,7 +367,7 @@ async fn commit_changes(
     let note = ctx.note()?;
     let source = ctx.source()?;
     let event = units::insert_event(
-        tx,
+        &mut tx,
         &units::NewEvent {
             kind,
             effective_on: ctx.effective_on()?,
@@ -379,15 +379,15 @@ async fn commit_changes(
         now,
     )
     .await?;
-    units::apply_changes(tx, changes, event).await?;
+    units::apply_changes(&mut tx, changes, event).await?;
     for &unit in &changes.touched {
         if let Some(end) = after.lifetime(unit).and_then(|life| life.to) {
-            crate::people::close_posts_at_unit_end(tx, app, actor, unit, end).await?;
+            crate::people::close_posts_at_unit_end(&mut tx, app, actor, unit, end).await?;
         }
     }
     for &unit in &changes.touched {
         let row_version =
-            match units::bump_row_version(tx, unit, expected.get(&unit).copied()).await {
+            match units::bump_row_version(&mut tx, unit, expected.get(&unit).copied()).await {
                 Err(trienkhai_store::StoreError::Conflict) => {
                     return Err(AppError::Conflict {
                         current: Some(versions_json(state, unit)),
@@ -403,12 +403,13 @@ async fn commit_changes(
         after_json["row_version"] = row_version.into();
         after_json["basis"] = basis.clone().into();
         audit::append(
-            tx,
+            &mut tx,
             &actor.audit_entry(kind, "unit", unit.0, before, Some(after_json)),
             now,
         )
         .await?;
     }
+    trienkhai_store::commit(tx).await?;
     Ok(())
 }
 
@@ -431,7 +432,7 @@ pub async fn create_unit(
     changes.touched.insert(unit);
     commit_changes(
         app,
-        &mut tx,
+        tx,
         actor,
         Planned {
             state: &state,
@@ -442,7 +443,6 @@ pub async fn create_unit(
         },
     )
     .await?;
-    trienkhai_store::commit(tx).await?;
     Ok(unit)
 }
 
@@ -527,7 +527,7 @@ pub async fn change_unit(
     let expected = HashMap::from([(unit, input.version)]);
     commit_changes(
         app,
-        &mut tx,
+        tx,
         actor,
         Planned {
             state: &state,
@@ -538,7 +538,6 @@ pub async fn change_unit(
         },
     )
     .await?;
-    trienkhai_store::commit(tx).await?;
     Ok(())
 }
 
@@ -589,7 +588,7 @@ pub async fn merge_units(
     let changes = state.plan_merge(&input.sources, target, first_version, effective)?;
     commit_changes(
         app,
-        &mut tx,
+        tx,
         actor,
         Planned {
             state: &state,
@@ -600,7 +599,6 @@ pub async fn merge_units(
         },
     )
     .await?;
-    trienkhai_store::commit(tx).await?;
     Ok(target)
 }
 
@@ -647,7 +645,7 @@ pub async fn split_unit(
     let expected = HashMap::from([(source, input.version)]);
     commit_changes(
         app,
-        &mut tx,
+        tx,
         actor,
         Planned {
             state: &state,
@@ -658,7 +656,6 @@ pub async fn split_unit(
         },
     )
     .await?;
-    trienkhai_store::commit(tx).await?;
     Ok(part_ids)
 }
 
@@ -681,7 +678,7 @@ pub async fn dissolve_unit(
     let expected = HashMap::from([(unit, version)]);
     commit_changes(
         app,
-        &mut tx,
+        tx,
         actor,
         Planned {
             state: &state,
@@ -692,7 +689,6 @@ pub async fn dissolve_unit(
         },
     )
     .await?;
-    trienkhai_store::commit(tx).await?;
     Ok(())
 }
 

@@ -260,15 +260,7 @@ pub async fn grant(
     FormBody(form): FormBody<GrantForm>,
 ) -> Result<Response, PageError> {
     page.check_csrf(&form.csrf)?;
-    let unit_id = match form
-        .unit_code
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(code) => unit_by_code(&state, code, "unit_id").await?,
-        None => None,
-    };
+    let unit_id = unit_by_code(&state, form.unit_code.as_deref(), "unit_id").await?;
     let input = GrantInput {
         role: Role::parse(&form.role).map_err(AppError::from)?,
         unit_id,

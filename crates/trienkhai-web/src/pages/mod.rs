@@ -124,13 +124,14 @@ pub fn form_date(
     )?)
 }
 
-/// The unit a form names by its code (codes are what offices type).
+/// The unit a form names by its code (codes are what offices type); `None` when the field was
+/// left empty, an error naming the field when no unit has that code.
 pub async fn unit_by_code(
     state: &AppState,
-    code: &str,
+    code: Option<&str>,
     field: &str,
 ) -> Result<Option<trienkhai_core::ids::UnitId>, PageError> {
-    let code = code.trim();
+    let code = code.unwrap_or_default().trim();
     if code.is_empty() {
         return Ok(None);
     }
@@ -138,6 +139,11 @@ pub async fn unit_by_code(
         .await?
         .map(Some)
         .ok_or_else(|| PageError(AppError::invalid("unit_not_found", field)))
+}
+
+/// The value of `key` in a form read as pairs (forms whose fields repeat or are numbered).
+pub fn pair(pairs: &[(String, String)], key: &str) -> Option<String> {
+    pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
 }
 
 /// Whether `actor` may edit content somewhere (to show "new" buttons).

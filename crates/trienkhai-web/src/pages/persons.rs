@@ -308,7 +308,7 @@ pub async fn create(
         .filter(|s| !s.is_empty())
     {
         Some(code) => Some(PostInput {
-            unit_id: unit_by_code(&state, code, "unit_id").await?,
+            unit_id: unit_by_code(&state, Some(code), "unit_id").await?,
             title: form.title.clone().unwrap_or_default(),
             valid_from: form_date(&form.valid_from, "valid_from")?,
             valid_to: None,
@@ -336,7 +336,7 @@ pub async fn add_post(
 ) -> Result<Response, PageError> {
     page.check_csrf(&form.csrf)?;
     let post = PostInput {
-        unit_id: unit_by_code(&state, &form.unit_code, "unit_id").await?,
+        unit_id: unit_by_code(&state, Some(&form.unit_code), "unit_id").await?,
         title: form.title,
         valid_from: form_date(&form.valid_from, "valid_from")?,
         valid_to: form_date(&form.valid_to, "valid_to")?,

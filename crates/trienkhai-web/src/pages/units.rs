@@ -17,7 +17,7 @@ use trienkhai_app::org::{
 use trienkhai_core::access::Action;
 use trienkhai_core::ids::UnitId;
 
-use super::{PageCtx, form_date, render, see_other, unit_by_code};
+use super::{PageCtx, form_date, pair, render, see_other, unit_by_code};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::{FormBody, PageActor};
@@ -311,10 +311,9 @@ pub async fn change(
 ) -> Result<Response, PageError> {
     page.check_csrf(&form.csrf)?;
     let effective = form_date(&form.effective_on, "effective_on")?;
-    let parent = match filled(&form.parent_code) {
-        Some(code) => Some(unit_by_code(&state, &code, "parent_id").await?),
-        None => None,
-    };
+    let parent = unit_by_code(&state, form.parent_code.as_deref(), "parent_id")
+        .await?
+        .map(Some);
     let change = UnitChange {
         kind: ChangeKind::parse(&form.change)?,
         code: filled(&form.code),
@@ -414,10 +413,7 @@ pub async fn create(
     FormBody(form): FormBody<NewUnitForm>,
 ) -> Result<Response, PageError> {
     page.check_csrf(&form.csrf)?;
-    let parent_id = match filled(&form.parent_code) {
-        Some(code) => unit_by_code(&state, &code, "parent_id").await?,
-        None => None,
-    };
+    let parent_id = unit_by_code(&state, form.parent_code.as_deref(), "parent_id").await?;
     let input = NewUnit {
         code: form.code,
         name: form.name,
@@ -477,12 +473,7 @@ pub async fn merge(
     page: PageActor,
     FormBody(pairs): FormBody<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-    };
+    let get = |key: &str| pair(&pairs, key);
     page.check_csrf(&get("csrf").unwrap_or_default())?;
     let sources: Vec<UnitId> = pairs
         .iter()
@@ -493,19 +484,13 @@ pub async fn merge(
                 .map_err(|_| AppError::invalid("invalid", "sources"))
         })
         .collect::<Result<_, _>>()?;
-    let target_id = match filled(&get("target_code")) {
-        Some(code) => unit_by_code(&state, &code, "target_id").await?,
-        None => None,
-    };
+    let target_id = unit_by_code(&state, get("target_code").as_deref(), "target_id").await?;
     let new_target = match filled(&get("new_code")) {
         Some(code) => Some(NewUnit {
             code,
             name: get("new_name").unwrap_or_default(),
             kind: get("new_kind").unwrap_or_default(),
-            parent_id: match filled(&get("new_parent_code")) {
-                Some(c) => unit_by_code(&state, &c, "parent_id").await?,
-                None => None,
-            },
+            parent_id: unit_by_code(&state, get("new_parent_code").as_deref(), "parent_id").await?,
             valid_to: form_date(&get("new_valid_to"), "valid_to")?,
         }),
         None => None,
@@ -579,12 +564,7 @@ pub async fn split(
     Path(id): Path<i64>,
     FormBody(pairs): FormBody<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-    };
+    let get = |key: &str| pair(&pairs, key);
     page.check_csrf(&get("csrf").unwrap_or_default())?;
     let mut parts = Vec::new();
     for n in 1..=3 {
@@ -593,10 +573,12 @@ pub async fn split(
                 code,
                 name: get(&format!("part{n}_name")).unwrap_or_default(),
                 kind: get(&format!("part{n}_kind")).unwrap_or_default(),
-                parent_id: match filled(&get(&format!("part{n}_parent_code"))) {
-                    Some(c) => unit_by_code(&state, &c, "parent_id").await?,
-                    None => None,
-                },
+                parent_id: unit_by_code(
+                    &state,
+                    get(&format!("part{n}_parent_code")).as_deref(),
+                    "parent_id",
+                )
+                .await?,
                 valid_to: form_date(&get(&format!("part{n}_valid_to")), "valid_to")?,
             });
         }
