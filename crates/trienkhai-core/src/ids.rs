@@ -26,5 +26,13 @@ typed_id!(
     PostId,
     AccountId,
     GrantId,
-    TokenId
+    TokenId,
+    TermId,
+    DocumentId,
+    DocumentFileId,
+    TargetId,
+    ActualId,
+    WorkItemId,
+    MilestoneId,
+    RequestId,
 );

@@ -38,7 +38,31 @@ pub enum Aggregation {
     None,
 }
 
+impl std::fmt::Display for Aggregation {
+    /// The notation [`Aggregation::parse`] reads.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Aggregation::Sum => f.write_str("sum"),
+            Aggregation::Mean => f.write_str("mean"),
+            Aggregation::WeightedMean { weight } => write!(f, "weighted_mean:{weight}"),
+            Aggregation::Ratio => f.write_str("ratio"),
+            Aggregation::Min => f.write_str("min"),
+            Aggregation::Max => f.write_str("max"),
+            Aggregation::CountAchieving => f.write_str("count_achieving"),
+            Aggregation::All => f.write_str("all"),
+            Aggregation::None => f.write_str("none"),
+        }
+    }
+}
+
 impl Aggregation {
+    /// Whether a unit below the plan's unit is measured against the plan's own target value
+    /// (a rate, a mean: 80 % applies to every commune) rather than only against a quota handed
+    /// to it (a sum: 60 new enterprises is the district's, not each commune's).
+    pub fn target_applies_below(&self) -> bool {
+        !matches!(self, Aggregation::Sum | Aggregation::CountAchieving)
+    }
+
     /// The names of the seed data: `sum`, `mean`, `weighted_mean:<weight>`, `ratio`, `min`,
     /// `max`, `count_achieving`, `all`, `none`.
     pub fn parse(input: &str) -> Result<Self, crate::error::DomainError> {

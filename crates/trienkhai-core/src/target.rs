@@ -22,6 +22,26 @@ pub enum ValueType {
 }
 
 impl ValueType {
+    pub const ALL: [ValueType; 6] = [
+        ValueType::Number,
+        ValueType::Percent,
+        ValueType::Money,
+        ValueType::Count,
+        ValueType::YesNo,
+        ValueType::Ratio,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ValueType::Number => "number",
+            ValueType::Percent => "percent",
+            ValueType::Money => "money",
+            ValueType::Count => "count",
+            ValueType::YesNo => "yes_no",
+            ValueType::Ratio => "ratio",
+        }
+    }
+
     pub fn parse(input: &str) -> Result<Self, DomainError> {
         Ok(match input.trim() {
             "number" => ValueType::Number,
@@ -35,6 +55,18 @@ impl ValueType {
                     .with_detail(other.to_owned()));
             }
         })
+    }
+}
+
+impl std::fmt::Display for Direction {
+    /// The notation [`Direction::parse`] reads.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Direction::Increase => f.write_str("increase"),
+            Direction::Decrease => f.write_str("decrease"),
+            Direction::Reach => f.write_str("reach"),
+            Direction::Range { min, max } => write!(f, "range:{min}:{max}"),
+        }
     }
 }
 
@@ -96,6 +128,16 @@ pub enum Status {
 }
 
 impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Exceeded => "exceeded",
+            Status::Achieved => "achieved",
+            Status::NotAchieved => "not_achieved",
+            Status::NoData => "no_data",
+            Status::NotApplicable => "not_applicable",
+        }
+    }
+
     pub fn label_vi(self) -> &'static str {
         match self {
             Status::Exceeded => "Vượt",

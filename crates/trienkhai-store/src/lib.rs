@@ -10,10 +10,13 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod documents;
 pub mod persons;
 pub mod sessions;
 pub mod sql;
+pub mod targets;
 pub mod units;
+pub mod work_items;
 
 use std::str::FromStr;
 use std::time::Duration;

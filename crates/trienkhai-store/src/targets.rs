@@ -1,0 +1,770 @@
+//! The plan frame (themes, fields) and targets (C4, C5): definitions, the values a plan aims at
+//! per period, quotas handed to lower units, the actual values units report, and the named
+//! weights of weighted means. Every write of a value bumps the target's `values_version`, the
+//! key roll-up caches are checked against.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use sqlx::AnyConnection;
+use trienkhai_core::ids::{AccountId, ActualId, DocumentId, TargetId, UnitId};
+use trienkhai_core::period::Period;
+use trienkhai_core::rollup::{Aggregation, Observation};
+use trienkhai_core::target::{Direction, ValueType};
+use trienkhai_core::vn;
+
+use crate::sql::{self, RowExt};
+use crate::{Result, StoreError};
+
+/// A theme or a field of the plan frame.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FrameEntry {
+    pub code: String,
+    pub label_vi: String,
+    pub label_en: String,
+    pub description: Option<String>,
+    pub sort_order: i64,
+}
+
+pub async fn upsert_theme(conn: &mut AnyConnection, theme: &FrameEntry) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO plan_themes (code, label_vi, label_en, description, sort_order) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (code) DO UPDATE SET label_vi = excluded.label_vi, label_en = excluded.label_en, \
+         description = excluded.description, sort_order = excluded.sort_order",
+    )
+    .bind(&theme.code)
+    .bind(&theme.label_vi)
+    .bind(&theme.label_en)
+    .bind(theme.description.clone())
+    .bind(theme.sort_order)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn upsert_field(conn: &mut AnyConnection, field: &FrameEntry) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO plan_fields (code, label_vi, label_en, sort_order) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (code) DO UPDATE SET label_vi = excluded.label_vi, label_en = excluded.label_en, \
+         sort_order = excluded.sort_order",
+    )
+    .bind(&field.code)
+    .bind(&field.label_vi)
+    .bind(&field.label_en)
+    .bind(field.sort_order)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn themes(conn: &mut AnyConnection) -> Result<Vec<FrameEntry>> {
+    let rows = sqlx::query(
+        "SELECT code, label_vi, label_en, description, sort_order FROM plan_themes ORDER BY sort_order, code",
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(frame_from_row).collect()
+}
+
+pub async fn fields(conn: &mut AnyConnection) -> Result<Vec<FrameEntry>> {
+    let rows = sqlx::query(
+        "SELECT code, label_vi, label_en, NULL AS description, sort_order FROM plan_fields ORDER BY sort_order, code",
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(frame_from_row).collect()
+}
+
+fn frame_from_row(r: &sqlx::any::AnyRow) -> Result<FrameEntry> {
+    Ok(FrameEntry {
+        code: r.text("code")?,
+        label_vi: r.text("label_vi")?,
+        label_en: r.text("label_en")?,
+        description: r.opt_text("description")?,
+        sort_order: r.int("sort_order")?,
+    })
+}
+
+/// How a unit's value for a long period follows from its reports for shorter ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OverTime {
+    /// Flows add up: new enterprises of the year = the sum of the months.
+    Sum,
+    /// States: the rate of the year is the latest one reported.
+    Latest,
+}
+
+impl OverTime {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OverTime::Sum => "sum",
+            OverTime::Latest => "latest",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Target {
+    pub id: TargetId,
+    pub document_id: DocumentId,
+    pub code: String,
+    pub name: String,
+    pub field_code: Option<String>,
+    pub themes: Vec<String>,
+    pub unit_of_measure: String,
+    pub value_type: ValueType,
+    pub direction: Direction,
+    pub aggregation: Aggregation,
+    pub over_time: OverTime,
+    pub baseline: Option<Decimal>,
+    pub baseline_on: Option<NaiveDate>,
+    pub responsible_unit_id: Option<UnitId>,
+    pub concretizes: Option<TargetId>,
+    pub sort_order: i64,
+    pub source: String,
+    pub values_version: i64,
+    pub row_version: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct TargetFields {
+    pub code: String,
+    pub name: String,
+    pub field_code: Option<String>,
+    pub themes: Vec<String>,
+    pub unit_of_measure: String,
+    pub value_type: ValueType,
+    pub direction: Direction,
+    pub aggregation: Aggregation,
+    pub over_time: OverTime,
+    pub baseline: Option<Decimal>,
+    pub baseline_on: Option<NaiveDate>,
+    pub responsible_unit_id: Option<UnitId>,
+    pub concretizes: Option<TargetId>,
+    pub sort_order: i64,
+    pub source: String,
+}
+
+/// Exact decimals are stored in their shortest canonical text.
+pub fn decimal_text(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+fn parse_decimal(s: &str) -> Result<Decimal> {
+    s.parse()
+        .map_err(|_| StoreError::Corrupt(format!("decimal {s:?}")))
+}
+
+fn opt_decimal(r: &sqlx::any::AnyRow, col: &str) -> Result<Option<Decimal>> {
+    r.opt_text(col)?.as_deref().map(parse_decimal).transpose()
+}
+
+const TARGET_COLUMNS: &str = "id, document_id, code, name, field_code, unit_of_measure, value_type, direction, aggregation, \
+     over_time, baseline, baseline_on, responsible_unit_id, concretizes_id, sort_order, source, values_version, row_version";
+
+fn target_from_row(r: &sqlx::any::AnyRow) -> Result<Target> {
+    let corrupt = |e: trienkhai_core::error::DomainError| StoreError::Corrupt(e.to_string());
+    Ok(Target {
+        id: TargetId(r.int("id")?),
+        document_id: DocumentId(r.int("document_id")?),
+        code: r.text("code")?,
+        name: r.text("name")?,
+        field_code: r.opt_text("field_code")?,
+        themes: Vec::new(),
+        unit_of_measure: r.text("unit_of_measure")?,
+        value_type: ValueType::parse(&r.text("value_type")?).map_err(corrupt)?,
+        direction: Direction::parse(&r.text("direction")?).map_err(corrupt)?,
+        aggregation: Aggregation::parse(&r.text("aggregation")?).map_err(corrupt)?,
+        over_time: match r.text("over_time")?.as_str() {
+            "sum" => OverTime::Sum,
+            _ => OverTime::Latest,
+        },
+        baseline: opt_decimal(r, "baseline")?,
+        baseline_on: r.opt_date("baseline_on")?,
+        responsible_unit_id: r.opt_int("responsible_unit_id")?.map(UnitId),
+        concretizes: r.opt_int("concretizes_id")?.map(TargetId),
+        sort_order: r.int("sort_order")?,
+        source: r.text("source")?,
+        values_version: r.int("values_version")?,
+        row_version: r.int("row_version")?,
+    })
+}
+
+async fn write_themes(conn: &mut AnyConnection, id: TargetId, themes: &[String]) -> Result<()> {
+    sqlx::query("DELETE FROM target_themes WHERE target_id = $1")
+        .bind(id.0)
+        .execute(&mut *conn)
+        .await?;
+    for theme in themes {
+        sqlx::query("INSERT INTO target_themes (target_id, theme_code) VALUES ($1, $2)")
+            .bind(id.0)
+            .bind(theme)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn insert_target(
+    conn: &mut AnyConnection,
+    document: DocumentId,
+    f: &TargetFields,
+    now: DateTime<Utc>,
+) -> Result<TargetId> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO targets (document_id, code, name, name_folded, field_code, unit_of_measure, value_type, direction, \
+         aggregation, over_time, baseline, baseline_on, responsible_unit_id, concretizes_id, sort_order, source, \
+         created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id",
+    )
+    .bind(document.0)
+    .bind(&f.code)
+    .bind(&f.name)
+    .bind(vn::fold(&f.name))
+    .bind(f.field_code.clone())
+    .bind(&f.unit_of_measure)
+    .bind(f.value_type.as_str())
+    .bind(f.direction.to_string())
+    .bind(f.aggregation.to_string())
+    .bind(f.over_time.as_str())
+    .bind(f.baseline.map(decimal_text))
+    .bind(sql::opt_date(f.baseline_on))
+    .bind(f.responsible_unit_id.map(|u| u.0))
+    .bind(f.concretizes.map(|t| t.0))
+    .bind(f.sort_order)
+    .bind(&f.source)
+    .bind(sql::instant(now))
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(StoreError::classify)?;
+    let id = TargetId(id);
+    write_themes(conn, id, &f.themes).await?;
+    Ok(id)
+}
+
+pub async fn update_target(
+    conn: &mut AnyConnection,
+    id: TargetId,
+    f: &TargetFields,
+    expected_version: i64,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let new: Option<i64> = sqlx::query_scalar(
+        "UPDATE targets SET code = $1, name = $2, name_folded = $3, field_code = $4, unit_of_measure = $5, \
+         value_type = $6, direction = $7, aggregation = $8, over_time = $9, baseline = $10, baseline_on = $11, \
+         responsible_unit_id = $12, concretizes_id = $13, sort_order = $14, source = $15, updated_at = $16, \
+         row_version = row_version + 1, values_version = values_version + 1 \
+         WHERE id = $17 AND row_version = $18 RETURNING row_version",
+    )
+    .bind(&f.code)
+    .bind(&f.name)
+    .bind(vn::fold(&f.name))
+    .bind(f.field_code.clone())
+    .bind(&f.unit_of_measure)
+    .bind(f.value_type.as_str())
+    .bind(f.direction.to_string())
+    .bind(f.aggregation.to_string())
+    .bind(f.over_time.as_str())
+    .bind(f.baseline.map(decimal_text))
+    .bind(sql::opt_date(f.baseline_on))
+    .bind(f.responsible_unit_id.map(|u| u.0))
+    .bind(f.concretizes.map(|t| t.0))
+    .bind(f.sort_order)
+    .bind(&f.source)
+    .bind(sql::instant(now))
+    .bind(id.0)
+    .bind(expected_version)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(StoreError::classify)?;
+    match new {
+        Some(v) => {
+            write_themes(conn, id, &f.themes).await?;
+            Ok(v)
+        }
+        None => {
+            get_target(conn, id).await?;
+            Err(StoreError::Conflict)
+        }
+    }
+}
+
+async fn themes_of(conn: &mut AnyConnection, id: TargetId) -> Result<Vec<String>> {
+    let rows = sqlx::query(
+        "SELECT t.theme_code FROM target_themes t JOIN plan_themes p ON p.code = t.theme_code \
+         WHERE t.target_id = $1 ORDER BY p.sort_order, p.code",
+    )
+    .bind(id.0)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(|r| r.text("theme_code")).collect()
+}
+
+pub async fn get_target(conn: &mut AnyConnection, id: TargetId) -> Result<Target> {
+    let row = sqlx::query(&format!("SELECT {TARGET_COLUMNS} FROM targets WHERE id = $1"))
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let mut target = target_from_row(&row)?;
+    target.themes = themes_of(conn, id).await?;
+    Ok(target)
+}
+
+/// The targets of a document, in plan order, with their themes.
+pub async fn targets_of_document(
+    conn: &mut AnyConnection,
+    document: DocumentId,
+) -> Result<Vec<Target>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {TARGET_COLUMNS} FROM targets WHERE document_id = $1 ORDER BY sort_order, code"
+    ))
+    .bind(document.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut targets: Vec<Target> = rows.iter().map(target_from_row).collect::<Result<_>>()?;
+    let themes = sqlx::query(
+        "SELECT t.target_id, t.theme_code FROM target_themes t JOIN targets g ON g.id = t.target_id \
+         JOIN plan_themes p ON p.code = t.theme_code WHERE g.document_id = $1 ORDER BY p.sort_order, p.code",
+    )
+    .bind(document.0)
+    .fetch_all(conn)
+    .await?;
+    for r in &themes {
+        let id = TargetId(r.int("target_id")?);
+        if let Some(t) = targets.iter_mut().find(|t| t.id == id) {
+            t.themes.push(r.text("theme_code")?);
+        }
+    }
+    Ok(targets)
+}
+
+/// Targets that say they concretize `upper`.
+pub async fn targets_concretizing(
+    conn: &mut AnyConnection,
+    upper: TargetId,
+) -> Result<Vec<Target>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {TARGET_COLUMNS} FROM targets WHERE concretizes_id = $1 ORDER BY document_id, sort_order"
+    ))
+    .bind(upper.0)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(target_from_row).collect()
+}
+
+async fn bump_values(conn: &mut AnyConnection, id: TargetId) -> Result<()> {
+    let done = sqlx::query("UPDATE targets SET values_version = values_version + 1 WHERE id = $1")
+        .bind(id.0)
+        .execute(conn)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// The current values version of a target, the cheap check roll-up caches make.
+pub async fn values_version(conn: &mut AnyConnection, id: TargetId) -> Result<i64> {
+    sqlx::query_scalar("SELECT values_version FROM targets WHERE id = $1")
+        .bind(id.0)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// A value a plan aims at, or a quota, for one period.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PlannedValue {
+    pub period: Period,
+    pub unit_id: Option<UnitId>,
+    pub value: Decimal,
+}
+
+fn period_of(r: &sqlx::any::AnyRow) -> Result<Period> {
+    let text = r.text("period")?;
+    Period::parse(&text).map_err(|_| StoreError::Corrupt(format!("period {text:?}")))
+}
+
+/// Sets (or with `None` removes) the plan's value of a target for a period.
+pub async fn set_target_value(
+    conn: &mut AnyConnection,
+    id: TargetId,
+    period: Period,
+    value: Option<Decimal>,
+) -> Result<()> {
+    bump_values(conn, id).await?;
+    sqlx::query("DELETE FROM target_values WHERE target_id = $1 AND period = $2")
+        .bind(id.0)
+        .bind(period.to_string())
+        .execute(&mut *conn)
+        .await?;
+    if let Some(value) = value {
+        let (start, end) = period.dates();
+        sqlx::query(
+            "INSERT INTO target_values (target_id, period, period_start, period_end, value) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id.0)
+        .bind(period.to_string())
+        .bind(sql::date(start))
+        .bind(sql::date(end))
+        .bind(decimal_text(value))
+        .execute(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn target_values(conn: &mut AnyConnection, id: TargetId) -> Result<Vec<PlannedValue>> {
+    let rows = sqlx::query(
+        "SELECT period, value FROM target_values WHERE target_id = $1 ORDER BY period_start, period_end DESC",
+    )
+    .bind(id.0)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(PlannedValue {
+                period: period_of(r)?,
+                unit_id: None,
+                value: parse_decimal(&r.text("value")?)?,
+            })
+        })
+        .collect()
+}
+
+/// Hands (or with `None` takes back) a share of a target to a unit for a period.
+pub async fn set_quota(
+    conn: &mut AnyConnection,
+    id: TargetId,
+    unit: UnitId,
+    period: Period,
+    value: Option<Decimal>,
+) -> Result<()> {
+    bump_values(conn, id).await?;
+    sqlx::query("DELETE FROM quotas WHERE target_id = $1 AND unit_id = $2 AND period = $3")
+        .bind(id.0)
+        .bind(unit.0)
+        .bind(period.to_string())
+        .execute(&mut *conn)
+        .await?;
+    if let Some(value) = value {
+        let (start, end) = period.dates();
+        sqlx::query(
+            "INSERT INTO quotas (target_id, unit_id, period, period_start, period_end, value) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id.0)
+        .bind(unit.0)
+        .bind(period.to_string())
+        .bind(sql::date(start))
+        .bind(sql::date(end))
+        .bind(decimal_text(value))
+        .execute(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn quotas(conn: &mut AnyConnection, id: TargetId) -> Result<Vec<PlannedValue>> {
+    let rows = sqlx::query(
+        "SELECT period, unit_id, value FROM quotas WHERE target_id = $1 ORDER BY period_start, unit_id",
+    )
+    .bind(id.0)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(PlannedValue {
+                period: period_of(r)?,
+                unit_id: Some(UnitId(r.int("unit_id")?)),
+                value: parse_decimal(&r.text("value")?)?,
+            })
+        })
+        .collect()
+}
+
+/// What a unit reported for a target and a period.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Actual {
+    pub id: ActualId,
+    pub target_id: TargetId,
+    pub unit_id: UnitId,
+    pub period: Period,
+    pub observation: Observation,
+    pub note: Option<String>,
+    pub source: String,
+    pub recorded_by: Option<AccountId>,
+    pub recorded_at: DateTime<Utc>,
+    pub row_version: i64,
+}
+
+pub struct NewActual<'a> {
+    pub target_id: TargetId,
+    pub unit_id: UnitId,
+    pub period: Period,
+    pub observation: &'a Observation,
+    pub note: Option<&'a str>,
+    pub source: &'a str,
+    pub recorded_by: Option<AccountId>,
+}
+
+fn observation_columns(
+    o: &Observation,
+) -> (Option<String>, Option<String>, Option<String>, Option<i64>, i64) {
+    match o {
+        Observation::Value { value } => (Some(decimal_text(*value)), None, None, None, 0),
+        Observation::Ratio {
+            numerator,
+            denominator,
+        } => (
+            None,
+            Some(decimal_text(*numerator)),
+            Some(decimal_text(*denominator)),
+            None,
+            0,
+        ),
+        Observation::Flag { value } => (None, None, None, Some(i64::from(*value)), 0),
+        Observation::NotApplicable => (None, None, None, None, 1),
+    }
+}
+
+fn observation_from_row(r: &sqlx::any::AnyRow) -> Result<Observation> {
+    if r.int("not_applicable")? != 0 {
+        return Ok(Observation::NotApplicable);
+    }
+    if let Some(flag) = r.opt_int("flag")? {
+        return Ok(Observation::Flag { value: flag != 0 });
+    }
+    match (
+        opt_decimal(r, "value")?,
+        opt_decimal(r, "numerator")?,
+        opt_decimal(r, "denominator")?,
+    ) {
+        (Some(value), _, _) => Ok(Observation::Value { value }),
+        (None, Some(numerator), Some(denominator)) => Ok(Observation::Ratio {
+            numerator,
+            denominator,
+        }),
+        _ => Err(StoreError::Corrupt("an actual without a value".into())),
+    }
+}
+
+const ACTUAL_COLUMNS: &str = "id, target_id, unit_id, period, value, numerator, denominator, flag, not_applicable, note, \
+     source, recorded_by, recorded_at, row_version";
+
+fn actual_from_row(r: &sqlx::any::AnyRow) -> Result<Actual> {
+    Ok(Actual {
+        id: ActualId(r.int("id")?),
+        target_id: TargetId(r.int("target_id")?),
+        unit_id: UnitId(r.int("unit_id")?),
+        period: period_of(r)?,
+        observation: observation_from_row(r)?,
+        note: r.opt_text("note")?,
+        source: r.text("source")?,
+        recorded_by: r.opt_int("recorded_by")?.map(AccountId),
+        recorded_at: r.instant("recorded_at")?,
+        row_version: r.int("row_version")?,
+    })
+}
+
+pub async fn get_actual(
+    conn: &mut AnyConnection,
+    target: TargetId,
+    unit: UnitId,
+    period: Period,
+) -> Result<Option<Actual>> {
+    let row = sqlx::query(&format!(
+        "SELECT {ACTUAL_COLUMNS} FROM actuals WHERE target_id = $1 AND unit_id = $2 AND period = $3"
+    ))
+    .bind(target.0)
+    .bind(unit.0)
+    .bind(period.to_string())
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(actual_from_row).transpose()
+}
+
+/// Records a unit's value. `expected_version` is the version the writer last saw, `None` when
+/// it saw none: a value written in between is a conflict, never overwritten.
+pub async fn put_actual(
+    conn: &mut AnyConnection,
+    new: &NewActual<'_>,
+    expected_version: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<Actual> {
+    bump_values(conn, new.target_id).await?;
+    let (value, numerator, denominator, flag, not_applicable) =
+        observation_columns(new.observation);
+    let written = match expected_version {
+        None => {
+            let (start, end) = new.period.dates();
+            sqlx::query(
+                "INSERT INTO actuals (target_id, unit_id, period, period_start, period_end, value, numerator, denominator, \
+                 flag, not_applicable, note, source, recorded_by, recorded_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+                 ON CONFLICT (target_id, unit_id, period) DO NOTHING",
+            )
+            .bind(new.target_id.0)
+            .bind(new.unit_id.0)
+            .bind(new.period.to_string())
+            .bind(sql::date(start))
+            .bind(sql::date(end))
+            .bind(value)
+            .bind(numerator)
+            .bind(denominator)
+            .bind(flag)
+            .bind(not_applicable)
+            .bind(new.note)
+            .bind(new.source)
+            .bind(new.recorded_by.map(|a| a.0))
+            .bind(sql::instant(now))
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+        }
+        Some(version) => sqlx::query(
+            "UPDATE actuals SET value = $1, numerator = $2, denominator = $3, flag = $4, not_applicable = $5, \
+             note = $6, source = $7, recorded_by = $8, recorded_at = $9, row_version = row_version + 1 \
+             WHERE target_id = $10 AND unit_id = $11 AND period = $12 AND row_version = $13",
+        )
+        .bind(value)
+        .bind(numerator)
+        .bind(denominator)
+        .bind(flag)
+        .bind(not_applicable)
+        .bind(new.note)
+        .bind(new.source)
+        .bind(new.recorded_by.map(|a| a.0))
+        .bind(sql::instant(now))
+        .bind(new.target_id.0)
+        .bind(new.unit_id.0)
+        .bind(new.period.to_string())
+        .bind(version)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected(),
+    };
+    if written == 0 {
+        return Err(StoreError::Conflict);
+    }
+    get_actual(conn, new.target_id, new.unit_id, new.period)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Removes a unit's value when `expected_version` is still current.
+pub async fn delete_actual(
+    conn: &mut AnyConnection,
+    target: TargetId,
+    unit: UnitId,
+    period: Period,
+    expected_version: i64,
+) -> Result<()> {
+    bump_values(conn, target).await?;
+    let done = sqlx::query(
+        "DELETE FROM actuals WHERE target_id = $1 AND unit_id = $2 AND period = $3 AND row_version = $4",
+    )
+    .bind(target.0)
+    .bind(unit.0)
+    .bind(period.to_string())
+    .bind(expected_version)
+    .execute(conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::Conflict);
+    }
+    Ok(())
+}
+
+/// One reported value, the lean form the roll-up reads in bulk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reported {
+    pub unit_id: UnitId,
+    pub period: Period,
+    pub observation: Observation,
+}
+
+/// Every value of a target reported for a period inside `[start, end]`.
+pub async fn reported_within(
+    conn: &mut AnyConnection,
+    target: TargetId,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Result<Vec<Reported>> {
+    let rows = sqlx::query(
+        "SELECT unit_id, period, value, numerator, denominator, flag, not_applicable FROM actuals \
+         WHERE target_id = $1 AND period_end <= $2 AND period_start >= $3",
+    )
+    .bind(target.0)
+    .bind(sql::date(end))
+    .bind(sql::date(start))
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Reported {
+                unit_id: UnitId(r.int("unit_id")?),
+                period: period_of(r)?,
+                observation: observation_from_row(r)?,
+            })
+        })
+        .collect()
+}
+
+/// The values a unit reported for a target, oldest first.
+pub async fn actuals_of_unit(
+    conn: &mut AnyConnection,
+    target: TargetId,
+    unit: UnitId,
+) -> Result<Vec<Actual>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {ACTUAL_COLUMNS} FROM actuals WHERE target_id = $1 AND unit_id = $2 ORDER BY period_start, period_end"
+    ))
+    .bind(target.0)
+    .bind(unit.0)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(actual_from_row).collect()
+}
+
+/// Sets a unit's named weight for a year (population, households).
+pub async fn set_weight(
+    conn: &mut AnyConnection,
+    unit: UnitId,
+    name: &str,
+    year: i32,
+    value: Decimal,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO unit_weights (unit_id, name, year, value) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (name, year, unit_id) DO UPDATE SET value = excluded.value",
+    )
+    .bind(unit.0)
+    .bind(name)
+    .bind(i64::from(year))
+    .bind(decimal_text(value))
+    .execute(&mut *conn)
+    .await?;
+    // The weighted means that use it change with it.
+    sqlx::query("UPDATE targets SET values_version = values_version + 1 WHERE aggregation = $1")
+        .bind(format!("weighted_mean:{name}"))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Every unit's weight `name` for `year`.
+pub async fn weights(
+    conn: &mut AnyConnection,
+    name: &str,
+    year: i32,
+) -> Result<Vec<(UnitId, Decimal)>> {
+    let rows = sqlx::query("SELECT unit_id, value FROM unit_weights WHERE name = $1 AND year = $2")
+        .bind(name)
+        .bind(i64::from(year))
+        .fetch_all(conn)
+        .await?;
+    rows.iter()
+        .map(|r| Ok((UnitId(r.int("unit_id")?), parse_decimal(&r.text("value")?)?)))
+        .collect()
+}
