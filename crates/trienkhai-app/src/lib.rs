@@ -6,11 +6,14 @@
 pub mod accounts;
 pub mod auth;
 pub mod demo;
+pub mod documents;
 pub mod error;
 pub mod history;
 pub mod org;
 pub mod people;
 pub mod scope;
+pub mod targets;
+pub mod work_items;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use trienkhai_core::access::Access;
@@ -26,6 +29,8 @@ pub struct App {
     pub db: Db,
     /// Trees by date, checked against the database's tree generation on every use.
     trees: std::sync::Arc<scope::TreeCache>,
+    /// Roll-ups by target and period, checked against the database on every use.
+    rollups: std::sync::Arc<targets::RollupCache>,
 }
 
 impl App {
@@ -33,6 +38,7 @@ impl App {
         Self {
             db,
             trees: Default::default(),
+            rollups: Default::default(),
         }
     }
 

@@ -7,6 +7,7 @@ pub mod document_number;
 pub mod error;
 pub mod ids;
 pub mod org;
+pub mod over_time;
 pub mod party;
 pub mod period;
 pub mod rollup;

@@ -96,6 +96,36 @@ impl Period {
         }
     }
 
+    /// The months the period is made of (none for a span longer than 10 years).
+    pub fn months(&self) -> Vec<Period> {
+        let (start, end) = self.dates();
+        let mut out = Vec::new();
+        let mut day = start;
+        while day <= end && out.len() < 120 {
+            use chrono::Datelike;
+            out.push(Period::Month(day.year(), day.month() as u8));
+            day = last_day(day.year(), day.month()).succ_opt().expect("a next day");
+        }
+        out
+    }
+
+    /// The quarters the period is made of; none when it does not start and end on quarters.
+    pub fn quarters(&self) -> Vec<Period> {
+        use chrono::Datelike;
+        let months = self.months();
+        if months.len() % 3 != 0 || self.dates().0.month() % 3 != 1 {
+            return Vec::new();
+        }
+        months
+            .iter()
+            .step_by(3)
+            .filter_map(|m| match m {
+                Period::Month(y, m) => Some(Period::Quarter(*y, (m - 1) / 3 + 1)),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The day whose organisation tree the period's roll-ups follow: its last day.
     pub fn tree_date(&self) -> NaiveDate {
         self.dates().1

@@ -475,5 +475,108 @@ fn fits(rule: &Aggregation, observation: &Observation, weight: Option<Decimal>) 
     }
 }
 
+impl Figure {
+    /// The one number a figure is compared and charted by: a ratio in percent, a flag as 1 or
+    /// 0, a count of achieving units.
+    pub fn scalar(&self) -> Option<Decimal> {
+        match self {
+            Figure::Value { value } => Some(*value),
+            Figure::Ratio { value, .. } => value.map(|v| v * Decimal::ONE_HUNDRED),
+            Figure::Flag { value } => Some(Decimal::from(u8::from(*value))),
+            Figure::Count { achieving, .. } => Some(Decimal::from(*achieving)),
+        }
+    }
+}
+
+/// How many terms a formula writes out before "…".
+const FORMULA_TERMS: usize = 12;
+
+/// The formula of an explained figure with its numbers, e.g. `(12 + 30) / (400 + 600) × 100 =
+/// 4.2`. `number` writes a decimal (the pages pass the Vietnamese `1.234,5`).
+pub fn formula(explained: &Explained, number: &dyn Fn(Decimal) -> String) -> String {
+    let counted: Vec<&Input> = explained
+        .inputs
+        .iter()
+        .filter(|i| i.treatment == Treatment::Counted)
+        .collect();
+    let join = |terms: Vec<String>, sep: &str| {
+        let n = terms.len();
+        let mut shown: Vec<String> = terms.into_iter().take(FORMULA_TERMS).collect();
+        if n > FORMULA_TERMS {
+            shown.push(format!("… ({n})"));
+        }
+        shown.join(sep)
+    };
+    let values = || {
+        counted
+            .iter()
+            .filter_map(|i| match &i.observation {
+                Some(Observation::Value { value }) => Some(number(*value)),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    let result = explained
+        .figure
+        .as_ref()
+        .and_then(Figure::scalar)
+        .map(|v| number(v.round_dp(4)))
+        .unwrap_or_else(|| "?".to_owned());
+    match &explained.rule {
+        Aggregation::Sum => format!("{} = {result}", join(values(), " + ")),
+        Aggregation::Mean => format!(
+            "({}) / {} = {result}",
+            join(values(), " + "),
+            counted.len()
+        ),
+        Aggregation::WeightedMean { weight } => {
+            let terms = counted
+                .iter()
+                .filter_map(|i| match (&i.observation, i.weight) {
+                    (Some(Observation::Value { value }), Some(w)) => {
+                        Some(format!("{} × {}", number(*value), number(w)))
+                    }
+                    _ => None,
+                })
+                .collect();
+            let weights = counted
+                .iter()
+                .filter_map(|i| i.weight.map(number))
+                .collect();
+            format!(
+                "({}) / ({}) = {result} [{weight}]",
+                join(terms, " + "),
+                join(weights, " + ")
+            )
+        }
+        Aggregation::Ratio => {
+            let (mut nums, mut dens) = (Vec::new(), Vec::new());
+            for i in &counted {
+                if let Some(Observation::Ratio {
+                    numerator,
+                    denominator,
+                }) = &i.observation
+                {
+                    nums.push(number(*numerator));
+                    dens.push(number(*denominator));
+                }
+            }
+            format!(
+                "({}) / ({}) × 100 = {result}",
+                join(nums, " + "),
+                join(dens, " + ")
+            )
+        }
+        Aggregation::Min => format!("min({}) = {result}", join(values(), "; ")),
+        Aggregation::Max => format!("max({}) = {result}", join(values(), "; ")),
+        Aggregation::CountAchieving => match &explained.figure {
+            Some(Figure::Count { achieving, of }) => format!("{achieving} / {of}"),
+            _ => "?".to_owned(),
+        },
+        Aggregation::All => format!("∧ ({}) = {result}", counted.len()),
+        Aggregation::None => result,
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use sqlx::AnyConnection;
 use trienkhai_core::ids::{AccountId, ActualId, DocumentId, TargetId, UnitId};
+use trienkhai_core::over_time::OverTime;
 use trienkhai_core::period::Period;
 use trienkhai_core::rollup::{Aggregation, Observation};
 use trienkhai_core::target::{Direction, ValueType};
@@ -84,25 +85,6 @@ fn frame_from_row(r: &sqlx::any::AnyRow) -> Result<FrameEntry> {
     })
 }
 
-/// How a unit's value for a long period follows from its reports for shorter ones.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OverTime {
-    /// Flows add up: new enterprises of the year = the sum of the months.
-    Sum,
-    /// States: the rate of the year is the latest one reported.
-    Latest,
-}
-
-impl OverTime {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OverTime::Sum => "sum",
-            OverTime::Latest => "latest",
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Target {
     pub id: TargetId,
@@ -116,6 +98,8 @@ pub struct Target {
     pub direction: Direction,
     pub aggregation: Aggregation,
     pub over_time: OverTime,
+    /// Unit kinds expected to report; empty: only the responsible unit.
+    pub reporting_kinds: Vec<String>,
     pub baseline: Option<Decimal>,
     pub baseline_on: Option<NaiveDate>,
     pub responsible_unit_id: Option<UnitId>,
@@ -137,6 +121,8 @@ pub struct TargetFields {
     pub direction: Direction,
     pub aggregation: Aggregation,
     pub over_time: OverTime,
+    /// Unit kinds expected to report; empty: only the responsible unit.
+    pub reporting_kinds: Vec<String>,
     pub baseline: Option<Decimal>,
     pub baseline_on: Option<NaiveDate>,
     pub responsible_unit_id: Option<UnitId>,
@@ -160,7 +146,7 @@ fn opt_decimal(r: &sqlx::any::AnyRow, col: &str) -> Result<Option<Decimal>> {
 }
 
 const TARGET_COLUMNS: &str = "id, document_id, code, name, field_code, unit_of_measure, value_type, direction, aggregation, \
-     over_time, baseline, baseline_on, responsible_unit_id, concretizes_id, sort_order, source, values_version, row_version";
+     over_time, reporting_kinds, baseline, baseline_on, responsible_unit_id, concretizes_id, sort_order, source, values_version, row_version";
 
 fn target_from_row(r: &sqlx::any::AnyRow) -> Result<Target> {
     let corrupt = |e: trienkhai_core::error::DomainError| StoreError::Corrupt(e.to_string());
@@ -175,10 +161,13 @@ fn target_from_row(r: &sqlx::any::AnyRow) -> Result<Target> {
         value_type: ValueType::parse(&r.text("value_type")?).map_err(corrupt)?,
         direction: Direction::parse(&r.text("direction")?).map_err(corrupt)?,
         aggregation: Aggregation::parse(&r.text("aggregation")?).map_err(corrupt)?,
-        over_time: match r.text("over_time")?.as_str() {
-            "sum" => OverTime::Sum,
-            _ => OverTime::Latest,
-        },
+        over_time: OverTime::parse(&r.text("over_time")?).map_err(corrupt)?,
+        reporting_kinds: r
+            .text("reporting_kinds")?
+            .split(',')
+            .filter(|k| !k.is_empty())
+            .map(str::to_owned)
+            .collect(),
         baseline: opt_decimal(r, "baseline")?,
         baseline_on: r.opt_date("baseline_on")?,
         responsible_unit_id: r.opt_int("responsible_unit_id")?.map(UnitId),
@@ -214,8 +203,8 @@ pub async fn insert_target(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO targets (document_id, code, name, name_folded, field_code, unit_of_measure, value_type, direction, \
          aggregation, over_time, baseline, baseline_on, responsible_unit_id, concretizes_id, sort_order, source, \
-         created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id",
+         created_at, updated_at, reporting_kinds) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18) RETURNING id",
     )
     .bind(document.0)
     .bind(&f.code)
@@ -234,6 +223,7 @@ pub async fn insert_target(
     .bind(f.sort_order)
     .bind(&f.source)
     .bind(sql::instant(now))
+    .bind(f.reporting_kinds.join(","))
     .fetch_one(&mut *conn)
     .await
     .map_err(StoreError::classify)?;
@@ -253,7 +243,7 @@ pub async fn update_target(
         "UPDATE targets SET code = $1, name = $2, name_folded = $3, field_code = $4, unit_of_measure = $5, \
          value_type = $6, direction = $7, aggregation = $8, over_time = $9, baseline = $10, baseline_on = $11, \
          responsible_unit_id = $12, concretizes_id = $13, sort_order = $14, source = $15, updated_at = $16, \
-         row_version = row_version + 1, values_version = values_version + 1 \
+         row_version = row_version + 1, values_version = values_version + 1, reporting_kinds = $19 \
          WHERE id = $17 AND row_version = $18 RETURNING row_version",
     )
     .bind(&f.code)
@@ -274,6 +264,7 @@ pub async fn update_target(
     .bind(sql::instant(now))
     .bind(id.0)
     .bind(expected_version)
+    .bind(f.reporting_kinds.join(","))
     .fetch_optional(&mut *conn)
     .await
     .map_err(StoreError::classify)?;

@@ -360,3 +360,47 @@ fn aggregation_rules_parse_from_the_seed_data_names() {
         "aggregation_unknown"
     );
 }
+
+#[test]
+fn the_formula_writes_out_the_inputs_of_the_figure() {
+    let t = tree(&[1, 1]);
+    let observations = HashMap::from([
+        (
+            UnitId(2),
+            Observation::Ratio {
+                numerator: dec("10"),
+                denominator: dec("100"),
+            },
+        ),
+        (
+            UnitId(3),
+            Observation::Ratio {
+                numerator: dec("10"),
+                denominator: dec("1000"),
+            },
+        ),
+    ]);
+    let result = run(&t, Aggregation::Ratio, observations, &HashSet::new());
+    let root = &result[&UnitId(1)];
+    assert_eq!(
+        formula(root, &|d| d.to_string()),
+        "(10 + 10) / (100 + 1000) × 100 = 1.8182"
+    );
+    assert_eq!(root.figure.as_ref().unwrap().scalar().unwrap().round_dp(2), dec("1.82"));
+    let sums = run(
+        &t,
+        Aggregation::Sum,
+        HashMap::from([
+            (UnitId(2), Observation::Value { value: dec("2.5") }),
+            (UnitId(3), Observation::NotApplicable),
+        ]),
+        &HashSet::from([UnitId(2), UnitId(3)]),
+    );
+    assert_eq!(formula(&sums[&UnitId(1)], &|d| d.to_string()), "2.5 = 2.5");
+    let many: HashMap<UnitId, Observation> = (2..=21)
+        .map(|u| (UnitId(u), Observation::Value { value: dec("1") }))
+        .collect();
+    let wide = tree(&[1; 20]);
+    let out = run(&wide, Aggregation::Sum, many, &HashSet::new());
+    assert!(formula(&out[&UnitId(1)], &|d| d.to_string()).ends_with("+ … (20) = 20"));
+}

@@ -84,6 +84,8 @@ CREATE TABLE targets (
     -- How a unit's value for a long period comes from its monthly reports: 'sum' of flows
     -- (new enterprises) or the 'latest' state (a rate).
     over_time TEXT NOT NULL CHECK (over_time IN ('sum', 'latest')),
+    -- The unit kinds expected to report it, comma-separated; none: only the responsible unit.
+    reporting_kinds TEXT NOT NULL DEFAULT '',
     baseline TEXT,
     baseline_on TEXT,
     responsible_unit_id BIGINT REFERENCES units(id),

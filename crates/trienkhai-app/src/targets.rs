@@ -1,0 +1,1000 @@
+//! Use cases of targets (C4, C5): define them under a document with their value type,
+//! direction and aggregation rule; set the plan's values per period and quotas for lower units;
+//! record what units report; and read, for any unit and period, the rolled-up figure, its status
+//! and the formula with its inputs.
+//!
+//! A roll-up follows the tree **as it stood at the end of the period**. A unit's own value for
+//! a period is the one it reported for that period, or follows from its monthly reports by the
+//! target's over-time rule ([`trienkhai_core::over_time`]). Computed roll-ups are cached per
+//! target and period and checked against the target's values version and the tree generation
+//! on every read, so an instance never serves a figure another instance has changed.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use chrono::NaiveDate;
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::Serialize;
+use trienkhai_core::access::Action;
+use trienkhai_core::error::DomainError;
+use trienkhai_core::ids::{DocumentId, TargetId, UnitId};
+use trienkhai_core::org::{TreeSnapshot, UnitCode};
+use trienkhai_core::over_time::{self, Derived, OverTime};
+use trienkhai_core::period::Period;
+use trienkhai_core::rollup::{
+    self, Aggregation, Explained, Figure, Observation, Rolled, RollupInput, Treatment,
+};
+use trienkhai_core::target::{self as rules, Direction, Status, ValueType};
+use trienkhai_core::validity::Validity;
+use trienkhai_store::documents::Document;
+use trienkhai_store::targets::{self, PlannedValue, Target, TargetFields};
+use trienkhai_store::{Conn, StoreError, audit, documents, units};
+
+use crate::documents::{readable, require_edit};
+use crate::scope::{Trees, hide_missing};
+use crate::{Actor, App, AppError, Result};
+
+/// How many (target, period) roll-ups an instance keeps.
+const CACHED_ROLLUPS: usize = 4096;
+
+#[derive(Debug, Clone, Default)]
+pub struct TargetInput {
+    pub code: String,
+    pub name: String,
+    pub field_code: Option<String>,
+    pub themes: Vec<String>,
+    pub unit_of_measure: String,
+    pub value_type: String,
+    pub direction: String,
+    pub aggregation: String,
+    /// `sum` or `latest`; by default flows (sums of counts, money, numbers) add up over time.
+    pub over_time: Option<String>,
+    pub reporting_kinds: Vec<String>,
+    pub baseline: Option<Decimal>,
+    pub baseline_on: Option<NaiveDate>,
+    pub responsible_unit_id: Option<UnitId>,
+    pub concretizes: Option<TargetId>,
+    pub sort_order: i64,
+}
+
+fn invalid(code: &'static str, field: &str, detail: impl Into<String>) -> AppError {
+    AppError::Invalid(DomainError::new(code, field).with_detail(detail))
+}
+
+impl TargetInput {
+    fn fields(&self, source: &str) -> Result<TargetFields> {
+        let code = UnitCode::parse(&self.code)?.as_str().to_owned();
+        let name = trienkhai_core::org::parse_name(&self.name, "name", 500)?;
+        let unit_of_measure =
+            trienkhai_core::org::parse_name(&self.unit_of_measure, "unit_of_measure", 60)?;
+        let value_type = ValueType::parse(&self.value_type)?;
+        let direction = Direction::parse(&self.direction)?;
+        let aggregation = Aggregation::parse(&self.aggregation)?;
+        let fits = match (&aggregation, value_type) {
+            (Aggregation::None | Aggregation::CountAchieving, _) => true,
+            (Aggregation::Ratio, t) => t == ValueType::Ratio,
+            (_, ValueType::Ratio) => false,
+            (Aggregation::All, t) => t == ValueType::YesNo,
+            (_, ValueType::YesNo) => false,
+            _ => true,
+        };
+        if !fits {
+            return Err(invalid(
+                "aggregation_mismatch",
+                "aggregation",
+                format!("{aggregation} / {}", value_type.as_str()),
+            ));
+        }
+        let over_time = match self.over_time.as_deref().map(str::trim) {
+            Some(t) if !t.is_empty() => OverTime::parse(t)?,
+            _ if aggregation == Aggregation::Sum
+                && matches!(
+                    value_type,
+                    ValueType::Count | ValueType::Money | ValueType::Number
+                ) =>
+            {
+                OverTime::Sum
+            }
+            _ => OverTime::Latest,
+        };
+        let mut reporting_kinds = Vec::new();
+        for kind in &self.reporting_kinds {
+            let kind = trienkhai_core::org::parse_kind(kind).map_err(|e| DomainError {
+                field: Some("reporting_kinds".into()),
+                ..e
+            })?;
+            if !reporting_kinds.contains(&kind) {
+                reporting_kinds.push(kind);
+            }
+        }
+        Ok(TargetFields {
+            code,
+            name,
+            field_code: self
+                .field_code
+                .as_deref()
+                .map(str::trim)
+                .filter(|f| !f.is_empty())
+                .map(str::to_owned),
+            themes: self
+                .themes
+                .iter()
+                .map(|t| t.trim().to_owned())
+                .filter(|t| !t.is_empty())
+                .collect(),
+            unit_of_measure,
+            value_type,
+            direction,
+            aggregation,
+            over_time,
+            reporting_kinds,
+            baseline: self.baseline,
+            baseline_on: self.baseline_on,
+            responsible_unit_id: self.responsible_unit_id,
+            concretizes: self.concretizes,
+            sort_order: self.sort_order,
+            source: source.to_owned(),
+        })
+    }
+}
+
+/// Theme and field codes must exist in the plan frame; a concretized target must exist.
+async fn check_refs(conn: &mut Conn, f: &TargetFields, myself: Option<TargetId>) -> Result<()> {
+    let themes = targets::themes(conn).await?;
+    for t in &f.themes {
+        if !themes.iter().any(|x| &x.code == t) {
+            return Err(invalid("theme_unknown", "themes", t.clone()));
+        }
+    }
+    if let Some(field) = &f.field_code
+        && !targets::fields(conn)
+            .await?
+            .iter()
+            .any(|x| &x.code == field)
+    {
+        return Err(invalid("field_unknown", "field_code", field.clone()));
+    }
+    if let Some(upper) = f.concretizes {
+        if Some(upper) == myself {
+            return Err(AppError::invalid("concretizes_cycle", "concretizes"));
+        }
+        match targets::get_target(conn, upper).await {
+            Err(StoreError::NotFound) => {
+                return Err(AppError::invalid("not_found", "concretizes"));
+            }
+            other => {
+                other?;
+            }
+        }
+    }
+    if let Some(unit) = f.responsible_unit_id
+        && units::versions_of(conn, unit).await?.is_empty()
+    {
+        return Err(AppError::invalid("not_found", "responsible_unit_id"));
+    }
+    Ok(())
+}
+
+async fn audit_target(
+    tx: &mut Conn,
+    app: &App,
+    actor: &Actor,
+    action: &str,
+    id: TargetId,
+    before: Option<serde_json::Value>,
+) -> Result<()> {
+    let after = target_snapshot(tx, id).await?;
+    audit::append(
+        tx,
+        &actor.audit_entry(action, "target", id.0, before, Some(after)),
+        app.now(),
+    )
+    .await?;
+    Ok(())
+}
+
+async fn target_snapshot(tx: &mut Conn, id: TargetId) -> Result<serde_json::Value> {
+    let target = targets::get_target(tx, id).await?;
+    let values = targets::target_values(tx, id).await?;
+    let quotas = targets::quotas(tx, id).await?;
+    Ok(serde_json::json!({ "target": target, "values": values, "quotas": quotas }))
+}
+
+/// The document of a target, with the right to edit it checked.
+async fn editable_target(
+    tx: &mut Conn,
+    trees: &mut Trees,
+    actor: &Actor,
+    id: TargetId,
+) -> Result<(Target, Document)> {
+    let target = targets::get_target(tx, id)
+        .await
+        .map_err(|e| hide_missing(actor, Action::EditContent, e.into()))?;
+    let doc = documents::get_document(tx, target.document_id).await?;
+    require_edit(tx, trees, actor, doc.issuer_unit_id, doc.issued_on).await?;
+    Ok((target, doc))
+}
+
+pub async fn define_target(
+    app: &App,
+    actor: &Actor,
+    document: DocumentId,
+    input: &TargetInput,
+    source: &str,
+) -> Result<TargetId> {
+    let fields = input.fields(source)?;
+    let mut tx = app.db.begin().await?;
+    let mut trees = Trees::default();
+    let doc = documents::get_document(&mut tx, document)
+        .await
+        .map_err(|e| hide_missing(actor, Action::EditContent, e.into()))?;
+    require_edit(&mut tx, &mut trees, actor, doc.issuer_unit_id, doc.issued_on).await?;
+    check_refs(&mut tx, &fields, None).await?;
+    let id = match targets::insert_target(&mut tx, document, &fields, app.now()).await {
+        Err(StoreError::Duplicate(_)) => {
+            return Err(invalid("duplicate_code", "code", fields.code.clone()));
+        }
+        other => other?,
+    };
+    audit_target(&mut tx, app, actor, "create", id, None).await?;
+    trienkhai_store::commit(tx).await?;
+    Ok(id)
+}
+
+pub async fn update_target(
+    app: &App,
+    actor: &Actor,
+    id: TargetId,
+    input: &TargetInput,
+    version: i64,
+) -> Result<()> {
+    let mut tx = app.db.begin().await?;
+    let mut trees = Trees::default();
+    let (current, _) = editable_target(&mut tx, &mut trees, actor, id).await?;
+    let fields = input.fields(&current.source)?;
+    check_refs(&mut tx, &fields, Some(id)).await?;
+    let before = target_snapshot(&mut tx, id).await?;
+    match targets::update_target(&mut tx, id, &fields, version, app.now()).await {
+        Err(StoreError::Conflict) => {
+            return Err(AppError::Conflict {
+                current: Some(before),
+            });
+        }
+        Err(StoreError::Duplicate(_)) => {
+            return Err(invalid("duplicate_code", "code", fields.code.clone()));
+        }
+        other => other?,
+    };
+    audit_target(&mut tx, app, actor, "update", id, Some(before)).await?;
+    trienkhai_store::commit(tx).await?;
+    Ok(())
+}
+
+/// Sets (or removes, with `None`) the plan's value of a target for a period.
+pub async fn set_target_value(
+    app: &App,
+    actor: &Actor,
+    id: TargetId,
+    period: Period,
+    value: Option<Decimal>,
+) -> Result<()> {
+    let mut tx = app.db.begin().await?;
+    let mut trees = Trees::default();
+    let (target, _) = editable_target(&mut tx, &mut trees, actor, id).await?;
+    if let Some(v) = value {
+        check_value_shape(target.value_type, v, "value")?;
+    }
+    let before = target_snapshot(&mut tx, id).await?;
+    targets::set_target_value(&mut tx, id, period, value).await?;
+    audit_target(&mut tx, app, actor, "set_value", id, Some(before)).await?;
+    trienkhai_store::commit(tx).await?;
+    Ok(())
+}
+
+/// Hands a share of a target to a unit below the plan's issuer for a period.
+pub async fn set_quota(
+    app: &App,
+    actor: &Actor,
+    id: TargetId,
+    unit: UnitId,
+    period: Period,
+    value: Option<Decimal>,
+) -> Result<()> {
+    let mut tx = app.db.begin().await?;
+    let mut trees = Trees::default();
+    let (target, doc) = editable_target(&mut tx, &mut trees, actor, id).await?;
+    if let Some(v) = value {
+        check_value_shape(target.value_type, v, "value")?;
+    }
+    let tree = trees.at(&mut tx, period.tree_date()).await?;
+    if tree.get(unit).is_none() {
+        return Err(AppError::invalid("unit_not_alive", "unit_id"));
+    }
+    if let Some(issuer) = doc.issuer_unit_id
+        && (unit == issuer || !tree.is_within(unit, issuer))
+    {
+        return Err(AppError::invalid("unit_outside_plan", "unit_id"));
+    }
+    let before = target_snapshot(&mut tx, id).await?;
+    targets::set_quota(&mut tx, id, unit, period, value).await?;
+    audit_target(&mut tx, app, actor, "set_quota", id, Some(before)).await?;
+    trienkhai_store::commit(tx).await?;
+    Ok(())
+}
+
+fn check_value_shape(value_type: ValueType, v: Decimal, field: &str) -> Result<()> {
+    match value_type {
+        ValueType::Count if v.is_sign_negative() || v.fract() != Decimal::ZERO => Err(invalid(
+            "value_not_count",
+            field,
+            v.normalize().to_string(),
+        )),
+        ValueType::YesNo if v != Decimal::ZERO && v != Decimal::ONE => {
+            Err(AppError::invalid("value_not_yes_no", field))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// What a unit reports for one target and period.
+#[derive(Debug, Clone, Default)]
+pub struct ActualInput {
+    pub value: Option<Decimal>,
+    pub numerator: Option<Decimal>,
+    pub denominator: Option<Decimal>,
+    pub flag: Option<bool>,
+    /// *Không áp dụng*.
+    pub not_applicable: bool,
+    pub note: Option<String>,
+    /// The version last seen, `None` when there was no value yet.
+    pub row_version: Option<i64>,
+}
+
+impl ActualInput {
+    fn observation(&self, value_type: ValueType) -> Result<Observation> {
+        if self.not_applicable {
+            return Ok(Observation::NotApplicable);
+        }
+        match value_type {
+            ValueType::Ratio => {
+                let numerator = self
+                    .numerator
+                    .ok_or_else(|| AppError::invalid("required", "numerator"))?;
+                let denominator = self
+                    .denominator
+                    .ok_or_else(|| AppError::invalid("required", "denominator"))?;
+                if numerator.is_sign_negative() {
+                    return Err(AppError::invalid("out_of_range", "numerator"));
+                }
+                if denominator <= Decimal::ZERO {
+                    return Err(AppError::invalid("denominator_not_positive", "denominator"));
+                }
+                Ok(Observation::Ratio {
+                    numerator,
+                    denominator,
+                })
+            }
+            ValueType::YesNo => {
+                let value = match (self.flag, self.value) {
+                    (Some(f), _) => f,
+                    (None, Some(v)) if v == Decimal::ONE => true,
+                    (None, Some(v)) if v == Decimal::ZERO => false,
+                    (None, Some(_)) => return Err(AppError::invalid("value_not_yes_no", "value")),
+                    (None, None) => return Err(AppError::invalid("required", "flag")),
+                };
+                Ok(Observation::Flag { value })
+            }
+            t => {
+                let value = self
+                    .value
+                    .ok_or_else(|| AppError::invalid("required", "value"))?;
+                check_value_shape(t, value, "value")?;
+                Ok(Observation::Value { value })
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ActualView {
+    #[serde(flatten)]
+    pub actual: targets::Actual,
+}
+
+/// Records what `unit` reports for a target and a period. The actor must be allowed to report
+/// for the unit over the whole period; the unit must lie in the plan's tree then. A value
+/// written by someone else since the actor read it is a conflict, never overwritten.
+pub async fn record_actual(
+    app: &App,
+    actor: &Actor,
+    id: TargetId,
+    unit: UnitId,
+    period: Period,
+    input: &ActualInput,
+    source: &str,
+) -> Result<targets::Actual> {
+    let mut tx = app.db.begin().await?;
+    let mut trees = Trees::default();
+    let target = targets::get_target(&mut tx, id)
+        .await
+        .map_err(|e| hide_missing(actor, Action::Report, e.into()))?;
+    let (start, end) = period.dates();
+    let span = Validity::new(start, Some(end)).expect("ordered period");
+    trees
+        .require_over(&mut tx, actor, Action::Report, unit, span)
+        .await?;
+    let observation = input.observation(target.value_type)?;
+    let doc = documents::get_document(&mut tx, target.document_id).await?;
+    let tree = trees.at(&mut tx, period.tree_date()).await?;
+    if tree.get(unit).is_none() {
+        return Err(AppError::invalid("unit_not_alive", "unit_id"));
+    }
+    if let Some(issuer) = doc.issuer_unit_id
+        && !tree.is_within(unit, issuer)
+    {
+        return Err(AppError::invalid("unit_outside_plan", "unit_id"));
+    }
+    let note = input
+        .note
+        .as_deref()
+        .map(trienkhai_core::vn::clean_text)
+        .filter(|n| !n.is_empty());
+    let before = targets::get_actual(&mut tx, id, unit, period).await?;
+    let written = targets::put_actual(
+        &mut tx,
+        &targets::NewActual {
+            target_id: id,
+            unit_id: unit,
+            period,
+            observation: &observation,
+            note: note.as_deref(),
+            source,
+            recorded_by: actor.account_id,
+        },
+        input.row_version,
+        app.now(),
+    )
+    .await;
+    let written = match written {
+        Err(StoreError::Conflict) => {
+            return Err(AppError::Conflict {
+                current: before.map(|b| serde_json::to_value(b).unwrap_or_default()),
+            });
+        }
+        other => other?,
+    };
+    audit::append(
+        &mut tx,
+        &actor.audit_entry(
+            if before.is_some() { "update" } else { "create" },
+            "actual",
+            written.id.0,
+            before.map(|b| serde_json::to_value(b).unwrap_or_default()),
+            Some(serde_json::to_value(&written).unwrap_or_default()),
+        ),
+        app.now(),
+    )
+    .await?;
+    trienkhai_store::commit(tx).await?;
+    Ok(written)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetView {
+    #[serde(flatten)]
+    pub target: Target,
+    pub document_number: String,
+    pub values: Vec<PlannedValue>,
+    pub quotas: Vec<PlannedValue>,
+    pub can_edit: bool,
+}
+
+pub async fn get_target(app: &App, actor: &Actor, id: TargetId) -> Result<TargetView> {
+    let mut conn = app.db.reader().await?;
+    let mut trees = Trees::shared(app);
+    let target = targets::get_target(&mut conn, id)
+        .await
+        .map_err(|e| hide_missing(actor, Action::Read, e.into()))?;
+    let doc = readable(&mut conn, &mut trees, actor, target.document_id, app.today()).await?;
+    let can_edit = require_edit(&mut conn, &mut trees, actor, doc.issuer_unit_id, doc.issued_on)
+        .await
+        .is_ok();
+    Ok(TargetView {
+        values: targets::target_values(&mut conn, id).await?,
+        quotas: targets::quotas(&mut conn, id).await?,
+        target,
+        document_number: doc.number,
+        can_edit,
+    })
+}
+
+/// The targets of a document the actor may read, in plan order.
+pub async fn targets_of_document(
+    app: &App,
+    actor: &Actor,
+    document: DocumentId,
+) -> Result<Vec<Target>> {
+    let mut conn = app.db.reader().await?;
+    let mut trees = Trees::shared(app);
+    readable(&mut conn, &mut trees, actor, document, app.today()).await?;
+    Ok(targets::targets_of_document(&mut conn, document).await?)
+}
+
+/// One target's figures over a whole tree for one period, with what they were made from.
+#[derive(Debug)]
+pub struct Computed {
+    pub target: Target,
+    pub period: Period,
+    pub tree: Arc<TreeSnapshot>,
+    pub own: HashMap<UnitId, Observation>,
+    pub derived: HashMap<UnitId, Derived>,
+    pub weights: HashMap<UnitId, Decimal>,
+    pub expected: HashSet<UnitId>,
+    pub rolled: HashMap<UnitId, Rolled>,
+    /// The plan's value for the period (or the smallest period holding it) and its period.
+    pub plan_value: Option<PlannedValue>,
+    pub quotas: HashMap<UnitId, PlannedValue>,
+    /// The unit whose plan it is: the document's issuer (or the responsible unit).
+    pub plan_unit: Option<UnitId>,
+}
+
+impl Computed {
+    fn input<'a>(
+        &'a self,
+        expected: &'a dyn Fn(UnitId) -> bool,
+        achieves: &'a dyn Fn(&Observation) -> bool,
+    ) -> RollupInput<'a> {
+        RollupInput {
+            tree: &self.tree,
+            rule: &self.target.aggregation,
+            observations: &self.own,
+            weights: &self.weights,
+            expected,
+            achieves,
+        }
+    }
+
+    /// What `unit` is measured against in this period, and where that comes from.
+    pub fn goal_of(&self, unit: UnitId) -> Option<(Decimal, GoalSource)> {
+        if let Some(q) = self.quotas.get(&unit) {
+            return Some((q.value, GoalSource::Quota));
+        }
+        let plan = self.plan_value.as_ref()?;
+        if Some(unit) == self.plan_unit || self.target.aggregation.target_applies_below() {
+            Some((plan.value, GoalSource::Plan))
+        } else {
+            None
+        }
+    }
+
+    pub fn explain(&self, unit: UnitId) -> Option<Explained> {
+        let expected = |u: UnitId| self.expected.contains(&u);
+        rollup::explain(&self.input(&expected, &achieves), unit)
+    }
+}
+
+/// A unit counts as achieving when it says yes (or reports 1 or more).
+fn achieves(o: &Observation) -> bool {
+    match o {
+        Observation::Flag { value } => *value,
+        Observation::Value { value } => *value >= Decimal::ONE,
+        Observation::Ratio { numerator, .. } => *numerator > Decimal::ZERO,
+        Observation::NotApplicable => false,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GoalSource {
+    /// The plan's own target value.
+    Plan,
+    /// A quota handed to the unit.
+    Quota,
+}
+
+/// Roll-ups by (target, period), each valid while the target's values version and the tree
+/// generation are those it was computed under.
+#[derive(Debug, Default)]
+pub struct RollupCache {
+    inner: Mutex<HashMap<(TargetId, Period), (i64, i64, Arc<Computed>)>>,
+}
+
+impl RollupCache {
+    fn get(&self, key: (TargetId, Period), values: i64, generation: i64) -> Option<Arc<Computed>> {
+        let inner = self.inner.lock().expect("rollup cache lock");
+        match inner.get(&key) {
+            Some((v, g, c)) if *v == values && *g == generation => Some(c.clone()),
+            _ => None,
+        }
+    }
+
+    fn put(&self, key: (TargetId, Period), values: i64, generation: i64, c: Arc<Computed>) {
+        let mut inner = self.inner.lock().expect("rollup cache lock");
+        if inner.len() >= CACHED_ROLLUPS {
+            inner.clear();
+        }
+        inner.insert(key, (values, generation, c));
+    }
+}
+
+/// The smallest planned period holding `period` (the year's value for a month).
+fn enclosing<'a>(values: impl Iterator<Item = &'a PlannedValue>, period: Period) -> Option<&'a PlannedValue> {
+    let (start, end) = period.dates();
+    values
+        .filter(|v| {
+            let (s, e) = v.period.dates();
+            s <= start && e >= end
+        })
+        .min_by_key(|v| {
+            let (s, e) = v.period.dates();
+            (e - s).num_days()
+        })
+}
+
+/// Computes (or takes from the cache) a target's roll-up for a period over the whole tree.
+pub(crate) async fn computed(
+    app: &App,
+    conn: &mut Conn,
+    trees: &mut Trees,
+    target: TargetId,
+    period: Period,
+) -> Result<Arc<Computed>> {
+    let values_version = targets::values_version(conn, target).await?;
+    let generation = units::generation(conn).await?;
+    if let Some(c) = app.rollups.get((target, period), values_version, generation) {
+        return Ok(c);
+    }
+    let c = Arc::new(compute(conn, trees, target, period).await?);
+    // Cache only what was read under the versions checked first.
+    if targets::values_version(conn, target).await? == values_version
+        && units::generation(conn).await? == generation
+    {
+        app.rollups
+            .put((target, period), values_version, generation, c.clone());
+    }
+    Ok(c)
+}
+
+async fn compute(
+    conn: &mut Conn,
+    trees: &mut Trees,
+    id: TargetId,
+    period: Period,
+) -> Result<Computed> {
+    let target = targets::get_target(conn, id).await?;
+    let doc = documents::get_document(conn, target.document_id).await?;
+    let tree = trees.at(conn, period.tree_date()).await?;
+    let (start, end) = period.dates();
+    let mut by_unit: HashMap<UnitId, Vec<(Period, Observation)>> = HashMap::new();
+    for r in targets::reported_within(conn, id, start, end).await? {
+        by_unit
+            .entry(r.unit_id)
+            .or_default()
+            .push((r.period, r.observation));
+    }
+    let mut own = HashMap::with_capacity(by_unit.len());
+    let mut derived = HashMap::with_capacity(by_unit.len());
+    for (unit, reports) in &by_unit {
+        let refs: Vec<(Period, &Observation)> = reports.iter().map(|(p, o)| (*p, o)).collect();
+        let d = over_time::derive(target.over_time, period, &refs);
+        if let Some(o) = &d.observation {
+            own.insert(*unit, o.clone());
+        }
+        derived.insert(*unit, d);
+    }
+    let weights = match &target.aggregation {
+        Aggregation::WeightedMean { weight } => {
+            use chrono::Datelike;
+            targets::weights(conn, weight, end.year())
+                .await?
+                .into_iter()
+                .collect()
+        }
+        _ => HashMap::new(),
+    };
+    let plan_unit = doc.issuer_unit_id.or(target.responsible_unit_id);
+    let expected: HashSet<UnitId> = if target.reporting_kinds.is_empty() {
+        target
+            .responsible_unit_id
+            .or(doc.issuer_unit_id)
+            .filter(|u| tree.get(*u).is_some())
+            .into_iter()
+            .collect()
+    } else {
+        let members = match plan_unit {
+            Some(root) => tree.walk_from(root),
+            None => tree.walk(),
+        };
+        members
+            .into_iter()
+            .filter(|(_, v)| target.reporting_kinds.contains(&v.kind))
+            .map(|(_, v)| v.unit_id)
+            .collect()
+    };
+    // Units whose months are partly reported are expected for the figure too: their gap shows.
+    let expected: HashSet<UnitId> = expected
+        .into_iter()
+        .chain(derived.keys().copied())
+        .filter(|u| tree.get(*u).is_some())
+        .collect();
+    let planned = targets::target_values(conn, id).await?;
+    let plan_value = enclosing(planned.iter(), period).cloned();
+    let all_quotas = targets::quotas(conn, id).await?;
+    let mut quotas: HashMap<UnitId, PlannedValue> = HashMap::new();
+    for unit in all_quotas.iter().filter_map(|q| q.unit_id).collect::<HashSet<_>>() {
+        if let Some(q) = enclosing(
+            all_quotas.iter().filter(|q| q.unit_id == Some(unit)),
+            period,
+        ) {
+            quotas.insert(unit, q.clone());
+        }
+    }
+    let mut c = Computed {
+        target,
+        period,
+        tree,
+        own,
+        derived,
+        weights,
+        expected,
+        rolled: HashMap::new(),
+        plan_value,
+        quotas,
+        plan_unit,
+    };
+    let expected = |u: UnitId| c.expected.contains(&u);
+    c.rolled = rollup::roll_up(&c.input(&expected, &achieves));
+    Ok(c)
+}
+
+/// A figure rounded the way it is shown and compared: two decimals (a rate of 4,945 % is
+/// 4,95 %), half away from zero as offices round.
+pub fn rounded(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+        .normalize()
+}
+
+/// One unit's figure of a target for a period.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitFigure {
+    pub target_id: TargetId,
+    pub unit_id: UnitId,
+    pub period: Period,
+    /// The number shown (a ratio in percent), rounded to two decimals.
+    pub value: Option<Decimal>,
+    pub figure: Option<Figure>,
+    pub status: Status,
+    /// What the unit is measured against, when something is.
+    pub goal: Option<Decimal>,
+    pub goal_source: Option<GoalSource>,
+    pub goal_period: Option<Period>,
+    pub achievement_percent: Option<Decimal>,
+    pub complete: bool,
+    pub counted: u64,
+    pub missing: u64,
+    pub not_applicable: u64,
+}
+
+impl Computed {
+    pub fn figure_of(&self, unit: UnitId) -> UnitFigure {
+        let rolled = self.rolled.get(&unit);
+        let figure = rolled.and_then(|r| r.figure.clone());
+        let value = figure.as_ref().and_then(Figure::scalar).map(rounded);
+        let goal = self.goal_of(unit);
+        let goal_period = goal.and_then(|(_, source)| match source {
+            GoalSource::Quota => self.quotas.get(&unit).map(|q| q.period),
+            GoalSource::Plan => self.plan_value.as_ref().map(|p| p.period),
+        });
+        let only_not_applicable =
+            rolled.is_some_and(|r| r.counted == 0 && r.missing == 0 && r.not_applicable > 0);
+        let status = match (goal, value) {
+            _ if only_not_applicable => Status::NotApplicable,
+            (_, None) => Status::NoData,
+            (Some((g, _)), v) => rules::status(self.target.direction, g, v),
+            (None, Some(_)) => Status::NoData,
+        };
+        let achievement_percent = match (goal, value) {
+            (Some((g, _)), Some(v)) => {
+                rules::achievement_percent(self.target.direction, g, v).map(rounded)
+            }
+            _ => None,
+        };
+        UnitFigure {
+            target_id: self.target.id,
+            unit_id: unit,
+            period: self.period,
+            value,
+            figure,
+            status,
+            goal: goal.map(|(g, _)| g),
+            goal_source: goal.map(|(_, s)| s),
+            goal_period,
+            achievement_percent,
+            complete: rolled.is_some_and(|r| r.complete),
+            counted: rolled.map_or(0, |r| r.counted),
+            missing: rolled.map_or(0, |r| r.missing),
+            not_applicable: rolled.map_or(0, |r| r.not_applicable),
+        }
+    }
+}
+
+/// One input of an explanation, with its unit named and the reports it came from.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExplainedInput {
+    pub unit_id: UnitId,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub treatment: Treatment,
+    pub observation: Option<Observation>,
+    pub weight: Option<Decimal>,
+    /// The reported periods this unit's value was made of.
+    pub from_periods: Vec<Period>,
+    /// For a sum over time: the months nobody reported.
+    pub missing_periods: Vec<Period>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Explanation {
+    pub rule: String,
+    pub over_time: OverTime,
+    /// The formula with its numbers, in the API's notation (`.` for decimals).
+    pub formula: String,
+    /// The tree the figure followed: the one of the period's last day.
+    pub tree_date: NaiveDate,
+    pub complete: bool,
+    pub inputs: Vec<ExplainedInput>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RollupView {
+    #[serde(flatten)]
+    pub figure: UnitFigure,
+    pub explanation: Explanation,
+    /// The same explanation, for pages: the formula written with `number`.
+    #[serde(skip)]
+    pub explained: Option<Explained>,
+}
+
+/// The figure of `target` for `unit` and `period`, with its formula and inputs. The actor must
+/// be allowed to read the unit (judged in the tree of the period).
+pub async fn rollup(
+    app: &App,
+    actor: &Actor,
+    id: TargetId,
+    unit: UnitId,
+    period: Period,
+) -> Result<RollupView> {
+    let mut conn = app.db.reader().await?;
+    let mut trees = Trees::shared(app);
+    let target = targets::get_target(&mut conn, id)
+        .await
+        .map_err(|e| hide_missing(actor, Action::Read, e.into()))?;
+    readable(&mut conn, &mut trees, actor, target.document_id, app.today()).await?;
+    trees
+        .require(&mut conn, actor, Action::Read, unit, period.tree_date())
+        .await?;
+    let c = computed(app, &mut conn, &mut trees, id, period).await?;
+    if c.tree.get(unit).is_none() {
+        return Err(AppError::invalid("unit_not_alive", "unit_id"));
+    }
+    let explained = c
+        .explain(unit)
+        .ok_or_else(|| AppError::invalid("unit_not_alive", "unit_id"))?;
+    let inputs = explained
+        .inputs
+        .iter()
+        .map(|i| {
+            let v = c.tree.get(i.unit);
+            let d = c.derived.get(&i.unit);
+            ExplainedInput {
+                unit_id: i.unit,
+                unit_code: v.map(|v| v.code.as_str().to_owned()).unwrap_or_default(),
+                unit_name: v.map(|v| v.name.clone()).unwrap_or_default(),
+                treatment: i.treatment,
+                observation: i.observation.clone(),
+                weight: i.weight,
+                from_periods: d.map(|d| d.from.clone()).unwrap_or_default(),
+                missing_periods: d.map(|d| d.missing.clone()).unwrap_or_default(),
+            }
+        })
+        .collect();
+    Ok(RollupView {
+        figure: c.figure_of(unit),
+        explanation: Explanation {
+            rule: c.target.aggregation.to_string(),
+            over_time: c.target.over_time,
+            formula: rollup::formula(&explained, &|d| d.normalize().to_string()),
+            tree_date: c.tree.date,
+            complete: explained.complete,
+            inputs,
+        },
+        explained: Some(explained),
+    })
+}
+
+/// The values `unit` reported for a target, oldest first, for whoever may read the unit.
+pub async fn actuals_of_unit(
+    app: &App,
+    actor: &Actor,
+    id: TargetId,
+    unit: UnitId,
+) -> Result<Vec<targets::Actual>> {
+    let mut conn = app.db.reader().await?;
+    let mut trees = Trees::shared(app);
+    let target = targets::get_target(&mut conn, id)
+        .await
+        .map_err(|e| hide_missing(actor, Action::Read, e.into()))?;
+    readable(&mut conn, &mut trees, actor, target.document_id, app.today()).await?;
+    trees
+        .require(&mut conn, actor, Action::Read, unit, app.today())
+        .await?;
+    Ok(targets::actuals_of_unit(&mut conn, id, unit).await?)
+}
+
+/// A point of a trend: a month's figure and, for flows, the running total of the year.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendPoint {
+    pub period: Period,
+    pub value: Option<Decimal>,
+    pub cumulative: Option<Decimal>,
+    pub status: Status,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Trend {
+    pub target_id: TargetId,
+    pub unit_id: UnitId,
+    pub year: i32,
+    pub goal: Option<Decimal>,
+    pub over_time: OverTime,
+    pub points: Vec<TrendPoint>,
+    /// The year's own figure.
+    pub year_figure: UnitFigure,
+}
+
+/// The month-by-month figure of `unit` over `year`.
+pub async fn trend(
+    app: &App,
+    actor: &Actor,
+    id: TargetId,
+    unit: UnitId,
+    year: i32,
+) -> Result<Trend> {
+    let year_period = Period::Year(year);
+    let mut conn = app.db.reader().await?;
+    let mut trees = Trees::shared(app);
+    let target = targets::get_target(&mut conn, id)
+        .await
+        .map_err(|e| hide_missing(actor, Action::Read, e.into()))?;
+    readable(&mut conn, &mut trees, actor, target.document_id, app.today()).await?;
+    trees
+        .require(&mut conn, actor, Action::Read, unit, year_period.tree_date())
+        .await?;
+    let mut points = Vec::new();
+    let mut running = Some(Decimal::ZERO);
+    for month in year_period.months() {
+        let c = computed(app, &mut conn, &mut trees, id, month).await?;
+        let f = c.figure_of(unit);
+        running = match (running, f.value) {
+            (Some(r), Some(v)) => Some(r + v),
+            _ => None,
+        };
+        points.push(TrendPoint {
+            period: month,
+            value: f.value,
+            cumulative: (target.over_time == OverTime::Sum).then_some(running).flatten(),
+            status: f.status,
+        });
+    }
+    let c = computed(app, &mut conn, &mut trees, id, year_period).await?;
+    let year_figure = c.figure_of(unit);
+    Ok(Trend {
+        target_id: id,
+        unit_id: unit,
+        year,
+        goal: year_figure.goal,
+        over_time: target.over_time,
+        points,
+        year_figure,
+    })
+}
