@@ -118,6 +118,7 @@ pub struct DemoSummary {
     pub units: usize,
     pub persons: usize,
     pub accounts: usize,
+    pub plan: crate::demo_plan::PlanSummary,
 }
 
 /// Whether the database already holds units (the demo is built only into an empty database).
@@ -406,6 +407,7 @@ pub async fn build(app: &App) -> Result<DemoSummary> {
         summary.accounts += 1;
     }
     summary.units = ids.len() - 1 + cells.len();
+    summary.plan = crate::demo_plan::build(app, &actor, &ids).await?;
     Ok(summary)
 }
 

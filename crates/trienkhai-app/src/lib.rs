@@ -5,7 +5,9 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod cascade;
 pub mod demo;
+pub mod demo_plan;
 pub mod documents;
 pub mod error;
 pub mod history;

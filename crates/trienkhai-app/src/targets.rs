@@ -998,3 +998,104 @@ pub async fn trend(
         year_figure,
     })
 }
+
+/// One row of a batch of reported values.
+#[derive(Debug, Clone)]
+pub struct ActualRow {
+    pub unit_id: UnitId,
+    pub period: Period,
+    pub input: ActualInput,
+}
+
+/// Records many values of one target in one transaction (an import, the demo, the generator):
+/// every row is checked as [`record_actual`] checks one, and one bad row rejects the batch,
+/// naming its position. One audit entry records the batch.
+pub async fn record_actuals_batch(
+    app: &App,
+    actor: &Actor,
+    id: TargetId,
+    rows: &[ActualRow],
+    source: &str,
+) -> Result<usize> {
+    let mut tx = app.db.begin().await?;
+    let mut trees = Trees::default();
+    let target = targets::get_target(&mut tx, id)
+        .await
+        .map_err(|e| hide_missing(actor, Action::Report, e.into()))?;
+    let doc = documents::get_document(&mut tx, target.document_id).await?;
+    let mut allowed: HashSet<(UnitId, Period)> = HashSet::new();
+    let now = app.now();
+    for (line, row) in rows.iter().enumerate() {
+        let at_row = |e: AppError| match e {
+            AppError::Invalid(d) => AppError::Invalid(DomainError {
+                detail: Some(format!(
+                    "row {}{}",
+                    line + 1,
+                    d.detail.as_deref().map(|x| format!(": {x}")).unwrap_or_default()
+                )),
+                ..d
+            }),
+            other => other,
+        };
+        if allowed.insert((row.unit_id, row.period)) {
+            let (start, end) = row.period.dates();
+            let span = Validity::new(start, Some(end)).expect("ordered period");
+            trees
+                .require_over(&mut tx, actor, Action::Report, row.unit_id, span)
+                .await?;
+            let tree = trees.at(&mut tx, row.period.tree_date()).await?;
+            if tree.get(row.unit_id).is_none() {
+                return Err(at_row(AppError::invalid("unit_not_alive", "unit_id")));
+            }
+            if let Some(issuer) = doc.issuer_unit_id
+                && !tree.is_within(row.unit_id, issuer)
+            {
+                return Err(at_row(AppError::invalid("unit_outside_plan", "unit_id")));
+            }
+        } else {
+            return Err(at_row(AppError::invalid("duplicate", "period")));
+        }
+        let observation = row.input.observation(target.value_type).map_err(at_row)?;
+        let note = row.input.note.as_deref();
+        match targets::put_actual(
+            &mut tx,
+            &targets::NewActual {
+                target_id: id,
+                unit_id: row.unit_id,
+                period: row.period,
+                observation: &observation,
+                note,
+                source,
+                recorded_by: actor.account_id,
+            },
+            row.input.row_version,
+            now,
+        )
+        .await
+        {
+            Err(StoreError::Conflict) => {
+                return Err(at_row(AppError::Invalid(DomainError::new(
+                    "conflict",
+                    "row_version",
+                ))));
+            }
+            other => {
+                other?;
+            }
+        }
+    }
+    audit::append(
+        &mut tx,
+        &actor.audit_entry(
+            "import",
+            "target",
+            id.0,
+            None,
+            Some(serde_json::json!({ "actuals": rows.len(), "source": source })),
+        ),
+        now,
+    )
+    .await?;
+    trienkhai_store::commit(tx).await?;
+    Ok(rows.len())
+}

@@ -1,0 +1,454 @@
+//! Reading plans as a whole (C4, C7): a plan's overview with its headline "x/y chỉ tiêu đạt và
+//! vượt", targets and items grouped by theme and field; the cascade of an item up to the highest
+//! document and down to the lowest sub-item; the coverage report of what lower plans leave out;
+//! and "my unit's plan": everything a unit leads or coordinates, what is late, what is due soon.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use trienkhai_core::access::Action;
+use trienkhai_core::ids::{DocumentId, TargetId, UnitId, WorkItemId};
+use trienkhai_core::period::Period;
+use trienkhai_core::work_item::State;
+use trienkhai_store::targets::{FrameEntry, Target};
+use trienkhai_store::work_items::WorkItem;
+use trienkhai_store::{Conn, accounts, documents, persons, targets, units, work_items};
+
+use crate::documents::{DocumentView, can_read, readable};
+use crate::scope::{Trees, hide_missing};
+use crate::targets::{UnitFigure, computed};
+use crate::work_items::{WorkItemView, view as item_view};
+use crate::{Actor, App, AppError, Result};
+
+/// How many days ahead "due soon" looks.
+pub const DUE_SOON_DAYS: i64 = 30;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetRow {
+    #[serde(flatten)]
+    pub target: Target,
+    /// `None` when the actor may not read the unit's figures.
+    pub figure: Option<UnitFigure>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Headline {
+    /// Targets achieved or exceeded.
+    pub met: usize,
+    pub total: usize,
+    pub no_data: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanOverview {
+    pub document: DocumentView,
+    pub period: Period,
+    pub unit_id: Option<UnitId>,
+    pub unit_name: Option<String>,
+    /// The day work item states are judged on: today, or the end of a past period.
+    pub state_on: NaiveDate,
+    pub headline: Headline,
+    pub targets: Vec<TargetRow>,
+    pub items: Vec<WorkItemView>,
+    pub themes: Vec<FrameEntry>,
+    pub fields: Vec<FrameEntry>,
+    /// Item counts per state.
+    pub states: Vec<(State, usize)>,
+}
+
+/// A plan for a period, seen from `unit` (by default the issuer).
+pub async fn plan_overview(
+    app: &App,
+    actor: &Actor,
+    document: DocumentId,
+    period: Period,
+    unit: Option<UnitId>,
+) -> Result<PlanOverview> {
+    let today = app.today();
+    let mut conn = app.db.reader().await?;
+    let mut trees = Trees::shared(app);
+    let doc = readable(&mut conn, &mut trees, actor, document, today).await?;
+    let unit = unit.or(doc.issuer_unit_id);
+    let figures_allowed = match unit {
+        Some(u) => {
+            trees
+                .allows(&mut conn, actor, Action::Read, u, period.tree_date())
+                .await?
+        }
+        None => false,
+    };
+    let mut rows = Vec::new();
+    for target in targets::targets_of_document(&mut conn, document).await? {
+        let figure = match unit {
+            Some(u) if figures_allowed => {
+                let c = computed(app, &mut conn, &mut trees, target.id, period).await?;
+                c.tree.get(u).is_some().then(|| c.figure_of(u))
+            }
+            _ => None,
+        };
+        rows.push(TargetRow { target, figure });
+    }
+    let headline = Headline {
+        met: rows
+            .iter()
+            .filter(|r| r.figure.as_ref().is_some_and(|f| f.status.is_met()))
+            .count(),
+        total: rows.len(),
+        no_data: rows
+            .iter()
+            .filter(|r| {
+                r.figure
+                    .as_ref()
+                    .is_none_or(|f| f.status == trienkhai_core::target::Status::NoData)
+            })
+            .count(),
+    };
+    let state_on = today.min(period.tree_date());
+    let mut items = Vec::new();
+    for item in work_items::top_items_of_document(&mut conn, document).await? {
+        items.push(item_view(&mut conn, &mut trees, actor, item, state_on, today, false).await?);
+    }
+    let mut states: Vec<(State, usize)> = Vec::new();
+    for i in &items {
+        match states.iter_mut().find(|(s, _)| *s == i.state) {
+            Some((_, n)) => *n += 1,
+            None => states.push((i.state, 1)),
+        }
+    }
+    let unit_name = match unit {
+        Some(u) => {
+            let versions = units::versions_of(&mut conn, u).await?;
+            versions
+                .iter()
+                .find(|v| v.validity.contains(period.tree_date()))
+                .or(versions.last())
+                .map(|v| v.name.clone())
+        }
+        None => None,
+    };
+    let document = crate::documents::get_document(app, actor, document).await?;
+    Ok(PlanOverview {
+        document,
+        period,
+        unit_id: unit,
+        unit_name,
+        state_on,
+        headline,
+        targets: rows,
+        items,
+        themes: targets::themes(&mut conn).await?,
+        fields: targets::fields(&mut conn).await?,
+        states,
+    })
+}
+
+/// One step of a cascade.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Step {
+    Document {
+        id: DocumentId,
+        number: String,
+        summary: String,
+    },
+    WorkItem {
+        id: WorkItemId,
+        code: String,
+        title: String,
+        document_number: String,
+        depth: usize,
+        state: State,
+    },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Cascade {
+    /// From the item up to the highest document: parents, concretized items, their documents.
+    pub up: Vec<Step>,
+    /// Sub-items and the items of lower plans that concretize it, depth first.
+    pub down: Vec<Step>,
+}
+
+async fn item_step(conn: &mut Conn, item: &WorkItem, depth: usize, today: NaiveDate) -> Result<Step> {
+    let doc = documents::get_document(conn, item.document_id).await?;
+    let schedule = trienkhai_core::work_item::Schedule {
+        progress: item.progress,
+        deadline: item.deadline,
+        former_deadlines: Vec::new(),
+        paused_since: item.paused_since,
+        pending: None,
+    };
+    Ok(Step::WorkItem {
+        id: item.id,
+        code: item.code.clone(),
+        title: item.title.clone(),
+        document_number: doc.number,
+        depth,
+        state: schedule.state_on(today),
+    })
+}
+
+/// Follows an item up to the highest document and down to the lowest sub-item.
+pub async fn cascade(app: &App, actor: &Actor, id: WorkItemId) -> Result<Cascade> {
+    let today = app.today();
+    let mut conn = app.db.reader().await?;
+    let mut trees = Trees::shared(app);
+    let item = work_items::get_work_item(&mut conn, id)
+        .await
+        .map_err(|e| hide_missing(actor, Action::Read, e.into()))?;
+    readable(&mut conn, &mut trees, actor, item.document_id, today).await?;
+    let mut up = Vec::new();
+    let mut cursor = Some(item.clone());
+    let mut last_doc = item.document_id;
+    while let Some(current) = cursor.take() {
+        if up.len() > 128 {
+            break;
+        }
+        if current.id != id {
+            up.push(item_step(&mut conn, &current, 0, today).await?);
+        }
+        last_doc = current.document_id;
+        let next = match (current.parent_id, current.concretizes) {
+            (Some(p), _) | (None, Some(p)) => Some(work_items::get_work_item(&mut conn, p).await?),
+            _ => None,
+        };
+        cursor = next;
+    }
+    // Then the documents, from the last item's plan upwards.
+    let mut doc_cursor = Some(last_doc);
+    let mut seen = HashSet::new();
+    while let Some(d) = doc_cursor {
+        if !seen.insert(d) {
+            break;
+        }
+        let doc = documents::get_document(&mut conn, d).await?;
+        doc_cursor = doc.concretizes;
+        up.push(Step::Document {
+            id: doc.id,
+            number: doc.number,
+            summary: doc.summary,
+        });
+    }
+    let mut down = Vec::new();
+    let mut stack: Vec<(usize, WorkItemId)> = vec![(0, id)];
+    let mut visited = HashSet::new();
+    while let Some((depth, current)) = stack.pop() {
+        if !visited.insert(current) || visited.len() > 10_000 {
+            continue;
+        }
+        let mut below = work_items::children_of(&mut conn, current).await?;
+        below.extend(work_items::items_concretizing(&mut conn, current).await?);
+        for child in below.iter().rev() {
+            stack.push((depth + 1, child.id));
+        }
+        if current != id {
+            let item = work_items::get_work_item(&mut conn, current).await?;
+            let doc = documents::get_document(&mut conn, item.document_id).await?;
+            if can_read(&mut conn, &mut trees, actor, &doc, today).await? {
+                down.push(item_step(&mut conn, &item, depth, today).await?);
+            }
+        }
+    }
+    Ok(Cascade { up, down })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverageEntry {
+    pub kind: &'static str,
+    pub id: i64,
+    pub code: String,
+    pub title: String,
+    pub document_id: DocumentId,
+    pub document_number: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Coverage {
+    pub document_id: DocumentId,
+    pub lower_documents: Vec<DocumentView>,
+    /// Targets of the plan that no lower target concretizes and no lower item serves.
+    pub uncovered_targets: Vec<CoverageEntry>,
+    /// Items of the plan with no sub-item and no lower item concretizing them.
+    pub uncovered_items: Vec<CoverageEntry>,
+    /// Targets and items of lower plans attached to nothing above.
+    pub orphans: Vec<CoverageEntry>,
+}
+
+/// What the plans that concretize `document` leave out, and what they add unattached.
+pub async fn coverage(app: &App, actor: &Actor, document: DocumentId) -> Result<Coverage> {
+    let today = app.today();
+    let mut conn = app.db.reader().await?;
+    let mut trees = Trees::shared(app);
+    let doc = readable(&mut conn, &mut trees, actor, document, today).await?;
+    let lower = crate::documents::concretized_by(app, actor, document).await?;
+    let upper_targets = targets::targets_of_document(&mut conn, document).await?;
+    let upper_items = work_items::all_items_of_document(&mut conn, document).await?;
+    let upper_target_ids: HashSet<TargetId> = upper_targets.iter().map(|t| t.id).collect();
+    let upper_item_ids: HashSet<WorkItemId> = upper_items.iter().map(|i| i.id).collect();
+    let mut covered_targets: HashSet<TargetId> = HashSet::new();
+    let mut covered_items: HashSet<WorkItemId> = HashSet::new();
+    let mut orphans = Vec::new();
+    for lower_doc in &lower {
+        let d = &lower_doc.document;
+        for t in targets::targets_of_document(&mut conn, d.id).await? {
+            match t.concretizes {
+                Some(u) if upper_target_ids.contains(&u) => {
+                    covered_targets.insert(u);
+                }
+                _ => orphans.push(CoverageEntry {
+                    kind: "target",
+                    id: t.id.0,
+                    code: t.code,
+                    title: t.name,
+                    document_id: d.id,
+                    document_number: d.number.clone(),
+                }),
+            }
+        }
+        for i in work_items::all_items_of_document(&mut conn, d.id).await? {
+            let serves_upper: Vec<TargetId> = i
+                .target_ids
+                .iter()
+                .copied()
+                .filter(|t| upper_target_ids.contains(t))
+                .collect();
+            covered_targets.extend(serves_upper.iter().copied());
+            let attached_item = i.concretizes.filter(|u| upper_item_ids.contains(u));
+            if let Some(u) = attached_item {
+                covered_items.insert(u);
+            }
+            // A sub-item hangs from its parent; a top item must hang from something above.
+            let attached = i.parent_id.is_some()
+                || attached_item.is_some()
+                || !serves_upper.is_empty()
+                || i.target_ids.iter().any(|t| !upper_target_ids.contains(t));
+            if !attached {
+                orphans.push(CoverageEntry {
+                    kind: "work_item",
+                    id: i.id.0,
+                    code: i.code,
+                    title: i.title,
+                    document_id: d.id,
+                    document_number: d.number.clone(),
+                });
+            }
+        }
+    }
+    // Sub-items inside the plan itself also carry it down.
+    for i in &upper_items {
+        if let Some(p) = i.parent_id {
+            covered_items.insert(p);
+        }
+    }
+    let uncovered_targets = upper_targets
+        .iter()
+        .filter(|t| !covered_targets.contains(&t.id))
+        .map(|t| CoverageEntry {
+            kind: "target",
+            id: t.id.0,
+            code: t.code.clone(),
+            title: t.name.clone(),
+            document_id: doc.id,
+            document_number: doc.number.clone(),
+        })
+        .collect();
+    let uncovered_items = upper_items
+        .iter()
+        .filter(|i| i.parent_id.is_none() && !covered_items.contains(&i.id))
+        .map(|i| CoverageEntry {
+            kind: "work_item",
+            id: i.id.0,
+            code: i.code.clone(),
+            title: i.title.clone(),
+            document_id: doc.id,
+            document_number: doc.number.clone(),
+        })
+        .collect();
+    Ok(Coverage {
+        document_id: document,
+        lower_documents: lower,
+        uncovered_targets,
+        uncovered_items,
+        orphans,
+    })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitPlan {
+    pub unit_id: UnitId,
+    pub unit_name: String,
+    pub day: NaiveDate,
+    pub overdue: Vec<WorkItemView>,
+    pub due_soon: Vec<WorkItemView>,
+    pub in_progress: Vec<WorkItemView>,
+    pub done: Vec<WorkItemView>,
+}
+
+/// Everything `unit` leads or coordinates, sorted by what needs attention.
+pub async fn unit_plan(app: &App, actor: &Actor, unit: UnitId) -> Result<UnitPlan> {
+    let today = app.today();
+    let mut conn = app.db.reader().await?;
+    let mut trees = Trees::shared(app);
+    trees
+        .require(&mut conn, actor, Action::Read, unit, today)
+        .await?;
+    let versions = units::versions_of(&mut conn, unit).await?;
+    let unit_name = versions
+        .iter()
+        .find(|v| v.validity.contains(today))
+        .or(versions.last())
+        .map(|v| v.name.clone())
+        .ok_or(AppError::NotFound)?;
+    let mut plan = UnitPlan {
+        unit_id: unit,
+        unit_name,
+        day: today,
+        overdue: Vec::new(),
+        due_soon: Vec::new(),
+        in_progress: Vec::new(),
+        done: Vec::new(),
+    };
+    let mut items = work_items::items_of_unit(&mut conn, unit).await?;
+    items.sort_by_key(|i| (i.deadline, i.id));
+    for item in items {
+        let deadline = item.deadline;
+        let v = item_view(&mut conn, &mut trees, actor, item, today, today, false).await?;
+        match v.state {
+            State::Overdue => plan.overdue.push(v),
+            State::DoneOnTime | State::DoneLate => plan.done.push(v),
+            _ if (deadline - today).num_days() <= DUE_SOON_DAYS => plan.due_soon.push(v),
+            _ => plan.in_progress.push(v),
+        }
+    }
+    plan.done.reverse();
+    Ok(plan)
+}
+
+/// The units an account works in today: those of its person's current posts, else the roots
+/// of its grants.
+pub async fn my_units(app: &App, actor: &Actor) -> Result<Vec<UnitId>> {
+    let today = app.today();
+    let mut conn = app.db.reader().await?;
+    let mut out = Vec::new();
+    if let Some(account) = actor.account_id {
+        let account = accounts::get_account(&mut conn, account).await?;
+        if let Some(person) = account.person_id {
+            for post in persons::posts_of_person(&mut conn, person).await? {
+                if post.validity.contains(today) && !out.contains(&post.unit_id) {
+                    out.push(post.unit_id);
+                }
+            }
+        }
+    }
+    if out.is_empty() {
+        for g in actor.access.grants() {
+            if let Some(u) = g.unit_id
+                && !out.contains(&u)
+            {
+                out.push(u);
+            }
+        }
+    }
+    Ok(out)
+}
