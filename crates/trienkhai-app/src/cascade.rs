@@ -170,7 +170,12 @@ pub struct Cascade {
     pub down: Vec<Step>,
 }
 
-async fn item_step(conn: &mut Conn, item: &WorkItem, depth: usize, today: NaiveDate) -> Result<Step> {
+async fn item_step(
+    conn: &mut Conn,
+    item: &WorkItem,
+    depth: usize,
+    today: NaiveDate,
+) -> Result<Step> {
     let doc = documents::get_document(conn, item.document_id).await?;
     let schedule = trienkhai_core::work_item::Schedule {
         progress: item.progress,

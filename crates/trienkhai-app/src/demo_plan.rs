@@ -60,7 +60,11 @@ const THEMES: &[(&str, &str, &str, &str)] = &[
 const FIELDS: &[(&str, &str, &str)] = &[
     ("KT", "Kinh tế", "Economy"),
     ("XH", "Văn hóa - xã hội", "Culture and society"),
-    ("XD", "Xây dựng Đảng và hệ thống chính trị", "Party building"),
+    (
+        "XD",
+        "Xây dựng Đảng và hệ thống chính trị",
+        "Party building",
+    ),
     ("QP", "Quốc phòng - an ninh", "Defence and security"),
 ];
 
@@ -84,9 +88,9 @@ fn rows(text: &str) -> Result<Vec<csv::StringRecord>> {
 
 /// A deterministic pseudo-random number in `0..n` from a few small integers (splitmix64).
 fn noise(seed: &[u64], n: u64) -> u64 {
-    let mut x = seed
-        .iter()
-        .fold(0x9E37_79B9_7F4A_7C15u64, |acc, s| acc ^ s.wrapping_mul(0xBF58_476D_1CE4_E5B9));
+    let mut x = seed.iter().fold(0x9E37_79B9_7F4A_7C15u64, |acc, s| {
+        acc ^ s.wrapping_mul(0xBF58_476D_1CE4_E5B9)
+    });
     x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     x ^= x >> 31;
@@ -146,8 +150,9 @@ pub async fn build(app: &App, actor: &Actor, ids: &HashMap<String, UnitId>) -> R
 
     let mut docs: HashMap<String, DocumentId> = HashMap::new();
     for r in rows(DOCUMENTS_CSV)? {
-        let (number, kind, issuer, issued_on, title, concretizes, theme, phases, vision, source) =
-            (&r[0], &r[1], &r[2], &r[3], &r[4], &r[5], &r[6], &r[7], &r[8], &r[9]);
+        let (number, kind, issuer, issued_on, title, concretizes, theme, phases, vision, source) = (
+            &r[0], &r[1], &r[2], &r[3], &r[4], &r[5], &r[6], &r[7], &r[8], &r[9],
+        );
         let input = DocumentInput {
             number: number.into(),
             kind: kind.into(),
@@ -169,8 +174,7 @@ pub async fn build(app: &App, actor: &Actor, ids: &HashMap<String, UnitId>) -> R
         let mut list: Vec<(String, UnitId)> = ids
             .iter()
             .filter(|(code, _)| {
-                (code.starts_with("X-") || code.as_str() == "TT-BATRI")
-                    && !code.ends_with("-2025")
+                (code.starts_with("X-") || code.as_str() == "TT-BATRI") && !code.ends_with("-2025")
             })
             .map(|(c, id)| (c.clone(), *id))
             .collect();
@@ -183,8 +187,14 @@ pub async fn build(app: &App, actor: &Actor, ids: &HashMap<String, UnitId>) -> R
         let mut conn = app.db.reader().await?;
         for (i, (_, unit)) in communes.iter().enumerate() {
             let population = 7_000 + noise(&[i as u64, 1], 9_000);
-            target_store::set_weight(&mut conn, *unit, "population", 2021, Decimal::from(population))
-                .await?;
+            target_store::set_weight(
+                &mut conn,
+                *unit,
+                "population",
+                2021,
+                Decimal::from(population),
+            )
+            .await?;
         }
     }
 
@@ -239,19 +249,38 @@ pub async fn build(app: &App, actor: &Actor, ids: &HashMap<String, UnitId>) -> R
                 } else {
                     Decimal::ZERO
                 };
-                targets::set_quota(app, actor, id, *unit, Period::Year(2021), Some(base + extra))
-                    .await?;
+                targets::set_quota(
+                    app,
+                    actor,
+                    id,
+                    *unit,
+                    Period::Year(2021),
+                    Some(base + extra),
+                )
+                .await?;
             }
         }
-        summary.actuals += seed_actuals(app, actor, id, code, aggregation, goal, district, &communes)
-            .await?;
+        summary.actuals +=
+            seed_actuals(app, actor, id, code, aggregation, goal, district, &communes).await?;
         target_ids.insert(code.to_owned(), id);
         summary.targets += 1;
     }
 
     let mut item_ids: HashMap<String, WorkItemId> = HashMap::new();
     for (i, r) in rows(WORK_ITEMS_CSV)?.iter().enumerate() {
-        let (code, themes, title, lead, coordinating, deadline, product, split, linked, outcome, source) = (
+        let (
+            code,
+            themes,
+            title,
+            lead,
+            coordinating,
+            deadline,
+            product,
+            split,
+            linked,
+            outcome,
+            source,
+        ) = (
             &r[0], &r[1], &r[2], &r[3], &r[4], &r[5], &r[6], &r[7], &r[8], &r[9], &r[10],
         );
         let linked: Vec<TargetId> = linked
@@ -367,8 +396,14 @@ async fn apply_outcome(
             "Nguồn vốn chưa bố trí kịp (minh họa)",
         )
         .await?;
-        work_items::decide_request(app, actor, id, Decision::Refused, Some("Đề nghị đẩy nhanh tiến độ"))
-            .await?;
+        work_items::decide_request(
+            app,
+            actor,
+            id,
+            Decision::Refused,
+            Some("Đề nghị đẩy nhanh tiến độ"),
+        )
+        .await?;
     }
     if outcome.starts_with("in progress at year end") && deadline == date("2021-12-31") {
         // An approved extension: the former deadline stays on record (illustrative).
@@ -532,8 +567,9 @@ async fn commune_plan(
             kind: "ke_hoach".into(),
             issuer_unit_id: Some(an_thuy),
             issued_on: Some(date("2021-01-15")),
-            summary: "Kế hoạch của Đảng ủy xã An Thủy thực hiện Nghị quyết 02-NQ/HU năm 2021 (minh họa)"
-                .into(),
+            summary:
+                "Kế hoạch của Đảng ủy xã An Thủy thực hiện Nghị quyết 02-NQ/HU năm 2021 (minh họa)"
+                    .into(),
             theme_of_year: Some("Đồng thuận - Sáng tạo".into()),
             phase: Some("2021".into()),
             vision_year: None,
@@ -544,9 +580,36 @@ async fn commune_plan(
     .await?;
     summary.documents += 1;
     for (code, upper, name, uom, value_type, direction, aggregation, goal) in [
-        ("AT-KT05", "KT05", "Số doanh nghiệp thành lập mới trên địa bàn xã", "doanh nghiệp", "count", "increase", "none", "3"),
-        ("AT-XH01", "XH01", "Tỷ lệ hộ nghèo của xã", "%", "ratio", "decrease", "none", "2.8"),
-        ("AT-XD01", "XD01", "Kết nạp đảng viên mới", "đảng viên", "count", "increase", "none", "14"),
+        (
+            "AT-KT05",
+            "KT05",
+            "Số doanh nghiệp thành lập mới trên địa bàn xã",
+            "doanh nghiệp",
+            "count",
+            "increase",
+            "none",
+            "3",
+        ),
+        (
+            "AT-XH01",
+            "XH01",
+            "Tỷ lệ hộ nghèo của xã",
+            "%",
+            "ratio",
+            "decrease",
+            "none",
+            "2.8",
+        ),
+        (
+            "AT-XD01",
+            "XD01",
+            "Kết nạp đảng viên mới",
+            "đảng viên",
+            "count",
+            "increase",
+            "none",
+            "14",
+        ),
     ] {
         let id = targets::define_target(
             app,
@@ -572,9 +635,24 @@ async fn commune_plan(
         summary.targets += 1;
     }
     for (i, (code, upper, title, deadline)) in [
-        ("AT-DV05", Some("DV05"), "Hoàn thiện hồ sơ đề án thành lập thị trấn Tiệm Tôm", "2021-09-30"),
-        ("AT-DV07", Some("DV07"), "Vận động hộ dân trữ nước ngọt mùa khô", "2021-04-30"),
-        ("AT-CHO", None, "Chỉnh trang chợ xã An Thủy (việc riêng của xã, minh họa)", "2021-12-31"),
+        (
+            "AT-DV05",
+            Some("DV05"),
+            "Hoàn thiện hồ sơ đề án thành lập thị trấn Tiệm Tôm",
+            "2021-09-30",
+        ),
+        (
+            "AT-DV07",
+            Some("DV07"),
+            "Vận động hộ dân trữ nước ngọt mùa khô",
+            "2021-04-30",
+        ),
+        (
+            "AT-CHO",
+            None,
+            "Chỉnh trang chợ xã An Thủy (việc riêng của xã, minh họa)",
+            "2021-12-31",
+        ),
     ]
     .into_iter()
     .enumerate()

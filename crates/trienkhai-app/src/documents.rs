@@ -267,7 +267,10 @@ async fn check_fields(
         if versions.is_empty() {
             return Err(AppError::invalid("not_found", "issuer_unit_id"));
         }
-        if !versions.iter().any(|v| v.validity.contains(fields.issued_on)) {
+        if !versions
+            .iter()
+            .any(|v| v.validity.contains(fields.issued_on))
+        {
             return Err(AppError::invalid("unit_not_alive", "issued_on"));
         }
         // The same number twice from one issuer in one term (Party) or one year (State).
@@ -540,7 +543,14 @@ pub async fn attach_file(
     let doc = documents::get_document(&mut tx, id)
         .await
         .map_err(|e| hide_missing(actor, Action::EditContent, e.into()))?;
-    require_edit(&mut tx, &mut trees, actor, doc.issuer_unit_id, doc.issued_on).await?;
+    require_edit(
+        &mut tx,
+        &mut trees,
+        actor,
+        doc.issuer_unit_id,
+        doc.issued_on,
+    )
+    .await?;
     let file_id = documents::insert_file(
         &mut tx,
         id,
@@ -581,7 +591,14 @@ pub async fn file(
     let (record, bytes) = documents::file_content(&mut conn, id)
         .await
         .map_err(|e| hide_missing(actor, Action::Read, e.into()))?;
-    readable(&mut conn, &mut trees, actor, record.document_id, app.today()).await?;
+    readable(
+        &mut conn,
+        &mut trees,
+        actor,
+        record.document_id,
+        app.today(),
+    )
+    .await?;
     Ok((record, bytes))
 }
 

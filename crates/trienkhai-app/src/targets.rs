@@ -228,7 +228,14 @@ pub async fn define_target(
     let doc = documents::get_document(&mut tx, document)
         .await
         .map_err(|e| hide_missing(actor, Action::EditContent, e.into()))?;
-    require_edit(&mut tx, &mut trees, actor, doc.issuer_unit_id, doc.issued_on).await?;
+    require_edit(
+        &mut tx,
+        &mut trees,
+        actor,
+        doc.issuer_unit_id,
+        doc.issued_on,
+    )
+    .await?;
     check_refs(&mut tx, &fields, None).await?;
     let id = match targets::insert_target(&mut tx, document, &fields, app.now()).await {
         Err(StoreError::Duplicate(_)) => {
@@ -324,11 +331,9 @@ pub async fn set_quota(
 
 fn check_value_shape(value_type: ValueType, v: Decimal, field: &str) -> Result<()> {
     match value_type {
-        ValueType::Count if v.is_sign_negative() || v.fract() != Decimal::ZERO => Err(invalid(
-            "value_not_count",
-            field,
-            v.normalize().to_string(),
-        )),
+        ValueType::Count if v.is_sign_negative() || v.fract() != Decimal::ZERO => {
+            Err(invalid("value_not_count", field, v.normalize().to_string()))
+        }
         ValueType::YesNo if v != Decimal::ZERO && v != Decimal::ONE => {
             Err(AppError::invalid("value_not_yes_no", field))
         }
@@ -495,10 +500,23 @@ pub async fn get_target(app: &App, actor: &Actor, id: TargetId) -> Result<Target
     let target = targets::get_target(&mut conn, id)
         .await
         .map_err(|e| hide_missing(actor, Action::Read, e.into()))?;
-    let doc = readable(&mut conn, &mut trees, actor, target.document_id, app.today()).await?;
-    let can_edit = require_edit(&mut conn, &mut trees, actor, doc.issuer_unit_id, doc.issued_on)
-        .await
-        .is_ok();
+    let doc = readable(
+        &mut conn,
+        &mut trees,
+        actor,
+        target.document_id,
+        app.today(),
+    )
+    .await?;
+    let can_edit = require_edit(
+        &mut conn,
+        &mut trees,
+        actor,
+        doc.issuer_unit_id,
+        doc.issued_on,
+    )
+    .await
+    .is_ok();
     Ok(TargetView {
         values: targets::target_values(&mut conn, id).await?,
         quotas: targets::quotas(&mut conn, id).await?,
@@ -618,7 +636,10 @@ impl RollupCache {
 }
 
 /// The smallest planned period holding `period` (the year's value for a month).
-fn enclosing<'a>(values: impl Iterator<Item = &'a PlannedValue>, period: Period) -> Option<&'a PlannedValue> {
+fn enclosing<'a>(
+    values: impl Iterator<Item = &'a PlannedValue>,
+    period: Period,
+) -> Option<&'a PlannedValue> {
     let (start, end) = period.dates();
     values
         .filter(|v| {
@@ -641,7 +662,10 @@ pub(crate) async fn computed(
 ) -> Result<Arc<Computed>> {
     let values_version = targets::values_version(conn, target).await?;
     let generation = units::generation(conn).await?;
-    if let Some(c) = app.rollups.get((target, period), values_version, generation) {
+    if let Some(c) = app
+        .rollups
+        .get((target, period), values_version, generation)
+    {
         return Ok(c);
     }
     let c = Arc::new(compute(conn, trees, target, period).await?);
@@ -721,7 +745,11 @@ async fn compute(
     let plan_value = enclosing(planned.iter(), period).cloned();
     let all_quotas = targets::quotas(conn, id).await?;
     let mut quotas: HashMap<UnitId, PlannedValue> = HashMap::new();
-    for unit in all_quotas.iter().filter_map(|q| q.unit_id).collect::<HashSet<_>>() {
+    for unit in all_quotas
+        .iter()
+        .filter_map(|q| q.unit_id)
+        .collect::<HashSet<_>>()
+    {
         if let Some(q) = enclosing(
             all_quotas.iter().filter(|q| q.unit_id == Some(unit)),
             period,
@@ -869,7 +897,14 @@ pub async fn rollup(
     let target = targets::get_target(&mut conn, id)
         .await
         .map_err(|e| hide_missing(actor, Action::Read, e.into()))?;
-    readable(&mut conn, &mut trees, actor, target.document_id, app.today()).await?;
+    readable(
+        &mut conn,
+        &mut trees,
+        actor,
+        target.document_id,
+        app.today(),
+    )
+    .await?;
     trees
         .require(&mut conn, actor, Action::Read, unit, period.tree_date())
         .await?;
@@ -924,7 +959,14 @@ pub async fn actuals_of_unit(
     let target = targets::get_target(&mut conn, id)
         .await
         .map_err(|e| hide_missing(actor, Action::Read, e.into()))?;
-    readable(&mut conn, &mut trees, actor, target.document_id, app.today()).await?;
+    readable(
+        &mut conn,
+        &mut trees,
+        actor,
+        target.document_id,
+        app.today(),
+    )
+    .await?;
     trees
         .require(&mut conn, actor, Action::Read, unit, app.today())
         .await?;
@@ -966,9 +1008,22 @@ pub async fn trend(
     let target = targets::get_target(&mut conn, id)
         .await
         .map_err(|e| hide_missing(actor, Action::Read, e.into()))?;
-    readable(&mut conn, &mut trees, actor, target.document_id, app.today()).await?;
+    readable(
+        &mut conn,
+        &mut trees,
+        actor,
+        target.document_id,
+        app.today(),
+    )
+    .await?;
     trees
-        .require(&mut conn, actor, Action::Read, unit, year_period.tree_date())
+        .require(
+            &mut conn,
+            actor,
+            Action::Read,
+            unit,
+            year_period.tree_date(),
+        )
         .await?;
     let mut points = Vec::new();
     let mut running = Some(Decimal::ZERO);
@@ -982,7 +1037,9 @@ pub async fn trend(
         points.push(TrendPoint {
             period: month,
             value: f.value,
-            cumulative: (target.over_time == OverTime::Sum).then_some(running).flatten(),
+            cumulative: (target.over_time == OverTime::Sum)
+                .then_some(running)
+                .flatten(),
             status: f.status,
         });
     }
@@ -1031,7 +1088,10 @@ pub async fn record_actuals_batch(
                 detail: Some(format!(
                     "row {}{}",
                     line + 1,
-                    d.detail.as_deref().map(|x| format!(": {x}")).unwrap_or_default()
+                    d.detail
+                        .as_deref()
+                        .map(|x| format!(": {x}"))
+                        .unwrap_or_default()
                 )),
                 ..d
             }),

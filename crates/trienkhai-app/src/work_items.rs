@@ -10,7 +10,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use trienkhai_core::access::Action;
 use trienkhai_core::error::DomainError;
-use trienkhai_core::ids::{DocumentId, MilestoneId, PersonId, RequestId, TargetId, UnitId, WorkItemId};
+use trienkhai_core::ids::{
+    DocumentId, MilestoneId, PersonId, RequestId, TargetId, UnitId, WorkItemId,
+};
 use trienkhai_core::org::{self, UnitCode};
 use trienkhai_core::work_item::{Decision, FormerDeadline, Request, Schedule, State};
 use trienkhai_store::work_items::{self, Milestone, RequestRow, WorkItem, WorkItemFields};
@@ -69,7 +71,10 @@ impl WorkItemInput {
         let mut coordinators = Vec::new();
         for u in &self.coordinating_unit_ids {
             if *u == lead {
-                return Err(AppError::invalid("lead_also_coordinating", "coordinating_unit_ids"));
+                return Err(AppError::invalid(
+                    "lead_also_coordinating",
+                    "coordinating_unit_ids",
+                ));
             }
             if !coordinators.contains(u) {
                 coordinators.push(*u);
@@ -213,7 +218,14 @@ pub async fn create_work_item(
     let doc = documents::get_document(&mut tx, document)
         .await
         .map_err(|e| hide_missing(actor, Action::EditContent, e.into()))?;
-    require_edit(&mut tx, &mut trees, actor, doc.issuer_unit_id, doc.issued_on).await?;
+    require_edit(
+        &mut tx,
+        &mut trees,
+        actor,
+        doc.issuer_unit_id,
+        doc.issued_on,
+    )
+    .await?;
     if let Some(p) = parent {
         let parent_item = work_items::get_work_item(&mut tx, p)
             .await
@@ -711,7 +723,16 @@ pub async fn get_work_item(
         .await
         .map_err(|e| hide_missing(actor, Action::Read, e.into()))?;
     readable(&mut conn, &mut trees, actor, item.document_id, today).await?;
-    view(&mut conn, &mut trees, actor, item, day.unwrap_or(today), today, true).await
+    view(
+        &mut conn,
+        &mut trees,
+        actor,
+        item,
+        day.unwrap_or(today),
+        today,
+        true,
+    )
+    .await
 }
 
 /// The top-level items of a document, with their state on `day`.
@@ -727,7 +748,18 @@ pub async fn items_of_document(
     readable(&mut conn, &mut trees, actor, document, today).await?;
     let mut out = Vec::new();
     for item in work_items::top_items_of_document(&mut conn, document).await? {
-        out.push(view(&mut conn, &mut trees, actor, item, day.unwrap_or(today), today, false).await?);
+        out.push(
+            view(
+                &mut conn,
+                &mut trees,
+                actor,
+                item,
+                day.unwrap_or(today),
+                today,
+                false,
+            )
+            .await?,
+        );
     }
     Ok(out)
 }
@@ -748,7 +780,18 @@ pub async fn sub_items(
     readable(&mut conn, &mut trees, actor, item.document_id, today).await?;
     let mut out = Vec::new();
     for child in work_items::children_of(&mut conn, id).await? {
-        out.push(view(&mut conn, &mut trees, actor, child, day.unwrap_or(today), today, false).await?);
+        out.push(
+            view(
+                &mut conn,
+                &mut trees,
+                actor,
+                child,
+                day.unwrap_or(today),
+                today,
+                false,
+            )
+            .await?,
+        );
     }
     Ok(out)
 }

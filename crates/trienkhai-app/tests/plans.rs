@@ -102,7 +102,12 @@ async fn the_district_plan_has_its_22_targets_and_29_items(t: TestDb) {
     // Grouped by the frame: every target has a field, every item a theme.
     assert_eq!(overview.themes.len(), 5);
     assert_eq!(overview.fields.len(), 4);
-    assert!(overview.targets.iter().all(|r| r.target.field_code.is_some()));
+    assert!(
+        overview
+            .targets
+            .iter()
+            .all(|r| r.target.field_code.is_some())
+    );
     assert!(overview.items.iter().all(|i| !i.item.themes.is_empty()));
     // Tiệm Tôm's establishment finished late, in 2023; at the end of 2021 it was under way.
     let tiem_tom = overview
@@ -150,7 +155,11 @@ async fn a_ratio_is_recomputed_and_explained(t: TestDb) {
         dd += denominator;
     }
     assert_eq!((numerator, denominator), (n, dd));
-    assert_eq!(r.explanation.inputs.len(), 23, "Ba Tri town and 22 communes");
+    assert_eq!(
+        r.explanation.inputs.len(),
+        23,
+        "Ba Tri town and 22 communes"
+    );
     assert_eq!(r.figure.value, Some(targets::rounded(n / dd * dec("100"))));
     assert!(r.explanation.formula.contains(") × 100 = "));
     // Lower is better: the status follows the direction.
@@ -446,7 +455,9 @@ async fn work_items_move_through_their_states(t: TestDb) {
         &app,
         &admin,
         id,
-        Request::MoveDeadline { to: d("2021-09-30") },
+        Request::MoveDeadline {
+            to: d("2021-09-30"),
+        },
         "Chờ hướng dẫn của tỉnh",
     )
     .await
@@ -455,12 +466,20 @@ async fn work_items_move_through_their_states(t: TestDb) {
         .await
         .unwrap_err();
     assert_eq!(err.code(), "request_pending");
-    let v = work_items::get_work_item(&app, &admin, id, None).await.unwrap();
-    assert_eq!(v.item.deadline, d("2021-06-30"), "not moved before approval");
+    let v = work_items::get_work_item(&app, &admin, id, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        v.item.deadline,
+        d("2021-06-30"),
+        "not moved before approval"
+    );
     work_items::decide_request(&app, &admin, id, Decision::Approved, None)
         .await
         .unwrap();
-    let v = work_items::get_work_item(&app, &admin, id, None).await.unwrap();
+    let v = work_items::get_work_item(&app, &admin, id, None)
+        .await
+        .unwrap();
     assert_eq!(v.item.deadline, d("2021-09-30"));
     assert_eq!(v.former_deadlines.len(), 1);
     assert_eq!(v.former_deadlines[0].deadline, d("2021-06-30"));
@@ -469,7 +488,9 @@ async fn work_items_move_through_their_states(t: TestDb) {
         &app,
         &admin,
         id,
-        ProgressChange::Complete { on: d("2021-10-05") },
+        ProgressChange::Complete {
+            on: d("2021-10-05"),
+        },
         None,
         1,
     )
@@ -480,13 +501,17 @@ async fn work_items_move_through_their_states(t: TestDb) {
         &app,
         &admin,
         id,
-        ProgressChange::Complete { on: d("2021-10-05") },
+        ProgressChange::Complete {
+            on: d("2021-10-05"),
+        },
         Some("Đã hỗ trợ 12 hộ".into()),
         v.item.row_version,
     )
     .await
     .unwrap();
-    let v = work_items::get_work_item(&app, &admin, id, None).await.unwrap();
+    let v = work_items::get_work_item(&app, &admin, id, None)
+        .await
+        .unwrap();
     assert_eq!(v.state, State::DoneLate);
     assert_eq!(v.item.result.as_deref(), Some("Đã hỗ trợ 12 hộ"));
     // A refused request changes nothing.
@@ -579,7 +604,9 @@ async fn the_cascade_and_the_coverage_report(t: TestDb) {
         .await
         .unwrap();
     let at_dv05 = items.iter().find(|i| i.item.code == "AT-DV05").unwrap();
-    let chain = cascade::cascade(&app, &admin, at_dv05.item.id).await.unwrap();
+    let chain = cascade::cascade(&app, &admin, at_dv05.item.id)
+        .await
+        .unwrap();
     let up: Vec<String> = chain
         .up
         .iter()
@@ -592,8 +619,14 @@ async fn the_cascade_and_the_coverage_report(t: TestDb) {
     let district_items = work_items::items_of_document(&app, &admin, doc, None)
         .await
         .unwrap();
-    let dv06 = district_items.iter().find(|i| i.item.code == "DV06").unwrap();
-    let down = cascade::cascade(&app, &admin, dv06.item.id).await.unwrap().down;
+    let dv06 = district_items
+        .iter()
+        .find(|i| i.item.code == "DV06")
+        .unwrap();
+    let down = cascade::cascade(&app, &admin, dv06.item.id)
+        .await
+        .unwrap()
+        .down;
     assert_eq!(down.len(), 23, "one sub-item per commune");
     let coverage = cascade::coverage(&app, &admin, doc).await.unwrap();
     let codes = |list: &[cascade::CoverageEntry]| -> Vec<String> {
@@ -601,7 +634,10 @@ async fn the_cascade_and_the_coverage_report(t: TestDb) {
     };
     let uncovered = codes(&coverage.uncovered_items);
     assert!(uncovered.contains(&"DV01".to_owned()));
-    assert!(!uncovered.contains(&"DV05".to_owned()), "An Thủy concretizes it");
+    assert!(
+        !uncovered.contains(&"DV05".to_owned()),
+        "An Thủy concretizes it"
+    );
     assert!(!uncovered.contains(&"DV06".to_owned()), "split to communes");
     assert_eq!(codes(&coverage.orphans), ["AT-CHO"]);
     let uncovered_targets = codes(&coverage.uncovered_targets);

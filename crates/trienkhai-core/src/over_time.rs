@@ -233,7 +233,10 @@ mod tests {
             derive(OverTime::Sum, p("2021"), &with_own).observation,
             Some(v(3))
         );
-        assert_eq!(derive(OverTime::Latest, p("2022"), &reports).observation, None);
+        assert_eq!(
+            derive(OverTime::Latest, p("2022"), &reports).observation,
+            None
+        );
     }
 
     #[test]

@@ -104,7 +104,9 @@ impl Period {
         while day <= end && out.len() < 120 {
             use chrono::Datelike;
             out.push(Period::Month(day.year(), day.month() as u8));
-            day = last_day(day.year(), day.month()).succ_opt().expect("a next day");
+            day = last_day(day.year(), day.month())
+                .succ_opt()
+                .expect("a next day");
         }
         out
     }

@@ -524,11 +524,7 @@ pub fn formula(explained: &Explained, number: &dyn Fn(Decimal) -> String) -> Str
         .unwrap_or_else(|| "?".to_owned());
     match &explained.rule {
         Aggregation::Sum => format!("{} = {result}", join(values(), " + ")),
-        Aggregation::Mean => format!(
-            "({}) / {} = {result}",
-            join(values(), " + "),
-            counted.len()
-        ),
+        Aggregation::Mean => format!("({}) / {} = {result}", join(values(), " + "), counted.len()),
         Aggregation::WeightedMean { weight } => {
             let terms = counted
                 .iter()

@@ -292,11 +292,13 @@ async fn themes_of(conn: &mut AnyConnection, id: TargetId) -> Result<Vec<String>
 }
 
 pub async fn get_target(conn: &mut AnyConnection, id: TargetId) -> Result<Target> {
-    let row = sqlx::query(&format!("SELECT {TARGET_COLUMNS} FROM targets WHERE id = $1"))
-        .bind(id.0)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let row = sqlx::query(&format!(
+        "SELECT {TARGET_COLUMNS} FROM targets WHERE id = $1"
+    ))
+    .bind(id.0)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
     let mut target = target_from_row(&row)?;
     target.themes = themes_of(conn, id).await?;
     Ok(target)
@@ -501,7 +503,13 @@ pub struct NewActual<'a> {
 
 fn observation_columns(
     o: &Observation,
-) -> (Option<String>, Option<String>, Option<String>, Option<i64>, i64) {
+) -> (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    i64,
+) {
     match o {
         Observation::Value { value } => (Some(decimal_text(*value)), None, None, None, 0),
         Observation::Ratio {

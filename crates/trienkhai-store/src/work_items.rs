@@ -257,11 +257,8 @@ async fn fill_links(conn: &mut AnyConnection, items: &mut [WorkItem]) -> Result<
     }
     let ids: Vec<String> = items.iter().map(|i| i.id.0.to_string()).collect();
     let list = ids.join(",");
-    let position: std::collections::HashMap<i64, usize> = items
-        .iter()
-        .enumerate()
-        .map(|(i, w)| (w.id.0, i))
-        .collect();
+    let position: std::collections::HashMap<i64, usize> =
+        items.iter().enumerate().map(|(i, w)| (w.id.0, i)).collect();
     // The ids are integers read from the database: joining them into the query is safe.
     let rows = sqlx::query(&format!(
         "SELECT t.work_item_id, t.theme_code FROM work_item_themes t JOIN plan_themes p ON p.code = t.theme_code \
@@ -281,7 +278,9 @@ async fn fill_links(conn: &mut AnyConnection, items: &mut [WorkItem]) -> Result<
     .await?;
     for r in &rows {
         if let Some(&i) = position.get(&r.int("work_item_id")?) {
-            items[i].coordinating_unit_ids.push(UnitId(r.int("unit_id")?));
+            items[i]
+                .coordinating_unit_ids
+                .push(UnitId(r.int("unit_id")?));
         }
     }
     let rows = sqlx::query(&format!(
@@ -482,7 +481,9 @@ pub async fn decide_request(
     let decision = match decision {
         Decision::Approved => "approved",
         Decision::Refused => "refused",
-        Decision::Pending => return Err(StoreError::Corrupt("a decision cannot be pending".into())),
+        Decision::Pending => {
+            return Err(StoreError::Corrupt("a decision cannot be pending".into()));
+        }
     };
     let done = sqlx::query(
         "UPDATE work_item_requests SET decision = $1, former_deadline = $2, decided_by = $3, decided_on = $4, \

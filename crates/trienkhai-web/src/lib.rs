@@ -6,6 +6,9 @@
 //! (each route registered together with its OpenAPI entry), `error.rs` is the single mapping
 //! from error codes to responses, `i18n.rs` every word of the UI in Vietnamese and English.
 
+// The OpenAPI schemas are one large `json!` literal each.
+#![recursion_limit = "512"]
+
 pub mod api;
 pub mod error;
 pub mod extract;

@@ -1001,7 +1001,160 @@ async fn every_page_renders_for_whoever_may_see_it_and_refuses_the_others(t: Tes
     }
 }
 
+async fn the_plan_interface_later_checks_rely_on(t: TestDb) {
+    let app = spawn(t).await;
+    let admin = token(&app, "admin").await;
+    let (status, docs) = get(&app, &admin, "/api/v1/documents?number=02-NQ/HU").await;
+    assert_eq!(status, StatusCode::OK);
+    let doc = &docs.as_array().unwrap()[0];
+    assert_eq!(docs.as_array().unwrap().len(), 1);
+    for key in [
+        "id",
+        "number",
+        "kind",
+        "issuer_unit_id",
+        "issued_on",
+        "summary",
+        "concretizes",
+    ] {
+        assert!(doc.get(key).is_some(), "document has {key}");
+    }
+    assert_eq!(doc["number"], "02-NQ/HU");
+    assert_eq!(doc["issued_on"], "2020-12-22");
+    let id = doc["id"].as_i64().unwrap();
+    // The spelling people type finds it too.
+    let (_, same) = get(&app, &admin, "/api/v1/documents?number=02-nq%2Fhu").await;
+    assert_eq!(same[0]["id"], id);
+    let (status, bad) = get(&app, &admin, "/api/v1/documents?number=02-NQ").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad["field"], "number");
+
+    let (_, targets) = get(&app, &admin, &format!("/api/v1/documents/{id}/targets")).await;
+    let targets = targets.as_array().unwrap();
+    assert_eq!(targets.len(), 22);
+    for key in ["id", "code", "name", "direction", "aggregation"] {
+        assert!(targets[0].get(key).is_some(), "target has {key}");
+    }
+    let (_, items) = get(&app, &admin, &format!("/api/v1/documents/{id}/work-items")).await;
+    let items = items.as_array().unwrap();
+    assert_eq!(items.len(), 29);
+    for key in ["id", "title", "lead_unit_id", "deadline", "state"] {
+        assert!(items[0].get(key).is_some(), "work item has {key}");
+    }
+
+    let district = unit_id(&app, &admin, "BTR", "2021-06-01").await;
+    let poverty = targets.iter().find(|t| t["code"] == "XH01").unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let (status, r) = get(
+        &app,
+        &admin,
+        &format!("/api/v1/targets/{poverty}/rollup?unit_id={district}&period=2021"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    assert!(r["value"].is_string(), "exact decimal: {}", r["value"]);
+    assert!(r["status"].is_string());
+    let explanation = &r["explanation"];
+    assert_eq!(explanation["rule"], "ratio");
+    assert_eq!(explanation["inputs"].as_array().unwrap().len(), 23);
+    assert!(explanation["formula"].as_str().unwrap().contains("× 100"));
+    let (status, bad) = get(
+        &app,
+        &admin,
+        &format!("/api/v1/targets/{poverty}/rollup?unit_id={district}&period=2021-13"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        (bad["code"].as_str(), bad["field"].as_str()),
+        (Some("period_invalid"), Some("period"))
+    );
+    assert!(bad["message"].as_str().unwrap().contains("2021-Q3"));
+
+    let (status, overview) = get(
+        &app,
+        &admin,
+        &format!("/api/v1/documents/{id}/overview?period=2021"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(overview["headline"]["total"], 22);
+}
+
+async fn a_commune_editor_records_values_for_its_commune_only_over_http(t: TestDb) {
+    let app = spawn(t).await;
+    let admin = token(&app, "admin").await;
+    let anthuy = token(&app, "anthuy").await;
+    let (_, docs) = get(&app, &admin, "/api/v1/documents?number=02-NQ/HU").await;
+    let id = docs[0]["id"].as_i64().unwrap();
+    let (_, targets) = get(&app, &admin, &format!("/api/v1/documents/{id}/targets")).await;
+    let firms = targets
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["code"] == "KT05")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let own = unit_id(&app, &admin, "X-ANTHUY", "2021-06-01").await;
+    let other = unit_id(&app, &admin, "X-ANDUC", "2021-06-01").await;
+    let path = format!("/api/v1/targets/{firms}/actuals");
+    let (status, body) = send(
+        &app,
+        &anthuy,
+        "put",
+        &path,
+        json!({"unit_id": other, "period": "2022-01", "value": 2}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, written) = send(
+        &app,
+        &anthuy,
+        "put",
+        &path,
+        json!({"unit_id": own, "period": "2022-01", "value": "2"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{written}");
+    assert_eq!(written["row_version"], 1);
+    // The same value again without the version read: a conflict, with the current record.
+    let (status, conflict) = send(
+        &app,
+        &anthuy,
+        "put",
+        &path,
+        json!({"unit_id": own, "period": "2022-01", "value": "3"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(conflict["code"], "conflict");
+    let (status, bad) = send(
+        &app,
+        &anthuy,
+        "put",
+        &path,
+        json!({"unit_id": own, "period": "2022-02", "value": "1,5"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad["field"], "value");
+    let (status, _) = get(
+        &app,
+        &anthuy,
+        &format!("/api/v1/targets/{firms}/rollup?unit_id={other}&period=2021"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, mine) = get(&app, &anthuy, &format!("/api/v1/units/{own}/plan")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!mine["done"].as_array().unwrap().is_empty());
+}
+
 both_backends!(
+    the_plan_interface_later_checks_rely_on,
+    a_commune_editor_records_values_for_its_commune_only_over_http,
     every_page_renders_for_whoever_may_see_it_and_refuses_the_others,
     health_metrics_and_an_openapi_document_that_lists_every_route,
     the_units_api_answers_the_tree_of_any_date,

@@ -386,7 +386,10 @@ fn the_formula_writes_out_the_inputs_of_the_figure() {
         formula(root, &|d| d.to_string()),
         "(10 + 10) / (100 + 1000) × 100 = 1.8182"
     );
-    assert_eq!(root.figure.as_ref().unwrap().scalar().unwrap().round_dp(2), dec("1.82"));
+    assert_eq!(
+        root.figure.as_ref().unwrap().scalar().unwrap().round_dp(2),
+        dec("1.82")
+    );
     let sums = run(
         &t,
         Aggregation::Sum,

@@ -6,6 +6,7 @@
 mod accounts;
 mod openapi;
 mod persons;
+mod plans;
 mod units;
 
 use axum::Router;
@@ -47,6 +48,7 @@ pub fn routes() -> (Router<AppState>, Vec<RouteDoc>) {
     let api = units::routes(api);
     let api = persons::routes(api);
     let api = accounts::routes(api);
+    let api = plans::routes(api);
     let api = openapi::routes(api);
     (api.router, api.docs)
 }

@@ -138,7 +138,7 @@ fn schemas() -> Value {
     let opt_int = json!({ "type": "integer", "nullable": true });
     let text = json!({ "type": "string" });
     let opt_text = json!({ "type": "string", "nullable": true });
-    json!({
+    let mut schemas = json!({
         "Object": { "type": "object" },
         "Error": { "type": "object", "required": ["code", "message"], "properties": {
             "code": { "type": "string", "description": "Stable machine code, e.g. tree_cycle, conflict, forbidden" },
@@ -183,6 +183,80 @@ fn schemas() -> Value {
         "TokenInput": { "type": "object", "required": ["name"], "properties": { "name": text, "valid_days": opt_int } },
         "AuditEntry": { "type": "object", "properties": { "id": int, "at": { "type": "string", "format": "date-time" }, "actor_label": text, "action": text, "entity_type": text, "entity_id": int, "before": { "type": "object", "nullable": true }, "after": { "type": "object", "nullable": true } } },
         "Me": { "type": "object", "properties": { "account_id": int, "username": text, "display_name": text, "grants": { "type": "array", "items": { "type": "object" } } } },
+    });
+    if let (Value::Object(all), Value::Object(plans)) = (&mut schemas, plan_schemas()) {
+        all.extend(plans);
+    }
+    schemas
+}
+
+/// The schemas of plans (documents, targets, work items), kept apart: one `json!` holds only
+/// so much.
+fn plan_schemas() -> Value {
+    let date = json!({ "type": "string", "format": "date" });
+    let opt_date = json!({ "type": "string", "format": "date", "nullable": true });
+    let int = json!({ "type": "integer" });
+    let opt_int = json!({ "type": "integer", "nullable": true });
+    let text = json!({ "type": "string" });
+    let opt_text = json!({ "type": "string", "nullable": true });
+    json!({
+        "Document": { "type": "object", "properties": { "id": int, "number": text, "grammar": { "type": "string", "enum": ["party", "state"] }, "kind": text,
+            "issuer_unit_id": opt_int, "issuer_name": opt_text, "issued_on": date, "summary": text, "theme_of_year": opt_text, "phase": opt_text,
+            "vision_year": opt_int, "concretizes": opt_int, "concretizes_number": opt_text, "row_version": int,
+            "files": { "type": "array", "items": { "type": "object" } }, "can_edit": { "type": "boolean" } } },
+        "DocumentInput": { "type": "object", "required": ["number", "kind", "issued_on", "summary"], "properties": { "number": text, "kind": text,
+            "issuer_unit_id": opt_int, "issued_on": date, "summary": text, "theme_of_year": opt_text, "phase": opt_text, "vision_year": opt_int,
+            "concretizes": opt_int, "version": int } },
+        "Target": { "type": "object", "properties": { "id": int, "document_id": int, "code": text, "name": text, "field_code": opt_text,
+            "themes": { "type": "array", "items": text }, "unit_of_measure": text,
+            "value_type": { "type": "string", "enum": ["number", "percent", "money", "count", "yes_no", "ratio"] },
+            "direction": { "type": "object", "description": "{\"direction\": \"increase\" | \"decrease\" | \"reach\" | \"range\", \"min\", \"max\"}" },
+            "aggregation": { "type": "object", "description": "{\"rule\": \"sum\" | \"mean\" | \"weighted_mean\" (with \"weight\") | \"ratio\" | \"min\" | \"max\" | \"count_achieving\" | \"all\" | \"none\"}" },
+            "over_time": { "type": "string", "enum": ["sum", "latest"] }, "baseline": opt_text, "baseline_on": opt_date, "row_version": int } },
+        "TargetInput": { "type": "object", "required": ["code", "name", "unit_of_measure", "value_type", "direction", "aggregation"], "properties": {
+            "code": text, "name": text, "field_code": opt_text, "themes": { "type": "array", "items": text }, "unit_of_measure": text,
+            "value_type": text, "direction": { "type": "string", "description": "increase, decrease, reach or range:MIN:MAX" },
+            "aggregation": { "type": "string", "description": "sum, mean, weighted_mean:<weight>, ratio, min, max, count_achieving, all, none" },
+            "over_time": { "type": "string", "enum": ["sum", "latest"] }, "reporting_kinds": { "type": "array", "items": text },
+            "baseline": opt_text, "baseline_on": opt_date, "responsible_unit_id": opt_int, "concretizes": opt_int, "version": int } },
+        "PlannedValue": { "type": "object", "required": ["period"], "properties": { "period": text, "value": { "type": "string", "nullable": true } } },
+        "Quota": { "type": "object", "required": ["period", "unit_id"], "properties": { "period": text, "unit_id": int, "value": { "type": "string", "nullable": true } } },
+        "Actual": { "type": "object", "properties": { "id": int, "target_id": int, "unit_id": int, "period": text, "observation": { "type": "object" }, "row_version": int } },
+        "ActualInput": { "type": "object", "required": ["unit_id", "period"], "properties": { "unit_id": int, "period": text, "value": opt_text, "numerator": opt_text,
+            "denominator": opt_text, "flag": { "type": "boolean", "nullable": true }, "not_applicable": { "type": "boolean" }, "note": opt_text, "row_version": opt_int } },
+        "Rollup": { "type": "object", "required": ["value", "status", "explanation"], "properties": {
+            "value": { "type": "string", "nullable": true, "description": "Exact decimal, a ratio in percent, rounded to two decimals" },
+            "status": { "type": "string", "enum": ["exceeded", "achieved", "not_achieved", "no_data", "not_applicable"] },
+            "goal": { "type": "string", "nullable": true }, "goal_source": { "type": "string", "enum": ["plan", "quota"], "nullable": true },
+            "complete": { "type": "boolean" }, "counted": int, "missing": int, "not_applicable": int,
+            "explanation": { "type": "object", "properties": { "rule": text, "over_time": text, "formula": text, "tree_date": date, "complete": { "type": "boolean" },
+                "inputs": { "type": "array", "items": { "type": "object", "properties": { "unit_id": int, "unit_code": text, "unit_name": text,
+                    "treatment": { "type": "string", "enum": ["counted", "missing", "not_applicable", "unusable"] }, "observation": { "type": "object", "nullable": true },
+                    "weight": opt_text, "from_periods": { "type": "array", "items": text }, "missing_periods": { "type": "array", "items": text } } } } } } } },
+        "WorkItem": { "type": "object", "properties": { "id": int, "document_id": int, "parent_id": opt_int, "concretizes": opt_int, "code": text, "title": text,
+            "lead_unit_id": int, "lead_unit_name": text, "coordinating_unit_ids": { "type": "array", "items": int }, "responsible_person_id": opt_int,
+            "target_ids": { "type": "array", "items": int }, "deadline": date,
+            "state": { "type": "string", "enum": ["not_started", "in_progress_within_time", "overdue", "done_on_time", "done_late", "paused"] },
+            "former_deadlines": { "type": "array", "items": { "type": "object" } }, "expected_product": opt_text, "result": opt_text, "row_version": int } },
+        "WorkItemInput": { "type": "object", "required": ["code", "title", "lead_unit_id", "deadline"], "properties": { "code": text, "title": text,
+            "field_code": opt_text, "themes": { "type": "array", "items": text }, "lead_unit_id": int, "coordinating_unit_ids": { "type": "array", "items": int },
+            "responsible_person_id": opt_int, "target_ids": { "type": "array", "items": int }, "starts_on": opt_date, "deadline": date,
+            "expected_product": opt_text, "result": opt_text, "concretizes": opt_int, "parent_id": opt_int, "version": int } },
+        "ItemSplit": { "type": "object", "required": ["unit_ids"], "properties": { "unit_ids": { "type": "array", "items": int } } },
+        "Progress": { "type": "object", "required": ["action", "version"], "properties": { "action": { "type": "string", "enum": ["start", "complete"] }, "done_on": opt_date, "result": opt_text, "version": int } },
+        "WorkItemRequest": { "type": "object", "required": ["kind", "reason"], "properties": { "kind": { "type": "string", "enum": ["move_deadline", "pause", "resume"] }, "deadline": opt_date, "reason": text } },
+        "Decision": { "type": "object", "required": ["decision"], "properties": { "decision": { "type": "string", "enum": ["approved", "refused"] }, "note": opt_text } },
+        "Milestone": { "type": "object", "required": ["title", "due_on"], "properties": { "title": text, "due_on": date } },
+        "MilestoneDone": { "type": "object", "required": ["milestone_id"], "properties": { "milestone_id": int, "done_on": opt_date } },
+        "PlanOverview": { "type": "object", "properties": { "period": text, "unit_id": opt_int, "state_on": date,
+            "headline": { "type": "object", "properties": { "met": int, "total": int, "no_data": int } },
+            "targets": { "type": "array", "items": { "type": "object" } }, "items": { "type": "array", "items": { "$ref": "#/components/schemas/WorkItem" } } } },
+        "Coverage": { "type": "object", "properties": { "uncovered_targets": { "type": "array", "items": { "type": "object" } },
+            "uncovered_items": { "type": "array", "items": { "type": "object" } }, "orphans": { "type": "array", "items": { "type": "object" } } } },
+        "Cascade": { "type": "object", "properties": { "up": { "type": "array", "items": { "type": "object" } }, "down": { "type": "array", "items": { "type": "object" } } } },
+        "UnitPlan": { "type": "object", "properties": { "unit_id": int, "unit_name": text, "day": date,
+            "overdue": { "type": "array", "items": { "$ref": "#/components/schemas/WorkItem" } }, "due_soon": { "type": "array", "items": { "$ref": "#/components/schemas/WorkItem" } },
+            "in_progress": { "type": "array", "items": { "$ref": "#/components/schemas/WorkItem" } }, "done": { "type": "array", "items": { "$ref": "#/components/schemas/WorkItem" } } } },
     })
 }
 
