@@ -657,7 +657,7 @@ async fn commune_plan(
     .into_iter()
     .enumerate()
     {
-        work_items::create_work_item(
+        let id = work_items::create_work_item(
             app,
             actor,
             plan,
@@ -676,6 +676,13 @@ async fn commune_plan(
         )
         .await?;
         summary.work_items += 1;
+        // The commune's file went up on time; the water campaign too; the market is late.
+        if upper.is_some() {
+            work_items::report_progress(app, actor, id, ProgressChange::Start, None, 1).await?;
+            let on = date(deadline) - chrono::Duration::days(10);
+            work_items::report_progress(app, actor, id, ProgressChange::Complete { on }, None, 2)
+                .await?;
+        }
     }
     Ok(())
 }

@@ -89,6 +89,55 @@ pub fn action(lang: Lang, action: &str) -> String {
     }
 }
 
+/// A period as offices write it: "Quý III/2021" in Vietnamese, "Q3 2021" in English.
+pub fn period(lang: Lang, p: trienkhai_core::period::Period) -> String {
+    use trienkhai_core::period::Period;
+    match lang {
+        Lang::Vi => p.label_vi(),
+        Lang::En => match p {
+            Period::Year(y) => format!("Year {y}"),
+            Period::Quarter(y, q) => format!("Q{q} {y}"),
+            Period::FirstHalf(y) => format!("First half of {y}"),
+            Period::NineMonths(y) => format!("Nine months of {y}"),
+            Period::Month(y, m) => format!("{m:02}/{y}"),
+            Period::Span(a, b) => format!("{a}–{b}"),
+        },
+    }
+}
+
+/// A decimal the Vietnamese way (`1.234,5`), up to two decimals; empty for none.
+pub fn decimal(d: Option<rust_decimal::Decimal>) -> String {
+    d.map(|d| vn::format_decimal(&d, 2)).unwrap_or_default()
+}
+
+pub fn status(lang: Lang, s: trienkhai_core::target::Status) -> &'static str {
+    tr(lang, &format!("status.{}", s.as_str()))
+}
+
+pub fn state(lang: Lang, s: trienkhai_core::work_item::State) -> &'static str {
+    let key = match s {
+        trienkhai_core::work_item::State::NotStarted => "state.not_started",
+        trienkhai_core::work_item::State::InProgressWithinTime => "state.in_progress",
+        trienkhai_core::work_item::State::Overdue => "state.overdue",
+        trienkhai_core::work_item::State::DoneOnTime => "state.done_on_time",
+        trienkhai_core::work_item::State::DoneLate => "state.done_late",
+        trienkhai_core::work_item::State::Paused => "state.paused",
+    };
+    tr(lang, key)
+}
+
+/// The CSS class of a work item state.
+pub fn state_class(s: trienkhai_core::work_item::State) -> &'static str {
+    use trienkhai_core::work_item::State;
+    match s {
+        State::DoneOnTime => "st-achieved",
+        State::DoneLate => "st-late",
+        State::Overdue => "st-not-achieved",
+        State::Paused => "st-no-data",
+        State::NotStarted | State::InProgressWithinTime => "st-progress",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,7 @@
 #![recursion_limit = "512"]
 
 pub mod api;
+pub mod charts;
 pub mod error;
 pub mod extract;
 pub mod fmt;

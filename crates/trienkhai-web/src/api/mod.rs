@@ -20,6 +20,7 @@ use crate::AppState;
 use crate::error::ApiError;
 
 pub use openapi::RouteDoc;
+pub(crate) use plans::file_response;
 
 /// A router that records the documentation of each route it is given.
 pub struct Api {

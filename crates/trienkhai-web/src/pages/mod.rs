@@ -5,6 +5,7 @@
 mod accounts;
 mod history;
 mod persons;
+mod plans;
 mod session;
 mod units;
 
@@ -58,6 +59,24 @@ pub fn routes() -> Router<AppState> {
         .route("/accounts/{id}/tokens", post(accounts::issue_token))
         .route("/tokens/{id}/revoke", post(accounts::revoke_token))
         .route("/history", get(history::recent))
+        .route("/documents", get(plans::list))
+        .route("/documents/new", get(plans::new_form).post(plans::create))
+        .route("/documents/{id}", get(plans::detail))
+        .route(
+            "/documents/{id}/files",
+            post(plans::upload).layer(axum::extract::DefaultBodyLimit::max(
+                trienkhai_app::documents::MAX_FILE_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/documents/{id}/coverage", get(plans::coverage))
+        .route("/files/{id}", get(plans::download))
+        .route("/targets/{id}", get(plans::target))
+        .route("/targets/{id}/actuals", post(plans::record_actual))
+        .route("/work-items/{id}", get(plans::work_item))
+        .route("/work-items/{id}/progress", post(plans::progress))
+        .route("/work-items/{id}/request", post(plans::request))
+        .route("/work-items/{id}/decide", post(plans::decide))
+        .route("/my-plan", get(plans::my_plan))
 }
 
 /// What every page's frame needs: language, user, menus, CSRF token.
