@@ -69,7 +69,10 @@ pub async fn plan_overview(
     let mut conn = app.db.reader().await?;
     let mut trees = Trees::shared(app);
     let doc = readable(&mut conn, &mut trees, actor, document, today).await?;
-    let unit = unit.or(doc.issuer_unit_id);
+    let unit = match unit {
+        Some(u) => Some(u),
+        None => default_unit(&mut conn, &mut trees, actor, &doc, period).await?,
+    };
     let figures_allowed = match unit {
         Some(u) => {
             trees
@@ -141,6 +144,44 @@ pub async fn plan_overview(
         fields: targets::fields(&mut conn).await?,
         states,
     })
+}
+
+/// The unit a plan is seen from by default: its issuer when the actor may read the issuer's
+/// figures, else the actor's own unit inside the plan (a commune editor sees its commune).
+pub(crate) async fn default_unit(
+    conn: &mut Conn,
+    trees: &mut Trees,
+    actor: &Actor,
+    doc: &trienkhai_store::documents::Document,
+    period: Period,
+) -> Result<Option<UnitId>> {
+    let Some(issuer) = doc.issuer_unit_id else {
+        return Ok(None);
+    };
+    let day = period.tree_date();
+    if trees.allows(conn, actor, Action::Read, issuer, day).await? {
+        return Ok(Some(issuer));
+    }
+    let tree = trees.at(conn, day).await?;
+    Ok(actor
+        .access
+        .roots_for(Action::Read)
+        .unwrap_or_default()
+        .into_iter()
+        .find(|root| tree.is_within(*root, issuer)))
+}
+
+/// The unit a target's page opens on for the actor (see [`default_unit`]).
+pub async fn default_unit_for_document(
+    app: &App,
+    actor: &Actor,
+    document: DocumentId,
+    period: Period,
+) -> Result<Option<UnitId>> {
+    let mut conn = app.db.reader().await?;
+    let mut trees = Trees::shared(app);
+    let doc = readable(&mut conn, &mut trees, actor, document, app.today()).await?;
+    default_unit(&mut conn, &mut trees, actor, &doc, period).await
 }
 
 /// One step of a cascade.

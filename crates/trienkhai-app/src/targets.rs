@@ -614,8 +614,11 @@ pub enum GoalSource {
 /// generation are those it was computed under.
 #[derive(Debug, Default)]
 pub struct RollupCache {
-    inner: Mutex<HashMap<(TargetId, Period), (i64, i64, Arc<Computed>)>>,
+    inner: Mutex<HashMap<(TargetId, Period), CachedRollup>>,
 }
+
+/// A roll-up with the values version and tree generation it was computed under.
+type CachedRollup = (i64, i64, Arc<Computed>);
 
 impl RollupCache {
     fn get(&self, key: (TargetId, Period), values: i64, generation: i64) -> Option<Arc<Computed>> {

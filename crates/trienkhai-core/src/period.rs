@@ -115,7 +115,7 @@ impl Period {
     pub fn quarters(&self) -> Vec<Period> {
         use chrono::Datelike;
         let months = self.months();
-        if months.len() % 3 != 0 || self.dates().0.month() % 3 != 1 {
+        if !months.len().is_multiple_of(3) || self.dates().0.month() % 3 != 1 {
             return Vec::new();
         }
         months

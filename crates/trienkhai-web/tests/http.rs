@@ -1152,7 +1152,144 @@ async fn a_commune_editor_records_values_for_its_commune_only_over_http(t: TestD
     assert!(!mine["done"].as_array().unwrap().is_empty());
 }
 
+async fn plan_pages_render_for_whoever_may_see_them_and_keep_scope(t: TestDb) {
+    let app = spawn(t).await;
+    let admin = token(&app, "admin").await;
+    let (_, docs) = get(&app, &admin, "/api/v1/documents?number=02-NQ/HU").await;
+    let plan = docs[0]["id"].as_i64().unwrap();
+    let (_, targets) = get(&app, &admin, &format!("/api/v1/documents/{plan}/targets")).await;
+    let target = |code: &str| {
+        targets
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["code"] == code)
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let (poverty, firms) = (target("XH01"), target("KT05"));
+    let (_, items) = get(
+        &app,
+        &admin,
+        &format!("/api/v1/documents/{plan}/work-items"),
+    )
+    .await;
+    let dv05 = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "DV05")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let pages = [
+        "/documents".to_owned(),
+        "/documents?number=02-nq/hu&q=ba+tri".into(),
+        "/documents/new".into(),
+        format!("/documents/{plan}"),
+        format!("/documents/{plan}?period=2021-H1&group=theme"),
+        format!("/documents/{plan}/coverage"),
+        format!("/targets/{poverty}"),
+        format!("/targets/{poverty}?unit=X-ANDUC&period=2021-09"),
+        format!("/work-items/{dv05}"),
+        "/my-plan".into(),
+    ];
+    let expected: [[u16; 3]; 10] = [
+        [200, 200, 200],
+        [200, 200, 200],
+        [200, 200, 403],
+        [200, 200, 200],
+        [200, 200, 200],
+        [200, 200, 200],
+        [200, 200, 200],
+        [200, 403, 200],
+        [200, 200, 200],
+        [200, 200, 200],
+    ];
+    for (who, column) in [("admin", 0), ("anthuy", 1), ("kiemtra", 2)] {
+        let browser = login_browser(&app, who).await;
+        for (page, statuses) in pages.iter().zip(expected.iter()) {
+            let r = browser.get(app.url(page)).send().await.unwrap();
+            let status = r.status().as_u16();
+            let html = r.text().await.unwrap();
+            assert_eq!(status, statuses[column], "{who} {page}");
+            assert!(html.contains("<html lang=\"vi\">"), "{who} {page}");
+        }
+    }
+    let browser = login_browser(&app, "admin").await;
+    let html = browser
+        .get(app.url(&format!("/documents/{plan}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("/22 chỉ tiêu đạt và vượt"), "the headline");
+    assert!(html.contains("<svg"), "the status chart");
+    let html = browser
+        .get(app.url(&format!("/targets/{poverty}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("× 100 ="), "the formula");
+    assert!(html.contains("class=\"bar\""), "the trend chart");
+    // A commune editor sees the plan from its commune, and records only its commune's values.
+    let anthuy = login_browser(&app, "anthuy").await;
+    let html = anthuy
+        .get(app.url(&format!("/documents/{plan}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Đảng bộ xã An Thủy"), "seen from its commune");
+    let csrf = csrf_of(&anthuy, &app, &format!("/targets/{firms}")).await;
+    let post = |unit: &'static str| {
+        let anthuy = anthuy.clone();
+        let csrf = csrf.clone();
+        let url = app.url(&format!("/targets/{firms}/actuals"));
+        async move {
+            anthuy
+                .post(url)
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("unit_code", unit),
+                    ("period", "2022-03"),
+                    ("value", "2"),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(post("X-ANDUC").await, 403);
+    assert_eq!(post("X-ANTHUY").await, 303);
+    let own = unit_id(&app, &admin, "X-ANTHUY", "2021-06-01").await;
+    let (_, values) = get(
+        &app,
+        &admin,
+        &format!("/api/v1/targets/{firms}/actuals?unit_id={own}"),
+    )
+    .await;
+    assert!(
+        values
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["period"] == "2022-03")
+    );
+}
+
 both_backends!(
+    plan_pages_render_for_whoever_may_see_them_and_keep_scope,
     the_plan_interface_later_checks_rely_on,
     a_commune_editor_records_values_for_its_commune_only_over_http,
     every_page_renders_for_whoever_may_see_it_and_refuses_the_others,

@@ -146,6 +146,9 @@ pub async fn new_form(
     uri: Uri,
     Query(query): Query<NewQuery>,
 ) -> Result<Response, PageError> {
+    if !edits_somewhere(&page.actor) {
+        return Err(PageError(AppError::Forbidden));
+    }
     let ctx = PageCtx::new(&page, &uri);
     let issuer = query.issuer.unwrap_or_default();
     let type_code = query.type_code.unwrap_or_else(|| "NQ".into());
@@ -699,11 +702,12 @@ pub async fn target(
     let period = form_period(&query.period)?.unwrap_or_else(|| default_period(&doc));
     let unit = match unit_by_code(&state, query.unit.as_deref(), "unit_id").await? {
         Some(u) => u,
-        None => doc
-            .document
-            .issuer_unit_id
-            .or(view.target.responsible_unit_id)
-            .ok_or_else(|| AppError::invalid("required", "unit_id"))?,
+        None => {
+            cascade::default_unit_for_document(&state.app, &page.actor, doc.document.id, period)
+                .await?
+                .or(view.target.responsible_unit_id)
+                .ok_or_else(|| AppError::invalid("required", "unit_id"))?
+        }
     };
     let r = targets::rollup(&state.app, &page.actor, TargetId(id), unit, period).await?;
     let number = |d: Decimal| vn::format_decimal(&d, 4);
