@@ -17,7 +17,7 @@ use trienkhai_store::{Conn, accounts, documents, persons, targets, units, work_i
 
 use crate::documents::{DocumentView, can_read, readable};
 use crate::scope::{Trees, hide_missing};
-use crate::targets::{UnitFigure, computed};
+use crate::targets::{UnitFigure, computed_at};
 use crate::work_items::{WorkItemView, view as item_view};
 use crate::{Actor, App, AppError, Result};
 
@@ -81,17 +81,15 @@ pub async fn plan_overview(
         }
         None => false,
     };
-    let mut rows = Vec::new();
-    for target in targets::targets_of_document(&mut conn, document).await? {
-        let figure = match unit {
-            Some(u) if figures_allowed => {
-                let c = computed(app, &mut conn, &mut trees, target.id, period).await?;
-                c.tree.get(u).is_some().then(|| c.figure_of(u))
-            }
-            _ => None,
-        };
-        rows.push(TargetRow { target, figure });
-    }
+    let rows = figures_of(
+        app,
+        &mut conn,
+        &mut trees,
+        document,
+        period,
+        unit.filter(|_| figures_allowed),
+    )
+    .await?;
     let headline = Headline {
         met: rows
             .iter()
@@ -144,6 +142,57 @@ pub async fn plan_overview(
         fields: targets::fields(&mut conn).await?,
         states,
     })
+}
+
+/// Every target of a document with `unit`'s figure (none without a unit): the versions of
+/// all targets and the tree generation are read once, each figure then comes from the cache
+/// when it is current.
+async fn figures_of(
+    app: &App,
+    conn: &mut Conn,
+    trees: &mut Trees,
+    document: DocumentId,
+    period: Period,
+    unit: Option<UnitId>,
+) -> Result<Vec<TargetRow>> {
+    let versions: std::collections::HashMap<TargetId, i64> =
+        targets::values_versions_of_document(conn, document)
+            .await?
+            .into_iter()
+            .collect();
+    let generation = units::generation(conn).await?;
+    let mut rows = Vec::new();
+    for target in targets::targets_of_document(conn, document).await? {
+        let figure = match unit {
+            Some(u) => {
+                let version = versions.get(&target.id).copied().unwrap_or_default();
+                let c =
+                    computed_at(app, conn, trees, target.id, period, version, generation).await?;
+                c.tree.get(u).is_some().then(|| c.figure_of(u))
+            }
+            None => None,
+        };
+        rows.push(TargetRow { target, figure });
+    }
+    Ok(rows)
+}
+
+/// Every target of a plan with `unit`'s figure for `period`: the plan's table, the API's list,
+/// and budget B1 (every target rolled up over the whole tree).
+pub async fn document_figures(
+    app: &App,
+    actor: &Actor,
+    document: DocumentId,
+    period: Period,
+    unit: UnitId,
+) -> Result<Vec<TargetRow>> {
+    let mut conn = app.db.reader().await?;
+    let mut trees = Trees::shared(app);
+    readable(&mut conn, &mut trees, actor, document, app.today()).await?;
+    trees
+        .require(&mut conn, actor, Action::Read, unit, period.tree_date())
+        .await?;
+    figures_of(app, &mut conn, &mut trees, document, period, Some(unit)).await
 }
 
 /// The unit a plan is seen from by default: its issuer when the actor may read the issuer's

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod demo_plan;
 pub mod documents;
 pub mod error;
+pub mod generate;
 pub mod history;
 pub mod org;
 pub mod people;
@@ -46,6 +47,11 @@ impl App {
 
     pub fn now(&self) -> DateTime<Utc> {
         Utc::now()
+    }
+
+    /// Forgets the computed roll-ups (they are rebuilt on the next read): for measuring.
+    pub fn clear_rollup_cache(&self) {
+        self.rollups.clear();
     }
 
     /// Today in Vietnam (UTC+7): the date grants and "current" views are judged on.

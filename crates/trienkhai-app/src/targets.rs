@@ -419,7 +419,9 @@ pub async fn record_actual(
     source: &str,
 ) -> Result<targets::Actual> {
     let mut tx = app.db.begin().await?;
-    let mut trees = Trees::default();
+    // A value write never changes the tree: the shared trees (checked against the committed
+    // tree generation) are safe here, where a structural change needs private ones.
+    let mut trees = Trees::shared(app);
     let target = targets::get_target(&mut tx, id)
         .await
         .map_err(|e| hide_missing(actor, Action::Report, e.into()))?;
@@ -480,7 +482,9 @@ pub async fn record_actual(
         app.now(),
     )
     .await?;
+    let version = targets::values_version(&mut tx, id).await?;
     trienkhai_store::commit(tx).await?;
+    refresh_after_write(app, id, unit, period, version).await?;
     Ok(written)
 }
 
@@ -539,7 +543,7 @@ pub async fn targets_of_document(
 }
 
 /// One target's figures over a whole tree for one period, with what they were made from.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Computed {
     pub target: Target,
     pub period: Period,
@@ -547,6 +551,9 @@ pub struct Computed {
     pub own: HashMap<UnitId, Observation>,
     pub derived: HashMap<UnitId, Derived>,
     pub weights: HashMap<UnitId, Decimal>,
+    /// Units expected to report by the target's definition.
+    pub base_expected: HashSet<UnitId>,
+    /// Those, and every unit that reported part of the period (its gap shows).
     pub expected: HashSet<UnitId>,
     pub rolled: HashMap<UnitId, Rolled>,
     /// The plan's value for the period (or the smallest period holding it) and its period.
@@ -629,6 +636,26 @@ impl RollupCache {
         }
     }
 
+    /// The cached roll-ups of `target` at `values` version, for the periods `wanted` accepts.
+    fn entries_of(
+        &self,
+        target: TargetId,
+        values: i64,
+        wanted: impl Fn(Period) -> bool,
+    ) -> Vec<(Period, i64, Arc<Computed>)> {
+        let inner = self.inner.lock().expect("rollup cache lock");
+        inner
+            .iter()
+            .filter(|((t, p), (v, _, _))| *t == target && *v == values && wanted(*p))
+            .map(|((_, p), (_, g, c))| (*p, *g, c.clone()))
+            .collect()
+    }
+
+    /// Forgets every roll-up (the benchmark's cold runs).
+    pub fn clear(&self) {
+        self.inner.lock().expect("rollup cache lock").clear();
+    }
+
     fn put(&self, key: (TargetId, Period), values: i64, generation: i64, c: Arc<Computed>) {
         let mut inner = self.inner.lock().expect("rollup cache lock");
         if inner.len() >= CACHED_ROLLUPS {
@@ -665,6 +692,20 @@ pub(crate) async fn computed(
 ) -> Result<Arc<Computed>> {
     let values_version = targets::values_version(conn, target).await?;
     let generation = units::generation(conn).await?;
+    computed_at(app, conn, trees, target, period, values_version, generation).await
+}
+
+/// [`computed`] when the caller has just read the target's values version and the tree
+/// generation (a list reads all its targets' versions in one query).
+pub(crate) async fn computed_at(
+    app: &App,
+    conn: &mut Conn,
+    trees: &mut Trees,
+    target: TargetId,
+    period: Period,
+    values_version: i64,
+    generation: i64,
+) -> Result<Arc<Computed>> {
     if let Some(c) = app
         .rollups
         .get((target, period), values_version, generation)
@@ -738,12 +779,7 @@ async fn compute(
             .map(|(_, v)| v.unit_id)
             .collect()
     };
-    // Units whose months are partly reported are expected for the figure too: their gap shows.
-    let expected: HashSet<UnitId> = expected
-        .into_iter()
-        .chain(derived.keys().copied())
-        .filter(|u| tree.get(*u).is_some())
-        .collect();
+    let base_expected = expected;
     let planned = targets::target_values(conn, id).await?;
     let plan_value = enclosing(planned.iter(), period).cloned();
     let all_quotas = targets::quotas(conn, id).await?;
@@ -767,15 +803,83 @@ async fn compute(
         own,
         derived,
         weights,
-        expected,
+        base_expected,
+        expected: HashSet::new(),
         rolled: HashMap::new(),
         plan_value,
         quotas,
         plan_unit,
     };
-    let expected = |u: UnitId| c.expected.contains(&u);
-    c.rolled = rollup::roll_up(&c.input(&expected, &achieves));
+    c.roll();
     Ok(c)
+}
+
+impl Computed {
+    /// Rolls the whole tree up from the units' own values (one pass, in memory).
+    fn roll(&mut self) {
+        // Units whose months are partly reported are expected for the figure too: their gap
+        // shows.
+        self.expected = self
+            .base_expected
+            .iter()
+            .copied()
+            .chain(self.derived.keys().copied())
+            .filter(|u| self.tree.get(*u).is_some())
+            .collect();
+        let expected = |u: UnitId| self.expected.contains(&u);
+        let rolled = rollup::roll_up(&self.input(&expected, &achieves));
+        self.rolled = rolled;
+    }
+
+    /// The same roll-up after `unit` reported anew: its own value re-derived from `reports`
+    /// (all it reported within the period), the tree rolled again in memory.
+    fn with_unit(&self, unit: UnitId, reports: &[targets::Reported]) -> Computed {
+        let mut c = self.clone();
+        let refs: Vec<(Period, &Observation)> =
+            reports.iter().map(|r| (r.period, &r.observation)).collect();
+        let d = over_time::derive(c.target.over_time, c.period, &refs);
+        match &d.observation {
+            Some(o) => c.own.insert(unit, o.clone()),
+            None => c.own.remove(&unit),
+        };
+        if reports.is_empty() {
+            c.derived.remove(&unit);
+        } else {
+            c.derived.insert(unit, d);
+        }
+        c.roll();
+        c
+    }
+}
+
+/// After a value of `target` for `unit` and `written` was committed as values version
+/// `version`: the cached roll-ups of every period holding `written` that were current just
+/// before are brought up to date in memory, instead of being recomputed from the database on
+/// the next read. Entries that were not current are left to be recomputed.
+async fn refresh_after_write(
+    app: &App,
+    target: TargetId,
+    unit: UnitId,
+    written: Period,
+    version: i64,
+) -> Result<()> {
+    let (ws, we) = written.dates();
+    let stale = app.rollups.entries_of(target, version - 1, |p| {
+        let (s, e) = p.dates();
+        s <= ws && e >= we
+    });
+    if stale.is_empty() {
+        return Ok(());
+    }
+    let mut conn = app.db.reader().await?;
+    for (period, generation, c) in stale {
+        let (start, end) = period.dates();
+        let reports = targets::reported_by_unit_within(&mut conn, target, unit, start, end).await?;
+        let fresh = Arc::new(c.with_unit(unit, &reports));
+        app.rollups
+            .put((target, period), version, generation, fresh);
+    }
+    Ok(())
 }
 
 /// A figure rounded the way it is shown and compared: two decimals (a rate of 4,945 % is
@@ -948,6 +1052,37 @@ pub async fn rollup(
         },
         explained: Some(explained),
     })
+}
+
+/// The figure of `target` for `unit` and `period`, without the explanation (lists, headlines).
+pub async fn figure(
+    app: &App,
+    actor: &Actor,
+    id: TargetId,
+    unit: UnitId,
+    period: Period,
+) -> Result<UnitFigure> {
+    let mut conn = app.db.reader().await?;
+    let mut trees = Trees::shared(app);
+    let target = targets::get_target(&mut conn, id)
+        .await
+        .map_err(|e| hide_missing(actor, Action::Read, e.into()))?;
+    readable(
+        &mut conn,
+        &mut trees,
+        actor,
+        target.document_id,
+        app.today(),
+    )
+    .await?;
+    trees
+        .require(&mut conn, actor, Action::Read, unit, period.tree_date())
+        .await?;
+    let c = computed(app, &mut conn, &mut trees, id, period).await?;
+    if c.tree.get(unit).is_none() {
+        return Err(AppError::invalid("unit_not_alive", "unit_id"));
+    }
+    Ok(c.figure_of(unit))
 }
 
 /// The values `unit` reported for a target, oldest first, for whoever may read the unit.

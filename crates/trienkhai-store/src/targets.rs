@@ -692,11 +692,11 @@ pub async fn reported_within(
 ) -> Result<Vec<Reported>> {
     let rows = sqlx::query(
         "SELECT unit_id, period, value, numerator, denominator, flag, not_applicable FROM actuals \
-         WHERE target_id = $1 AND period_end <= $2 AND period_start >= $3",
+         WHERE target_id = $1 AND period_start >= $2 AND period_start <= $3 AND period_end <= $3",
     )
     .bind(target.0)
-    .bind(sql::date(end))
     .bind(sql::date(start))
+    .bind(sql::date(end))
     .fetch_all(conn)
     .await?;
     rows.iter()
@@ -707,6 +707,51 @@ pub async fn reported_within(
                 observation: observation_from_row(r)?,
             })
         })
+        .collect()
+}
+
+/// What one unit reported for a target within `[start, end]` (a cached roll-up refreshed after
+/// a write re-reads only this).
+pub async fn reported_by_unit_within(
+    conn: &mut AnyConnection,
+    target: TargetId,
+    unit: UnitId,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Result<Vec<Reported>> {
+    let rows = sqlx::query(
+        "SELECT unit_id, period, value, numerator, denominator, flag, not_applicable FROM actuals \
+         WHERE target_id = $1 AND period_start >= $2 AND period_start <= $3 AND period_end <= $3 AND unit_id = $4",
+    )
+    .bind(target.0)
+    .bind(sql::date(start))
+    .bind(sql::date(end))
+    .bind(unit.0)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Reported {
+                unit_id: UnitId(r.int("unit_id")?),
+                period: period_of(r)?,
+                observation: observation_from_row(r)?,
+            })
+        })
+        .collect()
+}
+
+/// The values version of every target of a document, in one query (lists check their cached
+/// figures with it).
+pub async fn values_versions_of_document(
+    conn: &mut AnyConnection,
+    document: DocumentId,
+) -> Result<Vec<(TargetId, i64)>> {
+    let rows = sqlx::query("SELECT id, values_version FROM targets WHERE document_id = $1")
+        .bind(document.0)
+        .fetch_all(conn)
+        .await?;
+    rows.iter()
+        .map(|r| Ok((TargetId(r.int("id")?), r.int("values_version")?)))
         .collect()
 }
 
@@ -766,4 +811,71 @@ pub async fn weights(
     rows.iter()
         .map(|r| Ok((UnitId(r.int("unit_id")?), parse_decimal(&r.text("value")?)?)))
         .collect()
+}
+
+/// Inserts many new values of one target at once (imports, the data generator), in statements
+/// of several hundred rows; any value already there makes the whole call fail.
+pub async fn bulk_insert_actuals(
+    conn: &mut AnyConnection,
+    target: TargetId,
+    rows: &[(UnitId, Period, Observation)],
+    source: &str,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    const PER_STATEMENT: usize = 400;
+    bump_values(conn, target).await?;
+    let recorded_at = sql::instant(now);
+    let mut written = 0;
+    for chunk in rows.chunks(PER_STATEMENT) {
+        let mut query = String::from(
+            "INSERT INTO actuals (target_id, unit_id, period, period_start, period_end, value, numerator, \
+             denominator, flag, not_applicable, source, recorded_at) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let b = i * 12;
+            if i > 0 {
+                query.push_str(", ");
+            }
+            query.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7,
+                b + 8,
+                b + 9,
+                b + 10,
+                b + 11,
+                b + 12
+            ));
+        }
+        let mut q = sqlx::query(&query);
+        for (unit, period, observation) in chunk {
+            let (start, end) = period.dates();
+            let (value, numerator, denominator, flag, not_applicable) =
+                observation_columns(observation);
+            q = q
+                .bind(target.0)
+                .bind(unit.0)
+                .bind(period.to_string())
+                .bind(sql::date(start))
+                .bind(sql::date(end))
+                .bind(value)
+                .bind(numerator)
+                .bind(denominator)
+                .bind(flag)
+                .bind(not_applicable)
+                .bind(source.to_owned())
+                .bind(recorded_at.clone());
+        }
+        written += q
+            .execute(&mut *conn)
+            .await
+            .map_err(StoreError::classify)?
+            .rows_affected();
+    }
+    Ok(written)
 }

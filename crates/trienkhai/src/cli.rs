@@ -45,6 +45,25 @@ enum Command {
         #[arg(long)]
         from: PathBuf,
     },
+    /// Generate a synthetic organisation at benchmark scale into an empty database:
+    /// `district` (about 270 units) or `province` (about 3,300 units, 1.5 million values).
+    Generate {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, default_value = "district")]
+        preset: String,
+    },
+    /// Measure the roll-up budgets (B1, B2 of PRODUCT.md §7) on a generated database.
+    Bench {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The period rolled up.
+        #[arg(long, default_value = "2021-06")]
+        period: String,
+        /// How many times each measure is taken (the median is reported).
+        #[arg(long, default_value_t = 15)]
+        runs: usize,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -133,6 +152,37 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(db) => {
             let app = db.open().await?;
             build_demo(&app).await
+        }
+        Command::Generate { db, preset } => {
+            let preset = trienkhai_app::generate::Preset::parse(&preset)
+                .map_err(|_| anyhow::anyhow!("--preset is district or province"))?;
+            let app = db.open().await?;
+            if !demo::is_empty(&app)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+            {
+                bail!("the database already has units: generate into an empty one");
+            }
+            let started = std::time::Instant::now();
+            let actor = trienkhai_app::Actor::system("generate", app.today());
+            let g = trienkhai_app::generate::generate(&app, &actor, preset)
+                .await
+                .map_err(|e| anyhow::anyhow!("generating: {e}"))?;
+            println!(
+                "{}: {} units, {} persons, {} targets, {} values, {} work items in {:.1} s",
+                preset.name,
+                g.units,
+                g.persons,
+                g.targets,
+                g.actuals,
+                g.work_items,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Bench { db, period, runs } => {
+            let app = db.open().await?;
+            crate::bench::run(&app, &period, runs).await
         }
         Command::Backup { db, to } => crate::backup::backup(&db, &to).await,
         Command::Restore { db, from } => crate::backup::restore(&db, &from).await,

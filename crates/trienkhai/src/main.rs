@@ -3,6 +3,7 @@
 //! `TRIENKHAI_*` environment variables.
 
 mod backup;
+mod bench;
 mod cli;
 mod serve;
 

@@ -1,0 +1,168 @@
+//! `trienkhai bench`: the roll-up budgets of PRODUCT.md §7 measured on a generated database,
+//! through the same use cases the pages and the API call (authorisation included).
+//!
+//! - B1: every target of the plan rolled up over the whole tree for one period, at the root:
+//!   computed from the database (roll-up cache emptied, the tree of the date already loaded),
+//!   and served from the cache (each figure checked against the database's versions).
+//! - B2: one leaf value changed (a recorded value, its transaction and audit entry), then the
+//!   root figure of that target read.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, anyhow};
+use trienkhai_app::targets::{self, ActualInput};
+use trienkhai_app::{Actor, App};
+use trienkhai_core::period::Period;
+use trienkhai_store::{documents, units};
+
+fn median(mut samples: Vec<Duration>) -> (f64, f64, f64) {
+    samples.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    (
+        ms(samples[samples.len() / 2]),
+        ms(samples[0]),
+        ms(samples[samples.len() - 1]),
+    )
+}
+
+pub async fn run(app: &App, period: &str, runs: usize) -> anyhow::Result<()> {
+    let runs = runs.max(3);
+    let period = Period::parse(period).map_err(|e| anyhow!("--period: {e}"))?;
+    let actor = Actor::system("bench", app.today());
+    let err = |e: trienkhai_app::AppError| anyhow!("{e}");
+    let (plan, root, leaf) = {
+        let mut conn = app.db.reader().await?;
+        let plan = documents::list_documents(
+            &mut conn,
+            &documents::DocumentFilter {
+                number: Some("01-NQ/TU".into()),
+                ..Default::default()
+            },
+        )
+        .await?
+        .into_iter()
+        .chain(
+            documents::list_documents(
+                &mut conn,
+                &documents::DocumentFilter {
+                    number: Some("01-NQ/HU".into()),
+                    ..Default::default()
+                },
+            )
+            .await?,
+        )
+        .next()
+        .context("no generated plan: run `trienkhai generate` first")?;
+        let root = plan.issuer_unit_id.context("the plan has an issuer")?;
+        let versions = units::versions_on(&mut conn, period.tree_date()).await?;
+        let leaf = versions
+            .iter()
+            .filter(|v| v.kind == "chi_bo")
+            .map(|v| v.unit_id)
+            .max()
+            .context("no party cell")?;
+        (plan.id, root, leaf)
+    };
+    let all = targets::targets_of_document(app, &actor, plan)
+        .await
+        .map_err(err)?;
+    let units_count = {
+        let mut conn = app.db.reader().await?;
+        units::versions_on(&mut conn, period.tree_date())
+            .await?
+            .len()
+    };
+    println!(
+        "{} targets, {} units in the tree of {}, period {period}, backend {}",
+        all.len(),
+        units_count,
+        period.tree_date(),
+        app.db.backend().as_str()
+    );
+
+    let roll_all = || async {
+        let started = Instant::now();
+        let rows = trienkhai_app::cascade::document_figures(app, &actor, plan, period, root)
+            .await
+            .map_err(err)?;
+        anyhow::ensure!(
+            rows.iter().all(|r| r.figure.is_some()),
+            "a figure per target"
+        );
+        Ok::<Duration, anyhow::Error>(started.elapsed())
+    };
+    roll_all().await?; // loads the tree of the date once
+    let mut cold = Vec::new();
+    for _ in 0..runs {
+        app.clear_rollup_cache();
+        cold.push(roll_all().await?);
+    }
+    let mut warm = Vec::new();
+    for _ in 0..runs {
+        warm.push(roll_all().await?);
+    }
+    let (m, lo, hi) = median(cold);
+    println!("B1 from the database: median {m:.1} ms (min {lo:.1}, max {hi:.1}) over {runs} runs");
+    let (m, lo, hi) = median(warm);
+    println!("B1 from the cache:    median {m:.1} ms (min {lo:.1}, max {hi:.1}) over {runs} runs");
+
+    // B2: a sum target, a leaf value changed, the root read.
+    let target = all
+        .iter()
+        .find(|t| t.aggregation == trienkhai_core::rollup::Aggregation::Sum)
+        .context("a sum target")?
+        .id;
+    let month = match period {
+        Period::Month(..) => period,
+        other => Period::Month(other.tree_date().format("%Y").to_string().parse()?, 12),
+    };
+    targets::figure(app, &actor, target, root, period)
+        .await
+        .map_err(err)?;
+    let mut version = targets::actuals_of_unit(app, &actor, target, leaf)
+        .await
+        .map_err(err)?
+        .iter()
+        .find(|a| a.period == month)
+        .map(|a| a.row_version);
+    let mut samples = Vec::new();
+    let mut last = None;
+    for i in 0..runs {
+        let value = rust_decimal::Decimal::from(100 + i as i64);
+        let started = Instant::now();
+        let written = targets::record_actual(
+            app,
+            &actor,
+            target,
+            leaf,
+            month,
+            &ActualInput {
+                value: Some(value),
+                row_version: version,
+                ..Default::default()
+            },
+            "illustrative",
+        )
+        .await
+        .map_err(err)?;
+        let f = targets::figure(app, &actor, target, root, period)
+            .await
+            .map_err(err)?;
+        samples.push(started.elapsed());
+        version = Some(written.row_version);
+        if let (Some(before), Some(now)) = (last, f.value) {
+            // Each change adds exactly one to the root (a sum), or the measure is wrong.
+            anyhow::ensure!(
+                now - before == rust_decimal::Decimal::ONE || period != month,
+                "the root moved by {} after a change of one",
+                now - before
+            );
+        }
+        last = f.value;
+    }
+    let (m, lo, hi) = median(samples);
+    println!(
+        "B2 change one leaf, read the root: median {m:.1} ms (min {lo:.1}, max {hi:.1}) over {runs} runs"
+    );
+    Ok(())
+}
