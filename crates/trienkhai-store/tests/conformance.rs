@@ -1219,6 +1219,46 @@ async fn plans_are_stored_and_read_back_with_version_checks(t: TestDb) {
         targets::values_version(&mut tx, TargetId(999_999)).await,
         Err(StoreError::NotFound)
     ));
+    // In bulk: hundreds of rows per statement, exact values back, one version bump.
+    let version = targets::values_version(&mut tx, lower).await.unwrap();
+    let bulk: Vec<(UnitId, Period, Observation)> = (1..=12u8)
+        .flat_map(|m| {
+            [district, commune].into_iter().map(move |u| {
+                (
+                    u,
+                    Period::Month(2022, m),
+                    Observation::Ratio {
+                        numerator: Decimal::from(m),
+                        denominator: Decimal::new(12345, 2),
+                    },
+                )
+            })
+        })
+        .cycle()
+        .take(24)
+        .collect();
+    assert_eq!(
+        targets::bulk_insert_actuals(&mut tx, lower, &bulk, "illustrative", now())
+            .await
+            .unwrap(),
+        24
+    );
+    assert_eq!(targets::values_version(&mut tx, lower).await.unwrap(), version + 1);
+    let q1 = targets::reported_by_unit_within(&mut tx, lower, commune, d("2022-01-01"), d("2022-03-31"))
+        .await
+        .unwrap();
+    assert_eq!(q1.len(), 3);
+    assert!(q1.iter().all(|r| r.unit_id == commune));
+    assert_eq!(
+        q1[0].observation,
+        Observation::Ratio {
+            numerator: Decimal::from(1),
+            denominator: dec("123.45")
+        }
+    );
+    let versions = targets::values_versions_of_document(&mut tx, doc).await.unwrap();
+    assert_eq!(versions.len(), 2);
+    assert!(versions.contains(&(lower, version + 1)));
 
     // Work items, sub-items, links, schedule, milestones and requests.
     let item_fields = |code: &str, parent, lead| work_items::WorkItemFields {
