@@ -160,3 +160,69 @@ test('the coverage report and the resolution file', async () => {
     await context.close();
   }
 });
+
+test('an editor defines a target and a work item from the plan page, hands down a quota and splits the item', async () => {
+  const context = await newContext(browser);
+  try {
+    const page = await context.newPage();
+    await login(page, server.baseUrl, 'admin');
+    await openPlan(page);
+    const planUrl = page.url();
+
+    await page.click('#new-target summary');
+    await page.fill('#target-code', 'XH09');
+    await page.fill('#target-name-input', 'Tỷ lệ trẻ em dưới 5 tuổi suy dinh dưỡng');
+    await page.fill('#target-uom', '%');
+    await page.selectOption('#target-field', 'XH');
+    await page.fill('#target-themes', 'chan2');
+    await page.selectOption('#target-value-type', 'ratio');
+    await page.selectOption('#target-direction', 'decrease');
+    await page.selectOption('#target-aggregation', 'ratio');
+    await page.fill('#target-reporting', 'dang_uy_xa dang_uy_thi_tran');
+    await page.fill('#target-goal', '8,5');
+    const created = await submit(page, '#target-save');
+    assert.equal(created.status(), 200);
+    assert.match(await page.locator('#target-name').innerText(), /XH09\. Tỷ lệ trẻ em/);
+    assert.equal(await page.locator('#figure-goal').innerText(), '8,5');
+    assert.equal(await page.locator('#figure-status').innerText(), 'Chưa có số liệu');
+
+    // A quota for a commune, then the commune's figure is measured against it.
+    await page.fill('#quota-unit', 'X-ANTHUY');
+    await page.fill('#quota-value', '7');
+    await submit(page, '#quota-save');
+    assert.equal(await page.locator('#quotas tbody tr').count(), 1);
+
+    await page.goto(planUrl);
+    assert.match(await page.locator('#headline').innerText(), /\/23 chỉ tiêu/);
+    await page.click('#new-item summary');
+    await page.fill('#item-code', 'DV30');
+    await page.fill('#item-title-input', 'Chăm sóc dinh dưỡng trẻ em');
+    await page.fill('#item-lead', 'BTR-LDTBXH');
+    await page.fill('#item-coordinating', 'BTR-HLHPN, BTR-MTTQ');
+    await page.fill('#item-deadline-input', '30/11/2021');
+    await page.fill('#item-targets', 'XH09');
+    await submit(page, '#item-save');
+    assert.match(await page.locator('#item-title').innerText(), /DV30\. Chăm sóc dinh dưỡng/);
+    assert.equal(await page.locator('#item-deadline').innerText(), '30/11/2021');
+    await page.fill('#split-units', 'X-ANTHUY X-ANDUC');
+    await submit(page, '#split-save');
+    assert.equal(await page.locator('#cascade-down li').count(), 2);
+    await page.fill('#milestone-title', 'Rà soát trẻ suy dinh dưỡng');
+    await page.fill('#milestone-due', '30/06/2021');
+    await submit(page, '#milestone-save');
+    assert.equal(await page.locator('#milestones tr').count(), 1);
+
+    // A bad number names its field, in Vietnamese.
+    await page.goto(planUrl);
+    await page.click('#new-target summary');
+    await page.fill('#target-code', 'XH10');
+    await page.fill('#target-name-input', 'Thử');
+    await page.fill('#target-uom', '%');
+    await page.fill('#target-goal', '8,5,5');
+    const refused = await submit(page, '#target-save');
+    assert.equal(refused.status(), 422);
+    assert.match(await page.locator('main').innerText(), /Giá trị/);
+  } finally {
+    await context.close();
+  }
+});

@@ -402,7 +402,9 @@ pub async fn generate(app: &App, actor: &Actor, preset: Preset) -> Result<Genera
                             .round(),
                         denominator: households,
                     },
-                    ValueType::YesNo => Observation::Flag { value: r % 50 != 0 },
+                    ValueType::YesNo => Observation::Flag {
+                        value: !r.is_multiple_of(50),
+                    },
                     ValueType::Percent => Observation::Value {
                         value: Decimal::new(r as i64, 1),
                     },

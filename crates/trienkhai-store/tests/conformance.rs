@@ -1243,10 +1243,14 @@ async fn plans_are_stored_and_read_back_with_version_checks(t: TestDb) {
             .unwrap(),
         24
     );
-    assert_eq!(targets::values_version(&mut tx, lower).await.unwrap(), version + 1);
-    let q1 = targets::reported_by_unit_within(&mut tx, lower, commune, d("2022-01-01"), d("2022-03-31"))
-        .await
-        .unwrap();
+    assert_eq!(
+        targets::values_version(&mut tx, lower).await.unwrap(),
+        version + 1
+    );
+    let q1 =
+        targets::reported_by_unit_within(&mut tx, lower, commune, d("2022-01-01"), d("2022-03-31"))
+            .await
+            .unwrap();
     assert_eq!(q1.len(), 3);
     assert!(q1.iter().all(|r| r.unit_id == commune));
     assert_eq!(
@@ -1256,7 +1260,9 @@ async fn plans_are_stored_and_read_back_with_version_checks(t: TestDb) {
             denominator: dec("123.45")
         }
     );
-    let versions = targets::values_versions_of_document(&mut tx, doc).await.unwrap();
+    let versions = targets::values_versions_of_document(&mut tx, doc)
+        .await
+        .unwrap();
     assert_eq!(versions.len(), 2);
     assert!(versions.contains(&(lower, version + 1)));
 

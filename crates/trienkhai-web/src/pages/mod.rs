@@ -69,6 +69,12 @@ pub fn routes() -> Router<AppState> {
             )),
         )
         .route("/documents/{id}/coverage", get(plans::coverage))
+        .route("/documents/{id}/targets", post(plans::create_target))
+        .route("/documents/{id}/work-items", post(plans::create_item))
+        .route("/targets/{id}/values", post(plans::set_value))
+        .route("/targets/{id}/quotas", post(plans::set_quota))
+        .route("/work-items/{id}/split", post(plans::split))
+        .route("/work-items/{id}/milestones", post(plans::add_milestone))
         .route("/files/{id}", get(plans::download))
         .route("/targets/{id}", get(plans::target))
         .route("/targets/{id}/actuals", post(plans::record_actual))

@@ -281,6 +281,8 @@ struct PlanPage {
     item_groups: Vec<Group<ItemLine>>,
     state_on: String,
     lower: Vec<DocRow>,
+    themes: Vec<(String, String)>,
+    fields: Vec<(String, String)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -498,8 +500,289 @@ pub async fn detail(
         item_groups,
         state_on: fmt::date(o.state_on),
         lower: lower.iter().map(|d| doc_row(d, lang)).collect(),
+        themes: frame_options(lang, &o.themes),
+        fields: frame_options(lang, &o.fields),
         ctx,
     })
+}
+
+fn frame_options(
+    lang: Lang,
+    entries: &[trienkhai_store::targets::FrameEntry],
+) -> Vec<(String, String)> {
+    entries
+        .iter()
+        .map(|e| {
+            (
+                e.code.clone(),
+                if lang == Lang::En {
+                    e.label_en.clone()
+                } else {
+                    e.label_vi.clone()
+                },
+            )
+        })
+        .collect()
+}
+
+/// Codes typed in one field, separated by commas, semicolons or spaces.
+fn codes(input: &Option<String>) -> Vec<String> {
+    input
+        .as_deref()
+        .unwrap_or("")
+        .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+async fn units_by_codes(
+    state: &AppState,
+    input: &Option<String>,
+    field: &str,
+) -> Result<Vec<UnitId>, PageError> {
+    let mut out = Vec::new();
+    for code in codes(input) {
+        if let Some(u) = unit_by_code(state, Some(&code), field).await? {
+            out.push(u);
+        }
+    }
+    Ok(out)
+}
+
+/// Target codes of a plan typed in a form, as ids; an unknown code names the field.
+async fn targets_by_codes(
+    state: &AppState,
+    page: &PageActor,
+    document: DocumentId,
+    input: &Option<String>,
+) -> Result<Vec<TargetId>, PageError> {
+    let wanted = codes(input);
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let all = targets::targets_of_document(&state.app, &page.actor, document).await?;
+    wanted
+        .iter()
+        .map(|code| {
+            all.iter()
+                .find(|t| t.code.eq_ignore_ascii_case(code))
+                .map(|t| t.id)
+                .ok_or_else(|| PageError(AppError::invalid("not_found", "target_ids")))
+        })
+        .collect()
+}
+
+#[derive(Deserialize)]
+pub struct TargetForm {
+    csrf: String,
+    code: String,
+    name: String,
+    field_code: Option<String>,
+    themes: Option<String>,
+    unit_of_measure: String,
+    value_type: String,
+    direction: String,
+    range_min: Option<String>,
+    range_max: Option<String>,
+    aggregation: String,
+    weight: Option<String>,
+    reporting_kinds: Option<String>,
+    baseline: Option<String>,
+    baseline_on: Option<String>,
+    goal_period: Option<String>,
+    goal: Option<String>,
+}
+
+/// Defines a target from the plan page, with the plan's value for a period when given.
+pub async fn create_target(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<i64>,
+    FormBody(form): FormBody<TargetForm>,
+) -> Result<Response, PageError> {
+    page.check_csrf(&form.csrf)?;
+    let direction = if form.direction == "range" {
+        let min = form_decimal(&form.range_min, "direction")?
+            .ok_or_else(|| AppError::invalid("required", "direction"))?;
+        let max = form_decimal(&form.range_max, "direction")?
+            .ok_or_else(|| AppError::invalid("required", "direction"))?;
+        format!("range:{min}:{max}")
+    } else {
+        form.direction.clone()
+    };
+    let aggregation = if form.aggregation == "weighted_mean" {
+        format!(
+            "weighted_mean:{}",
+            form.weight.as_deref().unwrap_or("").trim()
+        )
+    } else {
+        form.aggregation.clone()
+    };
+    let goal = form_decimal(&form.goal, "value")?;
+    let goal_period = form_period(&form.goal_period)?;
+    if goal.is_some() && goal_period.is_none() {
+        return Err(PageError(AppError::invalid("required", "period")));
+    }
+    let input = targets::TargetInput {
+        code: form.code,
+        name: form.name,
+        field_code: form.field_code,
+        themes: codes(&form.themes),
+        unit_of_measure: form.unit_of_measure,
+        value_type: form.value_type,
+        direction,
+        aggregation,
+        over_time: None,
+        reporting_kinds: codes(&form.reporting_kinds),
+        baseline: form_decimal(&form.baseline, "baseline")?,
+        baseline_on: form_date(&form.baseline_on, "baseline_on")?,
+        responsible_unit_id: None,
+        concretizes: None,
+        sort_order: 1000,
+    };
+    let target =
+        targets::define_target(&state.app, &page.actor, DocumentId(id), &input, "user").await?;
+    if let (Some(period), Some(value)) = (goal_period, goal) {
+        targets::set_target_value(&state.app, &page.actor, target, period, Some(value)).await?;
+    }
+    Ok(see_other(&format!("/targets/{target}")))
+}
+
+#[derive(Deserialize)]
+pub struct ItemForm {
+    csrf: String,
+    code: String,
+    title: String,
+    field_code: Option<String>,
+    themes: Option<String>,
+    lead_code: Option<String>,
+    coordinating_codes: Option<String>,
+    target_codes: Option<String>,
+    deadline: Option<String>,
+    expected_product: Option<String>,
+}
+
+/// Creates a work item from the plan page.
+pub async fn create_item(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<i64>,
+    FormBody(form): FormBody<ItemForm>,
+) -> Result<Response, PageError> {
+    page.check_csrf(&form.csrf)?;
+    let input = work_items::WorkItemInput {
+        code: form.code,
+        title: form.title,
+        field_code: form.field_code,
+        themes: codes(&form.themes),
+        lead_unit_id: unit_by_code(&state, form.lead_code.as_deref(), "lead_unit_id").await?,
+        coordinating_unit_ids: units_by_codes(
+            &state,
+            &form.coordinating_codes,
+            "coordinating_unit_ids",
+        )
+        .await?,
+        responsible_person_id: None,
+        target_ids: targets_by_codes(&state, &page, DocumentId(id), &form.target_codes).await?,
+        starts_on: None,
+        deadline: form_date(&form.deadline, "deadline")?,
+        expected_product: form.expected_product,
+        result: None,
+        concretizes: None,
+        sort_order: 1000,
+    };
+    let item = work_items::create_work_item(
+        &state.app,
+        &page.actor,
+        DocumentId(id),
+        None,
+        &input,
+        "user",
+    )
+    .await?;
+    Ok(see_other(&format!("/work-items/{item}")))
+}
+
+#[derive(Deserialize)]
+pub struct PlannedForm {
+    csrf: String,
+    period: Option<String>,
+    unit_code: Option<String>,
+    value: Option<String>,
+}
+
+/// Sets the plan's value of a target for a period (an empty value removes it).
+pub async fn set_value(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<i64>,
+    FormBody(form): FormBody<PlannedForm>,
+) -> Result<Response, PageError> {
+    page.check_csrf(&form.csrf)?;
+    let period =
+        form_period(&form.period)?.ok_or_else(|| AppError::invalid("required", "period"))?;
+    let value = form_decimal(&form.value, "value")?;
+    targets::set_target_value(&state.app, &page.actor, TargetId(id), period, value).await?;
+    Ok(see_other(&format!("/targets/{id}?period={period}")))
+}
+
+/// Hands a share of a target to a lower unit (an empty value takes it back).
+pub async fn set_quota(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<i64>,
+    FormBody(form): FormBody<PlannedForm>,
+) -> Result<Response, PageError> {
+    page.check_csrf(&form.csrf)?;
+    let period =
+        form_period(&form.period)?.ok_or_else(|| AppError::invalid("required", "period"))?;
+    let unit = unit_by_code(&state, form.unit_code.as_deref(), "unit_id")
+        .await?
+        .ok_or_else(|| AppError::invalid("required", "unit_id"))?;
+    let value = form_decimal(&form.value, "value")?;
+    targets::set_quota(&state.app, &page.actor, TargetId(id), unit, period, value).await?;
+    Ok(see_other(&format!("/targets/{id}?period={period}")))
+}
+
+#[derive(Deserialize)]
+pub struct SplitForm {
+    csrf: String,
+    unit_codes: Option<String>,
+}
+
+/// Splits an item into one sub-item per unit typed.
+pub async fn split(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<i64>,
+    FormBody(form): FormBody<SplitForm>,
+) -> Result<Response, PageError> {
+    page.check_csrf(&form.csrf)?;
+    let units = units_by_codes(&state, &form.unit_codes, "unit_ids").await?;
+    work_items::split_to_units(&state.app, &page.actor, WorkItemId(id), &units).await?;
+    Ok(see_other(&format!("/work-items/{id}")))
+}
+
+#[derive(Deserialize)]
+pub struct MilestoneForm {
+    csrf: String,
+    title: String,
+    due_on: Option<String>,
+}
+
+pub async fn add_milestone(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<i64>,
+    FormBody(form): FormBody<MilestoneForm>,
+) -> Result<Response, PageError> {
+    page.check_csrf(&form.csrf)?;
+    let due = form_date(&form.due_on, "due_on")?
+        .ok_or_else(|| AppError::invalid("required", "due_on"))?;
+    work_items::add_milestone(&state.app, &page.actor, WorkItemId(id), &form.title, due).await?;
+    Ok(see_other(&format!("/work-items/{id}")))
 }
 
 /// The document's file, uploaded from the plan page (multipart form with the CSRF token).
@@ -649,6 +932,7 @@ struct TargetPage {
     planned: Vec<(String, String)>,
     quotas: Vec<(String, String, String)>,
     can_report: bool,
+    can_edit: bool,
     is_ratio: bool,
     is_flag: bool,
 }
@@ -878,6 +1162,7 @@ pub async fn target(
             })
             .collect(),
         can_report,
+        can_edit: view.can_edit,
         is_ratio: t.value_type == trienkhai_core::target::ValueType::Ratio,
         is_flag: t.value_type == trienkhai_core::target::ValueType::YesNo,
         ctx,
