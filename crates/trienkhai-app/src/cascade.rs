@@ -118,7 +118,7 @@ pub async fn plan_overview(
         }
     }
     let unit_name = match unit {
-        Some(u) => {
+        Some(u) if figures_allowed => {
             let versions = units::versions_of(&mut conn, u).await?;
             versions
                 .iter()
@@ -126,9 +126,9 @@ pub async fn plan_overview(
                 .or(versions.last())
                 .map(|v| v.name.clone())
         }
-        None => None,
+        _ => None,
     };
-    let document = crate::documents::get_document(app, actor, document).await?;
+    let document = crate::documents::view(&mut conn, &mut trees, actor, doc).await?;
     Ok(PlanOverview {
         document,
         period,
@@ -301,6 +301,10 @@ pub async fn cascade(app: &App, actor: &Actor, id: WorkItemId) -> Result<Cascade
             break;
         }
         if current.id != id {
+            let doc = documents::get_document(&mut conn, current.document_id).await?;
+            if !can_read(&mut conn, &mut trees, actor, &doc, today).await? {
+                break;
+            }
             up.push(item_step(&mut conn, &current, 0, today).await?);
         }
         last_doc = current.document_id;
@@ -318,6 +322,9 @@ pub async fn cascade(app: &App, actor: &Actor, id: WorkItemId) -> Result<Cascade
             break;
         }
         let doc = documents::get_document(&mut conn, d).await?;
+        if !can_read(&mut conn, &mut trees, actor, &doc, today).await? {
+            break;
+        }
         doc_cursor = doc.concretizes;
         up.push(Step::Document {
             id: doc.id,
@@ -376,7 +383,8 @@ pub async fn coverage(app: &App, actor: &Actor, document: DocumentId) -> Result<
     let mut conn = app.db.reader().await?;
     let mut trees = Trees::shared(app);
     let doc = readable(&mut conn, &mut trees, actor, document, today).await?;
-    let lower = crate::documents::concretized_by(app, actor, document).await?;
+    let lower =
+        crate::documents::lower_documents(&mut conn, &mut trees, actor, document, today).await?;
     let upper_targets = targets::targets_of_document(&mut conn, document).await?;
     let upper_items = work_items::all_items_of_document(&mut conn, document).await?;
     let upper_target_ids: HashSet<TargetId> = upper_targets.iter().map(|t| t.id).collect();
@@ -384,12 +392,15 @@ pub async fn coverage(app: &App, actor: &Actor, document: DocumentId) -> Result<
     let mut covered_targets: HashSet<TargetId> = HashSet::new();
     let mut covered_items: HashSet<WorkItemId> = HashSet::new();
     let mut orphans = Vec::new();
+    // Lower targets attached above: an item serving one of them hangs from the plan too.
+    let mut attached_lower: HashSet<TargetId> = HashSet::new();
     for lower_doc in &lower {
         let d = &lower_doc.document;
         for t in targets::targets_of_document(&mut conn, d.id).await? {
             match t.concretizes {
                 Some(u) if upper_target_ids.contains(&u) => {
                     covered_targets.insert(u);
+                    attached_lower.insert(t.id);
                 }
                 _ => orphans.push(CoverageEntry {
                     kind: "target",
@@ -417,7 +428,7 @@ pub async fn coverage(app: &App, actor: &Actor, document: DocumentId) -> Result<
             let attached = i.parent_id.is_some()
                 || attached_item.is_some()
                 || !serves_upper.is_empty()
-                || i.target_ids.iter().any(|t| !upper_target_ids.contains(t));
+                || i.target_ids.iter().any(|t| attached_lower.contains(t));
             if !attached {
                 orphans.push(CoverageEntry {
                     kind: "work_item",

@@ -231,10 +231,10 @@ pub async fn build(app: &App, actor: &Actor, ids: &HashMap<String, UnitId>) -> R
             responsible_unit_id: (aggregation == "none").then_some(district),
             concretizes: None,
             sort_order: i as i64,
+            goals: vec![(Period::Year(2021), dec(target_2021))],
         };
         let id = targets::define_target(app, actor, plan, &input, source).await?;
         let goal = dec(target_2021);
-        targets::set_target_value(app, actor, id, Period::Year(2021), Some(goal)).await?;
         if quota == "yes" {
             // Shares by commune, whole numbers, adding up to the district's value.
             let n = communes.len() as i64;

@@ -191,7 +191,7 @@ async fn unit_name_on(conn: &mut Conn, unit: UnitId, on: NaiveDate) -> Result<Op
         .map(|v| v.name.clone()))
 }
 
-async fn view(
+pub(crate) async fn view(
     conn: &mut Conn,
     trees: &mut Trees,
     actor: &Actor,
@@ -259,8 +259,11 @@ pub async fn get_document(app: &App, actor: &Actor, id: DocumentId) -> Result<Do
 /// the issuer in its term, the concretized document exists, is older and makes no cycle.
 async fn check_fields(
     conn: &mut Conn,
+    trees: &mut Trees,
+    actor: &Actor,
     fields: &DocumentFields,
     myself: Option<DocumentId>,
+    today: NaiveDate,
 ) -> Result<()> {
     if let Some(issuer) = fields.issuer_unit_id {
         let versions = units::versions_of(conn, issuer).await?;
@@ -314,8 +317,14 @@ async fn check_fields(
                 }
                 other => other?,
             };
-            if id == upper && doc.issued_on > fields.issued_on {
-                return Err(AppError::invalid("concretizes_later", "concretizes"));
+            if id == upper {
+                // Only a document the actor may read can be linked to.
+                if !can_read(conn, trees, actor, &doc, today).await? {
+                    return Err(AppError::invalid("not_found", "concretizes"));
+                }
+                if doc.issued_on > fields.issued_on {
+                    return Err(AppError::invalid("concretizes_later", "concretizes"));
+                }
             }
             cursor = doc.concretizes;
             steps += 1;
@@ -332,10 +341,16 @@ pub(crate) async fn term_on(conn: &mut Conn, unit: UnitId, day: NaiveDate) -> Re
         return Ok(t.validity);
     }
     use chrono::Datelike;
-    // Congresses of the grassroots-to-province levels sit in the year ending in 0 or 5.
-    let start_year = day.year() - (day.year() % 5);
-    let from = NaiveDate::from_ymd_opt(start_year, 1, 1).expect("a date");
-    let to = NaiveDate::from_ymd_opt(start_year + 4, 12, 31).expect("a date");
+    // Congresses of the grassroots-to-province levels sit in the years ending in 0 and 5, by
+    // the end of the third quarter; without a recorded term, one is taken to run from 1 October
+    // of such a year to 30 September five years on. Record the terms for exact numbering.
+    let congress = |year: i32| NaiveDate::from_ymd_opt(year, 10, 1).expect("a date");
+    let mut start_year = day.year() - day.year().rem_euclid(5);
+    if day < congress(start_year) {
+        start_year -= 5;
+    }
+    let from = congress(start_year);
+    let to = congress(start_year + 5).pred_opt().expect("a day before");
     Ok(Validity::new(from, Some(to)).expect("ordered"))
 }
 
@@ -365,7 +380,9 @@ pub async fn register_document(
     source: &str,
 ) -> Result<DocumentId> {
     let fields = input.fields(source)?;
-    let mut tx = app.db.begin().await?;
+    // Serialised like structural changes: the free-number check must not race another
+    // registration of the same number.
+    let mut tx = app.db.begin_structural().await?;
     let mut trees = Trees::default();
     require_edit(
         &mut tx,
@@ -375,7 +392,7 @@ pub async fn register_document(
         fields.issued_on,
     )
     .await?;
-    check_fields(&mut tx, &fields, None).await?;
+    check_fields(&mut tx, &mut trees, actor, &fields, None, app.today()).await?;
     let id = documents::insert_document(&mut tx, &fields, app.now()).await?;
     audit_document(&mut tx, app, actor, "create", id, None).await?;
     trienkhai_store::commit(tx).await?;
@@ -389,7 +406,7 @@ pub async fn update_document(
     input: &DocumentInput,
     version: i64,
 ) -> Result<()> {
-    let mut tx = app.db.begin().await?;
+    let mut tx = app.db.begin_structural().await?;
     let mut trees = Trees::default();
     let current = documents::get_document(&mut tx, id)
         .await
@@ -411,7 +428,7 @@ pub async fn update_document(
         fields.issued_on,
     )
     .await?;
-    check_fields(&mut tx, &fields, Some(id)).await?;
+    check_fields(&mut tx, &mut trees, actor, &fields, Some(id), app.today()).await?;
     let before = serde_json::to_value(&current).map_err(|e| AppError::Internal(e.to_string()))?;
     match documents::update_document(&mut tx, id, &fields, version, app.now()).await {
         Err(StoreError::Conflict) => {
@@ -421,6 +438,10 @@ pub async fn update_document(
         }
         other => other?,
     };
+    if current.issuer_unit_id != fields.issuer_unit_id {
+        // Roll-ups depend on the plan's unit: every cached figure of its targets is stale.
+        trienkhai_store::targets::bump_values_of_document(&mut tx, id).await?;
+    }
     audit_document(&mut tx, app, actor, "update", id, Some(before)).await?;
     trienkhai_store::commit(tx).await?;
     Ok(())
@@ -626,9 +647,20 @@ pub async fn concretized_by(app: &App, actor: &Actor, id: DocumentId) -> Result<
     let mut conn = app.db.reader().await?;
     let mut trees = Trees::shared(app);
     readable(&mut conn, &mut trees, actor, id, today).await?;
+    lower_documents(&mut conn, &mut trees, actor, id, today).await
+}
+
+/// [`concretized_by`] on a connection the caller holds (no second one from the pool).
+pub(crate) async fn lower_documents(
+    conn: &mut Conn,
+    trees: &mut Trees,
+    actor: &Actor,
+    id: DocumentId,
+    today: NaiveDate,
+) -> Result<Vec<DocumentView>> {
     let mut out = Vec::new();
     let lower = documents::list_documents(
-        &mut conn,
+        conn,
         &DocumentFilter {
             concretizes: Some(id),
             ..Default::default()
@@ -636,8 +668,8 @@ pub async fn concretized_by(app: &App, actor: &Actor, id: DocumentId) -> Result<
     )
     .await?;
     for doc in lower {
-        if can_read(&mut conn, &mut trees, actor, &doc, today).await? {
-            out.push(view(&mut conn, &mut trees, actor, doc).await?);
+        if can_read(conn, trees, actor, &doc, today).await? {
+            out.push(view(conn, trees, actor, doc).await?);
         }
     }
     Ok(out)
@@ -652,7 +684,7 @@ pub async fn add_term(
     validity: Validity,
 ) -> Result<()> {
     let label = org::parse_name(label, "label", 120)?;
-    let mut tx = app.db.begin().await?;
+    let mut tx = app.db.begin_structural().await?;
     let mut trees = Trees::default();
     trees
         .require(&mut tx, actor, Action::EditContent, unit, validity.from)

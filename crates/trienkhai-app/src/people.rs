@@ -72,6 +72,18 @@ pub struct PersonView {
     pub can_read_history: bool,
 }
 
+/// May `actor` read `person` (where one of their posts is)?
+pub(crate) async fn can_read_person(
+    conn: &mut Conn,
+    trees: &mut Trees,
+    actor: &Actor,
+    person: PersonId,
+    today: NaiveDate,
+) -> Result<bool> {
+    let posts = persons::posts_of_person(conn, person).await?;
+    allowed_on_person(conn, trees, actor, Action::Read, &posts, today).await
+}
+
 async fn allowed_on_person(
     conn: &mut Conn,
     trees: &mut Trees,

@@ -55,6 +55,8 @@ pub struct TargetInput {
     pub responsible_unit_id: Option<UnitId>,
     pub concretizes: Option<TargetId>,
     pub sort_order: i64,
+    /// The plan's values per period, written with the target in one transaction.
+    pub goals: Vec<(Period, Decimal)>,
 }
 
 fn invalid(code: &'static str, field: &str, detail: impl Into<String>) -> AppError {
@@ -107,6 +109,9 @@ impl TargetInput {
                 reporting_kinds.push(kind);
             }
         }
+        if let Some(b) = self.baseline {
+            check_magnitude(b, "baseline")?;
+        }
         Ok(TargetFields {
             code,
             name,
@@ -139,7 +144,14 @@ impl TargetInput {
 }
 
 /// Theme and field codes must exist in the plan frame; a concretized target must exist.
-async fn check_refs(conn: &mut Conn, f: &TargetFields, myself: Option<TargetId>) -> Result<()> {
+async fn check_refs(
+    conn: &mut Conn,
+    trees: &mut Trees,
+    actor: &Actor,
+    f: &TargetFields,
+    myself: Option<TargetId>,
+    today: NaiveDate,
+) -> Result<()> {
     let themes = targets::themes(conn).await?;
     for t in &f.themes {
         if !themes.iter().any(|x| &x.code == t) {
@@ -158,13 +170,16 @@ async fn check_refs(conn: &mut Conn, f: &TargetFields, myself: Option<TargetId>)
         if Some(upper) == myself {
             return Err(AppError::invalid("concretizes_cycle", "concretizes"));
         }
-        match targets::get_target(conn, upper).await {
+        let upper_target = match targets::get_target(conn, upper).await {
             Err(StoreError::NotFound) => {
                 return Err(AppError::invalid("not_found", "concretizes"));
             }
-            other => {
-                other?;
-            }
+            other => other?,
+        };
+        // Only a target of a plan the actor may read can be concretized.
+        let upper_doc = documents::get_document(conn, upper_target.document_id).await?;
+        if !crate::documents::can_read(conn, trees, actor, &upper_doc, today).await? {
+            return Err(AppError::invalid("not_found", "concretizes"));
         }
     }
     if let Some(unit) = f.responsible_unit_id
@@ -236,13 +251,17 @@ pub async fn define_target(
         doc.issued_on,
     )
     .await?;
-    check_refs(&mut tx, &fields, None).await?;
+    check_refs(&mut tx, &mut trees, actor, &fields, None, app.today()).await?;
     let id = match targets::insert_target(&mut tx, document, &fields, app.now()).await {
         Err(StoreError::Duplicate(_)) => {
             return Err(invalid("duplicate_code", "code", fields.code.clone()));
         }
         other => other?,
     };
+    for (period, value) in &input.goals {
+        check_value_shape(fields.value_type, *value, "value")?;
+        targets::set_target_value(&mut tx, id, *period, Some(*value)).await?;
+    }
     audit_target(&mut tx, app, actor, "create", id, None).await?;
     trienkhai_store::commit(tx).await?;
     Ok(id)
@@ -259,7 +278,7 @@ pub async fn update_target(
     let mut trees = Trees::default();
     let (current, _) = editable_target(&mut tx, &mut trees, actor, id).await?;
     let fields = input.fields(&current.source)?;
-    check_refs(&mut tx, &fields, Some(id)).await?;
+    check_refs(&mut tx, &mut trees, actor, &fields, Some(id), app.today()).await?;
     let before = target_snapshot(&mut tx, id).await?;
     match targets::update_target(&mut tx, id, &fields, version, app.now()).await {
         Err(StoreError::Conflict) => {
@@ -329,7 +348,25 @@ pub async fn set_quota(
     Ok(())
 }
 
+/// The largest magnitude a value may have, and its most decimals: a thousand billion (money in
+/// millions of đồng stays far below it) and six places keep every sum, weighted sum and ratio
+/// of a province exact inside `Decimal`'s 28 digits.
+const MAX_MAGNITUDE: i64 = 1_000_000_000_000;
+const MAX_SCALE: u32 = 6;
+
+/// A value of a reasonable size, or an error naming the field.
+pub(crate) fn check_magnitude(v: Decimal, field: &str) -> Result<()> {
+    if v.abs() > Decimal::from(MAX_MAGNITUDE) {
+        return Err(invalid("value_too_large", field, v.normalize().to_string()));
+    }
+    if v.normalize().scale() > MAX_SCALE {
+        return Err(invalid("too_many_decimals", field, MAX_SCALE.to_string()));
+    }
+    Ok(())
+}
+
 fn check_value_shape(value_type: ValueType, v: Decimal, field: &str) -> Result<()> {
+    check_magnitude(v, field)?;
     match value_type {
         ValueType::Count if v.is_sign_negative() || v.fract() != Decimal::ZERO => {
             Err(invalid("value_not_count", field, v.normalize().to_string()))
@@ -368,6 +405,8 @@ impl ActualInput {
                 let denominator = self
                     .denominator
                     .ok_or_else(|| AppError::invalid("required", "denominator"))?;
+                check_magnitude(numerator, "numerator")?;
+                check_magnitude(denominator, "denominator")?;
                 if numerator.is_sign_negative() {
                     return Err(AppError::invalid("out_of_range", "numerator"));
                 }
@@ -484,7 +523,11 @@ pub async fn record_actual(
     .await?;
     let version = targets::values_version(&mut tx, id).await?;
     trienkhai_store::commit(tx).await?;
-    refresh_after_write(app, id, unit, period, version).await?;
+    // The value is committed: a failure to refresh the cache only costs the next reader a
+    // recomputation, it must not turn a successful write into an error.
+    if let Err(e) = refresh_after_write(app, id, unit, period, version).await {
+        tracing::warn!(error = %e, target = id.0, "roll-up cache not refreshed after a write");
+    }
     Ok(written)
 }
 
@@ -579,14 +622,16 @@ impl Computed {
         }
     }
 
-    /// What `unit` is measured against in this period, and where that comes from.
-    pub fn goal_of(&self, unit: UnitId) -> Option<(Decimal, GoalSource)> {
+    /// What `unit` is measured against in this period: its quota, else the plan's value when
+    /// the rule makes it apply below (or the unit is the plan's own), with the period it is set
+    /// for (the smallest one holding this period).
+    pub fn goal_of(&self, unit: UnitId) -> Option<(Decimal, GoalSource, Period)> {
         if let Some(q) = self.quotas.get(&unit) {
-            return Some((q.value, GoalSource::Quota));
+            return Some((q.value, GoalSource::Quota, q.period));
         }
         let plan = self.plan_value.as_ref()?;
         if Some(unit) == self.plan_unit || self.target.aggregation.target_applies_below() {
-            Some((plan.value, GoalSource::Plan))
+            Some((plan.value, GoalSource::Plan, plan.period))
         } else {
             None
         }
@@ -903,6 +948,9 @@ pub struct UnitFigure {
     pub goal: Option<Decimal>,
     pub goal_source: Option<GoalSource>,
     pub goal_period: Option<Period>,
+    /// The goal is set for a longer period and the target is a flow: the figure is progress
+    /// towards it (`achievement_percent`), not judged yet (`status` is `not_judged`).
+    pub partial: bool,
     pub achievement_percent: Option<Decimal>,
     pub complete: bool,
     pub counted: u64,
@@ -916,20 +964,21 @@ impl Computed {
         let figure = rolled.and_then(|r| r.figure.clone());
         let value = figure.as_ref().and_then(Figure::scalar).map(rounded);
         let goal = self.goal_of(unit);
-        let goal_period = goal.and_then(|(_, source)| match source {
-            GoalSource::Quota => self.quotas.get(&unit).map(|q| q.period),
-            GoalSource::Plan => self.plan_value.as_ref().map(|p| p.period),
-        });
+        // A flow is judged at the end of the period its goal is set for: six months of new
+        // enterprises against the year's goal is progress, not a shortfall.
+        let partial = goal
+            .is_some_and(|(_, _, p)| p != self.period && self.target.over_time == OverTime::Sum);
+        let judging = goal.filter(|_| !partial);
         let only_not_applicable =
             rolled.is_some_and(|r| r.counted == 0 && r.missing == 0 && r.not_applicable > 0);
-        let status = match (goal, value) {
+        let status = match (judging, value) {
             _ if only_not_applicable => Status::NotApplicable,
             (_, None) => Status::NoData,
-            (Some((g, _)), v) => rules::status(self.target.direction, g, v),
-            (None, Some(_)) => Status::NoData,
+            (Some((g, _, _)), v) => rules::status(self.target.direction, g, v),
+            (None, Some(_)) => Status::NotJudged,
         };
         let achievement_percent = match (goal, value) {
-            (Some((g, _)), Some(v)) => {
+            (Some((g, _, _)), Some(v)) => {
                 rules::achievement_percent(self.target.direction, g, v).map(rounded)
             }
             _ => None,
@@ -941,9 +990,10 @@ impl Computed {
             value,
             figure,
             status,
-            goal: goal.map(|(g, _)| g),
-            goal_source: goal.map(|(_, s)| s),
-            goal_period,
+            goal: goal.map(|(g, _, _)| g),
+            goal_source: goal.map(|(_, s, _)| s),
+            goal_period: goal.map(|(_, _, p)| p),
+            partial,
             achievement_percent,
             complete: rolled.is_some_and(|r| r.complete),
             counted: rolled.map_or(0, |r| r.counted),
@@ -1254,7 +1304,13 @@ pub async fn record_actuals_batch(
             return Err(at_row(AppError::invalid("duplicate", "period")));
         }
         let observation = row.input.observation(target.value_type).map_err(at_row)?;
-        let note = row.input.note.as_deref();
+        let note = row
+            .input
+            .note
+            .as_deref()
+            .map(trienkhai_core::vn::clean_text)
+            .filter(|n| !n.is_empty());
+        let note = note.as_deref();
         match targets::put_actual(
             &mut tx,
             &targets::NewActual {

@@ -80,8 +80,12 @@ impl WorkItemInput {
                 coordinators.push(*u);
             }
         }
-        let mut target_ids = self.target_ids.clone();
-        target_ids.dedup();
+        let mut target_ids: Vec<TargetId> = Vec::new();
+        for t in &self.target_ids {
+            if !target_ids.contains(t) {
+                target_ids.push(*t);
+            }
+        }
         Ok((
             WorkItemFields {
                 document_id: document,
@@ -118,15 +122,26 @@ impl WorkItemInput {
 
 /// Checks what needs the database: units alive at the start, targets of a plan in the same
 /// chain, themes and fields known, the person known, no concretizes cycle.
-async fn check_refs(conn: &mut Conn, f: &WorkItemFields, myself: Option<WorkItemId>) -> Result<()> {
+async fn check_refs(
+    conn: &mut Conn,
+    trees: &mut Trees,
+    actor: &Actor,
+    f: &WorkItemFields,
+    deadline: NaiveDate,
+    myself: Option<WorkItemId>,
+    today: NaiveDate,
+) -> Result<()> {
+    let doc = documents::get_document(conn, f.document_id).await?;
     for (unit, field) in std::iter::once((f.lead_unit_id, "lead_unit_id")).chain(
         f.coordinating_unit_ids
             .iter()
             .map(|u| (*u, "coordinating_unit_ids")),
     ) {
-        if units::versions_of(conn, unit).await?.is_empty() {
+        let versions = units::versions_of(conn, unit).await?;
+        if versions.is_empty() {
             return Err(AppError::invalid("not_found", field));
         }
+        require_in_plan(conn, trees, &doc, unit, &versions, deadline, field).await?;
     }
     let themes = targets::themes(conn).await?;
     for t in &f.themes {
@@ -155,13 +170,16 @@ async fn check_refs(conn: &mut Conn, f: &WorkItemFields, myself: Option<WorkItem
         }
     }
     if let Some(p) = f.responsible_person_id {
-        match persons::get_person(conn, p).await {
-            Err(StoreError::NotFound) => {
-                return Err(AppError::invalid("not_found", "responsible_person_id"));
-            }
+        // Someone the actor may read; an unknown and a hidden person read the same.
+        let known = match persons::get_person(conn, p).await {
+            Err(StoreError::NotFound) => false,
             other => {
                 other?;
+                crate::people::can_read_person(conn, trees, actor, p, today).await?
             }
+        };
+        if !known {
+            return Err(AppError::invalid("not_found", "responsible_person_id"));
         }
     }
     let mut cursor = f.concretizes;
@@ -170,13 +188,46 @@ async fn check_refs(conn: &mut Conn, f: &WorkItemFields, myself: Option<WorkItem
         if Some(id) == myself || steps > 64 {
             return Err(AppError::invalid("concretizes_cycle", "concretizes"));
         }
-        cursor = match work_items::get_work_item(conn, id).await {
+        let upper = match work_items::get_work_item(conn, id).await {
             Err(StoreError::NotFound) => return Err(AppError::invalid("not_found", "concretizes")),
-            other => other?.concretizes,
+            other => other?,
         };
+        if steps == 0 {
+            // Only an item of a plan the actor may read can be concretized.
+            let upper_doc = documents::get_document(conn, upper.document_id).await?;
+            if !crate::documents::can_read(conn, trees, actor, &upper_doc, today).await? {
+                return Err(AppError::invalid("not_found", "concretizes"));
+            }
+        }
+        cursor = upper.concretizes;
         steps += 1;
     }
     Ok(())
+}
+
+/// A unit an item is given to must lie in the plan's tree: under its issuer at the issue date
+/// or at the deadline (a commune of the district, whatever became of it since).
+async fn require_in_plan(
+    conn: &mut Conn,
+    trees: &mut Trees,
+    doc: &trienkhai_store::documents::Document,
+    unit: UnitId,
+    versions: &[trienkhai_core::org::UnitVersion],
+    deadline: NaiveDate,
+    field: &str,
+) -> Result<()> {
+    let Some(issuer) = doc.issuer_unit_id else {
+        return Ok(());
+    };
+    for day in [doc.issued_on, deadline] {
+        if versions.iter().any(|v| v.validity.contains(day)) {
+            let tree = trees.at(conn, day).await?;
+            if tree.is_within(unit, issuer) {
+                return Ok(());
+            }
+        }
+    }
+    Err(AppError::invalid("unit_outside_plan", field))
 }
 
 async fn snapshot(tx: &mut Conn, id: WorkItemId) -> Result<serde_json::Value> {
@@ -234,7 +285,16 @@ pub async fn create_work_item(
             return Err(AppError::invalid("parent_other_plan", "parent_id"));
         }
     }
-    check_refs(&mut tx, &fields, None).await?;
+    check_refs(
+        &mut tx,
+        &mut trees,
+        actor,
+        &fields,
+        deadline,
+        None,
+        app.today(),
+    )
+    .await?;
     let id = match work_items::insert_work_item(&mut tx, &fields, deadline, app.now()).await {
         Err(StoreError::Duplicate(_)) => {
             return Err(AppError::Invalid(
@@ -273,7 +333,16 @@ pub async fn update_work_item(
     let mut trees = Trees::default();
     let current = editable(&mut tx, &mut trees, actor, id).await?;
     let (fields, _) = input.fields(current.document_id, current.parent_id, &current.source)?;
-    check_refs(&mut tx, &fields, Some(id)).await?;
+    check_refs(
+        &mut tx,
+        &mut trees,
+        actor,
+        &fields,
+        current.deadline,
+        Some(id),
+        app.today(),
+    )
+    .await?;
     let before = snapshot(&mut tx, id).await?;
     match work_items::update_work_item(&mut tx, id, &fields, version, app.now()).await {
         Err(StoreError::Conflict) => {
@@ -317,6 +386,17 @@ pub async fn split_to_units(
             .find(|v| v.validity.contains(parent.deadline))
             .or(versions.last())
             .ok_or_else(|| AppError::invalid("not_found", "unit_ids"))?;
+        let doc = documents::get_document(&mut tx, parent.document_id).await?;
+        require_in_plan(
+            &mut tx,
+            &mut trees,
+            &doc,
+            *unit,
+            &versions,
+            parent.deadline,
+            "unit_ids",
+        )
+        .await?;
         let fields = WorkItemFields {
             document_id: parent.document_id,
             parent_id: Some(id),
@@ -497,9 +577,22 @@ pub async fn make_request(
     let requests = work_items::requests_of(&mut tx, id).await?;
     let mut schedule = schedule_of(&item, &requests);
     schedule.request(request.clone())?;
-    let request_id =
-        work_items::insert_request(&mut tx, id, &request, &reason, actor.account_id, app.now())
-            .await?;
+    // A unique index allows one pending request per item, whoever asks at the same moment.
+    let request_id = match work_items::insert_request(
+        &mut tx,
+        id,
+        &request,
+        &reason,
+        actor.account_id,
+        app.now(),
+    )
+    .await
+    {
+        Err(StoreError::Duplicate(_)) => {
+            return Err(AppError::invalid("request_pending", "request"));
+        }
+        other => other?,
+    };
     audit::append(
         &mut tx,
         &actor.audit_entry(
@@ -528,6 +621,13 @@ pub async fn decide_request(
     if decision == Decision::Pending {
         return Err(AppError::invalid("invalid", "decision"));
     }
+    let note = note
+        .map(trienkhai_core::vn::clean_text)
+        .filter(|n| !n.is_empty());
+    if note.as_ref().is_some_and(|n| n.chars().count() > 2000) {
+        return Err(AppError::invalid("too_long", "note"));
+    }
+    let note = note.as_deref();
     let today = app.today();
     let mut tx = app.db.begin().await?;
     let mut trees = Trees::default();
@@ -667,8 +767,10 @@ pub(crate) async fn view(
         coordinating_unit_names.push(unit_name(conn, *u, name_day).await?);
     }
     let responsible_person_name = match item.responsible_person_id {
-        Some(p) => Some(persons::get_person(conn, p).await?.full_name),
-        None => None,
+        Some(p) if crate::people::can_read_person(conn, trees, actor, p, today).await? => {
+            Some(persons::get_person(conn, p).await?.full_name)
+        }
+        _ => None,
     };
     let (can_edit, can_report) = if with_details {
         let doc = documents::get_document(conn, item.document_id).await?;

@@ -656,7 +656,90 @@ async fn the_cascade_and_the_coverage_report(t: TestDb) {
     ));
 }
 
+async fn review_rules_scope_size_and_progress(t: TestDb) {
+    let app = demo_app(&t).await;
+    let admin = actor(&app, "admin").await;
+    let anthuy = actor(&app, "anthuy").await;
+    let district_plan = plan(&app, &admin, "02-NQ/HU").await;
+    let commune_plan = plan(&app, &admin, "09-KH/ĐU").await;
+    let other = unit(&app, "X-ANDUC", "2021-06-01").await;
+    let own = unit(&app, "X-ANTHUY", "2021-06-01").await;
+    // An item of An Thủy's plan cannot be given to another commune.
+    let item = |lead| WorkItemInput {
+        code: "AT-X1".into(),
+        title: "Việc thử".into(),
+        lead_unit_id: Some(lead),
+        deadline: Some(d("2021-12-31")),
+        ..Default::default()
+    };
+    let err = work_items::create_work_item(&app, &anthuy, commune_plan, None, &item(other), "user")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), err.field()),
+        ("unit_outside_plan", Some("lead_unit_id"))
+    );
+    // Nor name someone of another commune as responsible: hidden reads as unknown.
+    let stranger = trienkhai_app::people::list_persons(&app, &admin, None, 500, 0)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.posts.iter().all(|post| post.unit_id == other) && !p.posts.is_empty())
+        .unwrap();
+    let with_person = WorkItemInput {
+        responsible_person_id: Some(stranger.id),
+        ..item(own)
+    };
+    let err = work_items::create_work_item(&app, &anthuy, commune_plan, None, &with_person, "user")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), err.field()),
+        ("not_found", Some("responsible_person_id"))
+    );
+    work_items::create_work_item(&app, &anthuy, commune_plan, None, &item(own), "user")
+        .await
+        .unwrap();
+    // Values too large to add up exactly are refused where they come in.
+    let firms = target(&app, &admin, district_plan, "KT05").await;
+    let err = targets::record_actual(
+        &app,
+        &admin,
+        firms,
+        own,
+        Period::Month(2022, 5),
+        &ActualInput {
+            value: Some(dec("79228162514264337593543950335")),
+            ..Default::default()
+        },
+        "user",
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        (err.code(), err.field()),
+        ("value_too_large", Some("value"))
+    );
+    // Six months of a flow are progress towards the year's goal, not a shortfall.
+    let district = unit(&app, "BTR", "2021-06-01").await;
+    let h1 = targets::rollup(&app, &admin, firms, district, Period::FirstHalf(2021))
+        .await
+        .unwrap();
+    assert!(h1.figure.partial);
+    assert_eq!(h1.figure.status, Status::NotJudged);
+    assert_eq!(h1.figure.goal_period, Some(Period::Year(2021)));
+    assert!(h1.figure.achievement_percent.is_some());
+    // A rate is judged in any period against the year's goal.
+    let poverty = target(&app, &admin, district_plan, "XH01").await;
+    let q2 = targets::rollup(&app, &admin, poverty, district, Period::Quarter(2021, 2))
+        .await
+        .unwrap();
+    assert!(!q2.figure.partial);
+    assert_ne!(q2.figure.status, Status::NotJudged);
+}
+
 both_backends!(
+    review_rules_scope_size_and_progress,
     the_district_plan_has_its_22_targets_and_29_items,
     a_ratio_is_recomputed_and_explained,
     a_missing_month_is_missing_never_zero,

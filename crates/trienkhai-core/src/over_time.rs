@@ -80,8 +80,8 @@ pub fn derive(rule: OverTime, period: Period, reports: &[(Period, &Observation)]
             }
         }
         OverTime::Sum => {
-            // Tile the period with months, else with quarters; the tiling with the fewest holes.
-            let tilings = [period.months(), period.quarters()];
+            // Tile the period with months, quarters or years; the tiling with the fewest holes.
+            let tilings = [period.months(), period.quarters(), period.years()];
             let best = tilings
                 .iter()
                 .filter(|parts| !parts.is_empty())
@@ -236,6 +236,22 @@ mod tests {
         assert_eq!(
             derive(OverTime::Latest, p("2022"), &reports).observation,
             None
+        );
+    }
+
+    #[test]
+    fn a_phase_adds_up_its_years() {
+        let obs: Vec<(Period, Observation)> =
+            (2021..=2025).map(|y| (Period::Year(y), v(10))).collect();
+        let reports: Vec<(Period, &Observation)> = obs.iter().map(|(p, o)| (*p, o)).collect();
+        let d = derive(OverTime::Sum, p("2021..2025"), &reports);
+        assert_eq!(d.observation, Some(v(50)));
+        assert_eq!(d.from.len(), 5);
+        let d = derive(OverTime::Sum, p("2021..2026"), &reports);
+        assert_eq!((d.observation, d.missing), (None, vec![p("2026")]));
+        assert!(
+            p("2020..2030").months().is_empty(),
+            "no silent cut at ten years"
         );
     }
 

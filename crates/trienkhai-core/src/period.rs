@@ -98,10 +98,15 @@ impl Period {
 
     /// The months the period is made of (none for a span longer than 10 years).
     pub fn months(&self) -> Vec<Period> {
+        if let Period::Span(a, b) = *self
+            && b - a >= 10
+        {
+            return Vec::new();
+        }
         let (start, end) = self.dates();
         let mut out = Vec::new();
         let mut day = start;
-        while day <= end && out.len() < 120 {
+        while day <= end {
             use chrono::Datelike;
             out.push(Period::Month(day.year(), day.month() as u8));
             day = last_day(day.year(), day.month())
@@ -126,6 +131,14 @@ impl Period {
                 _ => None,
             })
             .collect()
+    }
+
+    /// The years of a phase or a term (none for a shorter period).
+    pub fn years(&self) -> Vec<Period> {
+        match *self {
+            Period::Span(a, b) => (a..=b).map(Period::Year).collect(),
+            _ => Vec::new(),
+        }
     }
 
     /// The day whose organisation tree the period's roll-ups follow: its last day.

@@ -125,6 +125,9 @@ pub enum Status {
     NoData,
     /// *Không áp dụng*.
     NotApplicable,
+    /// *Chưa đánh giá*: a value without a goal to judge it by (no quota handed to the unit, or
+    /// a flow part-way through the period its goal is set for).
+    NotJudged,
 }
 
 impl Status {
@@ -135,6 +138,7 @@ impl Status {
             Status::NotAchieved => "not_achieved",
             Status::NoData => "no_data",
             Status::NotApplicable => "not_applicable",
+            Status::NotJudged => "not_judged",
         }
     }
 
@@ -145,6 +149,7 @@ impl Status {
             Status::NotAchieved => "Không đạt",
             Status::NoData => "Chưa có số liệu",
             Status::NotApplicable => "Không áp dụng",
+            Status::NotJudged => "Chưa đánh giá",
         }
     }
 

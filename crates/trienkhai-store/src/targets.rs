@@ -357,6 +357,15 @@ async fn bump_values(conn: &mut AnyConnection, id: TargetId) -> Result<()> {
     Ok(())
 }
 
+/// Marks every target of a document changed (its issuer, which roll-ups follow, moved).
+pub async fn bump_values_of_document(conn: &mut AnyConnection, document: DocumentId) -> Result<()> {
+    sqlx::query("UPDATE targets SET values_version = values_version + 1 WHERE document_id = $1")
+        .bind(document.0)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// The current values version of a target, the cheap check roll-up caches make.
 pub async fn values_version(conn: &mut AnyConnection, id: TargetId) -> Result<i64> {
     sqlx::query_scalar("SELECT values_version FROM targets WHERE id = $1")

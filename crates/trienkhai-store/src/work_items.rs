@@ -464,7 +464,8 @@ pub async fn insert_request(
     .bind(by.map(|a| a.0))
     .bind(sql::instant(now))
     .fetch_one(conn)
-    .await?;
+    .await
+    .map_err(StoreError::classify)?;
     Ok(RequestId(id))
 }
 

@@ -1446,7 +1446,16 @@ async fn plans_are_stored_and_read_back_with_version_checks(t: TestDb) {
             to: d("2022-03-31")
         }
     );
+    work_items::insert_request(&mut tx, sub, &Request::Pause, "Chờ", None, now())
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
+    // One pending request per item, even when two arrive together.
+    let mut second = t.db.begin().await.unwrap();
+    assert!(matches!(
+        work_items::insert_request(&mut second, sub, &Request::Resume, "Nữa", None, now()).await,
+        Err(StoreError::Duplicate(_))
+    ));
 }
 
 both_backends!(

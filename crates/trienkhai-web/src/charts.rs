@@ -149,6 +149,7 @@ pub fn status_class(status: Status) -> &'static str {
         Status::NotAchieved => "st-not-achieved",
         Status::NoData => "st-no-data",
         Status::NotApplicable => "st-na",
+        Status::NotJudged => "st-progress",
     }
 }
 
@@ -159,6 +160,7 @@ fn status_fill(status: Status) -> &'static str {
         Status::NotAchieved => "#c0392b",
         Status::NoData => "#9aa1ad",
         Status::NotApplicable => "#d9dde5",
+        Status::NotJudged => "#7aa2dc",
     }
 }
 

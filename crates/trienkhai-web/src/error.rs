@@ -25,6 +25,7 @@ pub fn status_of(err: &AppError) -> StatusCode {
         AppError::Invalid(e) => match e.code {
             "invalid_json" | "invalid_utf8" | "invalid_form" => StatusCode::BAD_REQUEST,
             "csrf_failed" => StatusCode::FORBIDDEN,
+            "payload_too_large" => StatusCode::PAYLOAD_TOO_LARGE,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         },
         AppError::Unauthenticated | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,

@@ -103,9 +103,13 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|_| input_error("invalid_json", None))?;
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                input_error("payload_too_large", None)
+            } else {
+                input_error("invalid_json", None)
+            }
+        })?;
         if std::str::from_utf8(&bytes).is_err() {
             return Err(input_error("invalid_utf8", None).into());
         }

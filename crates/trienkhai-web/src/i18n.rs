@@ -763,6 +763,12 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("status.not_achieved", "Không đạt", "Not achieved"),
     ("status.no_data", "Chưa có số liệu", "No data"),
     ("status.not_applicable", "Không áp dụng", "Not applicable"),
+    ("status.not_judged", "Chưa đánh giá", "Not judged"),
+    (
+        "target.of_longer_goal",
+        "so với chỉ tiêu",
+        "of the goal for",
+    ),
     ("state.not_started", "Chưa triển khai", "Not started"),
     (
         "state.in_progress",
@@ -873,6 +879,26 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("field.baseline", "Số liệu gốc", "Baseline"),
     ("field.milestone_id", "Mốc", "Milestone"),
     ("field.name_input", "Tên", "Name"),
+    (
+        "err.payload_too_large",
+        "Nội dung gửi lên quá lớn.",
+        "The request body is too large.",
+    ),
+    (
+        "err.value_too_large",
+        "Giá trị quá lớn (tối đa 1.000.000.000.000).",
+        "The value is too large (at most 1,000,000,000,000).",
+    ),
+    (
+        "err.too_many_decimals",
+        "Quá nhiều chữ số thập phân (tối đa 6).",
+        "Too many decimal places (6 at most).",
+    ),
+    (
+        "err.preset_unknown",
+        "Bộ dữ liệu mẫu không hợp lệ (district hoặc province).",
+        "Unknown preset (district or province).",
+    ),
     ("field.code", "Mã", "Code"),
     ("field.name", "Tên", "Name"),
     ("field.kind", "Loại", "Kind"),

@@ -64,7 +64,9 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api_router)
         .layer(middleware::from_fn(language))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        // Bodies are read through axum's extractors, which honour this limit; the two upload
+        // routes raise it for themselves (a tower-level limit here would cap them too).
+        .layer(axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))

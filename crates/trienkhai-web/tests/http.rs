@@ -1286,6 +1286,37 @@ async fn plan_pages_render_for_whoever_may_see_them_and_keep_scope(t: TestDb) {
             .iter()
             .any(|v| v["period"] == "2022-03")
     );
+    // A resolution's scan over the default 2 MB body limit uploads through the API.
+    let mut scan = b"%PDF-1.4\n".to_vec();
+    scan.resize(3 * 1024 * 1024, b'x');
+    let r = Client::new()
+        .post(app.url(&format!("/api/v1/documents/{plan}/files?name=scan.pdf")))
+        .bearer_auth(&admin)
+        .body(scan.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let file = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let back = Client::new()
+        .get(app.url(&format!("/api/v1/files/{file}")))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(back.headers()["content-type"], "application/pdf");
+    assert_eq!(back.bytes().await.unwrap().len(), scan.len());
+    // Other bodies keep the 2 MB limit.
+    let big = "x".repeat(3 * 1024 * 1024);
+    let r = Client::new()
+        .post(app.url("/api/v1/documents"))
+        .bearer_auth(&admin)
+        .header("content-type", "application/json")
+        .body(format!("{{\"number\": \"{big}\"}}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
 
 both_backends!(

@@ -240,3 +240,5 @@ CREATE TABLE work_item_requests (
     decision_note TEXT
 );
 CREATE INDEX work_item_requests_item ON work_item_requests(work_item_id, id);
+-- One request awaiting a decision per item at a time.
+CREATE UNIQUE INDEX work_item_requests_pending ON work_item_requests(work_item_id) WHERE decision = 'pending';

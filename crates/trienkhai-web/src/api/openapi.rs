@@ -226,7 +226,7 @@ fn plan_schemas() -> Value {
             "denominator": opt_text, "flag": { "type": "boolean", "nullable": true }, "not_applicable": { "type": "boolean" }, "note": opt_text, "row_version": opt_int } },
         "Rollup": { "type": "object", "required": ["value", "status", "explanation"], "properties": {
             "value": { "type": "string", "nullable": true, "description": "Exact decimal, a ratio in percent, rounded to two decimals" },
-            "status": { "type": "string", "enum": ["exceeded", "achieved", "not_achieved", "no_data", "not_applicable"] },
+            "status": { "type": "string", "enum": ["exceeded", "achieved", "not_achieved", "no_data", "not_applicable", "not_judged"] },
             "goal": { "type": "string", "nullable": true }, "goal_source": { "type": "string", "enum": ["plan", "quota"], "nullable": true },
             "complete": { "type": "boolean" }, "counted": int, "missing": int, "not_applicable": int,
             "explanation": { "type": "object", "properties": { "rule": text, "over_time": text, "formula": text, "tree_date": date, "complete": { "type": "boolean" },

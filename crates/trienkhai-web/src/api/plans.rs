@@ -549,6 +549,7 @@ impl TargetBody {
             responsible_unit_id: self.responsible_unit_id.map(UnitId),
             concretizes: self.concretizes.map(TargetId),
             sort_order: self.sort_order.unwrap_or(0),
+            goals: Vec::new(),
         })
     }
 }

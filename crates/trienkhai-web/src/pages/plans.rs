@@ -304,7 +304,15 @@ fn target_line(
         name: t.name.clone(),
         unit_of_measure: t.unit_of_measure.clone(),
         value: fmt::decimal(f.and_then(|f| f.value)),
-        goal: fmt::decimal(f.and_then(|f| f.goal)),
+        goal: match f {
+            // Progress towards a longer period's goal says which period.
+            Some(f) if f.partial => format!(
+                "{} ({})",
+                fmt::decimal(f.goal),
+                f.goal_period.map(|p| fmt::period(lang, p)).unwrap_or_default()
+            ),
+            _ => fmt::decimal(f.and_then(|f| f.goal)),
+        },
         status: fmt::status(lang, status).to_owned(),
         status_class: charts::status_class(status),
         percent: f
@@ -641,12 +649,10 @@ pub async fn create_target(
         responsible_unit_id: None,
         concretizes: None,
         sort_order: 1000,
+        goals: goal_period.zip(goal).into_iter().collect(),
     };
     let target =
         targets::define_target(&state.app, &page.actor, DocumentId(id), &input, "user").await?;
-    if let (Some(period), Some(value)) = (goal_period, goal) {
-        targets::set_target_value(&state.app, &page.actor, target, period, Some(value)).await?;
-    }
     Ok(see_other(&format!("/targets/{target}")))
 }
 
@@ -1100,7 +1106,18 @@ pub async fn target(
         unit_code: unit_detail.current.code.clone(),
         unit_name: unit_detail.current.name.clone(),
         value: fmt::decimal(r.figure.value),
-        goal: fmt::decimal(r.figure.goal),
+        goal: if r.figure.partial {
+            format!(
+                "{} ({})",
+                fmt::decimal(r.figure.goal),
+                r.figure
+                    .goal_period
+                    .map(|p| fmt::period(lang, p))
+                    .unwrap_or_default()
+            )
+        } else {
+            fmt::decimal(r.figure.goal)
+        },
         goal_source: r
             .figure
             .goal_source
