@@ -309,7 +309,9 @@ fn target_line(
             Some(f) if f.partial => format!(
                 "{} ({})",
                 fmt::decimal(f.goal),
-                f.goal_period.map(|p| fmt::period(lang, p)).unwrap_or_default()
+                f.goal_period
+                    .map(|p| fmt::period(lang, p))
+                    .unwrap_or_default()
             ),
             _ => fmt::decimal(f.and_then(|f| f.goal)),
         },
