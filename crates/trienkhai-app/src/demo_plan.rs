@@ -256,6 +256,7 @@ pub async fn build(app: &App, actor: &Actor, ids: &HashMap<String, UnitId>) -> R
                     *unit,
                     Period::Year(2021),
                     Some(base + extra),
+                    None,
                 )
                 .await?;
             }
@@ -631,7 +632,8 @@ async fn commune_plan(
             "illustrative",
         )
         .await?;
-        targets::set_target_value(app, actor, id, Period::Year(2021), Some(dec(goal))).await?;
+        targets::set_target_value(app, actor, id, Period::Year(2021), Some(dec(goal)), None)
+            .await?;
         summary.targets += 1;
     }
     for (i, (code, upper, title, deadline)) in [

@@ -376,7 +376,7 @@ pub async fn generate(app: &App, actor: &Actor, preset: Preset) -> Result<Genera
             (_, Aggregation::Sum) => Decimal::from(cells.len() as u64 * 12 * 10),
             _ => Decimal::from(50),
         };
-        targets::set_target_value(&mut tx, id, Period::Year(YEAR), Some(goal)).await?;
+        targets::set_target_value(&mut tx, id, Period::Year(YEAR), Some(goal), None).await?;
         target_ids.push((id, value_type, aggregation));
     }
     for (i, cell) in cells.iter().enumerate() {

@@ -260,7 +260,12 @@ pub async fn define_target(
     };
     for (period, value) in &input.goals {
         check_value_shape(fields.value_type, *value, "value")?;
-        targets::set_target_value(&mut tx, id, *period, Some(*value)).await?;
+        match targets::set_target_value(&mut tx, id, *period, Some(*value), None).await {
+            Err(StoreError::Conflict) => {
+                return Err(invalid("duplicate", "period", period.to_string()));
+            }
+            other => other?,
+        };
     }
     audit_target(&mut tx, app, actor, "create", id, None).await?;
     trienkhai_store::commit(tx).await?;
@@ -296,13 +301,16 @@ pub async fn update_target(
     Ok(())
 }
 
-/// Sets (or removes, with `None`) the plan's value of a target for a period.
+/// Sets (or removes, with `None`) the plan's value of a target for a period. `expected` is the
+/// version of the value the person saw (`None`: there was none); a value changed in between is
+/// a conflict.
 pub async fn set_target_value(
     app: &App,
     actor: &Actor,
     id: TargetId,
     period: Period,
     value: Option<Decimal>,
+    expected: Option<i64>,
 ) -> Result<()> {
     let mut tx = app.db.begin().await?;
     let mut trees = Trees::default();
@@ -311,13 +319,21 @@ pub async fn set_target_value(
         check_value_shape(target.value_type, v, "value")?;
     }
     let before = target_snapshot(&mut tx, id).await?;
-    targets::set_target_value(&mut tx, id, period, value).await?;
+    match targets::set_target_value(&mut tx, id, period, value, expected).await {
+        Err(StoreError::Conflict) => {
+            return Err(AppError::Conflict {
+                current: Some(before),
+            });
+        }
+        other => other?,
+    };
     audit_target(&mut tx, app, actor, "set_value", id, Some(before)).await?;
     trienkhai_store::commit(tx).await?;
     Ok(())
 }
 
-/// Hands a share of a target to a unit below the plan's issuer for a period.
+/// Hands a share of a target to a unit below the plan's issuer for a period (`expected` as for
+/// [`set_target_value`]).
 pub async fn set_quota(
     app: &App,
     actor: &Actor,
@@ -325,6 +341,7 @@ pub async fn set_quota(
     unit: UnitId,
     period: Period,
     value: Option<Decimal>,
+    expected: Option<i64>,
 ) -> Result<()> {
     let mut tx = app.db.begin().await?;
     let mut trees = Trees::default();
@@ -342,7 +359,14 @@ pub async fn set_quota(
         return Err(AppError::invalid("unit_outside_plan", "unit_id"));
     }
     let before = target_snapshot(&mut tx, id).await?;
-    targets::set_quota(&mut tx, id, unit, period, value).await?;
+    match targets::set_quota(&mut tx, id, unit, period, value, expected).await {
+        Err(StoreError::Conflict) => {
+            return Err(AppError::Conflict {
+                current: Some(before),
+            });
+        }
+        other => other?,
+    };
     audit_target(&mut tx, app, actor, "set_quota", id, Some(before)).await?;
     trienkhai_store::commit(tx).await?;
     Ok(())

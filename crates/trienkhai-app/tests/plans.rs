@@ -736,6 +736,36 @@ async fn review_rules_scope_size_and_progress(t: TestDb) {
         .unwrap();
     assert!(!q2.figure.partial);
     assert_ne!(q2.figure.status, Status::NotJudged);
+    // Goals and quotas carry a version: a blind overwrite is a conflict with the record as it is.
+    let err = targets::set_target_value(
+        &app,
+        &admin,
+        poverty,
+        Period::Year(2021),
+        Some(dec("2")),
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(err, AppError::Conflict { current: Some(_) }),
+        "{err:?}"
+    );
+    targets::set_target_value(
+        &app,
+        &admin,
+        poverty,
+        Period::Year(2021),
+        Some(dec("2")),
+        Some(1),
+    )
+    .await
+    .unwrap();
+    let view = targets::get_target(&app, &admin, poverty).await.unwrap();
+    assert_eq!(
+        (view.values[0].value, view.values[0].row_version),
+        (dec("2"), 2)
+    );
 }
 
 both_backends!(

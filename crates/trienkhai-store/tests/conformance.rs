@@ -1106,36 +1106,86 @@ async fn plans_are_stored_and_read_back_with_version_checks(t: TestDb) {
         Err(StoreError::Conflict)
     ));
     let before = targets::values_version(&mut tx, target).await.unwrap();
-    targets::set_target_value(&mut tx, target, Period::Year(2021), Some(dec("3")))
-        .await
-        .unwrap();
-    targets::set_target_value(&mut tx, target, Period::Span(2020, 2025), Some(dec("1.5")))
-        .await
-        .unwrap();
+    assert_eq!(
+        targets::set_target_value(&mut tx, target, Period::Year(2021), Some(dec("3")), None)
+            .await
+            .unwrap(),
+        Some(1)
+    );
+    targets::set_target_value(
+        &mut tx,
+        target,
+        Period::Span(2020, 2025),
+        Some(dec("1.5")),
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         targets::target_values(&mut tx, target).await.unwrap().len(),
         2
     );
-    targets::set_target_value(&mut tx, target, Period::Span(2020, 2025), None)
+    // A write that did not see the current version is refused (and changes nothing).
+    assert!(matches!(
+        targets::set_target_value(&mut tx, target, Period::Year(2021), Some(dec("4")), None).await,
+        Err(StoreError::Conflict)
+    ));
+    assert_eq!(
+        targets::set_target_value(
+            &mut tx,
+            target,
+            Period::Year(2021),
+            Some(dec("2.9")),
+            Some(1)
+        )
+        .await
+        .unwrap(),
+        Some(2)
+    );
+    targets::set_target_value(&mut tx, target, Period::Span(2020, 2025), None, Some(1))
         .await
         .unwrap();
-    assert_eq!(
-        targets::target_values(&mut tx, target).await.unwrap().len(),
-        1
-    );
+    let values = targets::target_values(&mut tx, target).await.unwrap();
+    assert_eq!(values.len(), 1);
+    assert_eq!((values[0].value, values[0].row_version), (dec("2.9"), 2));
     targets::set_quota(
         &mut tx,
         target,
         commune,
         Period::Year(2021),
         Some(dec("2.5")),
+        None,
     )
     .await
     .unwrap();
-    assert_eq!(
-        targets::quotas(&mut tx, target).await.unwrap()[0].unit_id,
-        Some(commune)
-    );
+    assert!(matches!(
+        targets::set_quota(
+            &mut tx,
+            target,
+            commune,
+            Period::Year(2021),
+            Some(dec("2")),
+            Some(7)
+        )
+        .await,
+        Err(StoreError::Conflict)
+    ));
+    targets::set_quota(
+        &mut tx,
+        target,
+        commune,
+        Period::Year(2021),
+        Some(dec("2")),
+        Some(1),
+    )
+    .await
+    .unwrap();
+    let quotas = targets::quotas(&mut tx, target).await.unwrap();
+    assert_eq!(quotas[0].unit_id, Some(commune));
+    assert_eq!((quotas[0].value, quotas[0].row_version), (dec("2"), 2));
+    targets::bump_values_of_document(&mut tx, doc)
+        .await
+        .unwrap();
     assert!(targets::values_version(&mut tx, target).await.unwrap() > before);
     targets::set_weight(&mut tx, commune, "population", 2021, dec("12000"))
         .await

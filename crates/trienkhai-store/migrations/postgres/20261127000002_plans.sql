@@ -114,6 +114,7 @@ CREATE TABLE target_values (
     period_start TEXT NOT NULL,
     period_end TEXT NOT NULL,
     value TEXT NOT NULL,
+    row_version BIGINT NOT NULL DEFAULT 1,
     PRIMARY KEY (target_id, period)
 );
 
@@ -125,6 +126,7 @@ CREATE TABLE quotas (
     period_start TEXT NOT NULL,
     period_end TEXT NOT NULL,
     value TEXT NOT NULL,
+    row_version BIGINT NOT NULL DEFAULT 1,
     PRIMARY KEY (target_id, unit_id, period)
 );
 CREATE INDEX quotas_unit ON quotas(unit_id);

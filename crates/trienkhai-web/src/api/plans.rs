@@ -596,6 +596,8 @@ struct PlannedBody {
     period: Option<String>,
     unit_id: Option<i64>,
     value: Option<Value>,
+    /// The version of the value read; absent when there was none.
+    row_version: Option<i64>,
 }
 
 async fn set_value(
@@ -606,7 +608,7 @@ async fn set_value(
 ) -> Result<Json<TargetView>, ApiError> {
     let p = period(body.period.as_deref())?;
     let value = decimal(&body.value, "value")?;
-    targets::set_target_value(&state.app, &actor, TargetId(id), p, value).await?;
+    targets::set_target_value(&state.app, &actor, TargetId(id), p, value, body.row_version).await?;
     Ok(Json(
         targets::get_target(&state.app, &actor, TargetId(id)).await?,
     ))
@@ -621,7 +623,16 @@ async fn set_quota(
     let p = period(body.period.as_deref())?;
     let unit = required_unit(body.unit_id)?;
     let value = decimal(&body.value, "value")?;
-    targets::set_quota(&state.app, &actor, TargetId(id), unit, p, value).await?;
+    targets::set_quota(
+        &state.app,
+        &actor,
+        TargetId(id),
+        unit,
+        p,
+        value,
+        body.row_version,
+    )
+    .await?;
     Ok(Json(
         targets::get_target(&state.app, &actor, TargetId(id)).await?,
     ))

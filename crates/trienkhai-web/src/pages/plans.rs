@@ -719,6 +719,16 @@ pub struct PlannedForm {
     period: Option<String>,
     unit_code: Option<String>,
     value: Option<String>,
+    row_version: Option<String>,
+}
+
+fn form_version(input: &Option<String>) -> Result<Option<i64>, PageError> {
+    match input.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => Ok(Some(v.parse().map_err(|_| {
+            PageError(AppError::invalid("invalid_form", "row_version"))
+        })?)),
+    }
 }
 
 /// Sets the plan's value of a target for a period (an empty value removes it).
@@ -732,7 +742,16 @@ pub async fn set_value(
     let period =
         form_period(&form.period)?.ok_or_else(|| AppError::invalid("required", "period"))?;
     let value = form_decimal(&form.value, "value")?;
-    targets::set_target_value(&state.app, &page.actor, TargetId(id), period, value).await?;
+    let expected = form_version(&form.row_version)?;
+    targets::set_target_value(
+        &state.app,
+        &page.actor,
+        TargetId(id),
+        period,
+        value,
+        expected,
+    )
+    .await?;
     Ok(see_other(&format!("/targets/{id}?period={period}")))
 }
 
@@ -750,7 +769,17 @@ pub async fn set_quota(
         .await?
         .ok_or_else(|| AppError::invalid("required", "unit_id"))?;
     let value = form_decimal(&form.value, "value")?;
-    targets::set_quota(&state.app, &page.actor, TargetId(id), unit, period, value).await?;
+    let expected = form_version(&form.row_version)?;
+    targets::set_quota(
+        &state.app,
+        &page.actor,
+        TargetId(id),
+        unit,
+        period,
+        value,
+        expected,
+    )
+    .await?;
     Ok(see_other(&format!("/targets/{id}?period={period}")))
 }
 
@@ -938,7 +967,9 @@ struct TargetPage {
     trend_chart: String,
     trend: Vec<TrendLine>,
     planned: Vec<(String, String)>,
-    quotas: Vec<(String, String, String)>,
+    /// The plan's value for the period shown and its version, to edit it.
+    planned_now: (String, String),
+    quotas: Vec<(String, String, String, i64)>,
     can_report: bool,
     can_edit: bool,
     is_ratio: bool,
@@ -1159,6 +1190,12 @@ pub async fn target(
                 status: fmt::status(lang, p.status).to_owned(),
             })
             .collect(),
+        planned_now: view
+            .values
+            .iter()
+            .find(|v| v.period == period)
+            .map(|v| (vn::format_decimal(&v.value, 6), v.row_version.to_string()))
+            .unwrap_or_default(),
         planned: view
             .values
             .iter()
@@ -1177,6 +1214,7 @@ pub async fn target(
                     name,
                     fmt::period(lang, q.period),
                     fmt::decimal(Some(q.value)),
+                    q.row_version,
                 )
             })
             .collect(),
