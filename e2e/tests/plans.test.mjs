@@ -226,3 +226,28 @@ test('an editor defines a target and a work item from the plan page, hands down 
     await context.close();
   }
 });
+
+test('a document is corrected from its page; a stale form is refused, not overwritten', async () => {
+  const context = await newContext(browser);
+  try {
+    const first = await context.newPage();
+    await login(first, server.baseUrl, 'admin');
+    await openPlan(first);
+    const second = await context.newPage();
+    await second.goto(first.url());
+    await first.click('#edit-document summary');
+    const summary = await first.inputValue('#edit-summary');
+    await first.fill('#edit-summary', `${summary} (đã rà soát)`);
+    await submit(first, '#document-update');
+    assert.match(await first.locator('#document-summary').innerText(), /\(đã rà soát\)$/);
+
+    await second.click('#edit-document summary');
+    await second.fill('#edit-summary', 'Một sửa đổi cũ');
+    const stale = await submit(second, '#document-update');
+    assert.equal(stale.status(), 409);
+    await first.reload();
+    assert.match(await first.locator('#document-summary').innerText(), /\(đã rà soát\)$/);
+  } finally {
+    await context.close();
+  }
+});

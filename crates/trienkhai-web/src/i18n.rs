@@ -648,6 +648,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "Số tiếp theo còn trống",
         "Next free number",
     ),
+    ("docs.edit", "Sửa thông tin văn bản", "Edit the document"),
     ("docs.files", "Tệp văn bản", "Files"),
     (
         "docs.attach",

@@ -61,7 +61,7 @@ pub fn routes() -> Router<AppState> {
         .route("/history", get(history::recent))
         .route("/documents", get(plans::list))
         .route("/documents/new", get(plans::new_form).post(plans::create))
-        .route("/documents/{id}", get(plans::detail))
+        .route("/documents/{id}", get(plans::detail).post(plans::update))
         .route(
             "/documents/{id}/files",
             post(plans::upload).layer(axum::extract::DefaultBodyLimit::max(

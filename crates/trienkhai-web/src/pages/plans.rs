@@ -183,14 +183,15 @@ pub struct DocumentForm {
     phase: Option<String>,
     vision_year: Option<String>,
     concretizes_number: Option<String>,
+    version: Option<i64>,
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    page: PageActor,
-    FormBody(form): FormBody<DocumentForm>,
-) -> Result<Response, PageError> {
-    page.check_csrf(&form.csrf)?;
+/// The document a form describes; the concretized document is named by its number.
+async fn document_input(
+    state: &AppState,
+    page: &PageActor,
+    form: DocumentForm,
+) -> Result<DocumentInput, PageError> {
     let concretizes = match form.concretizes_number.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(n) => {
@@ -211,19 +212,58 @@ pub async fn create(
                 .map_err(|_| AppError::invalid("out_of_range", "vision_year"))?,
         ),
     };
-    let input = DocumentInput {
+    Ok(DocumentInput {
         number: form.number,
         kind: form.kind,
-        issuer_unit_id: unit_by_code(&state, form.issuer_code.as_deref(), "issuer_unit_id").await?,
+        issuer_unit_id: unit_by_code(state, form.issuer_code.as_deref(), "issuer_unit_id").await?,
         issued_on: form_date(&form.issued_on, "issued_on")?,
         summary: form.summary,
         theme_of_year: form.theme_of_year,
         phase: form.phase,
         vision_year,
         concretizes,
-    };
+    })
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    page: PageActor,
+    FormBody(form): FormBody<DocumentForm>,
+) -> Result<Response, PageError> {
+    page.check_csrf(&form.csrf)?;
+    let input = document_input(&state, &page, form).await?;
     let id = documents::register_document(&state.app, &page.actor, &input, "user").await?;
     Ok(see_other(&format!("/documents/{id}")))
+}
+
+/// Corrects a document from its page, with the version the person saw.
+pub async fn update(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<i64>,
+    FormBody(form): FormBody<DocumentForm>,
+) -> Result<Response, PageError> {
+    page.check_csrf(&form.csrf)?;
+    let version = form
+        .version
+        .ok_or_else(|| AppError::invalid("required", "version"))?;
+    let input = document_input(&state, &page, form).await?;
+    documents::update_document(&state.app, &page.actor, DocumentId(id), &input, version).await?;
+    Ok(see_other(&format!("/documents/{id}")))
+}
+
+/// What the edit form of a document starts from.
+pub struct DocumentEdit {
+    pub kind: String,
+    pub issuer_code: String,
+    pub issued_on: String,
+    pub summary: String,
+    pub theme_of_year: String,
+    pub phase: String,
+    pub vision_year: String,
+    pub concretizes: String,
+    pub row_version: i64,
+    pub kinds: Vec<(String, String)>,
 }
 
 pub struct TargetLine {
@@ -283,6 +323,7 @@ struct PlanPage {
     lower: Vec<DocRow>,
     themes: Vec<(String, String)>,
     fields: Vec<(String, String)>,
+    edit: Option<DocumentEdit>,
 }
 
 #[derive(Deserialize, Default)]
@@ -467,6 +508,38 @@ pub async fn detail(
         .replace("{met}", &o.headline.met.to_string())
         .replace("{total}", &o.headline.total.to_string());
     let lower = documents::concretized_by(&state.app, &page.actor, DocumentId(id)).await?;
+    let edit = if doc.can_edit {
+        let issuer_code = match doc.document.issuer_unit_id {
+            Some(u) => {
+                trienkhai_app::org::unit_detail(&state.app, &page.actor, u, doc.document.issued_on)
+                    .await
+                    .map(|d| d.current.code)
+                    .unwrap_or_default()
+            }
+            None => String::new(),
+        };
+        Some(DocumentEdit {
+            kind: doc.document.kind.clone(),
+            issuer_code,
+            issued_on: fmt::date(doc.document.issued_on),
+            summary: doc.document.summary.clone(),
+            theme_of_year: doc.document.theme_of_year.clone().unwrap_or_default(),
+            phase: doc.document.phase.clone().unwrap_or_default(),
+            vision_year: doc
+                .document
+                .vision_year
+                .map(|y| y.to_string())
+                .unwrap_or_default(),
+            concretizes: doc.concretizes_number.clone().unwrap_or_default(),
+            row_version: doc.document.row_version,
+            kinds: documents::KINDS
+                .iter()
+                .map(|k| ((*k).to_owned(), kind_label(lang, k)))
+                .collect(),
+        })
+    } else {
+        None
+    };
     let unit_code = match o.unit_id {
         Some(u) => trienkhai_app::org::unit_detail(&state.app, &page.actor, u, period.tree_date())
             .await
@@ -512,6 +585,7 @@ pub async fn detail(
         lower: lower.iter().map(|d| doc_row(d, lang)).collect(),
         themes: frame_options(lang, &o.themes),
         fields: frame_options(lang, &o.fields),
+        edit,
         ctx,
     })
 }
