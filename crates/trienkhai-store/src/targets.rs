@@ -609,6 +609,22 @@ fn observation_columns(
     }
 }
 
+/// A row as [`reported_within`] reads it back: `unit|period|value|numerator|denominator|flag|
+/// n/a`, empty for none, `-1` for no flag.
+fn pack(unit: UnitId, period: Period, o: &Observation) -> String {
+    let (value, numerator, denominator, flag, not_applicable) = observation_columns(o);
+    format!(
+        "{}|{}|{}|{}|{}|{}|{}",
+        unit.0,
+        period,
+        value.unwrap_or_default(),
+        numerator.unwrap_or_default(),
+        denominator.unwrap_or_default(),
+        flag.unwrap_or(-1),
+        not_applicable
+    )
+}
+
 fn observation_from_row(r: &sqlx::any::AnyRow) -> Result<Observation> {
     if r.int("not_applicable")? != 0 {
         return Ok(Observation::NotApplicable);
@@ -681,8 +697,8 @@ pub async fn put_actual(
             let (start, end) = new.period.dates();
             sqlx::query(
                 "INSERT INTO actuals (target_id, unit_id, period, period_start, period_end, value, numerator, denominator, \
-                 flag, not_applicable, note, source, recorded_by, recorded_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+                 flag, not_applicable, note, source, recorded_by, recorded_at, packed) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
                  ON CONFLICT (target_id, unit_id, period) DO NOTHING",
             )
             .bind(new.target_id.0)
@@ -699,13 +715,14 @@ pub async fn put_actual(
             .bind(new.source)
             .bind(new.recorded_by.map(|a| a.0))
             .bind(sql::instant(now))
+            .bind(pack(new.unit_id, new.period, new.observation))
             .execute(&mut *conn)
             .await?
             .rows_affected()
         }
         Some(version) => sqlx::query(
             "UPDATE actuals SET value = $1, numerator = $2, denominator = $3, flag = $4, not_applicable = $5, \
-             note = $6, source = $7, recorded_by = $8, recorded_at = $9, row_version = row_version + 1 \
+             note = $6, source = $7, recorded_by = $8, recorded_at = $9, row_version = row_version + 1, packed = $14 \
              WHERE target_id = $10 AND unit_id = $11 AND period = $12 AND row_version = $13",
         )
         .bind(value)
@@ -721,6 +738,7 @@ pub async fn put_actual(
         .bind(new.unit_id.0)
         .bind(new.period.to_string())
         .bind(version)
+        .bind(pack(new.unit_id, new.period, new.observation))
         .execute(&mut *conn)
         .await?
         .rows_affected(),
@@ -770,7 +788,8 @@ pub struct Reported {
 /// This is the roll-up's bulk read (a province month is 3,000 rows, its year 40,000). The rows
 /// come back packed into one text (`unit|period|value|numerator|denominator|flag|n/a`, `;`
 /// between rows): the driver's cost is per value and per row handed over, not per byte
-/// (measured in BENCHMARKS.md: 700 ms → … for a province month).
+/// (BENCHMARKS.md). Each row's text is written with its values (`packed`), so the database
+/// only concatenates.
 pub async fn reported_within(
     conn: &mut AnyConnection,
     target: TargetId,
@@ -785,8 +804,7 @@ pub async fn reported_within(
         "group_concat"
     };
     let packed: Option<String> = sqlx::query_scalar(&format!(
-        "SELECT {concat}(unit_id || '|' || period || '|' || COALESCE(value, '') || '|' || COALESCE(numerator, '') \
-         || '|' || COALESCE(denominator, '') || '|' || COALESCE(flag, -1) || '|' || not_applicable, ';') FROM actuals \
+        "SELECT {concat}(packed, ';') FROM actuals \
          WHERE target_id = $1 AND period_start >= $2 AND period_start <= $3 AND period_end <= $3"
     ))
     .bind(target.0)
@@ -797,17 +815,34 @@ pub async fn reported_within(
     match packed {
         None => Ok(Vec::new()),
         Some(text) if text.is_empty() => Ok(Vec::new()),
-        Some(text) => text.split(';').map(unpack_reported).collect(),
+        Some(text) => {
+            // Most rows share their period: parse each distinct one once.
+            let mut last: Option<(&str, Period)> = None;
+            text.split(';')
+                .map(|row| unpack_reported(row, &mut last))
+                .collect()
+        }
     }
 }
 
 /// Reads a row packed by [`reported_within`].
-fn unpack_reported(packed: &str) -> Result<Reported> {
+fn unpack_reported<'a>(
+    packed: &'a str,
+    last: &mut Option<(&'a str, Period)>,
+) -> Result<Reported> {
     let corrupt = || StoreError::Corrupt(format!("packed actual {packed:?}"));
     let mut parts = packed.split('|');
     let mut next = || parts.next().ok_or_else(corrupt);
     let unit = next()?.parse::<i64>().map_err(|_| corrupt())?;
-    let period = Period::parse(next()?).map_err(|_| corrupt())?;
+    let period_text = next()?;
+    let period = match last {
+        Some((text, period)) if *text == period_text => *period,
+        _ => {
+            let period = Period::parse(period_text).map_err(|_| corrupt())?;
+            *last = Some((period_text, period));
+            period
+        }
+    };
     let decimal = |s: &str| -> Result<Option<Decimal>> {
         if s.is_empty() {
             Ok(None)
@@ -951,35 +986,23 @@ pub async fn bulk_insert_actuals(
     source: &str,
     now: DateTime<Utc>,
 ) -> Result<u64> {
-    const PER_STATEMENT: usize = 400;
+    const PER_STATEMENT: usize = 300;
     bump_values(conn, target).await?;
     let recorded_at = sql::instant(now);
     let mut written = 0;
     for chunk in rows.chunks(PER_STATEMENT) {
         let mut query = String::from(
             "INSERT INTO actuals (target_id, unit_id, period, period_start, period_end, value, numerator, \
-             denominator, flag, not_applicable, source, recorded_at) VALUES ",
+             denominator, flag, not_applicable, source, recorded_at, packed) VALUES ",
         );
         for i in 0..chunk.len() {
-            let b = i * 12;
             if i > 0 {
                 query.push_str(", ");
             }
-            query.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 7,
-                b + 8,
-                b + 9,
-                b + 10,
-                b + 11,
-                b + 12
-            ));
+            let placeholders: Vec<String> = (1..=13).map(|k| format!("${}", i * 13 + k)).collect();
+            query.push('(');
+            query.push_str(&placeholders.join(", "));
+            query.push(')');
         }
         let mut q = sqlx::query(&query);
         for (unit, period, observation) in chunk {
@@ -998,7 +1021,8 @@ pub async fn bulk_insert_actuals(
                 .bind(flag)
                 .bind(not_applicable)
                 .bind(source.to_owned())
-                .bind(recorded_at.clone());
+                .bind(recorded_at.clone())
+                .bind(pack(*unit, *period, observation));
         }
         written += q
             .execute(&mut *conn)

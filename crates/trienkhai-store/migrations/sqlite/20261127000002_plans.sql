@@ -145,6 +145,9 @@ CREATE TABLE actuals (
     denominator TEXT,
     flag INTEGER,
     not_applicable INTEGER NOT NULL DEFAULT 0,
+    -- The row as the roll-up reads it, `unit|period|value|numerator|denominator|flag|n/a`,
+    -- written with the values: the roll-up concatenates these instead of building them.
+    packed TEXT NOT NULL,
     note TEXT,
     source TEXT NOT NULL DEFAULT 'user' CHECK (source IN ('user', 'record', 'article', 'illustrative')),
     recorded_by INTEGER REFERENCES accounts(id),
@@ -154,7 +157,7 @@ CREATE TABLE actuals (
 );
 -- The roll-up reads every value of a target for a period: a covering index in period order
 -- makes that one sequential range instead of thousands of row lookups.
-CREATE INDEX actuals_rollup ON actuals(target_id, period_start, period_end, unit_id, period, value, numerator, denominator, flag, not_applicable);
+CREATE INDEX actuals_rollup ON actuals(target_id, period_start, period_end, unit_id, packed);
 CREATE INDEX actuals_unit ON actuals(unit_id);
 
 -- Named weights per unit and year (population, households) for weighted means.
