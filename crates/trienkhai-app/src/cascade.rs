@@ -161,6 +161,9 @@ async fn figures_of(
             .into_iter()
             .collect();
     let generation = units::generation(conn).await?;
+    if unit.is_some() {
+        crate::targets::compute_missing(app, &versions, period, generation).await?;
+    }
     let mut rows = Vec::new();
     for target in targets::targets_of_document(conn, document).await? {
         let figure = match unit {

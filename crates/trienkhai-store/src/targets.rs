@@ -826,10 +826,7 @@ pub async fn reported_within(
 }
 
 /// Reads a row packed by [`reported_within`].
-fn unpack_reported<'a>(
-    packed: &'a str,
-    last: &mut Option<(&'a str, Period)>,
-) -> Result<Reported> {
+fn unpack_reported<'a>(packed: &'a str, last: &mut Option<(&'a str, Period)>) -> Result<Reported> {
     let corrupt = || StoreError::Corrupt(format!("packed actual {packed:?}"));
     let mut parts = packed.split('|');
     let mut next = || parts.next().ok_or_else(corrupt);
