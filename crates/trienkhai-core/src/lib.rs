@@ -3,6 +3,7 @@
 //! leans on these types, so they parse their input once and are trusted afterwards.
 
 pub mod access;
+pub mod calendar;
 pub mod document_number;
 pub mod error;
 pub mod ids;
@@ -10,6 +11,7 @@ pub mod org;
 pub mod over_time;
 pub mod party;
 pub mod period;
+pub mod reporting;
 pub mod rollup;
 pub mod target;
 pub mod validity;
