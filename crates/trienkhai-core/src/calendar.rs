@@ -12,7 +12,10 @@ use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
 /// The first day of the lunar year (mùng 1 Tết) and Giỗ Tổ Hùng Vương (10/3 lunar), by year, in
 /// the solar calendar. Outside these years the lunar holidays must be entered as data.
-const LUNAR: &[(i32, (u32, u32), (u32, u32))] = &[
+/// (month, day) in the solar calendar.
+type MonthDay = (u32, u32);
+
+const LUNAR: &[(i32, MonthDay, MonthDay)] = &[
     (2020, (1, 25), (4, 2)),
     (2021, (2, 12), (4, 21)),
     (2022, (2, 1), (4, 10)),
