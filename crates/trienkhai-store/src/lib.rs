@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod audit;
 pub mod documents;
 pub mod persons;
+pub mod reports;
 pub mod sessions;
 pub mod sql;
 pub mod targets;
