@@ -14,6 +14,7 @@ pub mod generate;
 pub mod history;
 pub mod org;
 pub mod people;
+pub mod reporting;
 pub mod scope;
 pub mod targets;
 pub mod work_items;

@@ -1,0 +1,165 @@
+//! Reporting cycles on both backends, from the demo: a plan's calendar, a commune's report
+//! opened with its deadline, submitted late, returned with a comment, resubmitted, accepted and
+//! locked, then reopened as a new revision; scope on every step.
+
+use chrono::NaiveDate;
+use trienkhai_app::reporting;
+use trienkhai_app::{Actor, App, AppError, auth, demo, documents, org};
+use trienkhai_core::ids::UnitId;
+use trienkhai_core::period::Period;
+use trienkhai_core::reporting::{Cadence, DeadlineRule, ReportAction, ReportState};
+use trienkhai_testkit::{TestDb, both_backends};
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+async fn actor(app: &App, username: &str) -> Actor {
+    let id = auth::login(app, username, demo::DEMO_PASSWORD, "test")
+        .await
+        .unwrap();
+    let mut conn = app.db.reader().await.unwrap();
+    auth::load_actor(app, &mut conn, id).await.unwrap().unwrap()
+}
+
+async fn unit(app: &App, code: &str) -> UnitId {
+    let admin = Actor::system("test", app.today());
+    org::units_as_of(app, &admin, d("2021-06-01"))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.code == code)
+        .unwrap()
+        .id
+}
+
+async fn a_commune_report_goes_through_review(t: TestDb) {
+    let app = App::new(t.db.clone());
+    demo::build(&app).await.unwrap();
+    let admin = actor(&app, "admin").await;
+    let anthuy = actor(&app, "anthuy").await;
+    let plan = documents::list_documents(&app, &admin, Some("02-NQ/HU"), None, None)
+        .await
+        .unwrap()[0]
+        .document
+        .id;
+    let own = unit(&app, "X-ANTHUY").await;
+    let other = unit(&app, "X-ANDUC").await;
+    let rule = DeadlineRule::new(5, 2).unwrap();
+    // Only the plan's editors set its calendar.
+    assert!(matches!(
+        reporting::add_calendar(&app, &anthuy, plan, Cadence::Monthly, (2021, 2021), rule).await,
+        Err(AppError::Forbidden)
+    ));
+    reporting::add_calendar(&app, &admin, plan, Cadence::Monthly, (2021, 2021), rule)
+        .await
+        .unwrap();
+    let err = reporting::add_calendar(&app, &admin, plan, Cadence::Monthly, (2021, 2021), rule)
+        .await
+        .unwrap_err();
+    assert_eq!((err.code(), err.field()), ("duplicate", Some("cadence")));
+
+    let april = Period::Month(2021, 4);
+    let opened = reporting::open_report(&app, &anthuy, plan, own, april)
+        .await
+        .unwrap();
+    // Communes report two working days before the district's 10/05/2021 (30/4 and the 1/5
+    // made up on 3/5 are off).
+    assert_eq!(opened.report.deadline, d("2021-05-06"));
+    assert_eq!(opened.report.state, ReportState::Draft);
+    assert!(opened.can_edit && !opened.can_review);
+    // Opening again gives the same report.
+    let again = reporting::open_report(&app, &anthuy, plan, own, april)
+        .await
+        .unwrap();
+    assert_eq!(again.report.id, opened.report.id);
+    assert!(matches!(
+        reporting::open_report(&app, &anthuy, plan, other, april).await,
+        Err(AppError::Forbidden)
+    ));
+    let err = reporting::open_report(&app, &anthuy, plan, own, Period::Quarter(2021, 2))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "period_not_in_calendar");
+
+    let id = opened.report.id;
+    reporting::save_narrative(&app, &anthuy, id, "  Đã  vận động 120 hộ trữ nước ", 1)
+        .await
+        .unwrap();
+    assert!(matches!(
+        reporting::save_narrative(&app, &anthuy, id, "bản cũ", 1).await,
+        Err(AppError::Conflict { .. })
+    ));
+    let r = reporting::get_report(&app, &anthuy, id).await.unwrap();
+    assert_eq!(
+        r.report.narrative.as_deref(),
+        Some("Đã vận động 120 hộ trữ nước")
+    );
+    // The commune cannot review its own report; the district can.
+    reporting::act(&app, &anthuy, id, ReportAction::Submit, None, 2)
+        .await
+        .unwrap();
+    let r = reporting::get_report(&app, &admin, id).await.unwrap();
+    assert!(r.report.late, "submitted in 2026 for a 2021 deadline");
+    assert!(r.can_review);
+    assert!(matches!(
+        reporting::act(&app, &anthuy, id, ReportAction::Accept, None, 3).await,
+        Err(AppError::Forbidden)
+    ));
+    let err = reporting::act(&app, &admin, id, ReportAction::Return, Some("  "), 3)
+        .await
+        .unwrap_err();
+    assert_eq!((err.code(), err.field()), ("required", Some("comment")));
+    reporting::act(
+        &app,
+        &admin,
+        id,
+        ReportAction::Return,
+        Some("Bổ sung số hộ nghèo"),
+        3,
+    )
+    .await
+    .unwrap();
+    let r = reporting::get_report(&app, &anthuy, id).await.unwrap();
+    assert_eq!(r.report.state, ReportState::Returned);
+    assert_eq!(
+        r.report.review_comment.as_deref(),
+        Some("Bổ sung số hộ nghèo")
+    );
+    assert!(r.can_edit);
+    reporting::save_narrative(&app, &anthuy, id, "Đã bổ sung", 4)
+        .await
+        .unwrap();
+    reporting::act(&app, &anthuy, id, ReportAction::Submit, None, 5)
+        .await
+        .unwrap();
+    reporting::act(&app, &admin, id, ReportAction::Accept, None, 6)
+        .await
+        .unwrap();
+    // Accepted is locked: a correction is a new revision, the accepted one stays.
+    let err = reporting::save_narrative(&app, &anthuy, id, "sửa", 7)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "report_locked");
+    let second = reporting::act(&app, &admin, id, ReportAction::Reopen, None, 7)
+        .await
+        .unwrap();
+    assert_ne!(second, id);
+    let r2 = reporting::get_report(&app, &anthuy, second).await.unwrap();
+    assert_eq!(
+        (r2.report.revision, r2.report.state),
+        (2, ReportState::Draft)
+    );
+    assert_eq!(r2.revisions, 2);
+    assert_eq!(r2.report.narrative.as_deref(), Some("Đã bổ sung"));
+    assert_eq!(
+        reporting::get_report(&app, &anthuy, id)
+            .await
+            .unwrap()
+            .report
+            .state,
+        ReportState::Accepted
+    );
+}
+
+both_backends!(a_commune_report_goes_through_review);
