@@ -388,6 +388,8 @@ pub async fn act(
             id
         }
     };
+    // Which values count depends on report states: every figure of the plan is stale.
+    trienkhai_store::targets::bump_values_of_document(&mut tx, report.document_id).await?;
     let action_name = match action {
         ReportAction::Submit => "submit",
         ReportAction::Accept => "accept",
@@ -426,4 +428,84 @@ pub async fn get_report(app: &App, actor: &Actor, id: i64) -> Result<ReportView>
         )
         .await?;
     view(&mut conn, &mut trees, actor, report).await
+}
+
+/// Records a target's value through a report: the unit and period are the report's, the report
+/// must be editable by the actor, and the value counts once the report's state does.
+pub async fn record_value(
+    app: &App,
+    actor: &Actor,
+    report_id: i64,
+    target: trienkhai_core::ids::TargetId,
+    input: &crate::targets::ActualInput,
+) -> Result<trienkhai_store::targets::Actual> {
+    let report = {
+        let mut conn = app.db.reader().await?;
+        reports::get_report(&mut conn, report_id)
+            .await
+            .map_err(|e| hide_missing(actor, Action::Report, e.into()))?
+    };
+    if !report.state.editable() {
+        return Err(AppError::invalid("report_locked", "state"));
+    }
+    let target_doc = {
+        let mut conn = app.db.reader().await?;
+        trienkhai_store::targets::get_target(&mut conn, target)
+            .await
+            .map_err(|e| hide_missing(actor, Action::Report, e.into()))?
+            .document_id
+    };
+    if target_doc != report.document_id {
+        return Err(AppError::invalid("target_other_plan", "target_id"));
+    }
+    crate::targets::record_actual_in(
+        app,
+        actor,
+        target,
+        report.unit_id,
+        report.period,
+        input,
+        "user",
+        Some(report_id),
+    )
+    .await
+}
+
+/// Sets which reports' values a plan's roll-ups count (the plan's editors).
+pub async fn set_counting(
+    app: &App,
+    actor: &Actor,
+    document: DocumentId,
+    counted: reporting::Counted,
+) -> Result<()> {
+    let mut tx = app.db.begin().await?;
+    let mut trees = Trees::default();
+    let doc = documents::get_document(&mut tx, document)
+        .await
+        .map_err(|e| hide_missing(actor, Action::EditContent, e.into()))?;
+    require_edit(
+        &mut tx,
+        &mut trees,
+        actor,
+        doc.issuer_unit_id,
+        doc.issued_on,
+    )
+    .await?;
+    let before = reports::counted_states(&mut tx, document).await?;
+    reports::set_counted_states(&mut tx, document, counted.as_str()).await?;
+    trienkhai_store::targets::bump_values_of_document(&mut tx, document).await?;
+    audit::append(
+        &mut tx,
+        &actor.audit_entry(
+            "set_counting",
+            "document",
+            document.0,
+            Some(serde_json::json!({ "counted": before })),
+            Some(serde_json::json!({ "counted": counted })),
+        ),
+        app.now(),
+    )
+    .await?;
+    trienkhai_store::commit(tx).await?;
+    Ok(())
 }

@@ -21,6 +21,7 @@ use trienkhai_core::ids::{DocumentId, TargetId, UnitId};
 use trienkhai_core::org::{TreeSnapshot, UnitCode};
 use trienkhai_core::over_time::{self, Derived, OverTime};
 use trienkhai_core::period::Period;
+use trienkhai_core::reporting::{Counted, ReportState};
 use trienkhai_core::rollup::{
     self, Aggregation, Explained, Figure, Observation, Rolled, RollupInput, Treatment,
 };
@@ -481,6 +482,22 @@ pub async fn record_actual(
     input: &ActualInput,
     source: &str,
 ) -> Result<targets::Actual> {
+    record_actual_in(app, actor, id, unit, period, input, source, None).await
+}
+
+/// [`record_actual`], the value belonging to `report` when given (it then counts in roll-ups
+/// according to the report's state and the plan's setting).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn record_actual_in(
+    app: &App,
+    actor: &Actor,
+    id: TargetId,
+    unit: UnitId,
+    period: Period,
+    input: &ActualInput,
+    source: &str,
+    report: Option<i64>,
+) -> Result<targets::Actual> {
     let mut tx = app.db.begin().await?;
     // A value write never changes the tree: the shared trees (checked against the committed
     // tree generation) are safe here, where a structural change needs private ones.
@@ -545,6 +562,9 @@ pub async fn record_actual(
         app.now(),
     )
     .await?;
+    if let Some(report) = report {
+        trienkhai_store::reports::link_actual(&mut tx, written.id, report).await?;
+    }
     let version = targets::values_version(&mut tx, id).await?;
     trienkhai_store::commit(tx).await?;
     // The value is committed: a failure to refresh the cache only costs the next reader a
@@ -629,6 +649,10 @@ pub struct Computed {
     pub quotas: HashMap<UnitId, PlannedValue>,
     /// The unit whose plan it is: the document's issuer (or the responsible unit).
     pub plan_unit: Option<UnitId>,
+    /// Which reports' values count (the plan's setting).
+    pub counted: Counted,
+    /// Values left out because their report is not in a counted state yet, by unit.
+    pub pending: HashMap<UnitId, Vec<(Period, ReportState)>>,
 }
 
 impl Computed {
@@ -847,8 +871,13 @@ async fn compute(
     let doc = documents::get_document(conn, target.document_id).await?;
     let tree = trees.at(conn, period.tree_date()).await?;
     let (start, end) = period.dates();
+    let counted = Counted::parse(&trienkhai_store::reports::counted_states(conn, doc.id).await?)?;
+    let mut pending: HashMap<UnitId, Vec<(Period, ReportState)>> = HashMap::new();
+    for (unit, p, state) in targets::pending_within(conn, id, start, end, counted).await? {
+        pending.entry(unit).or_default().push((p, state));
+    }
     let mut by_unit: HashMap<UnitId, Vec<(Period, Observation)>> = HashMap::new();
-    for r in targets::reported_within(conn, id, start, end).await? {
+    for r in targets::reported_within(conn, id, start, end, counted).await? {
         by_unit
             .entry(r.unit_id)
             .or_default()
@@ -923,6 +952,8 @@ async fn compute(
         plan_value,
         quotas,
         plan_unit,
+        counted,
+        pending,
     };
     c.roll();
     Ok(c)
@@ -988,7 +1019,9 @@ async fn refresh_after_write(
     let mut conn = app.db.reader().await?;
     for (period, generation, c) in stale {
         let (start, end) = period.dates();
-        let reports = targets::reported_by_unit_within(&mut conn, target, unit, start, end).await?;
+        let reports =
+            targets::reported_by_unit_within(&mut conn, target, unit, start, end, c.counted)
+                .await?;
         let fresh = Arc::new(c.with_unit(unit, &reports));
         app.rollups
             .put((target, period), version, generation, fresh);
@@ -1085,11 +1118,15 @@ pub struct ExplainedInput {
     pub from_periods: Vec<Period>,
     /// For a sum over time: the months nobody reported.
     pub missing_periods: Vec<Period>,
+    /// Reported in a report not counted yet (submitted, draft or returned), left out.
+    pub pending: Vec<(Period, ReportState)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Explanation {
     pub rule: String,
+    /// Which reports' values count: `accepted`, `submitted` or `any`.
+    pub counted: Counted,
     pub over_time: OverTime,
     /// The formula with its numbers, in the API's notation (`.` for decimals).
     pub formula: String,
@@ -1156,12 +1193,14 @@ pub async fn rollup(
                 weight: i.weight,
                 from_periods: d.map(|d| d.from.clone()).unwrap_or_default(),
                 missing_periods: d.map(|d| d.missing.clone()).unwrap_or_default(),
+                pending: c.pending.get(&i.unit).cloned().unwrap_or_default(),
             }
         })
         .collect();
     Ok(RollupView {
         figure: c.figure_of(unit),
         explanation: Explanation {
+            counted: c.counted,
             rule: c.target.aggregation.to_string(),
             over_time: c.target.over_time,
             formula: rollup::formula(&explained, &|d| d.normalize().to_string()),

@@ -162,4 +162,116 @@ async fn a_commune_report_goes_through_review(t: TestDb) {
     );
 }
 
-both_backends!(a_commune_report_goes_through_review);
+async fn values_entered_through_a_report_count_once_it_is_accepted(t: TestDb) {
+    use trienkhai_app::targets::{self, ActualInput};
+    use trienkhai_core::reporting::Counted;
+    use trienkhai_core::rollup::{Observation, Treatment};
+    let app = App::new(t.db.clone());
+    demo::build(&app).await.unwrap();
+    let admin = actor(&app, "admin").await;
+    let anthuy = actor(&app, "anthuy").await;
+    let plan = documents::list_documents(&app, &admin, Some("02-NQ/HU"), None, None)
+        .await
+        .unwrap()[0]
+        .document
+        .id;
+    let firms = targets::targets_of_document(&app, &admin, plan)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.code == "KT05")
+        .unwrap()
+        .id;
+    let own = unit(&app, "X-ANTHUY").await;
+    let district = unit(&app, "BTR").await;
+    let april = Period::Month(2021, 4);
+    reporting::add_calendar(
+        &app,
+        &admin,
+        plan,
+        Cadence::Monthly,
+        (2021, 2021),
+        DeadlineRule::new(5, 2).unwrap(),
+    )
+    .await
+    .unwrap();
+    let report = reporting::open_report(&app, &anthuy, plan, own, april)
+        .await
+        .unwrap()
+        .report;
+    let current = targets::actuals_of_unit(&app, &anthuy, firms, own)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.period == april)
+        .unwrap();
+    let seven = ActualInput {
+        value: Some("7".parse().unwrap()),
+        row_version: Some(current.row_version),
+        ..Default::default()
+    };
+    reporting::record_value(&app, &anthuy, report.id, firms, &seven)
+        .await
+        .unwrap();
+    let input_of = |r: &targets::RollupView| {
+        r.explanation
+            .inputs
+            .iter()
+            .find(|i| i.unit_id == own)
+            .cloned()
+            .unwrap()
+    };
+    // A draft's value does not count: An Thủy is missing, and the explanation says why.
+    let r = targets::rollup(&app, &admin, firms, district, april)
+        .await
+        .unwrap();
+    let mine = input_of(&r);
+    assert_eq!(mine.treatment, Treatment::Missing);
+    assert_eq!(mine.pending, vec![(april, ReportState::Draft)]);
+    assert_eq!(r.explanation.counted, Counted::Accepted);
+    reporting::act(&app, &anthuy, report.id, ReportAction::Submit, None, 1)
+        .await
+        .unwrap();
+    let r = targets::rollup(&app, &admin, firms, district, april)
+        .await
+        .unwrap();
+    assert_eq!(input_of(&r).pending, vec![(april, ReportState::Submitted)]);
+    // The plan may count submitted reports too.
+    assert!(matches!(
+        reporting::set_counting(&app, &anthuy, plan, Counted::Submitted).await,
+        Err(AppError::Forbidden)
+    ));
+    reporting::set_counting(&app, &admin, plan, Counted::Submitted)
+        .await
+        .unwrap();
+    let r = targets::rollup(&app, &admin, firms, district, april)
+        .await
+        .unwrap();
+    let mine = input_of(&r);
+    assert_eq!(mine.treatment, Treatment::Counted);
+    assert_eq!(
+        mine.observation,
+        Some(Observation::Value {
+            value: "7".parse().unwrap()
+        })
+    );
+    reporting::set_counting(&app, &admin, plan, Counted::Accepted)
+        .await
+        .unwrap();
+    reporting::act(&app, &admin, report.id, ReportAction::Accept, None, 2)
+        .await
+        .unwrap();
+    let r = targets::rollup(&app, &admin, firms, district, april)
+        .await
+        .unwrap();
+    assert_eq!(input_of(&r).treatment, Treatment::Counted);
+    let err = reporting::record_value(&app, &anthuy, report.id, firms, &seven)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "report_locked");
+}
+
+both_backends!(
+    a_commune_report_goes_through_review,
+    values_entered_through_a_report_count_once_it_is_accepted,
+);

@@ -179,6 +179,51 @@ pub fn transition(state: ReportState, action: ReportAction) -> Result<ReportStat
     }
 }
 
+/// Which reports' values a plan's roll-ups count (a setting per plan): only accepted ones (the
+/// default), submitted ones too, or every value including drafts. Values recorded outside any
+/// report (by the plan's editors, imports) always count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Counted {
+    #[default]
+    Accepted,
+    Submitted,
+    Any,
+}
+
+impl Counted {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Counted::Accepted => "accepted",
+            Counted::Submitted => "submitted",
+            Counted::Any => "any",
+        }
+    }
+
+    pub fn parse(input: &str) -> Result<Self, DomainError> {
+        match input.trim() {
+            "accepted" => Ok(Counted::Accepted),
+            "submitted" => Ok(Counted::Submitted),
+            "any" => Ok(Counted::Any),
+            other => Err(DomainError::new("counted_unknown", "counted").with_detail(other)),
+        }
+    }
+
+    /// The report states whose values count.
+    pub fn states(self) -> &'static [ReportState] {
+        match self {
+            Counted::Accepted => &[ReportState::Accepted],
+            Counted::Submitted => &[ReportState::Submitted, ReportState::Accepted],
+            Counted::Any => &[
+                ReportState::Draft,
+                ReportState::Submitted,
+                ReportState::Returned,
+                ReportState::Accepted,
+            ],
+        }
+    }
+}
+
 /// Whether a submission on `submitted_on` is late for `deadline`.
 pub fn is_late(deadline: NaiveDate, submitted_on: NaiveDate) -> bool {
     submitted_on > deadline

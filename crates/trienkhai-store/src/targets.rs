@@ -9,6 +9,7 @@ use sqlx::AnyConnection;
 use trienkhai_core::ids::{AccountId, ActualId, DocumentId, TargetId, UnitId};
 use trienkhai_core::over_time::OverTime;
 use trienkhai_core::period::Period;
+use trienkhai_core::reporting::{Counted, ReportState};
 use trienkhai_core::rollup::{Aggregation, Observation};
 use trienkhai_core::target::{Direction, ValueType};
 use trienkhai_core::vn;
@@ -795,6 +796,7 @@ pub async fn reported_within(
     target: TargetId,
     start: NaiveDate,
     end: NaiveDate,
+    counted: Counted,
 ) -> Result<Vec<Reported>> {
     // The rows travel as one text: the driver hands rows from its worker thread one at a time,
     // and at 3,000 to 40,000 rows that hand-over, not SQLite, is the cost.
@@ -803,9 +805,10 @@ pub async fn reported_within(
     } else {
         "group_concat"
     };
+    let filter = counted_filter(counted);
     let packed: Option<String> = sqlx::query_scalar(&format!(
         "SELECT {concat}(packed, ';') FROM actuals \
-         WHERE target_id = $1 AND period_start >= $2 AND period_start <= $3 AND period_end <= $3"
+         WHERE target_id = $1 AND period_start >= $2 AND period_start <= $3 AND period_end <= $3{filter}"
     ))
     .bind(target.0)
     .bind(sql::date(start))
@@ -823,6 +826,63 @@ pub async fn reported_within(
                 .collect()
         }
     }
+}
+
+/// The condition keeping only values that count: outside any report, or in a counted state.
+fn counted_filter(counted: Counted) -> String {
+    if counted == Counted::Any {
+        return String::new();
+    }
+    let states: Vec<String> = counted
+        .states()
+        .iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect();
+    format!(
+        " AND (report_id IS NULL OR report_id IN (SELECT id FROM reports WHERE state IN ({})))",
+        states.join(", ")
+    )
+}
+
+/// Values of a target within `[start, end]` left out because their report is not in a counted
+/// state yet: the unit, the period and the report's state.
+pub async fn pending_within(
+    conn: &mut AnyConnection,
+    target: TargetId,
+    start: NaiveDate,
+    end: NaiveDate,
+    counted: Counted,
+) -> Result<Vec<(UnitId, Period, ReportState)>> {
+    if counted == Counted::Any {
+        return Ok(Vec::new());
+    }
+    let states: Vec<String> = counted
+        .states()
+        .iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect();
+    let rows = sqlx::query(&format!(
+        "SELECT a.unit_id, a.period, r.state FROM actuals a JOIN reports r ON r.id = a.report_id \
+         WHERE a.target_id = $1 AND a.period_start >= $2 AND a.period_start <= $3 AND a.period_end <= $3 \
+         AND a.report_id IS NOT NULL AND r.state NOT IN ({}) ORDER BY a.unit_id, a.period_start",
+        states.join(", ")
+    ))
+    .bind(target.0)
+    .bind(sql::date(start))
+    .bind(sql::date(end))
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let corrupt =
+                |e: trienkhai_core::error::DomainError| StoreError::Corrupt(e.to_string());
+            Ok((
+                UnitId(r.int("unit_id")?),
+                period_of(r)?,
+                ReportState::parse(&r.text("state")?).map_err(corrupt)?,
+            ))
+        })
+        .collect()
 }
 
 /// Reads a row packed by [`reported_within`].
@@ -879,11 +939,13 @@ pub async fn reported_by_unit_within(
     unit: UnitId,
     start: NaiveDate,
     end: NaiveDate,
+    counted: Counted,
 ) -> Result<Vec<Reported>> {
-    let rows = sqlx::query(
+    let rows = sqlx::query(&format!(
         "SELECT unit_id, period, value, numerator, denominator, flag, not_applicable FROM actuals \
-         WHERE target_id = $1 AND period_start >= $2 AND period_start <= $3 AND period_end <= $3 AND unit_id = $4",
-    )
+         WHERE target_id = $1 AND period_start >= $2 AND period_start <= $3 AND period_end <= $3 AND unit_id = $4{}",
+        counted_filter(counted)
+    ))
     .bind(target.0)
     .bind(sql::date(start))
     .bind(sql::date(end))

@@ -1245,9 +1245,15 @@ async fn plans_are_stored_and_read_back_with_version_checks(t: TestDb) {
         .await
         .unwrap();
     assert_eq!(updated.row_version, 2);
-    let within = targets::reported_within(&mut tx, target, d("2021-01-01"), d("2021-03-31"))
-        .await
-        .unwrap();
+    let within = targets::reported_within(
+        &mut tx,
+        target,
+        d("2021-01-01"),
+        d("2021-03-31"),
+        trienkhai_core::reporting::Counted::Accepted,
+    )
+    .await
+    .unwrap();
     assert_eq!(within.len(), 3, "January to March, not April");
     assert_eq!(
         targets::actuals_of_unit(&mut tx, target, commune)
@@ -1297,10 +1303,16 @@ async fn plans_are_stored_and_read_back_with_version_checks(t: TestDb) {
         targets::values_version(&mut tx, lower).await.unwrap(),
         version + 1
     );
-    let q1 =
-        targets::reported_by_unit_within(&mut tx, lower, commune, d("2022-01-01"), d("2022-03-31"))
-            .await
-            .unwrap();
+    let q1 = targets::reported_by_unit_within(
+        &mut tx,
+        lower,
+        commune,
+        d("2022-01-01"),
+        d("2022-03-31"),
+        trienkhai_core::reporting::Counted::Accepted,
+    )
+    .await
+    .unwrap();
     assert_eq!(q1.len(), 3);
     assert!(q1.iter().all(|r| r.unit_id == commune));
     assert_eq!(

@@ -930,6 +930,16 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "Trạng thái báo cáo không hợp lệ.",
         "Unknown report state.",
     ),
+    (
+        "err.target_other_plan",
+        "Chỉ tiêu không thuộc kế hoạch của báo cáo này.",
+        "The target is not in this report's plan.",
+    ),
+    (
+        "err.counted_unknown",
+        "Cách tính số liệu không hợp lệ (accepted, submitted, any).",
+        "Unknown counting setting (accepted, submitted, any).",
+    ),
     ("field.comment", "Ý kiến", "Comment"),
     ("field.narrative", "Nội dung báo cáo", "Narrative"),
     ("field.cadence", "Chu kỳ", "Cadence"),

@@ -81,3 +81,6 @@ CREATE INDEX evidence_files_report ON evidence_files(report_id);
 
 ALTER TABLE actuals ADD COLUMN report_id BIGINT REFERENCES reports(id);
 CREATE INDEX actuals_report ON actuals(report_id);
+-- The roll-up now also asks which report a value came from: the covering index carries it.
+DROP INDEX actuals_rollup;
+CREATE INDEX actuals_rollup ON actuals(target_id, period_start, period_end, unit_id, report_id, packed);
