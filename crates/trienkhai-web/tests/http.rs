@@ -1319,7 +1319,165 @@ async fn plan_pages_render_for_whoever_may_see_them_and_keep_scope(t: TestDb) {
     assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
 
+async fn a_report_is_filled_submitted_returned_and_accepted_through_the_pages(t: TestDb) {
+    use trienkhai_core::reporting::{Cadence, DeadlineRule};
+    let app = spawn(t).await;
+    let admin_token = token(&app, "admin").await;
+    let (_, docs) = get(&app, &admin_token, "/api/v1/documents?number=02-NQ/HU").await;
+    let plan = docs[0]["id"].as_i64().unwrap();
+    let system = trienkhai_app::Actor::system("test", app.app.today());
+    trienkhai_app::reporting::add_calendar(
+        &app.app,
+        &system,
+        trienkhai_core::ids::DocumentId(plan),
+        Cadence::Monthly,
+        (2021, 2021),
+        DeadlineRule::new(5, 2).unwrap(),
+    )
+    .await
+    .unwrap();
+    let anthuy = login_browser(&app, "anthuy").await;
+    let csrf = csrf_of(&anthuy, &app, &format!("/documents/{plan}")).await;
+    let open = |unit: &'static str| {
+        let anthuy = anthuy.clone();
+        let csrf = csrf.clone();
+        let url = app.url(&format!("/documents/{plan}/reports"));
+        async move {
+            anthuy
+                .post(url)
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("unit_code", unit),
+                    ("period", "2021-04"),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(open("X-ANDUC").await.status(), StatusCode::FORBIDDEN);
+    let r = open("X-ANTHUY").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let report = r.headers()["location"].to_str().unwrap().to_owned();
+    let page = |client: &Client, path: String| {
+        let client = client.clone();
+        let url = app.url(&path);
+        async move { client.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let html = page(&anthuy, report.clone()).await;
+    assert!(html.contains("06/05/2021"), "the commune's deadline");
+    assert!(html.contains("id=\"narrative-form\""));
+    let version = |html: &str| -> String {
+        html.split("name=\"version\" value=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    let post = |client: &Client, path: String, fields: Vec<(&'static str, String)>| {
+        let client = client.clone();
+        let url = app.url(&path);
+        async move {
+            client
+                .post(url)
+                .form(&fields)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    let v = version(&html);
+    assert_eq!(
+        post(
+            &anthuy,
+            format!("{report}/narrative"),
+            vec![
+                ("csrf", csrf.clone()),
+                ("narrative", "Đã vận động 120 hộ trữ nước".into()),
+                ("version", v)
+            ]
+        )
+        .await,
+        StatusCode::SEE_OTHER
+    );
+    let html = page(&anthuy, report.clone()).await;
+    assert!(html.contains("Đã vận động 120 hộ trữ nước"));
+    let v = version(&html);
+    assert_eq!(
+        post(
+            &anthuy,
+            format!("{report}/act"),
+            vec![
+                ("csrf", csrf.clone()),
+                ("action", "submit".into()),
+                ("version", v)
+            ]
+        )
+        .await,
+        StatusCode::SEE_OTHER
+    );
+    // The commune cannot review its own report; the district returns it with a comment.
+    let html = page(&anthuy, report.clone()).await;
+    assert!(!html.contains("id=\"review-form\""));
+    assert!(html.contains("id=\"report-late\""));
+    let admin = login_browser(&app, "admin").await;
+    let admin_csrf = csrf_of(&admin, &app, &report).await;
+    let html = page(&admin, report.clone()).await;
+    assert!(html.contains("id=\"review-form\""));
+    let v = version(&html);
+    assert_eq!(
+        post(
+            &admin,
+            format!("{report}/act"),
+            vec![
+                ("csrf", admin_csrf.clone()),
+                ("action", "return".into()),
+                ("comment", "Bổ sung số hộ nghèo".into()),
+                ("version", v.clone())
+            ]
+        )
+        .await,
+        StatusCode::SEE_OTHER
+    );
+    let html = page(&anthuy, report.clone()).await;
+    assert!(html.contains("Bổ sung số hộ nghèo"));
+    assert!(html.contains("data-state=\"returned\""));
+    let v = version(&html);
+    post(
+        &anthuy,
+        format!("{report}/act"),
+        vec![
+            ("csrf", csrf.clone()),
+            ("action", "submit".into()),
+            ("version", v),
+        ],
+    )
+    .await;
+    let html = page(&admin, report.clone()).await;
+    let v = version(&html);
+    assert_eq!(
+        post(
+            &admin,
+            format!("{report}/act"),
+            vec![
+                ("csrf", admin_csrf),
+                ("action", "accept".into()),
+                ("version", v)
+            ]
+        )
+        .await,
+        StatusCode::SEE_OTHER
+    );
+    let html = page(&anthuy, report.clone()).await;
+    assert!(html.contains("data-state=\"accepted\""));
+    assert!(!html.contains("id=\"narrative-form\""), "locked");
+}
+
 both_backends!(
+    a_report_is_filled_submitted_returned_and_accepted_through_the_pages,
     plan_pages_render_for_whoever_may_see_them_and_keep_scope,
     the_plan_interface_later_checks_rely_on,
     a_commune_editor_records_values_for_its_commune_only_over_http,

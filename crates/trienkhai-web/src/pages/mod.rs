@@ -6,6 +6,7 @@ mod accounts;
 mod history;
 mod persons;
 mod plans;
+mod reports;
 mod session;
 mod units;
 
@@ -83,6 +84,10 @@ pub fn routes() -> Router<AppState> {
         .route("/work-items/{id}/request", post(plans::request))
         .route("/work-items/{id}/decide", post(plans::decide))
         .route("/my-plan", get(plans::my_plan))
+        .route("/documents/{id}/reports", post(reports::open))
+        .route("/reports/{id}", get(reports::detail))
+        .route("/reports/{id}/narrative", post(reports::save))
+        .route("/reports/{id}/act", post(reports::act))
 }
 
 /// What every page's frame needs: language, user, menus, CSRF token.
