@@ -119,12 +119,7 @@ pub async fn plan_overview(
     }
     let unit_name = match unit {
         Some(u) if figures_allowed => {
-            let versions = units::versions_of(&mut conn, u).await?;
-            versions
-                .iter()
-                .find(|v| v.validity.contains(period.tree_date()))
-                .or(versions.last())
-                .map(|v| v.name.clone())
+            crate::scope::unit_name_on(&mut conn, u, period.tree_date()).await?
         }
         _ => None,
     };
@@ -502,12 +497,8 @@ pub async fn unit_plan(app: &App, actor: &Actor, unit: UnitId) -> Result<UnitPla
     trees
         .require(&mut conn, actor, Action::Read, unit, today)
         .await?;
-    let versions = units::versions_of(&mut conn, unit).await?;
-    let unit_name = versions
-        .iter()
-        .find(|v| v.validity.contains(today))
-        .or(versions.last())
-        .map(|v| v.name.clone())
+    let unit_name = crate::scope::unit_name_on(&mut conn, unit, today)
+        .await?
         .ok_or(AppError::NotFound)?;
     let mut plan = UnitPlan {
         unit_id: unit,

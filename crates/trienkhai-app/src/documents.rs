@@ -182,15 +182,6 @@ pub(crate) async fn readable(
     }
 }
 
-async fn unit_name_on(conn: &mut Conn, unit: UnitId, on: NaiveDate) -> Result<Option<String>> {
-    let versions = units::versions_of(conn, unit).await?;
-    Ok(versions
-        .iter()
-        .find(|v| v.validity.contains(on))
-        .or(versions.last())
-        .map(|v| v.name.clone()))
-}
-
 pub(crate) async fn view(
     conn: &mut Conn,
     trees: &mut Trees,
@@ -198,7 +189,7 @@ pub(crate) async fn view(
     doc: Document,
 ) -> Result<DocumentView> {
     let issuer_name = match doc.issuer_unit_id {
-        Some(u) => unit_name_on(conn, u, doc.issued_on).await?,
+        Some(u) => crate::scope::unit_name_on(conn, u, doc.issued_on).await?,
         None => None,
     };
     let concretizes_number = match doc.concretizes {

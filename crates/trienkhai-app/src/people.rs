@@ -112,15 +112,6 @@ async fn allowed_on_person(
     Ok(false)
 }
 
-async fn unit_name(conn: &mut Conn, unit: UnitId, on: NaiveDate) -> Result<String> {
-    let versions = units::versions_of(conn, unit).await?;
-    let version = versions
-        .iter()
-        .find(|v| v.validity.contains(on))
-        .or(versions.last());
-    Ok(version.map(|v| v.name.clone()).unwrap_or_default())
-}
-
 async fn view(
     conn: &mut Conn,
     trees: &mut Trees,
@@ -138,7 +129,9 @@ async fn view(
         post_views.push(PostView {
             id: p.id,
             unit_id: p.unit_id,
-            unit_name: unit_name(conn, p.unit_id, clamp(&p.validity, today)).await?,
+            unit_name: crate::scope::unit_name_on(conn, p.unit_id, clamp(&p.validity, today))
+                .await?
+                .unwrap_or_default(),
             title: p.title,
             valid_from: p.validity.from,
             valid_to: p.validity.to,

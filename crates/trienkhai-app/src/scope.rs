@@ -168,6 +168,20 @@ pub(crate) fn hide_missing(actor: &Actor, action: Action, err: AppError) -> AppE
     }
 }
 
+/// A unit's name on `on`, or its last name when it did not exist then; none for no such unit.
+pub(crate) async fn unit_name_on(
+    conn: &mut Conn,
+    unit: UnitId,
+    on: NaiveDate,
+) -> Result<Option<String>> {
+    let versions = units::versions_of(conn, unit).await?;
+    Ok(versions
+        .iter()
+        .find(|v| v.validity.contains(on))
+        .or(versions.last())
+        .map(|v| v.name.clone()))
+}
+
 /// `date` when the unit existed then, else the nearest day of its life.
 pub(crate) fn judging_date(versions: &[UnitVersion], date: NaiveDate) -> Option<NaiveDate> {
     let first = versions.iter().map(|v| v.validity.from).min()?;

@@ -629,6 +629,24 @@ pub async fn targets_of_document(
     Ok(targets::targets_of_document(&mut conn, document).await?)
 }
 
+/// The target `id` when the actor may read its plan and `unit`'s figures as of `day`.
+async fn target_for_unit(
+    app: &App,
+    conn: &mut Conn,
+    trees: &mut Trees,
+    actor: &Actor,
+    id: TargetId,
+    unit: UnitId,
+    day: NaiveDate,
+) -> Result<Target> {
+    let target = targets::get_target(conn, id)
+        .await
+        .map_err(|e| hide_missing(actor, Action::Read, e.into()))?;
+    readable(conn, trees, actor, target.document_id, app.today()).await?;
+    trees.require(conn, actor, Action::Read, unit, day).await?;
+    Ok(target)
+}
+
 /// One target's figures over a whole tree for one period, with what they were made from.
 #[derive(Debug, Clone)]
 pub struct Computed {
@@ -1157,20 +1175,16 @@ pub async fn rollup(
 ) -> Result<RollupView> {
     let mut conn = app.db.reader().await?;
     let mut trees = Trees::shared(app);
-    let target = targets::get_target(&mut conn, id)
-        .await
-        .map_err(|e| hide_missing(actor, Action::Read, e.into()))?;
-    readable(
+    target_for_unit(
+        app,
         &mut conn,
         &mut trees,
         actor,
-        target.document_id,
-        app.today(),
+        id,
+        unit,
+        period.tree_date(),
     )
     .await?;
-    trees
-        .require(&mut conn, actor, Action::Read, unit, period.tree_date())
-        .await?;
     let c = computed(app, &mut conn, &mut trees, id, period).await?;
     if c.tree.get(unit).is_none() {
         return Err(AppError::invalid("unit_not_alive", "unit_id"));
@@ -1222,20 +1236,16 @@ pub async fn figure(
 ) -> Result<UnitFigure> {
     let mut conn = app.db.reader().await?;
     let mut trees = Trees::shared(app);
-    let target = targets::get_target(&mut conn, id)
-        .await
-        .map_err(|e| hide_missing(actor, Action::Read, e.into()))?;
-    readable(
+    target_for_unit(
+        app,
         &mut conn,
         &mut trees,
         actor,
-        target.document_id,
-        app.today(),
+        id,
+        unit,
+        period.tree_date(),
     )
     .await?;
-    trees
-        .require(&mut conn, actor, Action::Read, unit, period.tree_date())
-        .await?;
     let c = computed(app, &mut conn, &mut trees, id, period).await?;
     if c.tree.get(unit).is_none() {
         return Err(AppError::invalid("unit_not_alive", "unit_id"));
@@ -1252,20 +1262,7 @@ pub async fn actuals_of_unit(
 ) -> Result<Vec<targets::Actual>> {
     let mut conn = app.db.reader().await?;
     let mut trees = Trees::shared(app);
-    let target = targets::get_target(&mut conn, id)
-        .await
-        .map_err(|e| hide_missing(actor, Action::Read, e.into()))?;
-    readable(
-        &mut conn,
-        &mut trees,
-        actor,
-        target.document_id,
-        app.today(),
-    )
-    .await?;
-    trees
-        .require(&mut conn, actor, Action::Read, unit, app.today())
-        .await?;
+    target_for_unit(app, &mut conn, &mut trees, actor, id, unit, app.today()).await?;
     Ok(targets::actuals_of_unit(&mut conn, id, unit).await?)
 }
 
@@ -1301,26 +1298,16 @@ pub async fn trend(
     let year_period = Period::Year(year);
     let mut conn = app.db.reader().await?;
     let mut trees = Trees::shared(app);
-    let target = targets::get_target(&mut conn, id)
-        .await
-        .map_err(|e| hide_missing(actor, Action::Read, e.into()))?;
-    readable(
+    let target = target_for_unit(
+        app,
         &mut conn,
         &mut trees,
         actor,
-        target.document_id,
-        app.today(),
+        id,
+        unit,
+        year_period.tree_date(),
     )
     .await?;
-    trees
-        .require(
-            &mut conn,
-            actor,
-            Action::Read,
-            unit,
-            year_period.tree_date(),
-        )
-        .await?;
     let mut points = Vec::new();
     let mut running = Some(Decimal::ZERO);
     for month in year_period.months() {

@@ -738,16 +738,6 @@ pub struct WorkItemView {
     pub can_report: bool,
 }
 
-async fn unit_name(conn: &mut Conn, unit: UnitId, on: NaiveDate) -> Result<String> {
-    let versions = units::versions_of(conn, unit).await?;
-    Ok(versions
-        .iter()
-        .find(|v| v.validity.contains(on))
-        .or(versions.last())
-        .map(|v| v.name.clone())
-        .unwrap_or_default())
-}
-
 /// The view of an item on `day` (today, or the end of a past period).
 pub(crate) async fn view(
     conn: &mut Conn,
@@ -761,10 +751,16 @@ pub(crate) async fn view(
     let requests = work_items::requests_of(conn, item.id).await?;
     let schedule = schedule_of(&item, &requests);
     let name_day = item.deadline.min(today);
-    let lead_unit_name = unit_name(conn, item.lead_unit_id, name_day).await?;
+    let lead_unit_name = crate::scope::unit_name_on(conn, item.lead_unit_id, name_day)
+        .await?
+        .unwrap_or_default();
     let mut coordinating_unit_names = Vec::new();
     for u in &item.coordinating_unit_ids {
-        coordinating_unit_names.push(unit_name(conn, *u, name_day).await?);
+        coordinating_unit_names.push(
+            crate::scope::unit_name_on(conn, *u, name_day)
+                .await?
+                .unwrap_or_default(),
+        );
     }
     let responsible_person_name = match item.responsible_person_id {
         Some(p) if crate::people::can_read_person(conn, trees, actor, p, today).await? => {
