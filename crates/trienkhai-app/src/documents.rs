@@ -529,14 +529,9 @@ fn safe_file_name(name: &str) -> Result<String> {
     Ok(clean.chars().take(200).collect())
 }
 
-/// Attaches the document's file, checked for size and type, in one transaction.
-pub async fn attach_file(
-    app: &App,
-    actor: &Actor,
-    id: DocumentId,
-    file_name: &str,
-    bytes: &[u8],
-) -> Result<DocumentFileId> {
+/// An uploaded file's cleaned name and its type, checked from its bytes: empty, too large or
+/// of a kind offices do not file is refused.
+pub(crate) fn check_upload(file_name: &str, bytes: &[u8]) -> Result<(String, &'static str)> {
     if bytes.is_empty() {
         return Err(AppError::invalid("required", "file"));
     }
@@ -549,6 +544,18 @@ pub async fn attach_file(
     let name = safe_file_name(file_name)?;
     let content_type =
         sniff_type(&name, bytes).ok_or_else(|| AppError::invalid("file_type", "file"))?;
+    Ok((name, content_type))
+}
+
+/// Attaches the document's file, checked for size and type, in one transaction.
+pub async fn attach_file(
+    app: &App,
+    actor: &Actor,
+    id: DocumentId,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<DocumentFileId> {
+    let (name, content_type) = check_upload(file_name, bytes)?;
     let sha = crate::auth::sha256_hex(bytes);
     let mut tx = app.db.begin().await?;
     let mut trees = Trees::default();

@@ -14,6 +14,7 @@ pub mod generate;
 pub mod history;
 pub mod org;
 pub mod people;
+pub mod report_sheet;
 pub mod reporting;
 pub mod scope;
 pub mod targets;

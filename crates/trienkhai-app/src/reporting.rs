@@ -148,7 +148,7 @@ async fn reviewer_allowed(
         .await
 }
 
-async fn view(
+pub(crate) async fn report_view(
     conn: &mut Conn,
     trees: &mut Trees,
     actor: &Actor,
@@ -193,7 +193,7 @@ pub async fn open_report(
         .require(&mut tx, actor, Action::Read, unit, period.tree_date())
         .await?;
     if let Some(existing) = reports::current_report(&mut tx, document, unit, period).await? {
-        let v = view(&mut tx, &mut trees, actor, existing).await?;
+        let v = report_view(&mut tx, &mut trees, actor, existing).await?;
         trienkhai_store::commit(tx).await?;
         return Ok(v);
     }
@@ -232,7 +232,7 @@ pub async fn open_report(
         app.now(),
     )
     .await?;
-    let v = view(&mut tx, &mut trees, actor, report).await?;
+    let v = report_view(&mut tx, &mut trees, actor, report).await?;
     trienkhai_store::commit(tx).await?;
     Ok(v)
 }
@@ -427,7 +427,7 @@ pub async fn get_report(app: &App, actor: &Actor, id: i64) -> Result<ReportView>
             report.period.tree_date(),
         )
         .await?;
-    view(&mut conn, &mut trees, actor, report).await
+    report_view(&mut conn, &mut trees, actor, report).await
 }
 
 /// Records a target's value through a report: the unit and period are the report's, the report

@@ -418,7 +418,7 @@ pub struct ActualInput {
 }
 
 impl ActualInput {
-    fn observation(&self, value_type: ValueType) -> Result<Observation> {
+    pub(crate) fn observation(&self, value_type: ValueType) -> Result<Observation> {
         if self.not_applicable {
             return Ok(Observation::NotApplicable);
         }
@@ -505,14 +505,63 @@ pub(crate) async fn record_actual_in(
     let target = targets::get_target(&mut tx, id)
         .await
         .map_err(|e| hide_missing(actor, Action::Report, e.into()))?;
+    let (written, version) = write_actual(
+        app,
+        &mut tx,
+        &mut trees,
+        actor,
+        &target,
+        ValueWrite {
+            unit,
+            period,
+            input,
+            source,
+            report,
+        },
+    )
+    .await?;
+    trienkhai_store::commit(tx).await?;
+    after_commit(app, id, unit, period, version).await;
+    Ok(written)
+}
+
+/// Where a value goes and what it says.
+pub(crate) struct ValueWrite<'a> {
+    pub unit: UnitId,
+    pub period: Period,
+    pub input: &'a ActualInput,
+    pub source: &'a str,
+    pub report: Option<i64>,
+}
+
+/// Writes one value inside the caller's transaction: the actor must be allowed to report for
+/// the unit over the whole period, the unit must lie in the plan's tree then, and a value
+/// written by someone else since the actor read it is a conflict. Returns the value written and
+/// the target's values version after it (for [`after_commit`]).
+pub(crate) async fn write_actual(
+    app: &App,
+    tx: &mut Conn,
+    trees: &mut Trees,
+    actor: &Actor,
+    target: &Target,
+    w: ValueWrite<'_>,
+) -> Result<(targets::Actual, i64)> {
+    let ValueWrite {
+        unit,
+        period,
+        input,
+        source,
+        report,
+    } = w;
+    let id = target.id;
     let (start, end) = period.dates();
     let span = Validity::new(start, Some(end)).expect("ordered period");
     trees
-        .require_over(&mut tx, actor, Action::Report, unit, span)
+        .require_over(tx, actor, Action::Report, unit, span)
         .await?;
     let observation = input.observation(target.value_type)?;
-    let doc = documents::get_document(&mut tx, target.document_id).await?;
-    let tree = trees.at(&mut tx, period.tree_date()).await?;
+    let doc = documents::get_document(tx, target.document_id).await?;
+    let tree = trees.at(tx, period.tree_date()).await?;
     if tree.get(unit).is_none() {
         return Err(AppError::invalid("unit_not_alive", "unit_id"));
     }
@@ -526,9 +575,9 @@ pub(crate) async fn record_actual_in(
         .as_deref()
         .map(trienkhai_core::vn::clean_text)
         .filter(|n| !n.is_empty());
-    let before = targets::get_actual(&mut tx, id, unit, period).await?;
+    let before = targets::get_actual(tx, id, unit, period).await?;
     let written = targets::put_actual(
-        &mut tx,
+        tx,
         &targets::NewActual {
             target_id: id,
             unit_id: unit,
@@ -551,7 +600,7 @@ pub(crate) async fn record_actual_in(
         other => other?,
     };
     audit::append(
-        &mut tx,
+        tx,
         &actor.audit_entry(
             if before.is_some() { "update" } else { "create" },
             "actual",
@@ -563,16 +612,24 @@ pub(crate) async fn record_actual_in(
     )
     .await?;
     if let Some(report) = report {
-        trienkhai_store::reports::link_actual(&mut tx, written.id, report).await?;
+        trienkhai_store::reports::link_actual(tx, written.id, report).await?;
     }
-    let version = targets::values_version(&mut tx, id).await?;
-    trienkhai_store::commit(tx).await?;
-    // The value is committed: a failure to refresh the cache only costs the next reader a
-    // recomputation, it must not turn a successful write into an error.
-    if let Err(e) = refresh_after_write(app, id, unit, period, version).await {
-        tracing::warn!(error = %e, target = id.0, "roll-up cache not refreshed after a write");
+    let version = targets::values_version(tx, id).await?;
+    Ok((written, version))
+}
+
+/// After a value was committed: brings the cached roll-ups up to date. A failure only costs
+/// the next reader a recomputation; it must not turn a successful write into an error.
+pub(crate) async fn after_commit(
+    app: &App,
+    target: TargetId,
+    unit: UnitId,
+    period: Period,
+    version: i64,
+) {
+    if let Err(e) = refresh_after_write(app, target, unit, period, version).await {
+        tracing::warn!(error = %e, target = target.0, "roll-up cache not refreshed after a write");
     }
-    Ok(written)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -778,7 +835,7 @@ impl RollupCache {
 }
 
 /// The smallest planned period holding `period` (the year's value for a month).
-fn enclosing<'a>(
+pub(crate) fn enclosing<'a>(
     values: impl Iterator<Item = &'a PlannedValue>,
     period: Period,
 ) -> Option<&'a PlannedValue> {

@@ -428,7 +428,7 @@ pub async fn split_to_units(
     Ok(out)
 }
 
-fn schedule_of(item: &WorkItem, requests: &[RequestRow]) -> Schedule {
+pub(crate) fn schedule_of(item: &WorkItem, requests: &[RequestRow]) -> Schedule {
     Schedule {
         progress: item.progress,
         deadline: item.deadline,

@@ -271,7 +271,298 @@ async fn values_entered_through_a_report_count_once_it_is_accepted(t: TestDb) {
     assert_eq!(err.code(), "report_locked");
 }
 
+/// An account that may report for `unit` only.
+async fn reporter_of(app: &App, username: &str, unit: UnitId) -> Actor {
+    use trienkhai_app::accounts::{self, GrantInput, NewAccount};
+    use trienkhai_core::access::Role;
+    let admin = actor(app, "admin").await;
+    let id = accounts::create_account(
+        app,
+        &admin,
+        &NewAccount {
+            username: username.into(),
+            display_name: username.into(),
+            password: "mật khẩu đủ dài".into(),
+            person_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    accounts::grant_role(
+        app,
+        &admin,
+        id,
+        &GrantInput {
+            role: Role::Editor,
+            unit_id: Some(unit),
+            valid_from: Some(d("2021-01-01")),
+            valid_to: None,
+        },
+    )
+    .await
+    .unwrap();
+    let login = auth::login(app, username, "mật khẩu đủ dài", "test")
+        .await
+        .unwrap();
+    let mut conn = app.db.reader().await.unwrap();
+    auth::load_actor(app, &mut conn, login)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+async fn the_report_sheet_is_filled_saved_whole_and_carries_evidence(t: TestDb) {
+    use trienkhai_app::report_sheet::{self, DraftLine, DraftValue, ReportDraft};
+    use trienkhai_app::targets::ActualInput;
+    use trienkhai_core::rollup::Observation;
+    let app = App::new(t.db.clone());
+    demo::build(&app).await.unwrap();
+    let admin = actor(&app, "admin").await;
+    let anthuy = actor(&app, "anthuy").await;
+    let plan = documents::list_documents(&app, &admin, Some("02-NQ/HU"), None, None)
+        .await
+        .unwrap()[0]
+        .document
+        .id;
+    let own = unit(&app, "X-ANTHUY").await;
+    let anduc = reporter_of(&app, "anduc", unit(&app, "X-ANDUC").await).await;
+    reporting::add_calendar(
+        &app,
+        &admin,
+        plan,
+        Cadence::Monthly,
+        (2021, 2021),
+        DeadlineRule::new(5, 2).unwrap(),
+    )
+    .await
+    .unwrap();
+    let april = Period::Month(2021, 4);
+    let id = reporting::open_report(&app, &anthuy, plan, own, april)
+        .await
+        .unwrap()
+        .report
+        .id;
+    let sheet = report_sheet::report_sheet(&app, &anthuy, id).await.unwrap();
+    assert_eq!(sheet.unit_name, "Đảng bộ xã An Thủy");
+    assert_eq!(sheet.document_number, "02-NQ/HU");
+    // Every target communes report, none the district alone answers for.
+    assert!(sheet.targets.len() >= 15, "{}", sheet.targets.len());
+    assert!(
+        sheet
+            .targets
+            .iter()
+            .all(|t| !t.target.reporting_kinds.is_empty())
+    );
+    // The demo's monthly values were imported, not entered through this report.
+    assert!(sheet.targets.iter().any(|t| t.actual.is_some()));
+    assert!(sheet.targets.iter().all(|t| !t.in_report));
+    // The parts of district items split to the commune.
+    assert!(!sheet.items.is_empty());
+    assert!(
+        sheet
+            .items
+            .iter()
+            .all(|i| i.item.lead_unit_id == own || i.item.coordinating_unit_ids.contains(&own))
+    );
+    // An Đức may not read An Thủy's report.
+    assert!(matches!(
+        report_sheet::report_sheet(&app, &anduc, id).await,
+        Err(AppError::Forbidden)
+    ));
+
+    let target = sheet
+        .targets
+        .iter()
+        .find(|t| {
+            t.actual.is_some() && t.target.value_type == trienkhai_core::target::ValueType::Count
+        })
+        .expect("a count target with a value");
+    let before = target.actual.clone().unwrap();
+    let item = &sheet.items[0];
+    let draft = ReportDraft {
+        version: sheet.view.report.row_version,
+        narrative: Some("Tháng 4: vận động  trữ nước".into()),
+        values: vec![DraftValue {
+            target_id: target.target.id,
+            input: ActualInput {
+                value: Some("1234".parse().unwrap()),
+                row_version: Some(before.row_version),
+                ..Default::default()
+            },
+        }],
+        lines: vec![DraftLine {
+            work_item_id: item.item.id,
+            percent: Some(60),
+            narrative: Some("Đã  hoàn thành 3/5 tuyến".into()),
+        }],
+    };
+    // Another commune may not save it.
+    assert!(matches!(
+        report_sheet::save_draft(&app, &anduc, id, &draft).await,
+        Err(AppError::Forbidden)
+    ));
+    // One bad line refuses the whole draft, naming the item; nothing is written.
+    let mut bad = draft.clone();
+    bad.lines[0].percent = Some(120);
+    let err = report_sheet::save_draft(&app, &anthuy, id, &bad)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), err.field()),
+        ("out_of_range", Some("percent")),
+        "{err:?}"
+    );
+    let AppError::Invalid(e) = &err else { panic!() };
+    assert_eq!(e.detail.as_deref(), Some(item.item.code.as_str()));
+    let mut bad = draft.clone();
+    bad.values[0].input.value = Some("-3".parse().unwrap());
+    let err = report_sheet::save_draft(&app, &anthuy, id, &bad)
+        .await
+        .unwrap_err();
+    let AppError::Invalid(e) = &err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        e.detail
+            .as_deref()
+            .unwrap()
+            .starts_with(&target.target.code)
+    );
+    let unchanged = report_sheet::report_sheet(&app, &anthuy, id).await.unwrap();
+    assert_eq!(
+        unchanged.view.report.row_version,
+        sheet.view.report.row_version
+    );
+    assert_eq!(unchanged.view.report.narrative, None);
+    assert!(unchanged.items.iter().all(|i| i.line.is_none()));
+
+    let version = report_sheet::save_draft(&app, &anthuy, id, &draft)
+        .await
+        .unwrap();
+    assert_eq!(version, sheet.view.report.row_version + 1);
+    // The same form sent twice is a conflict, never an overwrite.
+    assert!(matches!(
+        report_sheet::save_draft(&app, &anthuy, id, &draft).await,
+        Err(AppError::Conflict { .. })
+    ));
+    let saved = report_sheet::report_sheet(&app, &anthuy, id).await.unwrap();
+    assert_eq!(
+        saved.view.report.narrative.as_deref(),
+        Some("Tháng 4: vận động trữ nước")
+    );
+    let t = saved
+        .targets
+        .iter()
+        .find(|t| t.target.id == target.target.id)
+        .unwrap();
+    assert!(t.in_report);
+    let after = t.actual.clone().unwrap();
+    assert_eq!(
+        after.observation,
+        Observation::Value {
+            value: "1234".parse().unwrap()
+        }
+    );
+    let line = saved.items[0].line.clone().unwrap();
+    assert_eq!(line.percent, Some(60));
+    assert_eq!(line.narrative.as_deref(), Some("Đã hoàn thành 3/5 tuyến"));
+
+    // Clearing a field removes the value; an unchanged one is not rewritten.
+    let clear = ReportDraft {
+        version,
+        narrative: None,
+        values: vec![DraftValue {
+            target_id: target.target.id,
+            input: ActualInput {
+                row_version: Some(after.row_version),
+                ..Default::default()
+            },
+        }],
+        lines: Vec::new(),
+    };
+    let version = report_sheet::save_draft(&app, &anthuy, id, &clear)
+        .await
+        .unwrap();
+    let cleared = report_sheet::report_sheet(&app, &anthuy, id).await.unwrap();
+    assert!(
+        cleared
+            .targets
+            .iter()
+            .find(|t| t.target.id == target.target.id)
+            .unwrap()
+            .actual
+            .is_none()
+    );
+    assert_eq!(
+        cleared.view.report.narrative.as_deref(),
+        Some("Tháng 4: vận động trữ nước"),
+        "no narrative given keeps it"
+    );
+
+    // Evidence: type checked from the bytes, the name never a path, the content hashed.
+    let pdf = b"%PDF-1.4\n% bien ban\n".to_vec();
+    let err = report_sheet::attach_evidence(&app, &anthuy, id, None, "bien-ban.pdf", b"MZ\x90\x00")
+        .await
+        .unwrap_err();
+    assert_eq!((err.code(), err.field()), ("file_type", Some("file")));
+    assert!(matches!(
+        report_sheet::attach_evidence(&app, &anduc, id, None, "x.pdf", &pdf).await,
+        Err(AppError::Forbidden)
+    ));
+    let evidence = report_sheet::attach_evidence(
+        &app,
+        &anthuy,
+        id,
+        Some(item.item.id),
+        "../../etc/Biên bản.pdf",
+        &pdf,
+    )
+    .await
+    .unwrap();
+    let (record, bytes) = report_sheet::evidence_file(&app, &admin, evidence)
+        .await
+        .unwrap();
+    assert_eq!(record.file_name, "Biên bản.pdf");
+    assert_eq!(record.content_type, "application/pdf");
+    assert_eq!(record.work_item_id, Some(item.item.id));
+    assert_eq!(record.sha256, auth::sha256_hex(&pdf));
+    assert_eq!(bytes, pdf);
+    assert!(matches!(
+        report_sheet::evidence_file(&app, &anduc, evidence).await,
+        Err(AppError::Forbidden)
+    ));
+    // Once submitted, the report takes no more changes.
+    reporting::act(&app, &anthuy, id, ReportAction::Submit, None, version)
+        .await
+        .unwrap();
+    let err = report_sheet::attach_evidence(&app, &anthuy, id, None, "y.pdf", &pdf)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "report_locked");
+    let err = report_sheet::save_draft(
+        &app,
+        &anthuy,
+        id,
+        &ReportDraft {
+            version: version + 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.code(), "report_locked");
+    assert_eq!(
+        report_sheet::report_sheet(&app, &anthuy, id)
+            .await
+            .unwrap()
+            .evidence
+            .len(),
+        1
+    );
+}
+
 both_backends!(
     a_commune_report_goes_through_review,
     values_entered_through_a_report_count_once_it_is_accepted,
+    the_report_sheet_is_filled_saved_whole_and_carries_evidence,
 );
