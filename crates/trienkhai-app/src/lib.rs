@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod calendars;
 pub mod cascade;
 pub mod demo;
 pub mod demo_plan;

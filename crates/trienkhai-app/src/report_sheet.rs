@@ -46,6 +46,7 @@ pub struct ReportSheet {
     #[serde(flatten)]
     pub view: ReportView,
     pub unit_name: String,
+    pub unit_code: String,
     pub document_number: String,
     pub targets: Vec<SheetTarget>,
     pub items: Vec<SheetItem>,
@@ -154,10 +155,17 @@ pub async fn report_sheet(app: &App, actor: &Actor, id: i64) -> Result<ReportShe
     let document_number = documents::get_document(&mut conn, report.document_id)
         .await?
         .number;
+    let unit_code = trees
+        .at(&mut conn, day)
+        .await?
+        .get(report.unit_id)
+        .map(|v| v.code.as_str().to_owned())
+        .unwrap_or_default();
     let view = report_view(&mut conn, &mut trees, actor, report).await?;
     Ok(ReportSheet {
         view,
         unit_name,
+        unit_code,
         document_number,
         targets: sheet_targets,
         items,

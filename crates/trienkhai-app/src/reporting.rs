@@ -5,8 +5,7 @@
 //!
 //! Who may do what: the plan's editors set its calendars; a unit's reporters open, fill and
 //! submit its reports; the reviewer is whoever may edit content at the unit's parent (the level
-//! that consolidates). Still to come (issue 4): values and work item lines entered through the
-//! report, evidence upload, which reports count in roll-ups, consolidation, reminders, pages.
+//! that consolidates). What a report contains is [`crate::report_sheet`]'s.
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -237,60 +236,6 @@ pub async fn open_report(
     Ok(v)
 }
 
-/// Saves a draft's narrative (the unit's reporters; with the version read).
-pub async fn save_narrative(
-    app: &App,
-    actor: &Actor,
-    id: i64,
-    narrative: &str,
-    version: i64,
-) -> Result<()> {
-    let narrative = trienkhai_core::vn::clean_text(narrative);
-    if narrative.chars().count() > 20_000 {
-        return Err(AppError::invalid("too_long", "narrative"));
-    }
-    let mut tx = app.db.begin().await?;
-    let mut trees = Trees::default();
-    let report = reports::get_report(&mut tx, id)
-        .await
-        .map_err(|e| hide_missing(actor, Action::Report, e.into()))?;
-    trees
-        .require(
-            &mut tx,
-            actor,
-            Action::Report,
-            report.unit_id,
-            report.period.tree_date(),
-        )
-        .await?;
-    if !report.state.editable() {
-        return Err(AppError::invalid("report_locked", "state"));
-    }
-    let text = (!narrative.is_empty()).then_some(narrative.as_str());
-    match reports::update_narrative(&mut tx, id, text, version, app.now()).await {
-        Err(StoreError::Conflict) => {
-            return Err(AppError::Conflict {
-                current: Some(serde_json::to_value(&report).unwrap_or_default()),
-            });
-        }
-        other => other?,
-    };
-    audit::append(
-        &mut tx,
-        &actor.audit_entry(
-            "save",
-            "report",
-            id,
-            Some(serde_json::to_value(&report).unwrap_or_default()),
-            Some(serde_json::json!({ "narrative": text })),
-        ),
-        app.now(),
-    )
-    .await?;
-    trienkhai_store::commit(tx).await?;
-    Ok(())
-}
-
 /// Submits, accepts, returns (with a comment) or reopens a report. Submitting marks it late
 /// after its deadline; reopening an accepted report opens a new revision, the accepted one stays.
 pub async fn act(
@@ -390,12 +335,7 @@ pub async fn act(
     };
     // Which values count depends on report states: every figure of the plan is stale.
     trienkhai_store::targets::bump_values_of_document(&mut tx, report.document_id).await?;
-    let action_name = match action {
-        ReportAction::Submit => "submit",
-        ReportAction::Accept => "accept",
-        ReportAction::Return => "return",
-        ReportAction::Reopen => "reopen",
-    };
+    let action_name = action.as_str();
     audit::append(
         &mut tx,
         &actor.audit_entry(
@@ -508,4 +448,126 @@ pub async fn set_counting(
     .await?;
     trienkhai_store::commit(tx).await?;
     Ok(())
+}
+
+/// Where one unit's report for a period stands, as the level above follows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitReportStatus {
+    pub unit_id: UnitId,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub parent_id: Option<UnitId>,
+    /// Levels below the plan's unit.
+    pub depth: u32,
+    pub deadline: NaiveDate,
+    pub report_id: Option<i64>,
+    pub state: Option<ReportState>,
+    pub revision: Option<i64>,
+    pub late: bool,
+    /// Submitted or accepted: the level above has it.
+    pub received: bool,
+    /// Not received and its deadline has passed.
+    pub overdue: bool,
+}
+
+/// Every unit's report of a plan for a period below a unit: received, missing, late.
+#[derive(Debug, Clone, Serialize)]
+pub struct PeriodReports {
+    pub document_id: DocumentId,
+    pub period: Period,
+    pub under: UnitId,
+    pub as_of: NaiveDate,
+    pub units: Vec<UnitReportStatus>,
+    pub received: usize,
+    pub missing: usize,
+    pub late: usize,
+}
+
+/// The reports of the units expected to report under `under` (default: the plan's unit) for
+/// `period`, judged on `as_of` (default today): the units are those of the kinds the plan's
+/// targets are reported by, in the tree at the end of the period.
+pub async fn period_reports(
+    app: &App,
+    actor: &Actor,
+    document: DocumentId,
+    period: Period,
+    under: Option<UnitId>,
+    as_of: Option<NaiveDate>,
+) -> Result<PeriodReports> {
+    let as_of = as_of.unwrap_or_else(|| app.today());
+    let mut conn = app.db.reader().await?;
+    let mut trees = Trees::shared(app);
+    let doc = readable(&mut conn, &mut trees, actor, document, app.today()).await?;
+    let top = doc
+        .issuer_unit_id
+        .ok_or_else(|| AppError::invalid("unit_outside_plan", "unit_id"))?;
+    let under = under.unwrap_or(top);
+    let day = period.tree_date();
+    trees
+        .require(&mut conn, actor, Action::Read, under, day)
+        .await?;
+    let calendars = reports::calendars_of(&mut conn, document).await?;
+    let calendar = calendars
+        .iter()
+        .find(|c| {
+            c.cadence
+                .periods(c.first_year, c.last_year)
+                .contains(&period)
+        })
+        .ok_or_else(|| AppError::invalid("period_not_in_calendar", "period"))?;
+    let work = {
+        use chrono::Datelike;
+        work_calendar(&mut conn, day.year()).await?
+    };
+    let tree = trees.at(&mut conn, day).await?;
+    let offset = depth_below(&tree, under, top)
+        .ok_or_else(|| AppError::invalid("unit_outside_plan", "unit_id"))?;
+    let kinds: std::collections::HashSet<String> =
+        trienkhai_store::targets::targets_of_document(&mut conn, document)
+            .await?
+            .into_iter()
+            .flat_map(|t| t.reporting_kinds)
+            .collect();
+    let by_unit: std::collections::HashMap<UnitId, Report> =
+        reports::reports_of_period(&mut conn, document, period)
+            .await?
+            .into_iter()
+            .map(|r| (r.unit_id, r))
+            .collect();
+    let mut units = Vec::new();
+    for (depth, v) in tree.walk_from(under) {
+        let depth = depth as u32 + offset;
+        if depth == 0 || !kinds.contains(&v.kind) {
+            continue;
+        }
+        let deadline = calendar.rule.deadline(&work, period, depth);
+        let report = by_unit.get(&v.unit_id);
+        let received = report
+            .is_some_and(|r| matches!(r.state, ReportState::Submitted | ReportState::Accepted));
+        units.push(UnitReportStatus {
+            unit_id: v.unit_id,
+            unit_code: v.code.as_str().to_owned(),
+            unit_name: v.name.clone(),
+            parent_id: v.parent_id,
+            depth,
+            deadline: report.map_or(deadline, |r| r.deadline),
+            report_id: report.map(|r| r.id),
+            state: report.map(|r| r.state),
+            revision: report.map(|r| r.revision),
+            late: report.is_some_and(|r| r.late),
+            received,
+            overdue: !received && reporting::is_late(deadline, as_of),
+        });
+    }
+    units.sort_by_cached_key(|u| (u.depth, trienkhai_core::vn::collation_key(&u.unit_name)));
+    Ok(PeriodReports {
+        document_id: document,
+        period,
+        under,
+        as_of,
+        received: units.iter().filter(|u| u.received).count(),
+        missing: units.iter().filter(|u| !u.received).count(),
+        late: units.iter().filter(|u| u.late || u.overdue).count(),
+        units,
+    })
 }

@@ -22,6 +22,27 @@ async fn actor(app: &App, username: &str) -> Actor {
     auth::load_actor(app, &mut conn, id).await.unwrap().unwrap()
 }
 
+/// Saves only the narrative of a report's draft.
+async fn save_text(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    text: &str,
+    version: i64,
+) -> Result<i64, AppError> {
+    trienkhai_app::report_sheet::save_draft(
+        app,
+        actor,
+        id,
+        &trienkhai_app::report_sheet::ReportDraft {
+            version,
+            narrative: Some(text.into()),
+            ..Default::default()
+        },
+    )
+    .await
+}
+
 async fn unit(app: &App, code: &str) -> UnitId {
     let admin = Actor::system("test", app.today());
     org::units_as_of(app, &admin, d("2021-06-01"))
@@ -83,11 +104,11 @@ async fn a_commune_report_goes_through_review(t: TestDb) {
     assert_eq!(err.code(), "period_not_in_calendar");
 
     let id = opened.report.id;
-    reporting::save_narrative(&app, &anthuy, id, "  Đã  vận động 120 hộ trữ nước ", 1)
+    save_text(&app, &anthuy, id, "  Đã  vận động 120 hộ trữ nước ", 1)
         .await
         .unwrap();
     assert!(matches!(
-        reporting::save_narrative(&app, &anthuy, id, "bản cũ", 1).await,
+        save_text(&app, &anthuy, id, "bản cũ", 1).await,
         Err(AppError::Conflict { .. })
     ));
     let r = reporting::get_report(&app, &anthuy, id).await.unwrap();
@@ -127,9 +148,7 @@ async fn a_commune_report_goes_through_review(t: TestDb) {
         Some("Bổ sung số hộ nghèo")
     );
     assert!(r.can_edit);
-    reporting::save_narrative(&app, &anthuy, id, "Đã bổ sung", 4)
-        .await
-        .unwrap();
+    save_text(&app, &anthuy, id, "Đã bổ sung", 4).await.unwrap();
     reporting::act(&app, &anthuy, id, ReportAction::Submit, None, 5)
         .await
         .unwrap();
@@ -137,9 +156,7 @@ async fn a_commune_report_goes_through_review(t: TestDb) {
         .await
         .unwrap();
     // Accepted is locked: a correction is a new revision, the accepted one stays.
-    let err = reporting::save_narrative(&app, &anthuy, id, "sửa", 7)
-        .await
-        .unwrap_err();
+    let err = save_text(&app, &anthuy, id, "sửa", 7).await.unwrap_err();
     assert_eq!(err.code(), "report_locked");
     let second = reporting::act(&app, &admin, id, ReportAction::Reopen, None, 7)
         .await

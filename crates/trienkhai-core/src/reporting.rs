@@ -164,6 +164,29 @@ pub enum ReportAction {
     Reopen,
 }
 
+impl ReportAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportAction::Submit => "submit",
+            ReportAction::Accept => "accept",
+            ReportAction::Return => "return",
+            ReportAction::Reopen => "reopen",
+        }
+    }
+
+    pub fn parse(input: &str) -> Result<Self, DomainError> {
+        [
+            ReportAction::Submit,
+            ReportAction::Accept,
+            ReportAction::Return,
+            ReportAction::Reopen,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == input.trim())
+        .ok_or_else(|| DomainError::new("invalid", "action"))
+    }
+}
+
 /// The state after `action`, or why it cannot be done.
 pub fn transition(state: ReportState, action: ReportAction) -> Result<ReportState, DomainError> {
     use ReportAction::*;

@@ -30,6 +30,18 @@ pub enum State {
 }
 
 impl State {
+    /// The stable code (the serialized form), for styles and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::NotStarted => "not_started",
+            State::InProgressWithinTime => "in_progress_within_time",
+            State::Overdue => "overdue",
+            State::DoneOnTime => "done_on_time",
+            State::DoneLate => "done_late",
+            State::Paused => "paused",
+        }
+    }
+
     pub fn label_vi(self) -> &'static str {
         match self {
             State::NotStarted => "Chưa triển khai",

@@ -105,6 +105,19 @@ pub fn period(lang: Lang, p: trienkhai_core::period::Period) -> String {
     }
 }
 
+/// A file size as people read it: `850 B`, `12,4 KB`, `3,2 MB`.
+pub fn file_size(bytes: i64) -> String {
+    let b = rust_decimal::Decimal::from(bytes);
+    let k = rust_decimal::Decimal::from(1024);
+    if bytes < 1024 {
+        format!("{bytes} B")
+    } else if bytes < 1024 * 1024 {
+        format!("{} KB", vn::format_decimal(&(b / k), 1))
+    } else {
+        format!("{} MB", vn::format_decimal(&(b / k / k), 1))
+    }
+}
+
 /// A decimal the Vietnamese way (`1.234,5`), up to two decimals; empty for none.
 pub fn decimal(d: Option<rust_decimal::Decimal>) -> String {
     d.map(|d| vn::format_decimal(&d, 2)).unwrap_or_default()

@@ -7,6 +7,7 @@ mod accounts;
 mod openapi;
 mod persons;
 mod plans;
+mod reports;
 mod units;
 
 use axum::Router;
@@ -20,7 +21,7 @@ use crate::AppState;
 use crate::error::ApiError;
 
 pub use openapi::RouteDoc;
-pub(crate) use plans::file_response;
+pub(crate) use plans::{attachment, file_response};
 
 /// A router that records the documentation of each route it is given.
 pub struct Api {
@@ -50,6 +51,7 @@ pub fn routes() -> (Router<AppState>, Vec<RouteDoc>) {
     let api = persons::routes(api);
     let api = accounts::routes(api);
     let api = plans::routes(api);
+    let api = reports::routes(api);
     let api = openapi::routes(api);
     (api.router, api.docs)
 }

@@ -187,7 +187,58 @@ fn schemas() -> Value {
     if let (Value::Object(all), Value::Object(plans)) = (&mut schemas, plan_schemas()) {
         all.extend(plans);
     }
+    if let (Value::Object(all), Value::Object(reports)) = (&mut schemas, report_schemas()) {
+        all.extend(reports);
+    }
     schemas
+}
+
+/// The schemas of reporting cycles (calendars, reports, their sheets).
+fn report_schemas() -> Value {
+    let date = json!({ "type": "string", "format": "date" });
+    let int = json!({ "type": "integer" });
+    let opt_int = json!({ "type": "integer", "nullable": true });
+    let text = json!({ "type": "string" });
+    let opt_text = json!({ "type": "string", "nullable": true });
+    let state = json!({ "type": "string", "enum": ["draft", "submitted", "returned", "accepted"] });
+    let cadence = json!({ "type": "string", "enum": ["monthly", "quarterly", "first_half", "nine_months", "yearly", "mid_term", "term"] });
+    json!({
+        "CalendarInput": { "type": "object", "required": ["cadence", "first_year", "last_year", "days_after_end"], "properties": {
+            "cadence": cadence, "first_year": int, "last_year": int,
+            "days_after_end": { "type": "integer", "description": "Working days after the period ends, for the plan's own unit" },
+            "lead_days": { "type": "integer", "description": "Working days each level below reports before the level above" } } },
+        "PlanCalendars": { "type": "object", "properties": { "document_id": int, "counted": { "type": "string", "enum": ["accepted", "submitted", "any"] },
+            "can_edit": { "type": "boolean" }, "calendars": { "type": "array", "items": { "type": "object", "properties": {
+                "id": int, "cadence": cadence, "first_year": int, "last_year": int, "rule": { "type": "object" }, "row_version": int,
+                "periods": { "type": "array", "items": { "type": "object", "properties": { "period": text, "deadlines": { "type": "array", "items": date } } } } } } } } },
+        "Counting": { "type": "object", "required": ["counted"], "properties": { "counted": { "type": "string", "enum": ["accepted", "submitted", "any"] } } },
+        "CalendarDay": { "type": "object", "properties": { "day": date, "working": { "type": "boolean" }, "note": opt_text } },
+        "CalendarDayInput": { "type": "object", "required": ["working"], "properties": { "working": { "type": "boolean" }, "note": opt_text } },
+        "ReportOpen": { "type": "object", "required": ["unit_id", "period"], "properties": { "unit_id": int, "period": text } },
+        "Report": { "type": "object", "properties": { "id": int, "document_id": int, "unit_id": int, "period": text, "revision": int, "state": state,
+            "deadline": date, "narrative": opt_text, "late": { "type": "boolean" }, "review_comment": opt_text, "row_version": int,
+            "revisions": int, "can_edit": { "type": "boolean" }, "can_review": { "type": "boolean" } } },
+        "ReportSheet": { "type": "object", "properties": { "id": int, "unit_id": int, "unit_code": text, "unit_name": text, "period": text, "state": state, "row_version": int,
+            "targets": { "type": "array", "items": { "type": "object", "properties": { "target": { "type": "object" }, "goal": { "type": "object", "nullable": true },
+                "actual": { "type": "object", "nullable": true }, "in_report": { "type": "boolean" } } } },
+            "items": { "type": "array", "items": { "type": "object", "properties": { "item": { "type": "object" }, "state": text,
+                "line": { "type": "object", "nullable": true, "properties": { "percent": opt_int, "narrative": opt_text } } } } },
+            "evidence": { "type": "array", "items": { "type": "object", "properties": { "id": int, "file_name": text, "content_type": text,
+                "size_bytes": int, "sha256": text, "work_item_id": opt_int } } } } },
+        "ReportDraft": { "type": "object", "required": ["version"], "properties": { "version": int, "narrative": opt_text,
+            "values": { "type": "array", "items": { "type": "object", "required": ["target_id"], "properties": { "target_id": int, "value": opt_text,
+                "numerator": opt_text, "denominator": opt_text, "flag": { "type": "boolean", "nullable": true }, "not_applicable": { "type": "boolean" },
+                "note": opt_text, "row_version": opt_int } } },
+            "lines": { "type": "array", "items": { "type": "object", "required": ["work_item_id"], "properties": { "work_item_id": int,
+                "percent": opt_int, "narrative": opt_text } } } } },
+        "ReportActionInput": { "type": "object", "required": ["action", "version"], "properties": {
+            "action": { "type": "string", "enum": ["submit", "accept", "return", "reopen"] }, "comment": opt_text, "version": int } },
+        "PeriodReports": { "type": "object", "properties": { "document_id": int, "period": text, "under": int, "as_of": date,
+            "received": int, "missing": int, "late": int, "units": { "type": "array", "items": { "type": "object", "properties": {
+                "unit_id": int, "unit_code": text, "unit_name": text, "parent_id": opt_int, "depth": int, "deadline": date, "report_id": opt_int,
+                "state": { "type": "string", "nullable": true }, "revision": opt_int, "late": { "type": "boolean" }, "received": { "type": "boolean" },
+                "overdue": { "type": "boolean" } } } } } },
+    })
 }
 
 /// The schemas of plans (documents, targets, work items), kept apart: one `json!` holds only

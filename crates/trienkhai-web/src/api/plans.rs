@@ -393,7 +393,7 @@ fn period(input: Option<&str>) -> AppResult<Period> {
 }
 
 /// A decimal given as a JSON number or a string with a dot (`"4.94"`).
-fn decimal(v: &Option<Value>, field: &str) -> AppResult<Option<Decimal>> {
+pub(super) fn decimal(v: &Option<Value>, field: &str) -> AppResult<Option<Decimal>> {
     let bad = || AppError::invalid("number_invalid", field);
     match v {
         None | Some(Value::Null) => Ok(None),
@@ -798,14 +798,20 @@ pub(crate) fn file_response(
     record: &trienkhai_store::documents::DocumentFile,
     bytes: Vec<u8>,
 ) -> Response {
+    attachment(&record.file_name, &record.content_type, bytes)
+}
+
+/// Bytes sent as a download under `name` (encoded, never trusted as a header as such).
+pub(crate) fn attachment(name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
     let disposition = format!(
         "attachment; filename=\"download\"; filename*=UTF-8''{}",
-        crate::fmt::url_encode(&record.file_name)
+        crate::fmt::url_encode(name)
     );
     (
         [
-            (header::CONTENT_TYPE, record.content_type.clone()),
+            (header::CONTENT_TYPE, content_type.to_owned()),
             (header::CONTENT_DISPOSITION, disposition),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
         ],
         bytes,
     )

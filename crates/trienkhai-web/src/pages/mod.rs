@@ -88,6 +88,8 @@ pub fn routes() -> Router<AppState> {
         .route("/reports/{id}", get(reports::detail))
         .route("/reports/{id}/narrative", post(reports::save))
         .route("/reports/{id}/act", post(reports::act))
+        .route("/reports/{id}/evidence", post(reports::upload))
+        .route("/evidence/{id}", get(reports::evidence))
 }
 
 /// What every page's frame needs: language, user, menus, CSRF token.

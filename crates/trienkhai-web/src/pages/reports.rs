@@ -2,14 +2,18 @@
 //! submitted by the unit, returned with a comment or accepted one level up, reopened as a new
 //! revision after acceptance.
 
+use std::collections::HashMap;
+
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::Uri;
 use axum::response::Response;
 use serde::Deserialize;
 use trienkhai_app::AppError;
+use trienkhai_app::report_sheet::{self, DraftLine, DraftValue, ReportDraft, SheetTarget};
 use trienkhai_app::reporting;
-use trienkhai_core::ids::DocumentId;
+use trienkhai_app::targets::ActualInput;
+use trienkhai_core::ids::{DocumentId, TargetId, WorkItemId};
 use trienkhai_core::period::Period;
 use trienkhai_core::reporting::ReportAction;
 
@@ -44,14 +48,57 @@ pub async fn open(
     Ok(see_other(&format!("/reports/{}", report.report.id)))
 }
 
+/// A target's row on the report: what the unit enters, as the form shows it back.
+pub struct TargetRow {
+    id: i64,
+    code: String,
+    name: String,
+    unit_of_measure: String,
+    goal: String,
+    /// `ratio`, `flag` or `value`: which inputs the row has.
+    kind: &'static str,
+    value: String,
+    numerator: String,
+    denominator: String,
+    flag: &'static str,
+    not_applicable: bool,
+    note: String,
+    row_version: String,
+    shown: String,
+    in_report: bool,
+}
+
+pub struct ItemRow {
+    id: i64,
+    code: String,
+    title: String,
+    deadline: String,
+    state: &'static str,
+    state_code: &'static str,
+    percent: String,
+    narrative: String,
+}
+
+pub struct EvidenceRow {
+    id: i64,
+    file_name: String,
+    size: String,
+    item: String,
+    sha256: String,
+}
+
 #[derive(Template)]
 #[template(path = "report.html")]
 struct ReportPage {
     ctx: PageCtx,
     id: i64,
     document_id: i64,
+    document_number: String,
     unit_id: i64,
+    unit_name: String,
+    unit_code: String,
     period: String,
+    period_code: String,
     revision: i64,
     revisions: usize,
     state: String,
@@ -64,6 +111,86 @@ struct ReportPage {
     can_edit: bool,
     can_review: bool,
     accepted: bool,
+    targets: Vec<TargetRow>,
+    items: Vec<ItemRow>,
+    evidence: Vec<EvidenceRow>,
+}
+
+/// Exact, so that a value shown and sent back unchanged is recognised as unchanged.
+fn exact(d: rust_decimal::Decimal) -> String {
+    trienkhai_core::vn::format_decimal(&d, 6)
+}
+
+fn target_row(lang: crate::i18n::Lang, t: &SheetTarget) -> TargetRow {
+    use trienkhai_core::rollup::Observation;
+    use trienkhai_core::target::ValueType;
+    let kind = match t.target.value_type {
+        ValueType::Ratio => "ratio",
+        ValueType::YesNo => "flag",
+        _ => "value",
+    };
+    let (mut value, mut numerator, mut denominator, mut flag, mut na) =
+        (String::new(), String::new(), String::new(), "", false);
+    let mut shown = String::new();
+    if let Some(a) = &t.actual {
+        match &a.observation {
+            Observation::Value { value: v } => {
+                value = exact(*v);
+                shown = fmt::decimal(Some(*v));
+            }
+            Observation::Ratio {
+                numerator: n,
+                denominator: d,
+            } => {
+                numerator = exact(*n);
+                denominator = exact(*d);
+                shown = format!("{numerator}/{denominator}");
+            }
+            Observation::Flag { value: f } => {
+                flag = if *f { "yes" } else { "no" };
+                shown = tr(lang, if *f { "common.yes" } else { "common.no" }).to_owned();
+            }
+            Observation::NotApplicable => {
+                na = true;
+                shown = tr(lang, "status.not_applicable").to_owned();
+            }
+        }
+    }
+    TargetRow {
+        id: t.target.id.0,
+        code: t.target.code.clone(),
+        name: t.target.name.clone(),
+        unit_of_measure: t.target.unit_of_measure.clone(),
+        goal: t
+            .goal
+            .as_ref()
+            .map(|g| {
+                format!(
+                    "{} ({})",
+                    fmt::decimal(Some(g.value)),
+                    fmt::period(lang, g.period)
+                )
+            })
+            .unwrap_or_default(),
+        kind,
+        value,
+        numerator,
+        denominator,
+        flag,
+        not_applicable: na,
+        note: t
+            .actual
+            .as_ref()
+            .and_then(|a| a.note.clone())
+            .unwrap_or_default(),
+        row_version: t
+            .actual
+            .as_ref()
+            .map(|a| a.row_version.to_string())
+            .unwrap_or_default(),
+        shown,
+        in_report: t.in_report,
+    }
 }
 
 pub async fn detail(
@@ -74,13 +201,23 @@ pub async fn detail(
 ) -> Result<Response, PageError> {
     let ctx = PageCtx::new(&page, &uri);
     let lang = ctx.lang();
-    let v = reporting::get_report(&state.app, &page.actor, id).await?;
+    let sheet = report_sheet::report_sheet(&state.app, &page.actor, id).await?;
+    let v = &sheet.view;
     let r = &v.report;
+    let codes: std::collections::HashMap<_, _> = sheet
+        .items
+        .iter()
+        .map(|i| (i.item.id, i.item.code.clone()))
+        .collect();
     render(&ReportPage {
         id,
         document_id: r.document_id.0,
+        document_number: sheet.document_number.clone(),
         unit_id: r.unit_id.0,
+        unit_name: sheet.unit_name.clone(),
+        unit_code: sheet.unit_code.clone(),
         period: fmt::period(lang, r.period),
+        period_code: r.period.to_string(),
         revision: r.revision,
         revisions: v.revisions,
         state: tr(lang, &format!("report.state_{}", r.state.as_str())).to_owned(),
@@ -93,26 +230,183 @@ pub async fn detail(
         can_edit: v.can_edit,
         can_review: v.can_review,
         accepted: r.state == trienkhai_core::reporting::ReportState::Accepted,
+        targets: sheet.targets.iter().map(|t| target_row(lang, t)).collect(),
+        items: sheet
+            .items
+            .iter()
+            .map(|i| ItemRow {
+                id: i.item.id.0,
+                code: i.item.code.clone(),
+                title: i.item.title.clone(),
+                deadline: fmt::date(i.item.deadline),
+                state: fmt::state(lang, i.state),
+                state_code: i.state.as_str(),
+                percent: i
+                    .line
+                    .as_ref()
+                    .and_then(|l| l.percent)
+                    .map(|p| p.to_string())
+                    .unwrap_or_default(),
+                narrative: i
+                    .line
+                    .as_ref()
+                    .and_then(|l| l.narrative.clone())
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        evidence: sheet
+            .evidence
+            .iter()
+            .map(|e| EvidenceRow {
+                id: e.id,
+                file_name: e.file_name.clone(),
+                size: fmt::file_size(e.size_bytes),
+                item: e
+                    .work_item_id
+                    .and_then(|w| codes.get(&w).cloned())
+                    .unwrap_or_default(),
+                sha256: e.sha256.chars().take(12).collect(),
+            })
+            .collect(),
         ctx,
     })
 }
 
-#[derive(Deserialize)]
-pub struct NarrativeForm {
-    csrf: String,
-    narrative: String,
-    version: i64,
-}
-
+/// The report form: the narrative, then per target `v{id}`, `n{id}`, `d{id}`, `f{id}`,
+/// `na{id}`, `note{id}`, `rv{id}`, and per work item `p{id}`, `c{id}`.
 pub async fn save(
     State(state): State<AppState>,
     page: PageActor,
     Path(id): Path<i64>,
-    FormBody(form): FormBody<NarrativeForm>,
+    FormBody(form): FormBody<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    page.check_csrf(&form.csrf)?;
-    reporting::save_narrative(&state.app, &page.actor, id, &form.narrative, form.version).await?;
+    page.check_csrf(form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let draft = draft_of_form(&form)?;
+    report_sheet::save_draft(&state.app, &page.actor, id, &draft).await?;
     Ok(see_other(&format!("/reports/{id}")))
+}
+
+fn form_decimal(
+    text: Option<&String>,
+    field: &str,
+) -> Result<Option<rust_decimal::Decimal>, PageError> {
+    match text.map(|t| t.trim()) {
+        None | Some("") => Ok(None),
+        Some(t) => trienkhai_core::vn::parse_decimal(t)
+            .map(Some)
+            .map_err(|e| PageError(AppError::invalid(e.code(), field))),
+    }
+}
+
+fn draft_of_form(form: &HashMap<String, String>) -> Result<ReportDraft, PageError> {
+    let int = |key: &str, field: &str| -> Result<Option<i64>, PageError> {
+        match form.get(key).map(|v| v.trim()) {
+            None | Some("") => Ok(None),
+            Some(v) => v
+                .parse()
+                .map(Some)
+                .map_err(|_| PageError(AppError::invalid("invalid_number", field))),
+        }
+    };
+    let version =
+        int("version", "version")?.ok_or_else(|| AppError::invalid("required", "version"))?;
+    let mut target_ids: Vec<i64> = form
+        .keys()
+        .filter_map(|k| k.strip_prefix("rv").and_then(|id| id.parse().ok()))
+        .collect();
+    target_ids.sort_unstable();
+    let mut values = Vec::new();
+    for t in target_ids {
+        let flag = match form.get(&format!("f{t}")).map(String::as_str) {
+            Some("yes") => Some(true),
+            Some("no") => Some(false),
+            _ => None,
+        };
+        values.push(DraftValue {
+            target_id: TargetId(t),
+            input: ActualInput {
+                value: form_decimal(form.get(&format!("v{t}")), "value")?,
+                numerator: form_decimal(form.get(&format!("n{t}")), "numerator")?,
+                denominator: form_decimal(form.get(&format!("d{t}")), "denominator")?,
+                flag,
+                not_applicable: form.contains_key(&format!("na{t}")),
+                note: form.get(&format!("note{t}")).cloned(),
+                row_version: int(&format!("rv{t}"), "row_version")?,
+            },
+        });
+    }
+    let mut item_ids: Vec<i64> = form
+        .keys()
+        .filter_map(|k| k.strip_prefix('p').and_then(|id| id.parse().ok()))
+        .collect();
+    item_ids.sort_unstable();
+    let mut lines = Vec::new();
+    for i in item_ids {
+        lines.push(DraftLine {
+            work_item_id: WorkItemId(i),
+            percent: int(&format!("p{i}"), "percent")?,
+            narrative: form.get(&format!("c{i}")).cloned(),
+        });
+    }
+    Ok(ReportDraft {
+        version,
+        narrative: form.get("narrative").cloned(),
+        values,
+        lines,
+    })
+}
+
+/// Attaches an evidence file (multipart: `csrf`, `file`, optional `work_item_id`).
+pub async fn upload(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<i64>,
+    mut multipart: Multipart,
+) -> Result<Response, PageError> {
+    let mut csrf = String::new();
+    let mut item = None;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let bad = || PageError(AppError::invalid("invalid_form", "file"));
+    while let Some(field) = multipart.next_field().await.map_err(|_| bad())? {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.map_err(|_| bad())?,
+            Some("work_item_id") => {
+                let text = field.text().await.map_err(|_| bad())?;
+                item = match text.trim() {
+                    "" => None,
+                    t => Some(WorkItemId(t.parse().map_err(|_| {
+                        PageError(AppError::invalid("invalid_number", "work_item_id"))
+                    })?)),
+                };
+            }
+            Some("file") => {
+                let name = field.file_name().unwrap_or("").to_owned();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|_| PageError(AppError::invalid("file_too_large", "file")))?;
+                file = Some((name, bytes.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    page.check_csrf(&csrf)?;
+    let (name, bytes) = file.ok_or_else(|| AppError::invalid("required", "file"))?;
+    report_sheet::attach_evidence(&state.app, &page.actor, id, item, &name, &bytes).await?;
+    Ok(see_other(&format!("/reports/{id}")))
+}
+
+pub async fn evidence(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let (record, bytes) = report_sheet::evidence_file(&state.app, &page.actor, id).await?;
+    Ok(crate::api::attachment(
+        &record.file_name,
+        &record.content_type,
+        bytes,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -130,13 +424,7 @@ pub async fn act(
     FormBody(form): FormBody<ActForm>,
 ) -> Result<Response, PageError> {
     page.check_csrf(&form.csrf)?;
-    let action = match form.action.as_str() {
-        "submit" => ReportAction::Submit,
-        "accept" => ReportAction::Accept,
-        "return" => ReportAction::Return,
-        "reopen" => ReportAction::Reopen,
-        _ => return Err(PageError(AppError::invalid("invalid", "action"))),
-    };
+    let action = ReportAction::parse(&form.action).map_err(AppError::from)?;
     let next = reporting::act(
         &state.app,
         &page.actor,
