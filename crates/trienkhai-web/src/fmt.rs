@@ -20,6 +20,13 @@ pub fn interval(lang: Lang, from: NaiveDate, to: Option<NaiveDate>) -> String {
     format!("{} – {end}", vn::format_date(from))
 }
 
+/// The day of the week as offices write it: "Thứ Hai" … "Chủ nhật".
+pub fn weekday(lang: Lang, d: NaiveDate) -> String {
+    use chrono::Datelike;
+    let n = d.weekday().num_days_from_monday();
+    tr(lang, &format!("weekday.{n}")).to_owned()
+}
+
 pub fn opt_date(d: Option<NaiveDate>) -> String {
     d.map(vn::format_date).unwrap_or_default()
 }

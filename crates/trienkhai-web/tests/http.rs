@@ -1814,7 +1814,142 @@ async fn a_report_goes_through_the_api_and_every_unit_is_followed(t: TestDb) {
     );
 }
 
+async fn calendar_counting_and_period_pages_work_for_editors_and_read_for_others(t: TestDb) {
+    let app = spawn(t).await;
+    let admin_token = token(&app, "admin").await;
+    let (_, docs) = get(&app, &admin_token, "/api/v1/documents?number=02-NQ/HU").await;
+    let plan = docs[0]["id"].as_i64().unwrap();
+    let admin = login_browser(&app, "admin").await;
+    let anthuy = login_browser(&app, "anthuy").await;
+    let path = format!("/documents/{plan}/calendars");
+    let csrf = csrf_of(&admin, &app, &path).await;
+    let html = admin
+        .get(app.url(&path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"calendar-form\""));
+    let r = admin
+        .post(app.url(&path))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("cadence", "quarterly"),
+            ("first_year", "2021"),
+            ("last_year", ""),
+            ("days_after_end", "10"),
+            ("lead_days", "3"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = admin
+        .get(app.url(&path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // Q2 2021 ends on Wednesday 30/06: the district's tenth working day after is 14/07, the
+    // communes three working days before, on 09/07.
+    let q2 = html.split("data-period=\"2021-Q2\"").nth(1).unwrap();
+    let q2 = q2.split("</tr>").next().unwrap();
+    assert!(
+        q2.contains("14/07/2021") && q2.contains("09/07/2021"),
+        "{q2}"
+    );
+    let r = admin
+        .post(app.url(&format!("/documents/{plan}/counting")))
+        .form(&[("csrf", csrf.as_str()), ("counted", "submitted")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // A commune reads the calendar and the setting, and changes neither.
+    let html = anthuy
+        .get(app.url(&path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("id=\"calendar-form\""));
+    assert!(html.contains("Báo cáo đã gửi hoặc đã chấp nhận"));
+    let commune_csrf = csrf_of(&anthuy, &app, &path).await;
+    let r = anthuy
+        .post(app.url(&format!("/documents/{plan}/counting")))
+        .form(&[("csrf", commune_csrf.as_str()), ("counted", "any")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // The working calendar: a bridge day recorded by an administrator only.
+    let r = anthuy
+        .post(app.url("/calendar-days"))
+        .form(&[
+            ("csrf", commune_csrf.as_str()),
+            ("day", "09/07/2021"),
+            ("kind", "off"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = admin
+        .post(app.url("/calendar-days"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("day", "09/07/2021"),
+            ("kind", "off"),
+            ("note", "Nghỉ bù"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = anthuy
+        .get(app.url("/calendar-days"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("09/07/2021") && html.contains("Thứ Sáu") && html.contains("Nghỉ bù"));
+    let html = admin
+        .get(app.url(&path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let q2 = html.split("data-period=\"2021-Q2\"").nth(1).unwrap();
+    let q2 = q2.split("</tr>").next().unwrap();
+    assert!(
+        q2.contains("15/07/2021") && q2.contains("12/07/2021"),
+        "moved by the day off: {q2}"
+    );
+    // Every commune's report of the quarter, none received.
+    let html = admin
+        .get(app.url(&format!("/documents/{plan}/reports?period=2021-Q2")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"received-count\">0<"));
+    assert!(html.contains("data-code=\"X-ANTHUY\" data-state=\"none\""));
+}
+
 both_backends!(
+    calendar_counting_and_period_pages_work_for_editors_and_read_for_others,
     a_report_goes_through_the_api_and_every_unit_is_followed,
     a_report_is_filled_submitted_returned_and_accepted_through_the_pages,
     plan_pages_render_for_whoever_may_see_them_and_keep_scope,

@@ -3,6 +3,7 @@
 //! renders the error page in the user's language.
 
 mod accounts;
+mod calendars;
 mod history;
 mod persons;
 mod plans;
@@ -84,7 +85,20 @@ pub fn routes() -> Router<AppState> {
         .route("/work-items/{id}/request", post(plans::request))
         .route("/work-items/{id}/decide", post(plans::decide))
         .route("/my-plan", get(plans::my_plan))
-        .route("/documents/{id}/reports", post(reports::open))
+        .route(
+            "/documents/{id}/reports",
+            get(reports::period_list).post(reports::open),
+        )
+        .route(
+            "/documents/{id}/calendars",
+            get(calendars::plan_calendars).post(calendars::add),
+        )
+        .route("/documents/{id}/calendars/remove", post(calendars::remove))
+        .route("/documents/{id}/counting", post(calendars::counting))
+        .route(
+            "/calendar-days",
+            get(calendars::days).post(calendars::set_day),
+        )
         .route("/reports/{id}", get(reports::detail))
         .route("/reports/{id}/narrative", post(reports::save))
         .route("/reports/{id}/act", post(reports::act))

@@ -436,3 +436,99 @@ pub async fn act(
     .await?;
     Ok(see_other(&format!("/reports/{next}")))
 }
+
+pub struct StatusRow {
+    unit_code: String,
+    unit_name: String,
+    indent: u32,
+    deadline: String,
+    report_id: Option<i64>,
+    state: String,
+    state_code: &'static str,
+    late: bool,
+    overdue: bool,
+}
+
+#[derive(Template)]
+#[template(path = "period_reports.html")]
+struct PeriodPage {
+    ctx: PageCtx,
+    document_id: i64,
+    document_number: String,
+    period: String,
+    period_code: String,
+    as_of: String,
+    received: usize,
+    missing: usize,
+    late: usize,
+    rows: Vec<StatusRow>,
+}
+
+#[derive(Deserialize)]
+pub struct PeriodQuery {
+    period: Option<String>,
+    under: Option<String>,
+    as_of: Option<String>,
+}
+
+/// Every expected unit's report for a period: received, missing, late, as of a date.
+pub async fn period_list(
+    State(state): State<AppState>,
+    page: PageActor,
+    uri: Uri,
+    Path(id): Path<i64>,
+    axum::extract::Query(q): axum::extract::Query<PeriodQuery>,
+) -> Result<Response, PageError> {
+    let ctx = PageCtx::new(&page, &uri);
+    let lang = ctx.lang();
+    let period = Period::parse(q.period.as_deref().unwrap_or("")).map_err(AppError::from)?;
+    let under = unit_by_code(&state, q.under.as_deref(), "under").await?;
+    let as_of = match q.as_of.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(d) => Some(
+            trienkhai_core::vn::parse_date(d)
+                .map_err(|e| PageError(AppError::invalid(e.code(), "as_of")))?,
+        ),
+    };
+    let doc =
+        trienkhai_app::documents::get_document(&state.app, &page.actor, DocumentId(id)).await?;
+    let list = reporting::period_reports(
+        &state.app,
+        &page.actor,
+        DocumentId(id),
+        period,
+        under,
+        as_of,
+    )
+    .await?;
+    let top = list.units.iter().map(|u| u.depth).min().unwrap_or(0);
+    render(&PeriodPage {
+        document_id: id,
+        document_number: doc.document.number.clone(),
+        period: fmt::period(lang, period),
+        period_code: period.to_string(),
+        as_of: fmt::date(list.as_of),
+        received: list.received,
+        missing: list.missing,
+        late: list.late,
+        rows: list
+            .units
+            .iter()
+            .map(|u| StatusRow {
+                unit_code: u.unit_code.clone(),
+                unit_name: u.unit_name.clone(),
+                indent: u.depth - top,
+                deadline: fmt::date(u.deadline),
+                report_id: u.report_id,
+                state: match u.state {
+                    Some(s) => tr(lang, &format!("report.state_{}", s.as_str())).to_owned(),
+                    None => tr(lang, "report.not_opened").to_owned(),
+                },
+                state_code: u.state.map_or("none", |s| s.as_str()),
+                late: u.late,
+                overdue: u.overdue,
+            })
+            .collect(),
+        ctx,
+    })
+}
