@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod auth;
 pub mod calendars;
 pub mod cascade;
+pub mod consolidated;
 pub mod demo;
 pub mod demo_plan;
 pub mod documents;

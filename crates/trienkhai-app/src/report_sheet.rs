@@ -21,6 +21,9 @@ use crate::scope::{Trees, hide_missing, unit_name_on};
 use crate::targets::{ActualInput, ValueWrite, after_commit, enclosing, write_actual};
 use crate::{Actor, App, AppError, Result};
 
+/// A report's narrative may hold a whole level's consolidated text.
+pub const MAX_NARRATIVE_CHARS: usize = 200_000;
+
 /// One target on a unit's report.
 #[derive(Debug, Clone, Serialize)]
 pub struct SheetTarget {
@@ -242,8 +245,8 @@ fn same_value(before: &Actual, input: &ActualInput, target: &Target) -> bool {
 pub async fn save_draft(app: &App, actor: &Actor, id: i64, draft: &ReportDraft) -> Result<i64> {
     let narrative = match &draft.narrative {
         Some(n) => {
-            let n = trienkhai_core::vn::clean_text(n);
-            if n.chars().count() > 20_000 {
+            let n = trienkhai_core::vn::clean_paragraphs(n);
+            if n.chars().count() > MAX_NARRATIVE_CHARS {
                 return Err(AppError::invalid("too_long", "narrative"));
             }
             Some(n)
@@ -369,7 +372,7 @@ pub async fn save_draft(app: &App, actor: &Actor, id: i64, draft: &ReportDraft) 
         let narrative = line
             .narrative
             .as_deref()
-            .map(trienkhai_core::vn::clean_text)
+            .map(trienkhai_core::vn::clean_paragraphs)
             .filter(|n| !n.is_empty());
         if narrative.as_ref().is_some_and(|n| n.chars().count() > 4000) {
             return Err(at_target(

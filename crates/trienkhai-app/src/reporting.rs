@@ -248,7 +248,7 @@ pub async fn act(
 ) -> Result<i64> {
     let today = app.today();
     let comment = comment
-        .map(trienkhai_core::vn::clean_text)
+        .map(trienkhai_core::vn::clean_paragraphs)
         .filter(|c| !c.is_empty());
     if action == ReportAction::Return && comment.is_none() {
         return Err(AppError::invalid("required", "comment"));

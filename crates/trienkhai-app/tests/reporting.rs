@@ -578,8 +578,126 @@ async fn the_report_sheet_is_filled_saved_whole_and_carries_evidence(t: TestDb) 
     );
 }
 
+async fn the_district_consolidates_what_its_communes_reported(t: TestDb) {
+    use trienkhai_app::consolidated;
+    use trienkhai_app::report_sheet::{self, DraftLine, ReportDraft};
+    use trienkhai_core::work_item::NationalState;
+    let app = App::new(t.db.clone());
+    demo::build(&app).await.unwrap();
+    let admin = actor(&app, "admin").await;
+    let anthuy = actor(&app, "anthuy").await;
+    let plan = documents::list_documents(&app, &admin, Some("02-NQ/HU"), None, None)
+        .await
+        .unwrap()[0]
+        .document
+        .id;
+    let own = unit(&app, "X-ANTHUY").await;
+    let district = unit(&app, "BTR").await;
+    reporting::add_calendar(
+        &app,
+        &admin,
+        plan,
+        Cadence::Monthly,
+        (2021, 2021),
+        DeadlineRule::new(5, 2).unwrap(),
+    )
+    .await
+    .unwrap();
+    let april = Period::Month(2021, 4);
+    let id = reporting::open_report(&app, &anthuy, plan, own, april)
+        .await
+        .unwrap()
+        .report
+        .id;
+    let sheet = report_sheet::report_sheet(&app, &anthuy, id).await.unwrap();
+    let part = &sheet
+        .items
+        .iter()
+        .find(|i| i.item.parent_id.is_some())
+        .expect("a part of a district item")
+        .item;
+    let whole = part.parent_id.unwrap();
+    let version = report_sheet::save_draft(
+        &app,
+        &anthuy,
+        id,
+        &ReportDraft {
+            version: sheet.view.report.row_version,
+            narrative: Some("An Thủy: tình hình ổn định".into()),
+            lines: vec![DraftLine {
+                work_item_id: part.id,
+                percent: Some(75),
+                narrative: Some("Đã nạo vét 3 tuyến kênh".into()),
+            }],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    // A draft is not gathered.
+    let before = consolidated::consolidated(&app, &admin, plan, april, Some(district))
+        .await
+        .unwrap();
+    assert_eq!(before.reports_gathered, 0);
+    assert!(before.items.iter().all(|i| i.lines.is_empty()));
+    reporting::act(&app, &anthuy, id, ReportAction::Submit, None, version)
+        .await
+        .unwrap();
+    let c = consolidated::consolidated(&app, &admin, plan, april, Some(district))
+        .await
+        .unwrap();
+    assert_eq!(c.reports_gathered, 1);
+    // The district answers for its 29 items, each in one of the four national states.
+    assert_eq!(c.items.len(), 29);
+    assert_eq!(c.national.len(), 4);
+    assert_eq!(c.national.iter().map(|(_, n)| n).sum::<usize>(), 29);
+    assert!(c.items.iter().all(|i| i.item.parent_id.is_none()));
+    // The commune's line is gathered under the district's item it is a part of.
+    let gathered = c.items.iter().find(|i| i.item.id == whole).unwrap();
+    assert_eq!(gathered.lines.len(), 1);
+    assert_eq!(gathered.lines[0].unit_name, "Đảng bộ xã An Thủy");
+    assert_eq!(gathered.lines[0].percent, Some(75));
+    assert_eq!(c.narratives[0].narrative, "An Thủy: tình hình ổn định");
+    let headline = format!(
+        "{}/{} chỉ tiêu đạt và vượt.",
+        c.overview.headline.met, c.overview.headline.total
+    );
+    assert!(c.draft.contains(&headline), "{}", c.draft);
+    assert!(
+        c.draft
+            .contains("Đảng bộ xã An Thủy (75%): Đã nạo vét 3 tuyến kênh")
+    );
+    assert!(c.draft.contains(NationalState::DoneOnTime.label_vi()));
+    // A commune cannot read the district's consolidation; it has its own.
+    assert!(matches!(
+        consolidated::consolidated(&app, &anthuy, plan, april, Some(district)).await,
+        Err(AppError::Forbidden)
+    ));
+    let mine = consolidated::consolidated(&app, &anthuy, plan, april, Some(own))
+        .await
+        .unwrap();
+    assert!(mine.items.iter().all(|i| i.item.lead_unit_id == own));
+    assert!(!mine.items.is_empty());
+    // The district starts its own report with the compiled text, once.
+    let level = consolidated::draft_level_report(&app, &admin, plan, april, Some(district))
+        .await
+        .unwrap();
+    let r = reporting::get_report(&app, &admin, level).await.unwrap();
+    assert_eq!(r.report.unit_id, district);
+    assert_eq!(
+        r.report.narrative.as_deref(),
+        Some(c.draft.trim_end()),
+        "the compiled text is kept line by line"
+    );
+    let again = consolidated::draft_level_report(&app, &admin, plan, april, Some(district))
+        .await
+        .unwrap();
+    assert_eq!(again, level);
+}
+
 both_backends!(
     a_commune_report_goes_through_review,
     values_entered_through_a_report_count_once_it_is_accepted,
     the_report_sheet_is_filled_saved_whole_and_carries_evidence,
+    the_district_consolidates_what_its_communes_reported,
 );

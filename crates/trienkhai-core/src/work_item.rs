@@ -76,6 +76,35 @@ pub enum NationalState {
     NotDoneOverdue,
 }
 
+impl NationalState {
+    /// In the order of the national form.
+    pub const ALL: [NationalState; 4] = [
+        NationalState::DoneOnTime,
+        NationalState::DoneLate,
+        NationalState::NotDoneWithinTime,
+        NationalState::NotDoneOverdue,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NationalState::DoneOnTime => "done_on_time",
+            NationalState::DoneLate => "done_late",
+            NationalState::NotDoneWithinTime => "not_done_within_time",
+            NationalState::NotDoneOverdue => "not_done_overdue",
+        }
+    }
+
+    /// The form's exact wording.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            NationalState::DoneOnTime => "Đã hoàn thành đúng hạn",
+            NationalState::DoneLate => "Đã hoàn thành quá hạn",
+            NationalState::NotDoneWithinTime => "Chưa hoàn thành trong hạn",
+            NationalState::NotDoneOverdue => "Chưa hoàn thành quá hạn",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "request")]
 pub enum Request {

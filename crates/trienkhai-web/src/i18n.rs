@@ -1091,6 +1091,41 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "Báo cáo tổng hợp",
         "Consolidated report",
     ),
+    (
+        "consolidated.met",
+        "chỉ tiêu đạt và vượt",
+        "targets achieved or exceeded",
+    ),
+    (
+        "consolidated.reports_gathered",
+        "báo cáo đã tổng hợp",
+        "reports gathered",
+    ),
+    (
+        "consolidated.targets",
+        "I. Kết quả thực hiện các chỉ tiêu",
+        "I. Targets",
+    ),
+    (
+        "consolidated.items",
+        "II. Tình hình thực hiện các đầu việc",
+        "II. Work items",
+    ),
+    (
+        "consolidated.narratives",
+        "III. Báo cáo của các đơn vị",
+        "III. The units' reports",
+    ),
+    (
+        "consolidated.draft",
+        "Bản tổng hợp để biên tập",
+        "Compiled text to edit",
+    ),
+    (
+        "consolidated.start",
+        "Mở báo cáo của cấp này từ bản tổng hợp",
+        "Open this level's report from the compiled text",
+    ),
     ("field.code", "Mã", "Code"),
     ("field.name", "Tên", "Name"),
     ("field.kind", "Loại", "Kind"),

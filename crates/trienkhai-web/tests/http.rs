@@ -1535,7 +1535,7 @@ async fn a_report_is_filled_submitted_returned_and_accepted_through_the_pages(t:
             &admin,
             format!("{report}/act"),
             vec![
-                ("csrf", admin_csrf),
+                ("csrf", admin_csrf.clone()),
                 ("action", "accept".into()),
                 ("version", v)
             ]
@@ -1546,6 +1546,51 @@ async fn a_report_is_filled_submitted_returned_and_accepted_through_the_pages(t:
     let html = page(&anthuy, report.clone()).await;
     assert!(html.contains("data-state=\"accepted\""));
     assert!(!html.contains("id=\"report-form\""), "locked");
+    // The district's consolidated report gathers the commune's line and narrative, and starts
+    // the district's own report from the compiled text.
+    let consolidated = format!("/documents/{plan}/consolidated?period=2021-04");
+    let html = page(&admin, consolidated.clone()).await;
+    assert!(html.contains("id=\"national-states\""));
+    assert!(
+        html.contains("Đang khảo sát"),
+        "the commune's line under its item"
+    );
+    assert!(html.contains("Đã vận động 120 hộ trữ nước"));
+    let r = admin
+        .post(app.url(&format!("/documents/{plan}/consolidated")))
+        .form(&[
+            ("csrf", admin_csrf.as_str()),
+            ("period", "2021-04"),
+            ("unit", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let level = r.headers()["location"].to_str().unwrap().to_owned();
+    assert_ne!(level, report);
+    let html = page(&admin, level).await;
+    assert!(html.contains("I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU"));
+    let commune = token(&app, "anthuy").await;
+    let district = unit_id(&app, &admin_token, "BTR", "2021-04-30").await;
+    let (status, _) = get(
+        &app,
+        &commune,
+        &format!("/api/v1/documents/{plan}/consolidated?period=2021-04&unit_id={district}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // Its own level, by default.
+    let (status, own) = get(
+        &app,
+        &commune,
+        &format!("/api/v1/documents/{plan}/consolidated?period=2021-04"),
+    )
+    .await;
+    assert_eq!(
+        (status, own["unit_code"].as_str()),
+        (StatusCode::OK, Some("X-ANTHUY"))
+    );
 }
 
 async fn a_report_goes_through_the_api_and_every_unit_is_followed(t: TestDb) {

@@ -28,6 +28,29 @@ pub fn clean_text(s: &str) -> String {
     nfc(&squash(s.chars()))
 }
 
+/// Cleans a text of several lines (a report's narrative): each line as [`clean_text`] cleans
+/// it, lines kept, at most one blank line in a row, none at either end. (Office documents nest
+/// lists with "-" and "+", not with indentation.)
+///
+/// `clean_paragraphs("I.  Kết quả\r\n\r\n\r\n   - Đạt ")` is `"I. Kết quả\n\n- Đạt"`.
+pub fn clean_paragraphs(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut blank_run = 0;
+    for raw in s.replace("\r\n", "\n").replace('\r', "\n").split('\n') {
+        let line = clean_text(raw);
+        if line.is_empty() {
+            blank_run += 1;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank_run > 0 { "\n\n" } else { "\n" });
+        }
+        blank_run = 0;
+        out.push_str(&line);
+    }
+    out
+}
+
 /// The search key of `s`: case-insensitive and diacritic-insensitive.
 ///
 /// Lowercases, decomposes (NFD), drops every combining mark (tones, ă/â/ê/ô/ơ/ư modifiers, and
@@ -288,6 +311,22 @@ impl Element {
             extra_marks,
             upper,
         }
+    }
+}
+
+#[cfg(test)]
+mod paragraph_tests {
+    use super::clean_paragraphs;
+
+    #[test]
+    fn lines_are_kept_and_blank_runs_shortened() {
+        assert_eq!(
+            clean_paragraphs("  \r\nI.  Kết quả\r\n\r\n\r\n   - Đạt \n\n"),
+            "I. Kết quả\n\n- Đạt"
+        );
+        assert_eq!(clean_paragraphs(" \n \t"), "");
+        // Combining marks composed as everywhere else.
+        assert_eq!(clean_paragraphs("Nghi\u{0323}"), "Nghị");
     }
 }
 

@@ -233,6 +233,13 @@ fn report_schemas() -> Value {
                 "percent": opt_int, "narrative": opt_text } } } } },
         "ReportActionInput": { "type": "object", "required": ["action", "version"], "properties": {
             "action": { "type": "string", "enum": ["submit", "accept", "return", "reopen"] }, "comment": opt_text, "version": int } },
+        "Consolidated": { "type": "object", "properties": { "unit_id": int, "unit_code": text, "state_on": date, "reports_gathered": int,
+            "overview": { "type": "object", "description": "The plan's figures at the level, with the headline" },
+            "national": { "type": "array", "items": { "type": "array", "description": "[state, count] for done_on_time, done_late, not_done_within_time, not_done_overdue" } },
+            "items": { "type": "array", "items": { "type": "object", "properties": { "item": { "type": "object" }, "state": text, "national": text,
+                "lines": { "type": "array", "items": { "type": "object", "properties": { "unit_id": int, "unit_name": text, "work_item_id": int, "percent": opt_int, "narrative": opt_text } } } } } },
+            "narratives": { "type": "array", "items": { "type": "object", "properties": { "unit_id": int, "unit_name": text, "report_id": int, "narrative": text } } },
+            "draft": { "type": "string", "description": "The compiled text, in Vietnamese" } } },
         "PeriodReports": { "type": "object", "properties": { "document_id": int, "period": text, "under": int, "as_of": date,
             "received": int, "missing": int, "late": int, "units": { "type": "array", "items": { "type": "object", "properties": {
                 "unit_id": int, "unit_code": text, "unit_name": text, "parent_id": opt_int, "depth": int, "deadline": date, "report_id": opt_int,

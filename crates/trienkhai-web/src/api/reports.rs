@@ -10,6 +10,7 @@ use axum::routing::{delete, get, post, put};
 use serde::Deserialize;
 use serde_json::Value;
 use trienkhai_app::calendars::{self, PlanCalendars};
+use trienkhai_app::consolidated::{self, Consolidated};
 use trienkhai_app::report_sheet::{self, DraftLine, DraftValue, ReportDraft, ReportSheet};
 use trienkhai_app::reporting::{self, PeriodReports, ReportView};
 use trienkhai_app::targets::ActualInput;
@@ -170,6 +171,67 @@ pub(super) fn routes(api: Api) -> Api {
         RouteDoc::new("get", "/evidence/{id}", "reports", "An evidence file"),
         get(evidence),
     )
+    .route(
+        RouteDoc::new(
+            "get",
+            "/documents/{id}/consolidated",
+            "reports",
+            "A level's consolidated report: figures, the four national states, what units reported",
+        )
+        .query(&[
+            ("period", "The period"),
+            ("unit_id", "The level; default the plan's unit"),
+        ])
+        .returns("Consolidated"),
+        get(consolidated_report),
+    )
+    .route(
+        RouteDoc::new(
+            "post",
+            "/documents/{id}/consolidated",
+            "reports",
+            "Open the level's own report, started from the compiled text",
+        )
+        .body("ReportOpen"),
+        post(start_level_report),
+    )
+}
+
+#[derive(Deserialize)]
+struct LevelQuery {
+    period: Option<String>,
+    unit_id: Option<i64>,
+}
+
+async fn consolidated_report(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+    Query(q): Query<LevelQuery>,
+) -> Result<Json<Consolidated>, ApiError> {
+    let p = period(q.period.as_deref())?;
+    Ok(Json(
+        consolidated::consolidated(&state.app, &actor, DocumentId(id), p, q.unit_id.map(UnitId))
+            .await?,
+    ))
+}
+
+async fn start_level_report(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+    JsonBody(body): JsonBody<OpenBody>,
+) -> Result<Json<Value>, ApiError> {
+    let p = period(body.period.as_deref())?;
+    let report = consolidated::draft_level_report(
+        &state.app,
+        &actor,
+        DocumentId(id),
+        p,
+        body.unit_id.map(UnitId),
+    )
+    .await?;
+    Ok(Json(serde_json::json!({ "id": report })))
 }
 
 async fn plan_calendars(

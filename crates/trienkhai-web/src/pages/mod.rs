@@ -4,6 +4,7 @@
 
 mod accounts;
 mod calendars;
+mod consolidated;
 mod history;
 mod persons;
 mod plans;
@@ -95,6 +96,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/documents/{id}/calendars/remove", post(calendars::remove))
         .route("/documents/{id}/counting", post(calendars::counting))
+        .route(
+            "/documents/{id}/consolidated",
+            get(consolidated::page).post(consolidated::start),
+        )
         .route(
             "/calendar-days",
             get(calendars::days).post(calendars::set_day),

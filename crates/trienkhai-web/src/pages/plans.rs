@@ -333,7 +333,7 @@ pub struct PlanQuery {
     group: Option<String>,
 }
 
-fn target_line(
+pub(crate) fn target_line(
     lang: Lang,
     t: &trienkhai_store::targets::Target,
     f: Option<&UnitFigure>,

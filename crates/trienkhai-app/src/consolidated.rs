@@ -1,0 +1,306 @@
+//! The consolidated report of a level for a period (C8): the plan's figures rolled up to the
+//! level with "x/y chỉ tiêu đạt và vượt", the work items in the national four-state form
+//! (đúng hạn / quá hạn / trong hạn / quá hạn chưa xong), and what the units below reported
+//! gathered under each item, compiled into a text the level edits into its own report.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use trienkhai_core::access::Action;
+use trienkhai_core::ids::{DocumentId, UnitId, WorkItemId};
+use trienkhai_core::period::Period;
+use trienkhai_core::reporting::ReportState;
+use trienkhai_core::work_item::{NationalState, State};
+use trienkhai_store::reports;
+use trienkhai_store::work_items::{self, WorkItem};
+
+use crate::cascade::{PlanOverview, plan_overview};
+use crate::scope::{Trees, unit_name_on};
+use crate::{Actor, App, Result};
+
+/// What one unit reported on an item (its part of it, when the item was split).
+#[derive(Debug, Clone, Serialize)]
+pub struct GatheredLine {
+    pub unit_id: UnitId,
+    pub unit_name: String,
+    pub work_item_id: WorkItemId,
+    pub percent: Option<i64>,
+    pub narrative: Option<String>,
+    pub report_state: ReportState,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ConsolidatedItem {
+    pub item: WorkItem,
+    pub state: State,
+    pub national: NationalState,
+    pub lines: Vec<GatheredLine>,
+}
+
+/// A unit's general narrative.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitNarrative {
+    pub unit_id: UnitId,
+    pub unit_name: String,
+    pub report_id: i64,
+    pub report_state: ReportState,
+    pub narrative: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Consolidated {
+    pub overview: PlanOverview,
+    pub unit_id: UnitId,
+    pub unit_code: String,
+    pub state_on: NaiveDate,
+    /// Every state of the national form with its count, zeros included.
+    pub national: Vec<(NationalState, usize)>,
+    pub items: Vec<ConsolidatedItem>,
+    pub narratives: Vec<UnitNarrative>,
+    /// Reports gathered (submitted or accepted) and reports still expected.
+    pub reports_gathered: usize,
+    /// The compiled text, in Vietnamese, to edit into the level's own report.
+    pub draft: String,
+}
+
+/// The consolidated report of `unit` (default: the plan's unit) for `period`.
+pub async fn consolidated(
+    app: &App,
+    actor: &Actor,
+    document: DocumentId,
+    period: Period,
+    unit: Option<UnitId>,
+) -> Result<Consolidated> {
+    let overview = plan_overview(app, actor, document, period, unit).await?;
+    let unit = overview.unit_id.ok_or(crate::AppError::Forbidden)?;
+    let today = app.today();
+    let day = period.tree_date();
+    let state_on = overview.state_on;
+    let mut conn = app.db.reader().await?;
+    let mut trees = Trees::shared(app);
+    trees
+        .require(&mut conn, actor, Action::Read, unit, day)
+        .await?;
+    let tree = trees.at(&mut conn, day).await?;
+
+    // The items the level answers for: led inside it, the highest of a split only.
+    let all = work_items::all_items_of_document(&mut conn, document).await?;
+    let led_inside =
+        |i: &WorkItem| tree.get(i.lead_unit_id).is_some() && tree.is_within(i.lead_unit_id, unit);
+    let by_id: HashMap<WorkItemId, &WorkItem> = all.iter().map(|i| (i.id, i)).collect();
+    let mut top_of: HashMap<WorkItemId, WorkItemId> = HashMap::new();
+    let mut chosen: Vec<&WorkItem> = Vec::new();
+    for item in &all {
+        // Climb to the highest ancestor led inside the level.
+        let mut top = item;
+        let mut cursor = item.parent_id.and_then(|p| by_id.get(&p).copied());
+        while let Some(parent) = cursor {
+            if led_inside(parent) {
+                top = parent;
+            }
+            cursor = parent.parent_id.and_then(|p| by_id.get(&p).copied());
+        }
+        if led_inside(top) {
+            top_of.insert(item.id, top.id);
+            if top.id == item.id {
+                chosen.push(item);
+            }
+        }
+    }
+    chosen.sort_by(|a, b| (a.sort_order, &a.code).cmp(&(b.sort_order, &b.code)));
+
+    // What the units below reported, from the reports the level has received.
+    let received: Vec<reports::Report> = reports::reports_of_period(&mut conn, document, period)
+        .await?
+        .into_iter()
+        .filter(|r| {
+            matches!(r.state, ReportState::Submitted | ReportState::Accepted)
+                && r.unit_id != unit
+                && tree.get(r.unit_id).is_some()
+                && tree.is_within(r.unit_id, unit)
+        })
+        .collect();
+    let mut lines: HashMap<WorkItemId, Vec<GatheredLine>> = HashMap::new();
+    let mut narratives = Vec::new();
+    for r in &received {
+        let unit_name = unit_name_on(&mut conn, r.unit_id, day)
+            .await?
+            .unwrap_or_default();
+        for line in reports::items_of_report(&mut conn, r.id).await? {
+            let Some(top) = top_of.get(&line.work_item_id) else {
+                continue;
+            };
+            if line.percent.is_none() && line.narrative.is_none() {
+                continue;
+            }
+            lines.entry(*top).or_default().push(GatheredLine {
+                unit_id: r.unit_id,
+                unit_name: unit_name.clone(),
+                work_item_id: line.work_item_id,
+                percent: line.percent,
+                narrative: line.narrative,
+                report_state: r.state,
+            });
+        }
+        if let Some(n) = &r.narrative {
+            narratives.push(UnitNarrative {
+                unit_id: r.unit_id,
+                unit_name: unit_name.clone(),
+                report_id: r.id,
+                report_state: r.state,
+                narrative: n.clone(),
+            });
+        }
+    }
+    narratives.sort_by_cached_key(|n| trienkhai_core::vn::collation_key(&n.unit_name));
+
+    let mut items = Vec::new();
+    for item in chosen {
+        let requests = work_items::requests_of(&mut conn, item.id).await?;
+        let state = crate::work_items::schedule_of(item, &requests).state_on(state_on);
+        let mut gathered = lines.remove(&item.id).unwrap_or_default();
+        gathered.sort_by_cached_key(|l| trienkhai_core::vn::collation_key(&l.unit_name));
+        items.push(ConsolidatedItem {
+            item: item.clone(),
+            state,
+            national: state.national(),
+            lines: gathered,
+        });
+    }
+    let national = NationalState::ALL
+        .into_iter()
+        .map(|s| (s, items.iter().filter(|i| i.national == s).count()))
+        .collect();
+    let unit_code = tree
+        .get(unit)
+        .map(|v| v.code.as_str().to_owned())
+        .unwrap_or_default();
+    let mut c = Consolidated {
+        unit_id: unit,
+        unit_code,
+        state_on: state_on.min(today),
+        national,
+        items,
+        narratives,
+        reports_gathered: received.len(),
+        draft: String::new(),
+        overview,
+    };
+    c.draft = compile(&c);
+    Ok(c)
+}
+
+/// The consolidated report as the text of a report (Vietnamese, as the document is written).
+fn compile(c: &Consolidated) -> String {
+    use std::fmt::Write;
+    let fmt_value = |d: rust_decimal::Decimal| trienkhai_core::vn::format_decimal(&d, 2);
+    let mut out = String::new();
+    let h = &c.overview.headline;
+    let _ = writeln!(out, "I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU");
+    let _ = writeln!(out, "{}/{} chỉ tiêu đạt và vượt.", h.met, h.total);
+    for row in &c.overview.targets {
+        let Some(f) = &row.figure else { continue };
+        let value = f.value.map(fmt_value).unwrap_or_else(|| "—".into());
+        let goal = f
+            .goal
+            .map(|g| {
+                format!(
+                    " (chỉ tiêu {} {})",
+                    fmt_value(g),
+                    row.target.unit_of_measure
+                )
+            })
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "- {} {}: {} {}{}: {}.",
+            row.target.code,
+            row.target.name,
+            value,
+            row.target.unit_of_measure,
+            goal,
+            f.status.label_vi()
+        );
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "II. TÌNH HÌNH THỰC HIỆN CÁC ĐẦU VIỆC");
+    let counts: Vec<String> = c
+        .national
+        .iter()
+        .map(|(s, n)| format!("{}: {n}", s.label_vi()))
+        .collect();
+    let _ = writeln!(
+        out,
+        "{}/{} đầu việc; {}.",
+        c.items
+            .iter()
+            .filter(|i| matches!(
+                i.national,
+                NationalState::DoneOnTime | NationalState::DoneLate
+            ))
+            .count(),
+        c.items.len(),
+        counts.join("; ")
+    );
+    for (n, i) in c.items.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "{}. {} {} ({}).",
+            n + 1,
+            i.item.code,
+            i.item.title,
+            i.national.label_vi()
+        );
+        for l in &i.lines {
+            let percent = l.percent.map(|p| format!(" ({p}%)")).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "+ {}{}: {}",
+                l.unit_name,
+                percent,
+                l.narrative.as_deref().unwrap_or("")
+            );
+        }
+    }
+    if !c.narratives.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "III. BÁO CÁO CỦA CÁC ĐƠN VỊ");
+        for n in &c.narratives {
+            let _ = writeln!(out, "- {}: {}", n.unit_name, n.narrative);
+        }
+    }
+    out
+}
+
+/// Opens the level's own report for the period and, when its narrative is still empty, starts
+/// it with the compiled text. Returns the report's id.
+pub async fn draft_level_report(
+    app: &App,
+    actor: &Actor,
+    document: DocumentId,
+    period: Period,
+    unit: Option<UnitId>,
+) -> Result<i64> {
+    let c = consolidated(app, actor, document, period, unit).await?;
+    let view = crate::reporting::open_report(app, actor, document, c.unit_id, period).await?;
+    let empty = view
+        .report
+        .narrative
+        .as_deref()
+        .is_none_or(|n| n.trim().is_empty());
+    if view.can_edit && empty {
+        crate::report_sheet::save_draft(
+            app,
+            actor,
+            view.report.id,
+            &crate::report_sheet::ReportDraft {
+                version: view.report.row_version,
+                narrative: Some(c.draft),
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    Ok(view.report.id)
+}
