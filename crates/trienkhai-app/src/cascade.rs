@@ -156,21 +156,65 @@ async fn figures_of(
             .into_iter()
             .collect();
     let generation = units::generation(conn).await?;
+    let plan_targets = targets::targets_of_document(conn, document).await?;
+    figures_at(
+        app,
+        conn,
+        trees,
+        &FigureBasis {
+            targets: &plan_targets,
+            versions: &versions,
+            generation,
+        },
+        period,
+        unit,
+    )
+    .await
+}
+
+/// What the figures of several periods are read against: the plan's targets, their values
+/// versions and the tree generation, read once.
+pub(crate) struct FigureBasis<'a> {
+    pub targets: &'a [Target],
+    pub versions: &'a std::collections::HashMap<TargetId, i64>,
+    pub generation: i64,
+}
+
+/// [`figures_of`] against a basis already read (a dashboard reads twelve months).
+pub(crate) async fn figures_at(
+    app: &App,
+    conn: &mut Conn,
+    trees: &mut Trees,
+    basis: &FigureBasis<'_>,
+    period: Period,
+    unit: Option<UnitId>,
+) -> Result<Vec<TargetRow>> {
     if unit.is_some() {
-        crate::targets::compute_missing(app, &versions, period, generation).await?;
+        crate::targets::compute_missing(app, basis.versions, period, basis.generation).await?;
     }
-    let mut rows = Vec::new();
-    for target in targets::targets_of_document(conn, document).await? {
+    let mut rows = Vec::with_capacity(basis.targets.len());
+    for target in basis.targets {
         let figure = match unit {
             Some(u) => {
-                let version = versions.get(&target.id).copied().unwrap_or_default();
-                let c =
-                    computed_at(app, conn, trees, target.id, period, version, generation).await?;
+                let version = basis.versions.get(&target.id).copied().unwrap_or_default();
+                let c = computed_at(
+                    app,
+                    conn,
+                    trees,
+                    target.id,
+                    period,
+                    version,
+                    basis.generation,
+                )
+                .await?;
                 c.tree.get(u).is_some().then(|| c.figure_of(u))
             }
             None => None,
         };
-        rows.push(TargetRow { target, figure });
+        rows.push(TargetRow {
+            target: target.clone(),
+            figure,
+        });
     }
     Ok(rows)
 }

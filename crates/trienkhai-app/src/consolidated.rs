@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use trienkhai_core::access::Action;
 use trienkhai_core::ids::{DocumentId, UnitId, WorkItemId};
+use trienkhai_core::org::TreeSnapshot;
 use trienkhai_core::period::Period;
 use trienkhai_core::reporting::ReportState;
 use trienkhai_core::work_item::{NationalState, State};
@@ -86,29 +87,8 @@ pub async fn consolidated(
 
     // The items the level answers for: led inside it, the highest of a split only.
     let all = work_items::all_items_of_document(&mut conn, document).await?;
-    let led_inside =
-        |i: &WorkItem| tree.get(i.lead_unit_id).is_some() && tree.is_within(i.lead_unit_id, unit);
-    let by_id: HashMap<WorkItemId, &WorkItem> = all.iter().map(|i| (i.id, i)).collect();
-    let mut top_of: HashMap<WorkItemId, WorkItemId> = HashMap::new();
-    let mut chosen: Vec<&WorkItem> = Vec::new();
-    for item in &all {
-        // Climb to the highest ancestor led inside the level.
-        let mut top = item;
-        let mut cursor = item.parent_id.and_then(|p| by_id.get(&p).copied());
-        while let Some(parent) = cursor {
-            if led_inside(parent) {
-                top = parent;
-            }
-            cursor = parent.parent_id.and_then(|p| by_id.get(&p).copied());
-        }
-        if led_inside(top) {
-            top_of.insert(item.id, top.id);
-            if top.id == item.id {
-                chosen.push(item);
-            }
-        }
-    }
-    chosen.sort_by(|a, b| (a.sort_order, &a.code).cmp(&(b.sort_order, &b.code)));
+    let chosen = items_led_inside(&all, &tree, unit);
+    let top_of = tops_inside(&all, &tree, unit);
 
     // What the units below reported, from the reports the level has received.
     let received: Vec<reports::Report> = reports::reports_of_period(&mut conn, document, period)
@@ -189,6 +169,53 @@ pub async fn consolidated(
     };
     c.draft = compile(&c);
     Ok(c)
+}
+
+/// Whether `item` is led by a unit inside `unit` in `tree`.
+fn led_inside(tree: &TreeSnapshot, unit: UnitId, item: &WorkItem) -> bool {
+    tree.get(item.lead_unit_id).is_some() && tree.is_within(item.lead_unit_id, unit)
+}
+
+/// For every item led inside `unit` (or below such an item), the highest item led inside it
+/// that it belongs to: a commune's part of a district item belongs, for the district, to the
+/// district's item.
+fn tops_inside(
+    all: &[WorkItem],
+    tree: &TreeSnapshot,
+    unit: UnitId,
+) -> HashMap<WorkItemId, WorkItemId> {
+    let by_id: HashMap<WorkItemId, &WorkItem> = all.iter().map(|i| (i.id, i)).collect();
+    let mut top_of = HashMap::new();
+    for item in all {
+        let mut top = item;
+        let mut cursor = item.parent_id.and_then(|p| by_id.get(&p).copied());
+        while let Some(parent) = cursor {
+            if led_inside(tree, unit, parent) {
+                top = parent;
+            }
+            cursor = parent.parent_id.and_then(|p| by_id.get(&p).copied());
+        }
+        if led_inside(tree, unit, top) {
+            top_of.insert(item.id, top.id);
+        }
+    }
+    top_of
+}
+
+/// The items a level answers for: those led inside it, without the parts of an item it
+/// already answers for as a whole, in plan order.
+pub(crate) fn items_led_inside<'a>(
+    all: &'a [WorkItem],
+    tree: &TreeSnapshot,
+    unit: UnitId,
+) -> Vec<&'a WorkItem> {
+    let top_of = tops_inside(all, tree, unit);
+    let mut chosen: Vec<&WorkItem> = all
+        .iter()
+        .filter(|i| top_of.get(&i.id) == Some(&i.id))
+        .collect();
+    chosen.sort_by(|a, b| (a.sort_order, &a.code).cmp(&(b.sort_order, &b.code)));
+    chosen
 }
 
 /// The consolidated report as the text of a report (Vietnamese, as the document is written).

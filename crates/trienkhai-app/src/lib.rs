@@ -8,6 +8,7 @@ pub mod auth;
 pub mod calendars;
 pub mod cascade;
 pub mod consolidated;
+pub mod dashboard;
 pub mod demo;
 pub mod demo_plan;
 pub mod documents;

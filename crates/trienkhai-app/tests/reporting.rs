@@ -695,9 +695,125 @@ async fn the_district_consolidates_what_its_communes_reported(t: TestDb) {
     assert_eq!(again, level);
 }
 
+async fn a_units_dashboard_follows_targets_items_and_reports_as_of_a_date(t: TestDb) {
+    use trienkhai_app::dashboard;
+    use trienkhai_core::target::Status;
+    let app = App::new(t.db.clone());
+    demo::build(&app).await.unwrap();
+    let admin = actor(&app, "admin").await;
+    let anthuy = actor(&app, "anthuy").await;
+    let plan = documents::list_documents(&app, &admin, Some("02-NQ/HU"), None, None)
+        .await
+        .unwrap()[0]
+        .document
+        .id;
+    let own = unit(&app, "X-ANTHUY").await;
+    let district = unit(&app, "BTR").await;
+    reporting::add_calendar(
+        &app,
+        &admin,
+        plan,
+        Cadence::Monthly,
+        (2021, 2021),
+        DeadlineRule::new(5, 2).unwrap(),
+    )
+    .await
+    .unwrap();
+    let april = Period::Month(2021, 4);
+    let id = reporting::open_report(&app, &anthuy, plan, own, april)
+        .await
+        .unwrap()
+        .report
+        .id;
+    reporting::act(&app, &anthuy, id, ReportAction::Submit, None, 1)
+        .await
+        .unwrap();
+    let board = dashboard::dashboard(
+        &app,
+        &admin,
+        district,
+        None,
+        Some(april),
+        Some(d("2021-05-20")),
+    )
+    .await
+    .unwrap();
+    assert_eq!(board.document.as_ref().unwrap().id, plan);
+    let headline = board.headline.clone().unwrap();
+    assert_eq!(headline.total, 22);
+    assert_eq!(board.targets.len(), 22);
+    // January to April, each month with its own headline.
+    assert_eq!(
+        board.months.iter().map(|m| m.period).collect::<Vec<_>>(),
+        (1..=4).map(|m| Period::Month(2021, m)).collect::<Vec<_>>()
+    );
+    assert_eq!(board.months[3].met, headline.met);
+    assert_eq!(board.items_total, 29);
+    assert_eq!(board.national.iter().map(|(_, n)| n).sum::<usize>(), 29);
+    assert_eq!(
+        board.behind_targets.len(),
+        board
+            .targets
+            .iter()
+            .filter(|r| r
+                .figure
+                .as_ref()
+                .is_some_and(|f| f.status == Status::NotAchieved))
+            .count()
+    );
+    // The communes' reports: An Thủy's received, late; the others overdue on 20/05.
+    let reports = board.reports.clone().unwrap();
+    assert_eq!(reports.received, 1);
+    assert!(reports.missing >= 20);
+    assert_eq!(reports.late, reports.missing + 1);
+    // Judged on 03/05, before the communes' deadline, nothing is overdue yet.
+    let early = dashboard::dashboard(
+        &app,
+        &admin,
+        district,
+        None,
+        Some(april),
+        Some(d("2021-05-03")),
+    )
+    .await
+    .unwrap();
+    assert_eq!(early.reports.unwrap().late, 1, "only the late submission");
+    // A commune sees its own dashboard, not the district's.
+    assert!(matches!(
+        dashboard::dashboard(&app, &anthuy, district, None, Some(april), None).await,
+        Err(AppError::Forbidden)
+    ));
+    let mine = dashboard::dashboard(
+        &app,
+        &anthuy,
+        own,
+        Some(plan),
+        Some(april),
+        Some(d("2021-05-20")),
+    )
+    .await
+    .unwrap();
+    assert!(mine.plans.iter().any(|p| p.id == plan));
+    assert!(mine.items_total > 0);
+    assert_eq!(mine.reports.unwrap().units.len(), 1);
+    // A period without a calendar has no reports section.
+    let march_2022 = dashboard::dashboard(
+        &app,
+        &admin,
+        district,
+        Some(plan),
+        Some(Period::Month(2022, 3)),
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(march_2022.reports.is_none());
+}
+
 both_backends!(
     a_commune_report_goes_through_review,
     values_entered_through_a_report_count_once_it_is_accepted,
     the_report_sheet_is_filled_saved_whole_and_carries_evidence,
     the_district_consolidates_what_its_communes_reported,
+    a_units_dashboard_follows_targets_items_and_reports_as_of_a_date,
 );

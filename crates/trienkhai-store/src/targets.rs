@@ -305,6 +305,16 @@ pub async fn get_target(conn: &mut AnyConnection, id: TargetId) -> Result<Target
     Ok(target)
 }
 
+/// The documents that have targets (the plans a dashboard can show).
+pub async fn documents_with_targets(
+    conn: &mut AnyConnection,
+) -> Result<std::collections::HashSet<DocumentId>> {
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT DISTINCT document_id FROM targets")
+        .fetch_all(conn)
+        .await?;
+    Ok(ids.into_iter().map(DocumentId).collect())
+}
+
 /// The targets of a document, in plan order, with their themes.
 pub async fn targets_of_document(
     conn: &mut AnyConnection,

@@ -504,42 +504,65 @@ pub async fn decide_request(
     Ok(())
 }
 
+const REQUEST_COLUMNS: &str = "id, work_item_id, kind, new_deadline, former_deadline, reason, requested_by, requested_at, \
+     decision, decided_by, decided_on, decision_note";
+
+fn request_from_row(r: &sqlx::any::AnyRow) -> Result<RequestRow> {
+    let request = match r.text("kind")?.as_str() {
+        "move_deadline" => Request::MoveDeadline {
+            to: r
+                .opt_date("new_deadline")?
+                .ok_or_else(|| StoreError::Corrupt("a move without a deadline".into()))?,
+        },
+        "pause" => Request::Pause,
+        _ => Request::Resume,
+    };
+    Ok(RequestRow {
+        id: RequestId(r.int("id")?),
+        work_item_id: WorkItemId(r.int("work_item_id")?),
+        request,
+        former_deadline: r.opt_date("former_deadline")?,
+        reason: r.text("reason")?,
+        requested_by: r.opt_int("requested_by")?.map(AccountId),
+        requested_at: r.instant("requested_at")?,
+        decision: match r.text("decision")?.as_str() {
+            "approved" => Decision::Approved,
+            "refused" => Decision::Refused,
+            _ => Decision::Pending,
+        },
+        decided_by: r.opt_int("decided_by")?.map(AccountId),
+        decided_on: r.opt_date("decided_on")?,
+        decision_note: r.opt_text("decision_note")?,
+    })
+}
+
 pub async fn requests_of(conn: &mut AnyConnection, item: WorkItemId) -> Result<Vec<RequestRow>> {
-    let rows = sqlx::query(
-        "SELECT id, work_item_id, kind, new_deadline, former_deadline, reason, requested_by, requested_at, decision, \
-         decided_by, decided_on, decision_note FROM work_item_requests WHERE work_item_id = $1 ORDER BY id",
-    )
+    let rows = sqlx::query(&format!(
+        "SELECT {REQUEST_COLUMNS} FROM work_item_requests WHERE work_item_id = $1 ORDER BY id"
+    ))
     .bind(item.0)
     .fetch_all(conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            let request = match r.text("kind")?.as_str() {
-                "move_deadline" => Request::MoveDeadline {
-                    to: r
-                        .opt_date("new_deadline")?
-                        .ok_or_else(|| StoreError::Corrupt("a move without a deadline".into()))?,
-                },
-                "pause" => Request::Pause,
-                _ => Request::Resume,
-            };
-            Ok(RequestRow {
-                id: RequestId(r.int("id")?),
-                work_item_id: WorkItemId(r.int("work_item_id")?),
-                request,
-                former_deadline: r.opt_date("former_deadline")?,
-                reason: r.text("reason")?,
-                requested_by: r.opt_int("requested_by")?.map(AccountId),
-                requested_at: r.instant("requested_at")?,
-                decision: match r.text("decision")?.as_str() {
-                    "approved" => Decision::Approved,
-                    "refused" => Decision::Refused,
-                    _ => Decision::Pending,
-                },
-                decided_by: r.opt_int("decided_by")?.map(AccountId),
-                decided_on: r.opt_date("decided_on")?,
-                decision_note: r.opt_text("decision_note")?,
-            })
-        })
-        .collect()
+    rows.iter().map(request_from_row).collect()
+}
+
+/// The requests of every item of a document, by item, oldest first (one read for a whole
+/// plan's states).
+pub async fn requests_of_document(
+    conn: &mut AnyConnection,
+    document: DocumentId,
+) -> Result<std::collections::HashMap<WorkItemId, Vec<RequestRow>>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {REQUEST_COLUMNS} FROM work_item_requests WHERE work_item_id IN \
+         (SELECT id FROM work_items WHERE document_id = $1) ORDER BY id"
+    ))
+    .bind(document.0)
+    .fetch_all(conn)
+    .await?;
+    let mut out: std::collections::HashMap<WorkItemId, Vec<RequestRow>> = Default::default();
+    for r in &rows {
+        let row = request_from_row(r)?;
+        out.entry(row.work_item_id).or_default().push(row);
+    }
+    Ok(out)
 }

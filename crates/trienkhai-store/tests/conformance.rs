@@ -1511,6 +1511,15 @@ async fn plans_are_stored_and_read_back_with_version_checks(t: TestDb) {
     work_items::insert_request(&mut tx, sub, &Request::Pause, "Chờ", None, now())
         .await
         .unwrap();
+    // The whole plan's requests in one read, by item, oldest first.
+    let sub_item = work_items::get_work_item(&mut tx, sub).await.unwrap();
+    let by_item = work_items::requests_of_document(&mut tx, sub_item.document_id)
+        .await
+        .unwrap();
+    assert_eq!(by_item.len(), 1);
+    assert_eq!(by_item[&sub].len(), 2);
+    assert_eq!(by_item[&sub][0].decision, Decision::Approved);
+    assert_eq!(by_item[&sub][1].request, Request::Pause);
     tx.commit().await.unwrap();
     // One pending request per item, even when two arrive together.
     let mut second = t.db.begin().await.unwrap();

@@ -1993,7 +1993,67 @@ async fn calendar_counting_and_period_pages_work_for_editors_and_read_for_others
     assert!(html.contains("data-code=\"X-ANTHUY\" data-state=\"none\""));
 }
 
+async fn a_units_dashboard_renders_printable_and_keeps_scope(t: TestDb) {
+    let app = spawn(t).await;
+    let admin_token = token(&app, "admin").await;
+    let commune_token = token(&app, "anthuy").await;
+    let district = unit_id(&app, &admin_token, "BTR", "2021-04-30").await;
+    let own = unit_id(&app, &admin_token, "X-ANTHUY", "2021-04-30").await;
+    let admin = login_browser(&app, "admin").await;
+    let anthuy = login_browser(&app, "anthuy").await;
+    let path = format!("/units/{district}/dashboard?period=2021-04&as_of=20/05/2021");
+    let r = admin.get(app.url(&path)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("id=\"dashboard-headline\""));
+    assert!(
+        html.contains("<svg class=\"chart\""),
+        "status and trend charts"
+    );
+    assert_eq!(html.matches("<tr data-code=").count(), 22);
+    assert!(html.contains("02-NQ/HU"));
+    assert!(html.contains("20/05/2021"));
+    assert_eq!(
+        anthuy.get(app.url(&path)).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    let r = anthuy
+        .get(app.url(&format!("/units/{own}/dashboard?period=2021-04")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    // The same as JSON, and the plan's target list with the unit's progress.
+    let (status, board) = get(
+        &app,
+        &admin_token,
+        &format!("/api/v1/units/{district}/dashboard?period=2021-04&as_of=2021-05-20"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(board["headline"]["total"], 22);
+    assert_eq!(board["months"].as_array().unwrap().len(), 4);
+    let plan = board["document"]["id"].as_i64().unwrap();
+    let (status, rows) = get(
+        &app,
+        &admin_token,
+        &format!("/api/v1/documents/{plan}/figures?unit_id={district}&period=2021-04"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(rows.as_array().unwrap().len(), 22);
+    assert!(rows[0]["figure"]["status"].is_string());
+    let (status, _) = get(
+        &app,
+        &commune_token,
+        &format!("/api/v1/documents/{plan}/figures?unit_id={district}&period=2021-04"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
 both_backends!(
+    a_units_dashboard_renders_printable_and_keeps_scope,
     calendar_counting_and_period_pages_work_for_editors_and_read_for_others,
     a_report_goes_through_the_api_and_every_unit_is_followed,
     a_report_is_filled_submitted_returned_and_accepted_through_the_pages,

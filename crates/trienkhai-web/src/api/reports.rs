@@ -10,7 +10,9 @@ use axum::routing::{delete, get, post, put};
 use serde::Deserialize;
 use serde_json::Value;
 use trienkhai_app::calendars::{self, PlanCalendars};
+use trienkhai_app::cascade::TargetRow;
 use trienkhai_app::consolidated::{self, Consolidated};
+use trienkhai_app::dashboard::{self, Dashboard};
 use trienkhai_app::report_sheet::{self, DraftLine, DraftValue, ReportDraft, ReportSheet};
 use trienkhai_app::reporting::{self, PeriodReports, ReportView};
 use trienkhai_app::targets::ActualInput;
@@ -184,6 +186,32 @@ pub(super) fn routes(api: Api) -> Api {
         ])
         .returns("Consolidated"),
         get(consolidated_report),
+    )
+    .route(
+        RouteDoc::new(
+            "get",
+            "/units/{id}/dashboard",
+            "reports",
+            "A unit's dashboard: targets with status, headline by month, items by state, reports, what is behind",
+        )
+        .query(&[
+            ("document_id", "The plan; default the nearest plan covering the unit"),
+            ("period", "The period; default the month of as_of"),
+            ("as_of", "Judge states and lateness on this date; default today"),
+        ])
+        .returns("Dashboard"),
+        get(unit_dashboard),
+    )
+    .route(
+        RouteDoc::new(
+            "get",
+            "/documents/{id}/figures",
+            "reports",
+            "Every target of a plan with a unit's progress for a period",
+        )
+        .query(&[("unit_id", "The unit"), ("period", "The period")])
+        .returns("[Object]"),
+        get(figures),
     )
     .route(
         RouteDoc::new(
@@ -556,5 +584,53 @@ async fn evidence(
         &record.file_name,
         &record.content_type,
         bytes,
+    ))
+}
+
+#[derive(Deserialize)]
+struct DashboardQuery {
+    document_id: Option<i64>,
+    period: Option<String>,
+    as_of: Option<String>,
+}
+
+async fn unit_dashboard(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+    Query(q): Query<DashboardQuery>,
+) -> Result<Json<Dashboard>, ApiError> {
+    let p = match q.period.as_deref() {
+        None | Some("") => None,
+        Some(p) => Some(period(Some(p))?),
+    };
+    let as_of = optional_date(&q.as_of, "as_of")?;
+    Ok(Json(
+        dashboard::dashboard(
+            &state.app,
+            &actor,
+            UnitId(id),
+            q.document_id.map(DocumentId),
+            p,
+            as_of,
+        )
+        .await?,
+    ))
+}
+
+async fn figures(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+    Query(q): Query<LevelQuery>,
+) -> Result<Json<Vec<TargetRow>>, ApiError> {
+    let p = period(q.period.as_deref())?;
+    let unit = q
+        .unit_id
+        .map(UnitId)
+        .ok_or_else(|| AppError::invalid("required", "unit_id"))?;
+    Ok(Json(
+        trienkhai_app::cascade::document_figures(&state.app, &actor, DocumentId(id), p, unit)
+            .await?,
     ))
 }

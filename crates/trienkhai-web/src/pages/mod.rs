@@ -5,6 +5,7 @@
 mod accounts;
 mod calendars;
 mod consolidated;
+mod dashboard;
 mod history;
 mod persons;
 mod plans;
@@ -37,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .route("/units/new", get(units::new_form).post(units::create))
         .route("/units/merge", get(units::merge_form).post(units::merge))
         .route("/units/{id}", get(units::detail))
+        .route("/units/{id}/dashboard", get(dashboard::page))
         .route("/units/{id}/change", post(units::change))
         .route("/units/{id}/dissolve", post(units::dissolve))
         .route(

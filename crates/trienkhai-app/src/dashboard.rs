@@ -1,0 +1,285 @@
+//! The dashboard of a unit (C15): for one plan covering the unit and one period, the progress of
+//! every target with its status, the headline month by month, the work items the unit answers
+//! for by state, the reports received, missing and late from the units below, and what is
+//! behind with who answers for it — judged as of any date.
+//!
+//! Built for being opened often (budget B3): everything comes from a few reads and the roll-up
+//! cache; the tree is the cached one of the period's end.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use trienkhai_core::access::Action;
+use trienkhai_core::ids::{DocumentId, TargetId, UnitId, WorkItemId};
+use trienkhai_core::period::Period;
+use trienkhai_core::target::Status;
+use trienkhai_core::work_item::{NationalState, State};
+use trienkhai_store::{documents, persons, targets, units, work_items};
+
+use crate::cascade::{FigureBasis, Headline, TargetRow, figures_at};
+use crate::reporting::{PeriodReports, period_reports};
+use crate::scope::Trees;
+use crate::{Actor, App, AppError, Result};
+
+/// A plan covering the unit (issued by it or by a unit above it).
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanChoice {
+    pub id: DocumentId,
+    pub number: String,
+    pub summary: String,
+}
+
+/// A month's headline, for the trend.
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthHeadline {
+    pub period: Period,
+    pub met: usize,
+    pub judged: usize,
+    pub total: usize,
+}
+
+/// A target behind, and who answers for it.
+#[derive(Debug, Clone, Serialize)]
+pub struct BehindTarget {
+    pub target_id: TargetId,
+    pub code: String,
+    pub name: String,
+    pub status: Status,
+    pub responsible_unit: Option<String>,
+}
+
+/// A work item behind, and who answers for it.
+#[derive(Debug, Clone, Serialize)]
+pub struct BehindItem {
+    pub id: WorkItemId,
+    pub code: String,
+    pub title: String,
+    pub deadline: NaiveDate,
+    pub lead_unit: String,
+    pub responsible_person: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Dashboard {
+    pub unit_id: UnitId,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub period: Period,
+    pub as_of: NaiveDate,
+    pub plans: Vec<PlanChoice>,
+    pub document: Option<PlanChoice>,
+    pub headline: Option<Headline>,
+    pub targets: Vec<TargetRow>,
+    pub months: Vec<MonthHeadline>,
+    /// Items counted by state, and by the national form.
+    pub item_states: Vec<(State, usize)>,
+    pub national: Vec<(NationalState, usize)>,
+    pub items_total: usize,
+    pub reports: Option<PeriodReports>,
+    pub behind_targets: Vec<BehindTarget>,
+    pub behind_items: Vec<BehindItem>,
+}
+
+/// The dashboard of `unit` for `period` (default: the month holding `as_of`), judged on
+/// `as_of` (default today), for `document` (default: the nearest plan covering the unit).
+pub async fn dashboard(
+    app: &App,
+    actor: &Actor,
+    unit: UnitId,
+    document: Option<DocumentId>,
+    period: Option<Period>,
+    as_of: Option<NaiveDate>,
+) -> Result<Dashboard> {
+    let as_of = as_of.unwrap_or_else(|| app.today());
+    let period = period.unwrap_or(Period::Month(as_of.year(), as_of.month() as u8));
+    let day = period.tree_date();
+    let mut conn = app.db.reader().await?;
+    let mut trees = Trees::shared(app);
+    trees
+        .require(&mut conn, actor, Action::Read, unit, day)
+        .await?;
+    let tree = trees.at(&mut conn, day).await?;
+    let node = tree
+        .get(unit)
+        .ok_or_else(|| AppError::invalid("unit_not_alive", "unit_id"))?;
+    let (unit_code, unit_name) = (node.code.as_str().to_owned(), node.name.clone());
+    // Plans issued along the unit's path, nearest first, then the latest.
+    let path: Vec<UnitId> = tree.path(unit).iter().map(|v| v.unit_id).collect();
+    let with_targets = targets::documents_with_targets(&mut conn).await?;
+    let mut plans: Vec<(usize, NaiveDate, PlanChoice)> = Vec::new();
+    for doc in documents::list_documents(&mut conn, &Default::default()).await? {
+        let Some(at) = doc
+            .issuer_unit_id
+            .and_then(|i| path.iter().position(|p| *p == i))
+        else {
+            continue;
+        };
+        if !with_targets.contains(&doc.id) {
+            continue;
+        }
+        plans.push((
+            at,
+            doc.issued_on,
+            PlanChoice {
+                id: doc.id,
+                number: doc.number.clone(),
+                summary: doc.summary.clone(),
+            },
+        ));
+    }
+    plans.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
+    let plans: Vec<PlanChoice> = plans.into_iter().map(|(_, _, p)| p).collect();
+    let chosen = match document {
+        Some(d) => Some(
+            plans
+                .iter()
+                .find(|p| p.id == d)
+                .cloned()
+                .ok_or_else(|| AppError::invalid("unit_outside_plan", "document_id"))?,
+        ),
+        None => plans.first().cloned(),
+    };
+    let mut board = Dashboard {
+        unit_id: unit,
+        unit_code,
+        unit_name,
+        period,
+        as_of,
+        plans,
+        document: chosen.clone(),
+        headline: None,
+        targets: Vec::new(),
+        months: Vec::new(),
+        item_states: Vec::new(),
+        national: Vec::new(),
+        items_total: 0,
+        reports: None,
+        behind_targets: Vec::new(),
+        behind_items: Vec::new(),
+    };
+    let Some(plan) = chosen else {
+        return Ok(board);
+    };
+
+    // Targets: this period's figures, and the headline month by month through its year.
+    let plan_targets = targets::targets_of_document(&mut conn, plan.id).await?;
+    let versions: HashMap<TargetId, i64> = targets::values_versions_of_document(&mut conn, plan.id)
+        .await?
+        .into_iter()
+        .collect();
+    let basis = FigureBasis {
+        targets: &plan_targets,
+        versions: &versions,
+        generation: units::generation(&mut conn).await?,
+    };
+    board.targets = figures_at(app, &mut conn, &mut trees, &basis, period, Some(unit)).await?;
+    board.headline = Some(headline(&board.targets));
+    let (_, end) = period.dates();
+    let last_month = if end.year() == period.dates().0.year() {
+        end.month()
+    } else {
+        12
+    };
+    for month in 1..=last_month {
+        let p = Period::Month(period.dates().0.year(), month as u8);
+        if p.dates().0 > as_of {
+            break;
+        }
+        let rows = figures_at(app, &mut conn, &mut trees, &basis, p, Some(unit)).await?;
+        let h = headline(&rows);
+        board.months.push(MonthHeadline {
+            period: p,
+            met: h.met,
+            judged: h.total - h.no_data,
+            total: h.total,
+        });
+    }
+    for row in &board.targets {
+        let Some(f) = &row.figure else { continue };
+        if f.status == Status::NotAchieved {
+            board.behind_targets.push(BehindTarget {
+                target_id: row.target.id,
+                code: row.target.code.clone(),
+                name: row.target.name.clone(),
+                status: f.status,
+                responsible_unit: row
+                    .target
+                    .responsible_unit_id
+                    .and_then(|u| tree.get(u))
+                    .map(|v| v.name.clone()),
+            });
+        }
+    }
+
+    // Work items the unit answers for, judged on the as-of date.
+    let all = work_items::all_items_of_document(&mut conn, plan.id).await?;
+    let requests = work_items::requests_of_document(&mut conn, plan.id).await?;
+    let items = crate::consolidated::items_led_inside(&all, &tree, unit);
+    board.items_total = items.len();
+    let mut states: Vec<(State, usize)> = Vec::new();
+    let mut national: Vec<(NationalState, usize)> =
+        NationalState::ALL.into_iter().map(|s| (s, 0)).collect();
+    for item in &items {
+        let none = Vec::new();
+        let schedule =
+            crate::work_items::schedule_of(item, requests.get(&item.id).unwrap_or(&none));
+        let state = schedule.state_on(as_of);
+        match states.iter_mut().find(|(s, _)| *s == state) {
+            Some((_, n)) => *n += 1,
+            None => states.push((state, 1)),
+        }
+        if let Some((_, n)) = national.iter_mut().find(|(s, _)| *s == state.national()) {
+            *n += 1;
+        }
+        if state == State::Overdue {
+            let responsible_person = match item.responsible_person_id {
+                Some(p)
+                    if crate::people::can_read_person(&mut conn, &mut trees, actor, p, as_of)
+                        .await? =>
+                {
+                    Some(persons::get_person(&mut conn, p).await?.full_name)
+                }
+                _ => None,
+            };
+            board.behind_items.push(BehindItem {
+                id: item.id,
+                code: item.code.clone(),
+                title: item.title.clone(),
+                deadline: item.deadline,
+                lead_unit: tree
+                    .get(item.lead_unit_id)
+                    .map(|v| v.name.clone())
+                    .unwrap_or_default(),
+                responsible_person,
+            });
+        }
+    }
+    states.sort_by_key(|(s, _)| *s as u8);
+    board.item_states = states;
+    board.national = national;
+
+    // Reports from the units below, when the plan has a calendar for the period.
+    drop(conn);
+    board.reports = match period_reports(app, actor, plan.id, period, Some(unit), Some(as_of)).await
+    {
+        Ok(r) => Some(r),
+        Err(AppError::Invalid(e)) if e.code == "period_not_in_calendar" => None,
+        Err(e) => return Err(e),
+    };
+    Ok(board)
+}
+
+fn headline(rows: &[TargetRow]) -> Headline {
+    Headline {
+        met: rows
+            .iter()
+            .filter(|r| r.figure.as_ref().is_some_and(|f| f.status.is_met()))
+            .count(),
+        total: rows.len(),
+        no_data: rows
+            .iter()
+            .filter(|r| r.figure.as_ref().is_none_or(|f| f.status == Status::NoData))
+            .count(),
+    }
+}
