@@ -17,6 +17,7 @@ pub mod generate;
 pub mod history;
 pub mod org;
 pub mod people;
+pub mod reminders;
 pub mod report_sheet;
 pub mod reporting;
 pub mod scope;

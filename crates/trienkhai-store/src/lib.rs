@@ -11,6 +11,8 @@
 pub mod accounts;
 pub mod audit;
 pub mod documents;
+pub mod jobs;
+pub mod notify;
 pub mod persons;
 pub mod reports;
 pub mod sessions;

@@ -133,3 +133,85 @@ impl TestApp {
         format!("http://{}{path}", self.addr)
     }
 }
+
+/// A real SMTP server on loopback for the tests: Python's aiosmtpd (Debian package
+/// python3-aiosmtpd), writing every message it accepts to a file in its directory.
+pub struct SmtpSink {
+    pub port: u16,
+    pub dir: tempfile::TempDir,
+    child: std::process::Child,
+}
+
+const SMTP_SINK: &str = r#"
+import sys, time, pathlib, itertools
+from aiosmtpd.controller import Controller
+out = pathlib.Path(sys.argv[2])
+counter = itertools.count()
+class Keep:
+    async def handle_DATA(self, server, session, envelope):
+        name = out / f"{next(counter):04d}.eml"
+        tmp = name.with_suffix(".tmp")
+        tmp.write_bytes(envelope.original_content or envelope.content)
+        tmp.rename(name)
+        return "250 OK"
+c = Controller(Keep(), hostname="127.0.0.1", port=int(sys.argv[1]))
+c.start()
+(out / "ready").write_text("ok")
+while True:
+    time.sleep(3600)
+"#;
+
+impl SmtpSink {
+    /// Starts the server; panics with the fix when aiosmtpd is missing.
+    pub fn start() -> SmtpSink {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+            l.local_addr().expect("an address").port()
+        };
+        let python = if std::path::Path::new("/usr/bin/python3").exists() {
+            "/usr/bin/python3"
+        } else {
+            "python3"
+        };
+        let child = std::process::Command::new(python)
+            .arg("-c")
+            .arg(SMTP_SINK)
+            .arg(port.to_string())
+            .arg(dir.path())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 to start the SMTP sink");
+        let ready = dir.path().join("ready");
+        let started = std::time::Instant::now();
+        while !ready.exists() {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(20),
+                "the SMTP sink did not start: install python3-aiosmtpd (scripts/setup-test-deps)"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        SmtpSink { port, dir, child }
+    }
+
+    /// The messages received so far, in order, as text.
+    pub fn messages(&self) -> Vec<String> {
+        let mut names: Vec<_> = std::fs::read_dir(self.dir.path())
+            .expect("the sink's directory")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+            .collect();
+        names.sort();
+        names
+            .iter()
+            .map(|p| String::from_utf8_lossy(&std::fs::read(p).expect("a message")).into_owned())
+            .collect()
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
