@@ -167,11 +167,14 @@ async fn a_failing_job_is_retried_with_back_off_then_left_failed_and_visible(t: 
     assert_eq!(jobs::get_job(&mut conn, id).await.unwrap().state, "queued");
 }
 
+/// What a receiver was posted: the signature header and the body of each post.
+type Posts = Arc<Mutex<Vec<(String, Vec<u8>)>>>;
+
 /// A webhook receiver on loopback that keeps what it was posted.
-async fn webhook_receiver() -> (String, Arc<Mutex<Vec<(String, Vec<u8>)>>>) {
+async fn webhook_receiver() -> (String, Posts) {
     use axum::body::Bytes;
     use axum::http::HeaderMap;
-    let got: Arc<Mutex<Vec<(String, Vec<u8>)>>> = Arc::default();
+    let got: Posts = Arc::default();
     let keep = got.clone();
     let router = axum::Router::new().route(
         "/hook",
