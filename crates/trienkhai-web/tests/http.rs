@@ -2052,7 +2052,157 @@ async fn a_units_dashboard_renders_printable_and_keeps_scope(t: TestDb) {
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
+async fn reminders_are_set_up_read_and_watched_through_pages_and_api(t: TestDb) {
+    use trienkhai_core::reporting::{Cadence, DeadlineRule};
+    let app = spawn(t).await;
+    let admin_token = token(&app, "admin").await;
+    let commune_token = token(&app, "anthuy").await;
+    let (_, docs) = get(&app, &admin_token, "/api/v1/documents?number=02-NQ/HU").await;
+    let plan = docs[0]["id"].as_i64().unwrap();
+    let system = trienkhai_app::Actor::system("test", app.app.today());
+    trienkhai_app::reporting::add_calendar(
+        &app.app,
+        &system,
+        trienkhai_core::ids::DocumentId(plan),
+        Cadence::Monthly,
+        (2021, 2021),
+        DeadlineRule::new(5, 2).unwrap(),
+    )
+    .await
+    .unwrap();
+    let admin = login_browser(&app, "admin").await;
+    let anthuy = login_browser(&app, "anthuy").await;
+    let path = format!("/documents/{plan}/calendars");
+    let csrf = csrf_of(&admin, &app, &path).await;
+    let r = admin
+        .post(app.url(&format!("/documents/{plan}/reminders")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("kind", "before_deadline"),
+            ("days", "2"),
+            ("audience", "reporters"),
+            ("email", "1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = anthuy
+        .get(app.url(&path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Trước hạn nộp: 2"));
+    assert!(
+        !html.contains("id=\"policy-form\""),
+        "a commune reads the policy only"
+    );
+    let (status, body) = send(
+        &app,
+        &admin_token,
+        "post",
+        &format!("/api/v1/documents/{plan}/reminder-policies"),
+        json!({ "kind": "someday", "days": 1, "audience": "reporters" }),
+    )
+    .await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("kind"))
+    );
+    // The commune sets where its digest goes, through the page.
+    let commune_csrf = csrf_of(&anthuy, &app, "/notifications").await;
+    let r = anthuy
+        .post(app.url("/notifications/preferences"))
+        .form(&[
+            ("csrf", commune_csrf.as_str()),
+            ("email", "khong-hop-le"),
+            ("daily_digest", "1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = anthuy
+        .post(app.url("/notifications/preferences"))
+        .form(&[
+            ("csrf", commune_csrf.as_str()),
+            ("email", "vanphong@anthuy.example.vn"),
+            ("daily_digest", "1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, prefs) = get(&app, &commune_token, "/api/v1/me/preferences").await;
+    assert_eq!(prefs["email"], "vanphong@anthuy.example.vn");
+    // The day's reminders: in-app on the page and in the API; the digest waits for SMTP.
+    trienkhai_app::reminders::run_day(
+        &app.app,
+        chrono::NaiveDate::from_ymd_opt(2021, 5, 4).unwrap(),
+    )
+    .await
+    .unwrap();
+    let html = anthuy
+        .get(app.url("/notifications"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Nhắc báo cáo 02-NQ/HU kỳ 2021-04 của Đảng bộ xã An Thủy"));
+    assert!(html.contains("id=\"unread-count\">1<"));
+    let (_, mine) = get(&app, &commune_token, "/api/v1/me/notifications").await;
+    assert_eq!(mine["unread"], 1);
+    let (status, _) = send(
+        &app,
+        &commune_token,
+        "post",
+        "/api/v1/me/notifications/read",
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, mine) = get(&app, &commune_token, "/api/v1/me/notifications").await;
+    assert_eq!(mine["unread"], 0);
+    // Jobs and webhooks are for administrators.
+    assert_eq!(
+        anthuy.get(app.url("/jobs")).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    let html = admin
+        .get(app.url("/jobs"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("data-state=\"queued\""), "the digest waits");
+    let (status, hook) = send(
+        &app,
+        &admin_token,
+        "post",
+        "/api/v1/webhooks",
+        json!({ "url": "https://hooks.example.vn/trienkhai" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        hook["secret"].as_str().map(str::len).unwrap_or(0) >= 20,
+        true
+    );
+    let (_, hooks) = get(&app, &admin_token, "/api/v1/webhooks").await;
+    assert!(hooks[0].get("secret").is_none(), "never shown again");
+    let (status, _) = get(&app, &commune_token, "/api/v1/jobs").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
 both_backends!(
+    reminders_are_set_up_read_and_watched_through_pages_and_api,
     a_units_dashboard_renders_printable_and_keeps_scope,
     calendar_counting_and_period_pages_work_for_editors_and_read_for_others,
     a_report_goes_through_the_api_and_every_unit_is_followed,

@@ -139,6 +139,23 @@ pub struct ServeArgs {
     /// Mark cookies Secure (serve behind HTTPS).
     #[arg(long, env = "TRIENKHAI_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Where reminder digests are mailed: `smtp://[user[:password]@]host[:port][?tls=starttls|wrapper]`.
+    /// Without it, reminders are in-app (and webhooks) only.
+    #[arg(long, env = "TRIENKHAI_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// The sender of reminder digests.
+    #[arg(
+        long,
+        env = "TRIENKHAI_SMTP_FROM",
+        default_value = "trienkhai <noreply@localhost>"
+    )]
+    pub smtp_from: String,
+    /// How often (seconds) the background jobs run; 0 turns them off on this instance.
+    #[arg(long, env = "TRIENKHAI_JOBS_EVERY", default_value_t = 60)]
+    pub jobs_every: u64,
+    /// The hour (Vietnam time) from which the day's reminders are worked out.
+    #[arg(long, env = "TRIENKHAI_REMINDER_HOUR", default_value_t = 7)]
+    pub reminder_hour: u32,
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {

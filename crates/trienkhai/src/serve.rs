@@ -33,6 +33,24 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         build_demo(&app).await?;
     }
     tokio::spawn(housekeeping(app.clone()));
+    if args.jobs_every > 0 {
+        let smtp = match &args.smtp_url {
+            Some(url) => Some(
+                trienkhai_app::reminders::SmtpConfig::parse(url, &args.smtp_from)
+                    .map_err(|e| anyhow::anyhow!(e))?,
+            ),
+            None => None,
+        };
+        let delivery = std::sync::Arc::new(trienkhai_app::reminders::Delivery::new(smtp));
+        let worker = format!("{}:{}", hostname(), std::process::id());
+        tokio::spawn(trienkhai_app::reminders::background_loop(
+            app.clone(),
+            delivery,
+            worker,
+            std::time::Duration::from_secs(args.jobs_every),
+            args.reminder_hour.min(23),
+        ));
+    }
     let state = AppState::new(app.clone(), args.secure_cookies, args.demo);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
@@ -60,6 +78,15 @@ async fn housekeeping(app: trienkhai_app::App) {
             Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
         }
     }
+}
+
+/// This machine's name, to tell which instance holds a job.
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_owned())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".into())
 }
 
 async fn shutdown_signal() {

@@ -7,6 +7,7 @@ mod accounts;
 mod openapi;
 mod persons;
 mod plans;
+mod reminders;
 mod reports;
 mod units;
 
@@ -52,6 +53,7 @@ pub fn routes() -> (Router<AppState>, Vec<RouteDoc>) {
     let api = accounts::routes(api);
     let api = plans::routes(api);
     let api = reports::routes(api);
+    let api = reminders::routes(api);
     let api = openapi::routes(api);
     (api.router, api.docs)
 }

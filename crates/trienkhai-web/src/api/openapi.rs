@@ -248,6 +248,11 @@ fn report_schemas() -> Value {
             "item_states": { "type": "array", "items": { "type": "array" } }, "national": { "type": "array", "items": { "type": "array" } }, "items_total": int,
             "reports": { "type": "object", "nullable": true, "description": "As PeriodReports, below the unit" },
             "behind_targets": { "type": "array", "items": { "type": "object" } }, "behind_items": { "type": "array", "items": { "type": "object" } } } },
+        "ReminderPolicy": { "type": "object", "required": ["kind", "days", "audience"], "properties": { "id": int,
+            "kind": { "type": "string", "enum": ["before_deadline", "after_period_end", "overdue"] }, "days": int,
+            "audience": { "type": "string", "enum": ["reporters", "reviewers", "both"] }, "email": { "type": "boolean" }, "webhook": { "type": "boolean" } } },
+        "Preferences": { "type": "object", "properties": { "email": opt_text, "daily_digest": { "type": "boolean" } } },
+        "WebhookInput": { "type": "object", "required": ["url"], "properties": { "url": text } },
         "PeriodReports": { "type": "object", "properties": { "document_id": int, "period": text, "under": int, "as_of": date,
             "received": int, "missing": int, "late": int, "units": { "type": "array", "items": { "type": "object", "properties": {
                 "unit_id": int, "unit_code": text, "unit_name": text, "parent_id": opt_int, "depth": int, "deadline": date, "report_id": opt_int,

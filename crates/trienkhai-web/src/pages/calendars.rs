@@ -44,6 +44,10 @@ struct CalendarsPage {
     cadences: Vec<(&'static str, &'static str)>,
     levels: Vec<String>,
     calendars: Vec<CalendarBlock>,
+    /// Id, what, audience, channels.
+    policies: Vec<(i64, String, &'static str, String)>,
+    policy_kinds: Vec<(&'static str, &'static str)>,
+    audiences: Vec<(&'static str, &'static str)>,
 }
 
 pub async fn plan_calendars(
@@ -57,6 +61,8 @@ pub async fn plan_calendars(
     let doc =
         trienkhai_app::documents::get_document(&state.app, &page.actor, DocumentId(id)).await?;
     let plan = calendars::plan_calendars(&state.app, &page.actor, DocumentId(id)).await?;
+    let policies =
+        trienkhai_app::reminders::policies(&state.app, &page.actor, DocumentId(id)).await?;
     let levels = (0..=calendars::LEVELS_SHOWN)
         .map(|d| match d {
             0 => tr(lang, "calendar.level_plan").to_owned(),
@@ -83,6 +89,32 @@ pub async fn plan_calendars(
             .map(|c| (c.as_str(), tr(lang, &format!("cadence.{}", c.as_str()))))
             .collect(),
         levels,
+        policies: policies
+            .iter()
+            .map(|p| {
+                let mut channels = vec![tr(lang, "nav.notifications")];
+                if p.email {
+                    channels.push(tr(lang, "field.email"));
+                }
+                if p.webhook {
+                    channels.push("webhook");
+                }
+                (
+                    p.id,
+                    format!("{}: {}", tr(lang, &format!("reminder.{}", p.kind)), p.days),
+                    tr(lang, &format!("reminder.to_{}", p.audience)),
+                    channels.join(", "),
+                )
+            })
+            .collect(),
+        policy_kinds: trienkhai_app::reminders::POLICY_KINDS
+            .iter()
+            .map(|k| (*k, tr(lang, &format!("reminder.{k}"))))
+            .collect(),
+        audiences: trienkhai_app::reminders::AUDIENCES
+            .iter()
+            .map(|a| (*a, tr(lang, &format!("reminder.to_{a}"))))
+            .collect(),
         calendars: plan
             .calendars
             .iter()

@@ -9,6 +9,7 @@ mod dashboard;
 mod history;
 mod persons;
 mod plans;
+mod reminders;
 mod reports;
 mod session;
 mod units;
@@ -102,6 +103,18 @@ pub fn routes() -> Router<AppState> {
             "/documents/{id}/consolidated",
             get(consolidated::page).post(consolidated::start),
         )
+        .route("/documents/{id}/reminders", post(reminders::add_policy))
+        .route(
+            "/documents/{id}/reminders/remove",
+            post(reminders::remove_policy),
+        )
+        .route("/notifications", get(reminders::list))
+        .route("/notifications/read", post(reminders::mark_read))
+        .route("/notifications/preferences", post(reminders::preferences))
+        .route("/jobs", get(reminders::jobs))
+        .route("/jobs/{id}/retry", post(reminders::retry))
+        .route("/webhooks", post(reminders::add_webhook))
+        .route("/webhooks/{id}/active", post(reminders::set_webhook))
         .route(
             "/calendar-days",
             get(calendars::days).post(calendars::set_day),
