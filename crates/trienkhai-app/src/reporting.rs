@@ -124,6 +124,8 @@ pub struct ReportView {
     pub revisions: usize,
     pub can_edit: bool,
     pub can_review: bool,
+    /// Accepted, and the actor reviews it: a correction may be opened as a new revision.
+    pub can_reopen: bool,
 }
 
 async fn reviewer_allowed(
@@ -163,8 +165,10 @@ pub(crate) async fn report_view(
                 report.period.tree_date(),
             )
             .await?;
-    let can_review = report.state == ReportState::Submitted
+    let reviewer = matches!(report.state, ReportState::Submitted | ReportState::Accepted)
         && reviewer_allowed(conn, trees, actor, &report).await?;
+    let can_review = reviewer && report.state == ReportState::Submitted;
+    let can_reopen = reviewer && report.state == ReportState::Accepted;
     let revisions = reports::revisions(conn, report.document_id, report.unit_id, report.period)
         .await?
         .len();
@@ -173,6 +177,7 @@ pub(crate) async fn report_view(
         revisions,
         can_edit,
         can_review,
+        can_reopen,
     })
 }
 

@@ -75,6 +75,7 @@ pub struct ItemRow {
     deadline: String,
     state: &'static str,
     state_code: &'static str,
+    state_class: &'static str,
     percent: String,
     narrative: String,
 }
@@ -229,7 +230,7 @@ pub async fn detail(
         row_version: r.row_version,
         can_edit: v.can_edit,
         can_review: v.can_review,
-        accepted: r.state == trienkhai_core::reporting::ReportState::Accepted,
+        accepted: v.can_reopen,
         targets: sheet.targets.iter().map(|t| target_row(lang, t)).collect(),
         items: sheet
             .items
@@ -241,6 +242,7 @@ pub async fn detail(
                 deadline: fmt::date(i.item.deadline),
                 state: fmt::state(lang, i.state),
                 state_code: i.state.as_str(),
+                state_class: fmt::state_class(i.state),
                 percent: i
                     .line
                     .as_ref()
