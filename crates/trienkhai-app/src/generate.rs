@@ -2,7 +2,8 @@
 //! measured on. `district`: about 270 units, 5,000 persons, 22 targets, 29 work items with a
 //! sub-item per commune, 12 monthly periods. `province`: about 3,300 units, 100,000 persons,
 //! 40 targets reported monthly by every party cell (about 1.5 million values), about 30,000 work
-//! items. Registrations (C9) come with their own issue.
+//! items, the plan's monthly calendar and the cells' reports of the year (mostly accepted, some
+//! late, the last month partly missing). Registrations (C9) come with their own issue.
 //!
 //! Written straight through the store in large transactions (the use cases' per-row checks and
 //! audit would make a province take hours); one audit entry records the generation. Everything
@@ -92,6 +93,7 @@ pub struct Generated {
     pub work_items: usize,
     pub plan: Option<DocumentId>,
     pub root: Option<UnitId>,
+    pub reports: u64,
 }
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -422,6 +424,50 @@ pub async fn generate(app: &App, actor: &Actor, preset: Preset) -> Result<Genera
     }
     out.targets = target_ids.len();
 
+    // The plan's monthly calendar over the year and the next (the deadline spike of B5 is
+    // January of the next year), and the cells' reports of the year: most accepted in time,
+    // some late, a few still submitted or missing in the last months.
+    let mut tx = app.db.begin().await?;
+    let rule = trienkhai_core::reporting::DeadlineRule::new(5, 2)?;
+    trienkhai_store::reports::insert_calendar(
+        &mut tx,
+        plan,
+        trienkhai_core::reporting::Cadence::Monthly,
+        (YEAR, YEAR + 1),
+        rule,
+        now,
+    )
+    .await?;
+    trienkhai_store::commit(tx).await?;
+    let work = trienkhai_core::calendar::WorkCalendar::vietnam(YEAR..=YEAR + 1);
+    // Cells are three levels below a province's committee, two below a district's.
+    let depth = if preset.districts > 1 { 3 } else { 2 };
+    let mut bulk = Vec::new();
+    for month in 1..=preset.months {
+        let period = Period::Month(YEAR, month);
+        let deadline = rule.deadline(&work, period, depth);
+        for (c, cell) in cells.iter().enumerate() {
+            use trienkhai_core::reporting::ReportState;
+            let r = noise(&[c as u64, u64::from(month), 77], 100);
+            let (state, late) = match (month, r) {
+                (12, 0..=9) => continue,
+                (12, 10..=29) | (11, 0..=4) => (ReportState::Submitted, r % 3 == 0),
+                (_, 0..=4) => (ReportState::Accepted, true),
+                _ => (ReportState::Accepted, false),
+            };
+            bulk.push(trienkhai_store::reports::BulkReport {
+                unit_id: *cell,
+                period,
+                state,
+                deadline,
+                late,
+            });
+        }
+    }
+    let mut tx = app.db.begin().await?;
+    out.reports = trienkhai_store::reports::bulk_insert_reports(&mut tx, plan, &bulk, now).await?;
+    trienkhai_store::commit(tx).await?;
+
     // Work items: the plan's items split per commune, and each commune's own plan.
     let mut tx = app.db.begin().await?;
     let item = |code: String, document: DocumentId, parent, lead, targets: Vec<TargetId>| {
@@ -528,6 +574,7 @@ pub async fn generate(app: &App, actor: &Actor, preset: Preset) -> Result<Genera
                 "targets": out.targets,
                 "actuals": out.actuals,
                 "work_items": out.work_items,
+                "reports": out.reports,
             })),
         ),
         now,

@@ -540,3 +540,70 @@ pub async fn evidence_content(conn: &mut AnyConnection, id: i64) -> Result<(Evid
     let content: Vec<u8> = row.try_get("content")?;
     Ok((evidence_from_row(&row)?, content))
 }
+
+/// A report as the generator writes it in bulk: its unit, period, state and lateness.
+pub struct BulkReport {
+    pub unit_id: UnitId,
+    pub period: Period,
+    pub state: ReportState,
+    pub deadline: NaiveDate,
+    pub late: bool,
+}
+
+/// Writes many first revisions at once (the generator's reports), several rows per statement.
+pub async fn bulk_insert_reports(
+    conn: &mut AnyConnection,
+    document: DocumentId,
+    rows: &[BulkReport],
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    const PER_STATEMENT: usize = 200;
+    let mut written = 0;
+    for chunk in rows.chunks(PER_STATEMENT) {
+        let mut sql = String::from(
+            "INSERT INTO reports (document_id, unit_id, period, period_start, period_end, revision, state, deadline, \
+             late, submitted_at, reviewed_at, created_at, updated_at) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let b = i * 12;
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, 1, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7,
+                b + 8,
+                b + 9,
+                b + 10,
+                b + 11,
+                b + 12
+            ));
+        }
+        let mut q = sqlx::query(&sql);
+        for r in chunk {
+            let (start, end) = r.period.dates();
+            let submitted = !matches!(r.state, ReportState::Draft);
+            q = q
+                .bind(document.0)
+                .bind(r.unit_id.0)
+                .bind(r.period.to_string())
+                .bind(sql::date(start))
+                .bind(sql::date(end))
+                .bind(r.state.as_str())
+                .bind(sql::date(r.deadline))
+                .bind(i64::from(r.late))
+                .bind(submitted.then(|| sql::instant(now)))
+                .bind((r.state == ReportState::Accepted).then(|| sql::instant(now)))
+                .bind(sql::instant(now))
+                .bind(sql::instant(now));
+        }
+        written += q.execute(&mut *conn).await?.rows_affected();
+    }
+    Ok(written)
+}

@@ -186,13 +186,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("generating: {e}"))?;
             println!(
-                "{}: {} units, {} persons, {} targets, {} values, {} work items in {:.1} s",
+                "{}: {} units, {} persons, {} targets, {} values, {} work items, {} reports in {:.1} s",
                 preset.name,
                 g.units,
                 g.persons,
                 g.targets,
                 g.actuals,
                 g.work_items,
+                g.reports,
                 started.elapsed().as_secs_f64()
             );
             Ok(())

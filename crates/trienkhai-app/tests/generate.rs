@@ -1,0 +1,52 @@
+//! The data generator on both backends: the district preset has the sizes of the budgets, its
+//! plan a calendar and the cells' reports, which the follow-up screens then read.
+
+use trienkhai_app::generate::{self, DISTRICT, YEAR};
+use trienkhai_app::{Actor, App, dashboard, reporting};
+use trienkhai_core::period::Period;
+use trienkhai_testkit::{TestDb, both_backends};
+
+async fn the_district_preset_has_its_sizes_a_calendar_and_reports(t: TestDb) {
+    let app = App::new(t.db.clone());
+    let actor = Actor::system("test", app.today());
+    let g = generate::generate(&app, &actor, DISTRICT).await.unwrap();
+    assert_eq!(g.units, DISTRICT.units());
+    assert_eq!(g.targets, DISTRICT.targets);
+    let cells = DISTRICT.communes_per_district * DISTRICT.cells_per_commune;
+    assert_eq!(g.actuals, (cells * DISTRICT.targets * 12) as u64);
+    // Eleven months of every cell, and nine in ten cells in December.
+    assert!(g.reports > (cells * 11) as u64 && g.reports < (cells * 12) as u64);
+    let plan = g.plan.unwrap();
+    let root = g.root.unwrap();
+    let june = reporting::period_reports(&app, &actor, plan, Period::Month(YEAR, 6), None, None)
+        .await
+        .unwrap();
+    assert_eq!(june.units.len(), cells, "every cell reports");
+    assert_eq!(june.received, cells);
+    let december =
+        reporting::period_reports(&app, &actor, plan, Period::Month(YEAR, 12), None, None)
+            .await
+            .unwrap();
+    assert!(december.missing > 0 && december.missing < cells / 4);
+    // The spike's month is open: nobody has reported it.
+    let january =
+        reporting::period_reports(&app, &actor, plan, Period::Month(YEAR + 1, 1), None, None)
+            .await
+            .unwrap();
+    assert_eq!(january.received, 0);
+    let board = dashboard::dashboard(
+        &app,
+        &actor,
+        root,
+        None,
+        Some(Period::Month(YEAR, 12)),
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(board.document.unwrap().id, plan);
+    assert_eq!(board.targets.len(), DISTRICT.targets);
+    assert_eq!(board.reports.unwrap().missing, december.missing);
+}
+
+both_backends!(the_district_preset_has_its_sizes_a_calendar_and_reports);
