@@ -451,7 +451,7 @@ pub async fn generate(app: &App, actor: &Actor, preset: Preset) -> Result<Genera
             let r = noise(&[c as u64, u64::from(month), 77], 100);
             let (state, late) = match (month, r) {
                 (12, 0..=9) => continue,
-                (12, 10..=29) | (11, 0..=4) => (ReportState::Submitted, r % 3 == 0),
+                (12, 10..=29) | (11, 0..=4) => (ReportState::Submitted, r.is_multiple_of(3)),
                 (_, 0..=4) => (ReportState::Accepted, true),
                 _ => (ReportState::Accepted, false),
             };
