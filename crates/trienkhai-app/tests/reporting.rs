@@ -249,6 +249,16 @@ async fn values_entered_through_a_report_count_once_it_is_accepted(t: TestDb) {
     reporting::act(&app, &anthuy, report.id, ReportAction::Submit, None, 1)
         .await
         .unwrap();
+    // One report submitted, with the one value entered through it.
+    {
+        let mut conn = app.db.reader().await.unwrap();
+        assert_eq!(
+            trienkhai_store::reports::submitted_with_values(&mut conn, plan, april)
+                .await
+                .unwrap(),
+            (1, 1)
+        );
+    }
     let r = targets::rollup(&app, &admin, firms, district, april)
         .await
         .unwrap();

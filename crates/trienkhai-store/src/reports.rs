@@ -607,3 +607,29 @@ pub async fn bulk_insert_reports(
     }
     Ok(written)
 }
+
+/// How many reports of a plan for a period are submitted, and how many values are linked to
+/// them (of their own unit and period): what a deadline spike must leave behind.
+pub async fn submitted_with_values(
+    conn: &mut AnyConnection,
+    document: DocumentId,
+    period: Period,
+) -> Result<(i64, i64)> {
+    let submitted: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM reports WHERE document_id = $1 AND period = $2 AND state = 'submitted'",
+    )
+    .bind(document.0)
+    .bind(period.to_string())
+    .fetch_one(&mut *conn)
+    .await?;
+    let linked: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM actuals a JOIN reports r ON r.id = a.report_id \
+         WHERE r.document_id = $1 AND r.period = $2 AND r.state = 'submitted' \
+         AND a.period = r.period AND a.unit_id = r.unit_id",
+    )
+    .bind(document.0)
+    .bind(period.to_string())
+    .fetch_one(conn)
+    .await?;
+    Ok((submitted, linked))
+}

@@ -64,6 +64,27 @@ enum Command {
         #[arg(long, default_value_t = 15)]
         runs: usize,
     },
+    /// Print an administrator's API token and session, and the generated plan's ids, as shell
+    /// assignments (for scripts/bench-reporting).
+    BenchAccess(DbArgs),
+    /// The deadline spike (B5): every cell of the generated plan opens, fills and submits its
+    /// report through the API of a running server; then checks the database for every value.
+    Spike {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The server, e.g. http://127.0.0.1:8080.
+        #[arg(long)]
+        url: String,
+        /// An API token of an account that may report for every cell.
+        #[arg(long)]
+        token: String,
+        /// The period reported (the generated calendar covers it).
+        #[arg(long, default_value = "2022-01")]
+        period: String,
+        /// Submissions in flight at once.
+        #[arg(long, default_value_t = 32)]
+        concurrency: usize,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -201,6 +222,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench { db, period, runs } => {
             let app = db.open().await?;
             crate::bench::run(&app, &period, runs).await
+        }
+        Command::BenchAccess(db) => {
+            let app = db.open().await?;
+            crate::load::bench_access(&app).await
+        }
+        Command::Spike {
+            db,
+            url,
+            token,
+            period,
+            concurrency,
+        } => {
+            let app = db.open().await?;
+            crate::load::spike(&app, &url, &token, &period, concurrency).await
         }
         Command::Backup { db, to } => crate::backup::backup(&db, &to).await,
         Command::Restore { db, from } => crate::backup::restore(&db, &from).await,

@@ -5,6 +5,7 @@
 mod backup;
 mod bench;
 mod cli;
+mod load;
 mod serve;
 
 use clap::Parser;

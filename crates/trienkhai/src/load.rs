@@ -1,0 +1,289 @@
+//! Load tools for the HTTP budgets of PRODUCT.md §7 on a generated database:
+//!
+//! - `bench-access`: an administrator account `bench` with an API token and a session, and the
+//!   generated plan's ids, printed as shell assignments for `scripts/bench-reporting`;
+//! - `spike` (B5): every cell of the plan opens its report for the period, saves a value for
+//!   each of its targets and submits it, through the API, `--concurrency` at a time; then the
+//!   database is read back to prove every report and every value arrived.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, anyhow, bail};
+use serde_json::json;
+use trienkhai_app::accounts::{self, GrantInput, NewAccount};
+use trienkhai_app::{Actor, App};
+use trienkhai_core::access::Role;
+use trienkhai_core::ids::DocumentId;
+use trienkhai_core::period::Period;
+use trienkhai_store::{documents, targets};
+
+async fn generated_plan(app: &App) -> anyhow::Result<documents::Document> {
+    let mut conn = app.db.reader().await?;
+    for number in ["01-NQ/TU", "01-NQ/HU"] {
+        if let Some(doc) = documents::list_documents(
+            &mut conn,
+            &documents::DocumentFilter {
+                number: Some(number.into()),
+                ..Default::default()
+            },
+        )
+        .await?
+        .into_iter()
+        .next()
+        {
+            return Ok(doc);
+        }
+    }
+    bail!("no generated plan: run `trienkhai generate` first")
+}
+
+/// Prints `token=…`, `session=…`, `plan=…`, `root=…` for the benchmark scripts.
+pub async fn bench_access(app: &App) -> anyhow::Result<()> {
+    let system = Actor::system("bench", app.today());
+    let err = |e: trienkhai_app::AppError| anyhow!("{e}");
+    let existing = {
+        let mut conn = app.db.reader().await?;
+        trienkhai_store::accounts::find_account_by_username(&mut conn, "bench").await?
+    };
+    let account = match existing {
+        Some(a) => a.id,
+        None => {
+            let id = accounts::create_account_unchecked(
+                app,
+                &system,
+                &NewAccount {
+                    username: "bench".into(),
+                    display_name: "Đo hiệu năng".into(),
+                    password: trienkhai_app::auth::random_secret(),
+                    person_id: None,
+                },
+                false,
+            )
+            .await
+            .map_err(err)?;
+            accounts::grant_role_unchecked(
+                app,
+                &system,
+                id,
+                &GrantInput {
+                    role: Role::Admin,
+                    unit_id: None,
+                    valid_from: Some(chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("a date")),
+                    valid_to: None,
+                },
+            )
+            .await
+            .map_err(err)?;
+            id
+        }
+    };
+    let token = accounts::issue_token(app, &system, account, "bench", Some(7))
+        .await
+        .map_err(err)?;
+    let session = trienkhai_app::auth::start_session(app, account)
+        .await
+        .map_err(err)?;
+    let plan = generated_plan(app).await?;
+    println!("token={}", token.secret);
+    println!("session={}", session.secret);
+    println!("plan={}", plan.id.0);
+    println!(
+        "root={}",
+        plan.issuer_unit_id.context("the plan has an issuer")?.0
+    );
+    Ok(())
+}
+
+/// What one unit's submission took, or why it failed.
+struct Submission {
+    steps: [Duration; 3],
+    error: Option<String>,
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+/// B5: every expected unit opens, fills and submits its report for `period`.
+pub async fn spike(
+    app: &App,
+    url: &str,
+    token: &str,
+    period: &str,
+    concurrency: usize,
+) -> anyhow::Result<()> {
+    let period = Period::parse(period).map_err(|e| anyhow!("--period: {e}"))?;
+    let system = Actor::system("bench", app.today());
+    let plan = generated_plan(app).await?;
+    let list = trienkhai_app::reporting::period_reports(app, &system, plan.id, period, None, None)
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
+    if list.received > 0 {
+        bail!("{} reports of {period} were already submitted: spike on a fresh database", list.received);
+    }
+    let plan_targets = {
+        let mut conn = app.db.reader().await?;
+        targets::targets_of_document(&mut conn, plan.id).await?
+    };
+    let units: Vec<i64> = list.units.iter().map(|u| u.unit_id.0).collect();
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(concurrency)
+        .timeout(Duration::from_secs(60))
+        .build()?;
+    let base = url.trim_end_matches('/').to_owned();
+    let queue = Arc::new(tokio::sync::Mutex::new(units.clone().into_iter()));
+    let target_ids: Arc<Vec<(i64, bool)>> = Arc::new(
+        plan_targets
+            .iter()
+            .map(|t| {
+                (
+                    t.id.0,
+                    t.value_type == trienkhai_core::target::ValueType::Ratio,
+                )
+            })
+            .collect(),
+    );
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for _ in 0..concurrency.max(1) {
+        let (client, base, queue, target_ids, token) = (
+            client.clone(),
+            base.clone(),
+            queue.clone(),
+            target_ids.clone(),
+            token.to_owned(),
+        );
+        let period = period.to_string();
+        let document = plan.id.0;
+        workers.push(tokio::spawn(async move {
+            let mut done = Vec::new();
+            loop {
+                let Some(unit) = queue.lock().await.next() else {
+                    break;
+                };
+                done.push(
+                    submit_one(&client, &base, &token, document, unit, &period, &target_ids).await,
+                );
+            }
+            done
+        }));
+    }
+    let mut all = Vec::new();
+    for w in workers {
+        all.extend(w.await?);
+    }
+    let elapsed = started.elapsed();
+    let errors: Vec<&String> = all.iter().filter_map(|s| s.error.as_ref()).collect();
+    let mut latencies: Vec<f64> = all
+        .iter()
+        .flat_map(|s| s.steps.iter().map(|d| d.as_secs_f64() * 1000.0))
+        .filter(|ms| *ms > 0.0)
+        .collect();
+    latencies.sort_by(f64::total_cmp);
+    // Read back from the database: every report submitted, every value there and linked.
+    let (submitted, linked) = verify(app, plan.id, period).await?;
+    println!(
+        "units {} · targets each {} · concurrency {concurrency} · all submitted in {:.1} s ({:.0} reports/s)",
+        units.len(),
+        plan_targets.len(),
+        elapsed.as_secs_f64(),
+        units.len() as f64 / elapsed.as_secs_f64()
+    );
+    println!(
+        "requests {} · errors {} · latency per request p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        latencies.len(),
+        errors.len(),
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.99),
+        latencies.last().copied().unwrap_or_default()
+    );
+    println!(
+        "read back: {submitted} reports submitted of {} expected; {linked} values linked to them of {} expected",
+        units.len(),
+        units.len() * plan_targets.len()
+    );
+    if let Some(e) = errors.first() {
+        println!("first error: {e}");
+    }
+    if !errors.is_empty()
+        || submitted != units.len() as i64
+        || linked != (units.len() * plan_targets.len()) as i64
+    {
+        bail!("the spike lost something");
+    }
+    Ok(())
+}
+
+async fn submit_one(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    document: i64,
+    unit: i64,
+    period: &str,
+    targets: &[(i64, bool)],
+) -> Submission {
+    let mut steps = [Duration::ZERO; 3];
+    let result: anyhow::Result<()> = async {
+        let t = Instant::now();
+        let opened: serde_json::Value = client
+            .post(format!("{base}/api/v1/documents/{document}/reports"))
+            .bearer_auth(token)
+            .json(&json!({ "unit_id": unit, "period": period }))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        steps[0] = t.elapsed();
+        let id = opened["id"].as_i64().context("a report id")?;
+        let version = opened["row_version"].as_i64().context("a version")?;
+        let values: Vec<serde_json::Value> = targets
+            .iter()
+            .enumerate()
+            .map(|(i, (target, ratio))| {
+                if *ratio {
+                    json!({ "target_id": target, "numerator": (unit + i as i64) % 90, "denominator": 100 })
+                } else {
+                    json!({ "target_id": target, "value": ((unit + i as i64) % 2).to_string() })
+                }
+            })
+            .collect();
+        let t = Instant::now();
+        let saved: serde_json::Value = client
+            .put(format!("{base}/api/v1/reports/{id}"))
+            .bearer_auth(token)
+            .json(&json!({ "version": version, "narrative": "Báo cáo tháng (đo tải)", "values": values }))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        steps[1] = t.elapsed();
+        let t = Instant::now();
+        client
+            .post(format!("{base}/api/v1/reports/{id}/actions"))
+            .bearer_auth(token)
+            .json(&json!({ "action": "submit", "version": saved["row_version"] }))
+            .send()
+            .await?
+            .error_for_status()?;
+        steps[2] = t.elapsed();
+        Ok(())
+    }
+    .await;
+    Submission {
+        steps,
+        error: result.err().map(|e| format!("unit {unit}: {e}")),
+    }
+}
+
+async fn verify(app: &App, plan: DocumentId, period: Period) -> anyhow::Result<(i64, i64)> {
+    let mut conn = app.db.reader().await?;
+    Ok(trienkhai_store::reports::submitted_with_values(&mut conn, plan, period).await?)
+}
