@@ -86,9 +86,8 @@ pub async fn consolidated(
     let tree = trees.at(&mut conn, day).await?;
 
     // The items the level answers for: led inside it, the highest of a split only.
-    let all = work_items::all_items_of_document(&mut conn, document).await?;
-    let chosen = items_led_inside(&all, &tree, unit);
-    let top_of = tops_inside(&all, &tree, unit);
+    let (chosen, top_of) =
+        items_led_inside(&mut conn, app.db.backend(), document, &tree, unit).await?;
 
     // What the units below reported, from the reports the level has received.
     let received: Vec<reports::Report> = reports::reports_of_period(&mut conn, document, period)
@@ -136,13 +135,15 @@ pub async fn consolidated(
     narratives.sort_by_cached_key(|n| trienkhai_core::vn::collation_key(&n.unit_name));
 
     let mut items = Vec::new();
+    let requests = work_items::requests_of_document(&mut conn, document).await?;
     for item in chosen {
-        let requests = work_items::requests_of(&mut conn, item.id).await?;
-        let state = crate::work_items::schedule_of(item, &requests).state_on(state_on);
+        let none = Vec::new();
+        let state = crate::work_items::schedule_of(&item, requests.get(&item.id).unwrap_or(&none))
+            .state_on(state_on);
         let mut gathered = lines.remove(&item.id).unwrap_or_default();
         gathered.sort_by_cached_key(|l| trienkhai_core::vn::collation_key(&l.unit_name));
         items.push(ConsolidatedItem {
-            item: item.clone(),
+            item,
             state,
             national: state.national(),
             lines: gathered,
@@ -171,51 +172,61 @@ pub async fn consolidated(
     Ok(c)
 }
 
-/// Whether `item` is led by a unit inside `unit` in `tree`.
-fn led_inside(tree: &TreeSnapshot, unit: UnitId, item: &WorkItem) -> bool {
-    tree.get(item.lead_unit_id).is_some() && tree.is_within(item.lead_unit_id, unit)
-}
-
-/// For every item led inside `unit` (or below such an item), the highest item led inside it
-/// that it belongs to: a commune's part of a district item belongs, for the district, to the
-/// district's item.
+/// For every item of a document led inside `unit` (or below such an item), the highest item
+/// led inside it that it belongs to: a commune's part of a district item belongs, for the
+/// district, to the district's item. Read from the light list of who leads what.
 fn tops_inside(
-    all: &[WorkItem],
+    leads: &[(WorkItemId, Option<WorkItemId>, UnitId)],
     tree: &TreeSnapshot,
     unit: UnitId,
 ) -> HashMap<WorkItemId, WorkItemId> {
-    let by_id: HashMap<WorkItemId, &WorkItem> = all.iter().map(|i| (i.id, i)).collect();
+    let by_id: HashMap<WorkItemId, (Option<WorkItemId>, UnitId)> =
+        leads.iter().map(|(i, p, l)| (*i, (*p, *l))).collect();
+    let inside = |lead: UnitId| tree.get(lead).is_some() && tree.is_within(lead, unit);
     let mut top_of = HashMap::new();
-    for item in all {
-        let mut top = item;
-        let mut cursor = item.parent_id.and_then(|p| by_id.get(&p).copied());
-        while let Some(parent) = cursor {
-            if led_inside(tree, unit, parent) {
-                top = parent;
+    for (id, parent, lead) in leads {
+        let mut top = (*id, *lead);
+        let mut cursor = *parent;
+        let mut steps = 0;
+        while let Some(p) = cursor {
+            let Some((grand, p_lead)) = by_id.get(&p) else {
+                break;
+            };
+            if inside(*p_lead) {
+                top = (p, *p_lead);
             }
-            cursor = parent.parent_id.and_then(|p| by_id.get(&p).copied());
+            cursor = *grand;
+            steps += 1;
+            if steps > 64 {
+                break;
+            }
         }
-        if led_inside(tree, unit, top) {
-            top_of.insert(item.id, top.id);
+        if inside(top.1) {
+            top_of.insert(*id, top.0);
         }
     }
     top_of
 }
 
-/// The items a level answers for: those led inside it, without the parts of an item it
-/// already answers for as a whole, in plan order.
-pub(crate) fn items_led_inside<'a>(
-    all: &'a [WorkItem],
+/// The items a level answers for — those led inside it, without the parts of an item it
+/// already answers for as a whole — loaded whole, in plan order; and for every item inside,
+/// the chosen item it belongs to.
+pub(crate) async fn items_led_inside(
+    conn: &mut trienkhai_store::Conn,
+    backend: trienkhai_store::Backend,
+    document: DocumentId,
     tree: &TreeSnapshot,
     unit: UnitId,
-) -> Vec<&'a WorkItem> {
-    let top_of = tops_inside(all, tree, unit);
-    let mut chosen: Vec<&WorkItem> = all
+) -> Result<(Vec<WorkItem>, HashMap<WorkItemId, WorkItemId>)> {
+    let leads = work_items::item_leads_of_document(conn, document, backend).await?;
+    let top_of = tops_inside(&leads, tree, unit);
+    let mut chosen: Vec<WorkItemId> = top_of
         .iter()
-        .filter(|i| top_of.get(&i.id) == Some(&i.id))
+        .filter(|(i, t)| i == t)
+        .map(|(i, _)| *i)
         .collect();
-    chosen.sort_by(|a, b| (a.sort_order, &a.code).cmp(&(b.sort_order, &b.code)));
-    chosen
+    chosen.sort_by_key(|i| i.0);
+    Ok((work_items::items_by_ids(conn, &chosen).await?, top_of))
 }
 
 /// The consolidated report as the text of a report (Vietnamese, as the document is written).

@@ -213,9 +213,10 @@ pub async fn dashboard(
     }
 
     // Work items the unit answers for, judged on the as-of date.
-    let all = work_items::all_items_of_document(&mut conn, plan.id).await?;
+    let (items, _) =
+        crate::consolidated::items_led_inside(&mut conn, app.db.backend(), plan.id, &tree, unit)
+            .await?;
     let requests = work_items::requests_of_document(&mut conn, plan.id).await?;
-    let items = crate::consolidated::items_led_inside(&all, &tree, unit);
     board.items_total = items.len();
     let mut states: Vec<(State, usize)> = Vec::new();
     let mut national: Vec<(NationalState, usize)> =

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use trienkhai_core::access::Action;
 use trienkhai_core::ids::{TargetId, UnitId, WorkItemId};
+use trienkhai_core::rollup::Observation;
 use trienkhai_core::work_item::State;
 use trienkhai_store::reports::{self, Evidence, Report, ReportItem};
 use trienkhai_store::targets::{self, Actual, PlannedValue, Target};
@@ -18,7 +19,7 @@ use trienkhai_store::{Conn, StoreError, audit, documents};
 
 use crate::reporting::{ReportView, report_view};
 use crate::scope::{Trees, hide_missing, unit_name_on};
-use crate::targets::{ActualInput, ValueWrite, after_commit, enclosing, write_actual};
+use crate::targets::{ActualInput, after_commit, enclosing};
 use crate::{Actor, App, AppError, Result};
 
 /// A report's narrative may hold a whole level's consolidated text.
@@ -294,17 +295,36 @@ pub async fn save_draft(app: &App, actor: &Actor, id: i64, draft: &ReportDraft) 
         Err(StoreError::Conflict) => return Err(AppError::Conflict { current: None }),
         other => other?,
     };
-    let mut written = Vec::new();
+    // The values: checked once for the unit and period, the current ones read in one query,
+    // the unchanged skipped, the rest written in one batch.
+    let mut written: Vec<TargetId> = Vec::new();
+    if !draft.values.is_empty() {
+        let (start, end) = report.period.dates();
+        let span =
+            trienkhai_core::validity::Validity::new(start, Some(end)).expect("ordered period");
+        trees
+            .require_over(&mut tx, actor, Action::Report, report.unit_id, span)
+            .await?;
+    }
+    let current: HashMap<TargetId, Actual> =
+        targets::actuals_of_unit_period(&mut tx, report.unit_id, report.period)
+            .await?
+            .into_iter()
+            .map(|a| (a.target_id, a))
+            .collect();
+    let mut changes: Vec<(TargetId, Observation, Option<String>, Option<i64>)> = Vec::new();
+    let mut audit_values = Vec::new();
     for v in &draft.values {
         let target = sheet_targets
             .get(&v.target_id)
             .ok_or_else(|| AppError::invalid("target_not_on_report", "target_id"))?;
-        let before = targets::get_actual(&mut tx, target.id, report.unit_id, report.period).await?;
+        let before = current.get(&target.id);
+        let stale = |b: &Actual| v.input.row_version != Some(b.row_version);
         if v.is_empty() {
             let Some(before) = before else { continue };
-            if v.input.row_version != Some(before.row_version) {
+            if stale(before) {
                 return Err(AppError::Conflict {
-                    current: Some(serde_json::to_value(&before).unwrap_or_default()),
+                    current: Some(serde_json::to_value(before).unwrap_or_default()),
                 });
             }
             targets::delete_actual(
@@ -315,49 +335,78 @@ pub async fn save_draft(app: &App, actor: &Actor, id: i64, draft: &ReportDraft) 
                 before.row_version,
             )
             .await?;
-            audit::append(
-                &mut tx,
-                &actor.audit_entry(
-                    "delete",
-                    "actual",
-                    before.id.0,
-                    Some(serde_json::to_value(&before).unwrap_or_default()),
-                    None,
-                ),
-                app.now(),
-            )
-            .await?;
-            let values_version = targets::values_version(&mut tx, target.id).await?;
-            written.push((target.id, values_version));
+            audit_values.push(
+                serde_json::json!({ "target": target.code, "before": before, "after": null }),
+            );
+            written.push(target.id);
             continue;
         }
-        if let Some(b) = &before
+        if let Some(b) = before
             && same_value(b, &v.input, target)
         {
-            if v.input.row_version != Some(b.row_version) {
+            if stale(b) {
                 return Err(AppError::Conflict {
                     current: Some(serde_json::to_value(b).unwrap_or_default()),
                 });
             }
             continue;
         }
-        let (_, values_version) = write_actual(
-            app,
-            &mut tx,
-            &mut trees,
-            actor,
-            target,
-            ValueWrite {
-                unit: report.unit_id,
-                period: report.period,
-                input: &v.input,
-                source: "user",
-                report: Some(id),
-            },
-        )
-        .await
-        .map_err(|e| at_target(e, &target.code))?;
-        written.push((target.id, values_version));
+        let observation = v
+            .input
+            .observation(target.value_type)
+            .map_err(|e| at_target(e, &target.code))?;
+        let note = v
+            .input
+            .note
+            .as_deref()
+            .map(trienkhai_core::vn::clean_text)
+            .filter(|n| !n.is_empty());
+        if note.as_ref().is_some_and(|n| n.chars().count() > 1000) {
+            return Err(at_target(
+                AppError::invalid("too_long", "note"),
+                &target.code,
+            ));
+        }
+        if let (Some(b), expected) = (before, v.input.row_version)
+            && expected != Some(b.row_version)
+        {
+            return Err(AppError::Conflict {
+                current: Some(serde_json::to_value(b).unwrap_or_default()),
+            });
+        }
+        if before.is_none() && v.input.row_version.is_some() {
+            // The value the writer saw was removed since.
+            return Err(AppError::Conflict { current: None });
+        }
+        audit_values.push(serde_json::json!({
+            "target": target.code, "before": before, "after": observation, "note": note,
+        }));
+        changes.push((target.id, observation, note, before.map(|b| b.row_version)));
+        written.push(target.id);
+    }
+    let batch: Vec<targets::BatchValue> = changes
+        .iter()
+        .map(|(t, o, n, v)| targets::BatchValue {
+            target_id: *t,
+            observation: o,
+            note: n.as_deref(),
+            expected_version: *v,
+        })
+        .collect();
+    match targets::put_actuals_batch(
+        &mut tx,
+        report.unit_id,
+        report.period,
+        Some(id),
+        &batch,
+        "user",
+        actor.account_id,
+        app.now(),
+    )
+    .await
+    {
+        Err(StoreError::Conflict) => return Err(AppError::Conflict { current: None }),
+        other => other?,
     }
     for line in &draft.lines {
         let item = sheet_items
@@ -400,16 +449,26 @@ pub async fn save_draft(app: &App, actor: &Actor, id: i64, draft: &ReportDraft) 
             Some(serde_json::to_value(&report).unwrap_or_default()),
             Some(serde_json::json!({
                 "narrative": text,
-                "values": written.len(),
+                "values": audit_values,
                 "lines": draft.lines.len(),
             })),
         ),
         app.now(),
     )
     .await?;
+    let versions: HashMap<TargetId, i64> = if written.is_empty() {
+        HashMap::new()
+    } else {
+        targets::values_versions_of_document(&mut tx, report.document_id)
+            .await?
+            .into_iter()
+            .collect()
+    };
     trienkhai_store::commit(tx).await?;
-    for (target, values_version) in written {
-        after_commit(app, target, report.unit_id, report.period, values_version).await;
+    for target in written {
+        if let Some(v) = versions.get(&target) {
+            after_commit(app, target, report.unit_id, report.period, *v).await;
+        }
     }
     Ok(version)
 }

@@ -533,19 +533,22 @@ pub async fn period_reports(
             .into_iter()
             .flat_map(|t| t.reporting_kinds)
             .collect();
-    let by_unit: std::collections::HashMap<UnitId, Report> =
-        reports::reports_of_period(&mut conn, document, period)
+    let by_unit: std::collections::HashMap<UnitId, reports::ReportStatus> =
+        reports::statuses_of_period(&mut conn, document, period, app.db.backend())
             .await?
             .into_iter()
             .map(|r| (r.unit_id, r))
             .collect();
+    let mut deadlines: std::collections::HashMap<u32, NaiveDate> = Default::default();
     let mut units = Vec::new();
     for (depth, v) in tree.walk_from(under) {
         let depth = depth as u32 + offset;
         if depth == 0 || !kinds.contains(&v.kind) {
             continue;
         }
-        let deadline = calendar.rule.deadline(&work, period, depth);
+        let deadline = *deadlines
+            .entry(depth)
+            .or_insert_with(|| calendar.rule.deadline(&work, period, depth));
         let report = by_unit.get(&v.unit_id);
         let received = report
             .is_some_and(|r| matches!(r.state, ReportState::Submitted | ReportState::Accepted));
@@ -564,7 +567,7 @@ pub async fn period_reports(
             overdue: !received && reporting::is_late(deadline, as_of),
         });
     }
-    units.sort_by_cached_key(|u| (u.depth, trienkhai_core::vn::collation_key(&u.unit_name)));
+    // In the tree's order: each level's units under the one they report to.
     Ok(PeriodReports {
         document_id: document,
         period,

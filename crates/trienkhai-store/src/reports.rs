@@ -633,3 +633,67 @@ pub async fn submitted_with_values(
     .await?;
     Ok((submitted, linked))
 }
+
+/// Where a unit's latest report of a period stands: the lean row a level's follow-up reads for
+/// thousands of units at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportStatus {
+    pub id: i64,
+    pub unit_id: UnitId,
+    pub revision: i64,
+    pub state: ReportState,
+    pub deadline: NaiveDate,
+    pub late: bool,
+}
+
+/// The latest revision's status of every unit's report of a plan for a period. The rows come
+/// back packed in one text (`unit|id|revision|state|deadline|late`, `;` between rows): the
+/// driver's cost is per value handed over (BENCHMARKS.md).
+pub async fn statuses_of_period(
+    conn: &mut AnyConnection,
+    document: DocumentId,
+    period: Period,
+    backend: crate::Backend,
+) -> Result<Vec<ReportStatus>> {
+    let concat = match backend {
+        crate::Backend::Sqlite => "group_concat(line, ';')",
+        crate::Backend::Postgres => "string_agg(line, ';')",
+    };
+    let packed: Option<String> = sqlx::query_scalar(&format!(
+        "SELECT {concat} FROM (SELECT unit_id || '|' || id || '|' || revision || '|' || state || '|' || deadline \
+         || '|' || late AS line FROM reports r WHERE document_id = $1 AND period = $2 AND revision = \
+         (SELECT MAX(revision) FROM reports x WHERE x.document_id = r.document_id AND x.unit_id = r.unit_id \
+          AND x.period = r.period)) lines"
+    ))
+    .bind(document.0)
+    .bind(period.to_string())
+    .fetch_one(conn)
+    .await?;
+    let corrupt = |what: &str| StoreError::Corrupt(format!("a packed report status: {what}"));
+    let mut out = Vec::new();
+    for line in packed
+        .as_deref()
+        .unwrap_or("")
+        .split(';')
+        .filter(|l| !l.is_empty())
+    {
+        let mut f = line.split('|');
+        let mut next = |what: &str| f.next().ok_or_else(|| corrupt(what));
+        let unit: i64 = next("unit")?.parse().map_err(|_| corrupt("unit"))?;
+        let id: i64 = next("id")?.parse().map_err(|_| corrupt("id"))?;
+        let revision: i64 = next("revision")?.parse().map_err(|_| corrupt("revision"))?;
+        let state = ReportState::parse(next("state")?).map_err(|_| corrupt("state"))?;
+        let deadline = NaiveDate::parse_from_str(next("deadline")?, "%Y-%m-%d")
+            .map_err(|_| corrupt("deadline"))?;
+        let late = matches!(next("late")?, "1" | "true" | "t");
+        out.push(ReportStatus {
+            id,
+            unit_id: UnitId(unit),
+            revision,
+            state,
+            deadline,
+            late,
+        });
+    }
+    Ok(out)
+}

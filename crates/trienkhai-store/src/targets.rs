@@ -1101,3 +1101,142 @@ pub async fn bulk_insert_actuals(
     }
     Ok(written)
 }
+
+/// Every value a unit reported for a period, whatever the target (a report's sheet).
+pub async fn actuals_of_unit_period(
+    conn: &mut AnyConnection,
+    unit: UnitId,
+    period: Period,
+) -> Result<Vec<Actual>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {ACTUAL_COLUMNS} FROM actuals WHERE unit_id = $1 AND period = $2 ORDER BY target_id"
+    ))
+    .bind(unit.0)
+    .bind(period.to_string())
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(actual_from_row).collect()
+}
+
+/// One value of a batch: the target, what is reported, and the version the writer last saw
+/// (`None` when there was no value).
+pub struct BatchValue<'a> {
+    pub target_id: TargetId,
+    pub observation: &'a Observation,
+    pub note: Option<&'a str>,
+    pub expected_version: Option<i64>,
+}
+
+/// Writes a unit's values of one period at once, all belonging to `report` (a report's draft):
+/// one version bump for all their targets, new values in multi-row inserts, changed ones
+/// checked against the version each writer saw. Any value written by someone else in between
+/// is a conflict for the whole batch.
+#[allow(clippy::too_many_arguments)]
+pub async fn put_actuals_batch(
+    conn: &mut AnyConnection,
+    unit: UnitId,
+    period: Period,
+    report: Option<i64>,
+    values: &[BatchValue<'_>],
+    source: &str,
+    recorded_by: Option<AccountId>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if values.is_empty() {
+        return Ok(());
+    }
+    let ids = values
+        .iter()
+        .map(|v| v.target_id.0.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    // Integer ids joined into the query: safe.
+    sqlx::query(&format!(
+        "UPDATE targets SET values_version = values_version + 1 WHERE id IN ({ids})"
+    ))
+    .execute(&mut *conn)
+    .await?;
+    let (start, end) = period.dates();
+    let fresh: Vec<&BatchValue> = values
+        .iter()
+        .filter(|v| v.expected_version.is_none())
+        .collect();
+    const PER_STATEMENT: usize = 50;
+    for chunk in fresh.chunks(PER_STATEMENT) {
+        let mut sql = String::from(
+            "INSERT INTO actuals (target_id, unit_id, period, period_start, period_end, value, numerator, denominator, \
+             flag, not_applicable, note, source, recorded_by, recorded_at, packed, report_id) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let b = i * 16;
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            sql.push_str(
+                &(1..=16)
+                    .map(|k| format!("${}", b + k))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
+            sql.push(')');
+        }
+        sql.push_str(" ON CONFLICT (target_id, unit_id, period) DO NOTHING");
+        let mut q = sqlx::query(&sql);
+        for v in chunk {
+            let (value, numerator, denominator, flag, not_applicable) =
+                observation_columns(v.observation);
+            q = q
+                .bind(v.target_id.0)
+                .bind(unit.0)
+                .bind(period.to_string())
+                .bind(sql::date(start))
+                .bind(sql::date(end))
+                .bind(value)
+                .bind(numerator)
+                .bind(denominator)
+                .bind(flag)
+                .bind(not_applicable)
+                .bind(v.note)
+                .bind(source)
+                .bind(recorded_by.map(|a| a.0))
+                .bind(sql::instant(now))
+                .bind(pack(unit, period, v.observation))
+                .bind(report);
+        }
+        if q.execute(&mut *conn).await?.rows_affected() != chunk.len() as u64 {
+            return Err(StoreError::Conflict);
+        }
+    }
+    for v in values.iter().filter(|v| v.expected_version.is_some()) {
+        let (value, numerator, denominator, flag, not_applicable) =
+            observation_columns(v.observation);
+        let done = sqlx::query(
+            "UPDATE actuals SET value = $1, numerator = $2, denominator = $3, flag = $4, not_applicable = $5, \
+             note = $6, source = $7, recorded_by = $8, recorded_at = $9, row_version = row_version + 1, packed = $14, \
+             report_id = COALESCE($15, report_id) \
+             WHERE target_id = $10 AND unit_id = $11 AND period = $12 AND row_version = $13",
+        )
+        .bind(value)
+        .bind(numerator)
+        .bind(denominator)
+        .bind(flag)
+        .bind(not_applicable)
+        .bind(v.note)
+        .bind(source)
+        .bind(recorded_by.map(|a| a.0))
+        .bind(sql::instant(now))
+        .bind(v.target_id.0)
+        .bind(unit.0)
+        .bind(period.to_string())
+        .bind(v.expected_version)
+        .bind(pack(unit, period, v.observation))
+        .bind(report)
+        .execute(&mut *conn)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict);
+        }
+    }
+    Ok(())
+}

@@ -331,6 +331,69 @@ pub async fn all_items_of_document(
     select(conn, "document_id = $1", document.0).await
 }
 
+/// Who leads each item of a document and what it is part of: the light read a level's items
+/// are chosen from before the chosen ones are loaded whole. A province plan's split items are
+/// thousands of rows: they come back packed in one text (`id|parent|lead`, `;` between rows).
+pub async fn item_leads_of_document(
+    conn: &mut AnyConnection,
+    document: DocumentId,
+    backend: crate::Backend,
+) -> Result<Vec<(WorkItemId, Option<WorkItemId>, UnitId)>> {
+    let concat = match backend {
+        crate::Backend::Sqlite => "group_concat(line, ';')",
+        crate::Backend::Postgres => "string_agg(line, ';')",
+    };
+    let packed: Option<String> = sqlx::query_scalar(&format!(
+        "SELECT {concat} FROM (SELECT id || '|' || COALESCE(parent_id, 0) || '|' || lead_unit_id AS line \
+         FROM work_items WHERE document_id = $1) lines"
+    ))
+    .bind(document.0)
+    .fetch_one(conn)
+    .await?;
+    let corrupt = || StoreError::Corrupt("a packed item lead".into());
+    packed
+        .as_deref()
+        .unwrap_or("")
+        .split(';')
+        .filter(|l| !l.is_empty())
+        .map(|line| {
+            let mut f = line.split('|').map(|x| x.parse::<i64>());
+            let id = f.next().and_then(|x| x.ok()).ok_or_else(corrupt)?;
+            let parent = f.next().and_then(|x| x.ok()).ok_or_else(corrupt)?;
+            let lead = f.next().and_then(|x| x.ok()).ok_or_else(corrupt)?;
+            Ok((
+                WorkItemId(id),
+                (parent != 0).then_some(WorkItemId(parent)),
+                UnitId(lead),
+            ))
+        })
+        .collect()
+}
+
+/// Items by id, in plan order.
+pub async fn items_by_ids(conn: &mut AnyConnection, ids: &[WorkItemId]) -> Result<Vec<WorkItem>> {
+    let mut items = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        // Integer ids joined into the query: safe.
+        let list = chunk
+            .iter()
+            .map(|i| i.0.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM work_items WHERE id IN ({list})"
+        ))
+        .fetch_all(&mut *conn)
+        .await?;
+        for r in &rows {
+            items.push(from_row(r)?);
+        }
+    }
+    fill_links(conn, &mut items).await?;
+    items.sort_by(|a, b| (a.sort_order, &a.code, a.id.0).cmp(&(b.sort_order, &b.code, b.id.0)));
+    Ok(items)
+}
+
 pub async fn children_of(conn: &mut AnyConnection, parent: WorkItemId) -> Result<Vec<WorkItem>> {
     select(conn, "parent_id = $1", parent.0).await
 }

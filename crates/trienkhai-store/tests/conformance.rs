@@ -1275,6 +1275,93 @@ async fn plans_are_stored_and_read_back_with_version_checks(t: TestDb) {
         targets::values_version(&mut tx, TargetId(999_999)).await,
         Err(StoreError::NotFound)
     ));
+    // A unit's values of one period in a batch: new ones inserted, a changed one checked
+    // against the version seen, all of the period read back at once.
+    let june = Period::Month(2021, 6);
+    let (five, six) = (
+        Observation::Value { value: dec("5") },
+        Observation::Value { value: dec("6") },
+    );
+    let before_batch = targets::values_version(&mut tx, target).await.unwrap();
+    targets::put_actuals_batch(
+        &mut tx,
+        commune,
+        june,
+        None,
+        &[
+            targets::BatchValue {
+                target_id: target,
+                observation: &five,
+                note: Some("đợt 1"),
+                expected_version: None,
+            },
+            targets::BatchValue {
+                target_id: lower,
+                observation: &six,
+                note: None,
+                expected_version: None,
+            },
+        ],
+        "user",
+        None,
+        now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        targets::values_version(&mut tx, target).await.unwrap(),
+        before_batch + 1
+    );
+    let of_june = targets::actuals_of_unit_period(&mut tx, commune, june)
+        .await
+        .unwrap();
+    assert_eq!(of_june.len(), 2);
+    assert_eq!(of_june[0].observation, five);
+    assert_eq!(of_june[0].note.as_deref(), Some("đợt 1"));
+    let stale = [targets::BatchValue {
+        target_id: target,
+        observation: &six,
+        note: None,
+        expected_version: Some(9),
+    }];
+    assert!(matches!(
+        targets::put_actuals_batch(&mut tx, commune, june, None, &stale, "user", None, now()).await,
+        Err(StoreError::Conflict)
+    ));
+    let again_new = [targets::BatchValue {
+        target_id: target,
+        observation: &six,
+        note: None,
+        expected_version: None,
+    }];
+    assert!(matches!(
+        targets::put_actuals_batch(
+            &mut tx,
+            commune,
+            june,
+            None,
+            &again_new,
+            "user",
+            None,
+            now()
+        )
+        .await,
+        Err(StoreError::Conflict)
+    ));
+    let fresh = [targets::BatchValue {
+        target_id: target,
+        observation: &six,
+        note: None,
+        expected_version: Some(1),
+    }];
+    targets::put_actuals_batch(&mut tx, commune, june, None, &fresh, "user", None, now())
+        .await
+        .unwrap();
+    let changed = targets::get_actual(&mut tx, target, commune, june)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((changed.observation, changed.row_version), (six.clone(), 2));
     // In bulk: hundreds of rows per statement, exact values back, one version bump.
     let version = targets::values_version(&mut tx, lower).await.unwrap();
     let bulk: Vec<(UnitId, Period, Observation)> = (1..=12u8)

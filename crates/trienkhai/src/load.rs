@@ -124,7 +124,10 @@ pub async fn spike(
         .await
         .map_err(|e| anyhow!("{e}"))?;
     if list.received > 0 {
-        bail!("{} reports of {period} were already submitted: spike on a fresh database", list.received);
+        bail!(
+            "{} reports of {period} were already submitted: spike on a fresh database",
+            list.received
+        );
     }
     let plan_targets = {
         let mut conn = app.db.reader().await?;
