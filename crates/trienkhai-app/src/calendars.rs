@@ -114,7 +114,8 @@ pub async fn remove_calendar(
     version: i64,
 ) -> Result<()> {
     let mut tx = app.db.begin().await?;
-    let mut trees = Trees::default();
+    // No structural change here: the shared trees (checked against the tree generation) are safe.
+    let mut trees = Trees::shared(app);
     let doc = documents::get_document(&mut tx, document)
         .await
         .map_err(|e| hide_missing(actor, Action::EditContent, e.into()))?;

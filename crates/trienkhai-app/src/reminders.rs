@@ -59,7 +59,8 @@ pub async fn add_policy(
         ));
     }
     let mut tx = app.db.begin().await?;
-    let mut trees = Trees::default();
+    // No structural change here: the shared trees (checked against the tree generation) are safe.
+    let mut trees = Trees::shared(app);
     let doc = documents::get_document(&mut tx, document)
         .await
         .map_err(|e| hide_missing(actor, Action::EditContent, e.into()))?;
@@ -110,7 +111,8 @@ pub async fn add_policy(
 /// Removes a reminder policy (the plan's editors).
 pub async fn remove_policy(app: &App, actor: &Actor, document: DocumentId, id: i64) -> Result<()> {
     let mut tx = app.db.begin().await?;
-    let mut trees = Trees::default();
+    // No structural change here: the shared trees (checked against the tree generation) are safe.
+    let mut trees = Trees::shared(app);
     let doc = documents::get_document(&mut tx, document)
         .await
         .map_err(|e| hide_missing(actor, Action::EditContent, e.into()))?;

@@ -45,7 +45,8 @@ pub async fn add_calendar(
         return Err(AppError::invalid("out_of_range", "last_year"));
     }
     let mut tx = app.db.begin().await?;
-    let mut trees = Trees::default();
+    // No structural change here: the shared trees (checked against the tree generation) are safe.
+    let mut trees = Trees::shared(app);
     let doc = documents::get_document(&mut tx, document)
         .await
         .map_err(|e| hide_missing(actor, Action::EditContent, e.into()))?;
@@ -191,7 +192,8 @@ pub async fn open_report(
     period: Period,
 ) -> Result<ReportView> {
     let mut tx = app.db.begin().await?;
-    let mut trees = Trees::default();
+    // No structural change here: the shared trees (checked against the tree generation) are safe.
+    let mut trees = Trees::shared(app);
     let doc = readable(&mut tx, &mut trees, actor, document, app.today()).await?;
     trees
         .require(&mut tx, actor, Action::Read, unit, period.tree_date())
@@ -259,7 +261,8 @@ pub async fn act(
         return Err(AppError::invalid("required", "comment"));
     }
     let mut tx = app.db.begin().await?;
-    let mut trees = Trees::default();
+    // No structural change here: the shared trees (checked against the tree generation) are safe.
+    let mut trees = Trees::shared(app);
     let report = reports::get_report(&mut tx, id)
         .await
         .map_err(|e| hide_missing(actor, Action::Report, e.into()))?;
@@ -424,7 +427,8 @@ pub async fn set_counting(
     counted: reporting::Counted,
 ) -> Result<()> {
     let mut tx = app.db.begin().await?;
-    let mut trees = Trees::default();
+    // No structural change here: the shared trees (checked against the tree generation) are safe.
+    let mut trees = Trees::shared(app);
     let doc = documents::get_document(&mut tx, document)
         .await
         .map_err(|e| hide_missing(actor, Action::EditContent, e.into()))?;

@@ -210,6 +210,19 @@ pub async fn spike(
         units.len(),
         units.len() * plan_targets.len()
     );
+    for (k, name) in ["open", "save 40 values", "submit"].iter().enumerate() {
+        let mut step: Vec<f64> = all
+            .iter()
+            .filter(|s| s.error.is_none())
+            .map(|s| s.steps[k].as_secs_f64() * 1000.0)
+            .collect();
+        step.sort_by(f64::total_cmp);
+        println!(
+            "  {name}: p50 {:.1} ms, p99 {:.1} ms",
+            percentile(&step, 0.5),
+            percentile(&step, 0.99)
+        );
+    }
     if let Some(e) = errors.first() {
         println!("first error: {e}");
     }
