@@ -30,6 +30,49 @@ pub struct PlanChoice {
     pub summary: String,
 }
 
+/// Month headlines by (plan, unit, month), each valid for the plan's values versions and the
+/// tree generation it was computed under.
+#[derive(Debug, Default)]
+pub struct HeadlineCache {
+    inner: std::sync::Mutex<HashMap<(DocumentId, UnitId, Period), (u64, i64, MonthHeadline)>>,
+}
+
+/// How many month headlines an instance keeps (each a few bytes).
+const CACHED_HEADLINES: usize = 100_000;
+
+impl HeadlineCache {
+    fn get(
+        &self,
+        key: (DocumentId, UnitId, Period),
+        fingerprint: u64,
+        generation: i64,
+    ) -> Option<MonthHeadline> {
+        let inner = self.inner.lock().expect("headline cache lock");
+        match inner.get(&key) {
+            Some((f, g, m)) if *f == fingerprint && *g == generation => Some(m.clone()),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn clear(&self) {
+        self.inner.lock().expect("headline cache lock").clear();
+    }
+
+    fn put(
+        &self,
+        key: (DocumentId, UnitId, Period),
+        fingerprint: u64,
+        generation: i64,
+        m: MonthHeadline,
+    ) {
+        let mut inner = self.inner.lock().expect("headline cache lock");
+        if inner.len() >= CACHED_HEADLINES {
+            inner.clear();
+        }
+        inner.insert(key, (fingerprint, generation, m));
+    }
+}
+
 /// A month's headline, for the trend.
 #[derive(Debug, Clone, Serialize)]
 pub struct MonthHeadline {
@@ -181,19 +224,62 @@ pub async fn dashboard(
     } else {
         12
     };
+    // The months before: their headlines only, kept small per (plan, unit, month) and checked
+    // against the plan's values versions; their whole-tree roll-ups are not kept.
+    let fingerprint = {
+        use std::hash::{Hash, Hasher};
+        let mut pairs: Vec<(i64, i64)> = versions.iter().map(|(t, v)| (t.0, *v)).collect();
+        pairs.sort_unstable();
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        pairs.hash(&mut h);
+        h.finish()
+    };
     for month in 1..=last_month {
         let p = Period::Month(period.dates().0.year(), month as u8);
         if p.dates().0 > as_of {
             break;
         }
-        let rows = figures_at(app, &mut conn, &mut trees, &basis, p, Some(unit)).await?;
+        if p == period {
+            let h = board.headline.clone().expect("the headline");
+            board.months.push(MonthHeadline {
+                period: p,
+                met: h.met,
+                judged: h.total - h.no_data,
+                total: h.total,
+            });
+            continue;
+        }
+        let key = (plan.id, unit, p);
+        if let Some(m) = app.headlines.get(key, fingerprint, basis.generation) {
+            board.months.push(m);
+            continue;
+        }
+        let wanted: Vec<(TargetId, i64)> = versions.iter().map(|(t, v)| (*t, *v)).collect();
+        let computed: HashMap<TargetId, _> =
+            crate::targets::compute_many(app, wanted, p, basis.generation, false)
+                .await?
+                .into_iter()
+                .collect();
+        let rows: Vec<TargetRow> = plan_targets
+            .iter()
+            .map(|t| TargetRow {
+                target: t.clone(),
+                figure: computed
+                    .get(&t.id)
+                    .filter(|c| c.tree.get(unit).is_some())
+                    .map(|c| c.figure_of(unit)),
+            })
+            .collect();
         let h = headline(&rows);
-        board.months.push(MonthHeadline {
+        let m = MonthHeadline {
             period: p,
             met: h.met,
             judged: h.total - h.no_data,
             total: h.total,
-        });
+        };
+        app.headlines
+            .put(key, fingerprint, basis.generation, m.clone());
+        board.months.push(m);
     }
     for row in &board.targets {
         let Some(f) = &row.figure else { continue };

@@ -40,6 +40,8 @@ pub struct App {
     trees: std::sync::Arc<scope::TreeCache>,
     /// Roll-ups by target and period, checked against the database on every use.
     rollups: std::sync::Arc<targets::RollupCache>,
+    /// A dashboard's monthly headlines, checked against the plan's versions on every use.
+    headlines: std::sync::Arc<dashboard::HeadlineCache>,
 }
 
 impl App {
@@ -48,6 +50,7 @@ impl App {
             db,
             trees: Default::default(),
             rollups: Default::default(),
+            headlines: Default::default(),
         }
     }
 
@@ -58,6 +61,7 @@ impl App {
     /// Forgets the computed roll-ups (they are rebuilt on the next read): for measuring.
     pub fn clear_rollup_cache(&self) {
         self.rollups.clear();
+        self.headlines.clear();
     }
 
     /// Today in Vietnam (UTC+7): the date grants and "current" views are judged on.

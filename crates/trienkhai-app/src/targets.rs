@@ -35,8 +35,10 @@ use crate::documents::{readable, require_edit};
 use crate::scope::{Trees, hide_missing};
 use crate::{Actor, App, AppError, Result};
 
-/// How many (target, period) roll-ups an instance keeps.
-const CACHED_ROLLUPS: usize = 4096;
+/// How many unit rows the cached roll-ups may hold in all: a province's roll-up of one target
+/// for one period is about 3,200 rows and 2 MB, so this keeps about 60 of them (every target of
+/// a province plan for one period and a half, about 130 MB); the least recently used go first.
+const CACHED_ROWS: usize = 200_000;
 
 #[derive(Debug, Clone, Default)]
 pub struct TargetInput {
@@ -790,17 +792,43 @@ pub enum GoalSource {
 /// generation are those it was computed under.
 #[derive(Debug, Default)]
 pub struct RollupCache {
-    inner: Mutex<HashMap<(TargetId, Period), CachedRollup>>,
+    inner: Mutex<CacheInner>,
 }
 
-/// A roll-up with the values version and tree generation it was computed under.
-type CachedRollup = (i64, i64, Arc<Computed>);
+#[derive(Debug, Default)]
+struct CacheInner {
+    entries: HashMap<(TargetId, Period), CachedRollup>,
+    rows: usize,
+    clock: u64,
+}
+
+/// A roll-up with the values version and tree generation it was computed under, and when it
+/// was last used.
+#[derive(Debug)]
+struct CachedRollup {
+    values: i64,
+    generation: i64,
+    computed: Arc<Computed>,
+    used: u64,
+}
+
+impl Computed {
+    /// What the cache counts an entry's size by.
+    fn rows(&self) -> usize {
+        self.rolled.len().max(self.own.len()) + 1
+    }
+}
 
 impl RollupCache {
     fn get(&self, key: (TargetId, Period), values: i64, generation: i64) -> Option<Arc<Computed>> {
-        let inner = self.inner.lock().expect("rollup cache lock");
-        match inner.get(&key) {
-            Some((v, g, c)) if *v == values && *g == generation => Some(c.clone()),
+        let mut inner = self.inner.lock().expect("rollup cache lock");
+        inner.clock += 1;
+        let now = inner.clock;
+        match inner.entries.get_mut(&key) {
+            Some(e) if e.values == values && e.generation == generation => {
+                e.used = now;
+                Some(e.computed.clone())
+            }
             _ => None,
         }
     }
@@ -814,23 +842,52 @@ impl RollupCache {
     ) -> Vec<(Period, i64, Arc<Computed>)> {
         let inner = self.inner.lock().expect("rollup cache lock");
         inner
+            .entries
             .iter()
-            .filter(|((t, p), (v, _, _))| *t == target && *v == values && wanted(*p))
-            .map(|((_, p), (_, g, c))| (*p, *g, c.clone()))
+            .filter(|((t, p), e)| *t == target && e.values == values && wanted(*p))
+            .map(|((_, p), e)| (*p, e.generation, e.computed.clone()))
             .collect()
     }
 
     /// Forgets every roll-up (the benchmark's cold runs).
     pub fn clear(&self) {
-        self.inner.lock().expect("rollup cache lock").clear();
+        let mut inner = self.inner.lock().expect("rollup cache lock");
+        inner.entries.clear();
+        inner.rows = 0;
     }
 
     fn put(&self, key: (TargetId, Period), values: i64, generation: i64, c: Arc<Computed>) {
         let mut inner = self.inner.lock().expect("rollup cache lock");
-        if inner.len() >= CACHED_ROLLUPS {
-            inner.clear();
+        inner.clock += 1;
+        let used = inner.clock;
+        let rows = c.rows();
+        if let Some(old) = inner.entries.remove(&key) {
+            inner.rows -= old.computed.rows();
         }
-        inner.insert(key, (values, generation, c));
+        if inner.rows + rows > CACHED_ROWS {
+            // Evict the least recently used until the new entry fits.
+            let mut by_use: Vec<((TargetId, Period), u64)> =
+                inner.entries.iter().map(|(k, e)| (*k, e.used)).collect();
+            by_use.sort_by_key(|(_, u)| *u);
+            for (k, _) in by_use {
+                if inner.rows + rows <= CACHED_ROWS {
+                    break;
+                }
+                if let Some(e) = inner.entries.remove(&k) {
+                    inner.rows -= e.computed.rows();
+                }
+            }
+        }
+        inner.rows += rows;
+        inner.entries.insert(
+            key,
+            CachedRollup {
+                values,
+                generation,
+                computed: c,
+                used,
+            },
+        );
     }
 }
 
@@ -868,31 +925,55 @@ pub(crate) async fn compute_missing(
     if missing.len() < 2 {
         return Ok(());
     }
+    compute_many(app, missing, period, generation, true).await?;
+    Ok(())
+}
+
+/// Computes the roll-ups of `wanted` (target, values version) for a period, one task per core,
+/// keeping them in the cache or not (a dashboard's past months are read once and summed up, not
+/// kept: a province's month is 80 MB).
+pub(crate) async fn compute_many(
+    app: &App,
+    wanted: Vec<(TargetId, i64)>,
+    period: Period,
+    generation: i64,
+    keep: bool,
+) -> Result<Vec<(TargetId, Arc<Computed>)>> {
     // One task per core (measured: twice as many was no faster).
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let queue = Arc::new(Mutex::new(missing));
+    let queue = Arc::new(Mutex::new(wanted));
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..workers {
         let (app, queue) = (app.clone(), queue.clone());
         tasks.spawn(async move {
             let mut conn = app.db.reader().await?;
             let mut trees = Trees::shared(&app);
+            let mut done = Vec::new();
             loop {
                 let next = queue.lock().expect("queue lock").pop();
                 let Some((target, version)) = next else {
-                    return Ok::<(), AppError>(());
+                    return Ok::<_, AppError>(done);
                 };
-                computed_at(
-                    &app, &mut conn, &mut trees, target, period, version, generation,
-                )
-                .await?;
+                let c = if keep {
+                    computed_at(
+                        &app, &mut conn, &mut trees, target, period, version, generation,
+                    )
+                    .await?
+                } else {
+                    match app.rollups.get((target, period), version, generation) {
+                        Some(c) => c,
+                        None => Arc::new(compute(&mut conn, &mut trees, target, period).await?),
+                    }
+                };
+                done.push((target, c));
             }
         });
     }
+    let mut all = Vec::new();
     while let Some(done) = tasks.join_next().await {
-        done.map_err(|e| AppError::Internal(e.to_string()))??;
+        all.extend(done.map_err(|e| AppError::Internal(e.to_string()))??);
     }
-    Ok(())
+    Ok(all)
 }
 
 /// Computes (or takes from the cache) a target's roll-up for a period over the whole tree.
