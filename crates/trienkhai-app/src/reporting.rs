@@ -341,8 +341,40 @@ pub async fn act(
             id
         }
     };
-    // Which values count depends on report states: every figure of the plan is stale.
-    trienkhai_store::targets::bump_values_of_document(&mut tx, report.document_id).await?;
+    // A returned report goes back to its unit: its staff are told, with the comment.
+    if action == ReportAction::Return {
+        let number = documents::get_document(&mut tx, report.document_id)
+            .await?
+            .number;
+        let title = format!(
+            "Báo cáo {number} kỳ {} bị trả lại: {}",
+            report.period,
+            comment.as_deref().unwrap_or("")
+        );
+        for account in trienkhai_store::notify::accounts_granted_at(
+            &mut tx,
+            report.unit_id,
+            &["editor", "reporter", "admin"],
+            today,
+        )
+        .await?
+        {
+            trienkhai_store::notify::notify(
+                &mut tx,
+                &trienkhai_store::notify::NewNotification {
+                    account_id: account,
+                    day: today,
+                    title: &title,
+                    link: Some(&format!("/reports/{id}")),
+                    dedupe_key: &format!("returned:{id}:{}:{}", report.row_version, account.0),
+                    email: false,
+                    webhook: false,
+                },
+                app.now(),
+            )
+            .await?;
+        }
+    }
     let action_name = action.as_str();
     audit::append(
         &mut tx,
@@ -354,6 +386,14 @@ pub async fn act(
             Some(serde_json::json!({ "state": next, "comment": comment })),
         ),
         app.now(),
+    )
+    .await?;
+    // Which values count depends on report states: every figure of the plan is stale. Last,
+    // so that the plan's target rows stay locked only briefly.
+    trienkhai_store::targets::bump_values_of_document(
+        &mut tx,
+        app.db.backend(),
+        report.document_id,
     )
     .await?;
     trienkhai_store::commit(tx).await?;
@@ -442,7 +482,7 @@ pub async fn set_counting(
     .await?;
     let before = reports::counted_states(&mut tx, document).await?;
     reports::set_counted_states(&mut tx, document, counted.as_str()).await?;
-    trienkhai_store::targets::bump_values_of_document(&mut tx, document).await?;
+    trienkhai_store::targets::bump_values_of_document(&mut tx, app.db.backend(), document).await?;
     audit::append(
         &mut tx,
         &actor.audit_entry(

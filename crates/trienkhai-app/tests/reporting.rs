@@ -141,6 +141,18 @@ async fn a_commune_report_goes_through_review(t: TestDb) {
     )
     .await
     .unwrap();
+    // The commune is told, with the comment, and led to its report.
+    let (told, _) = trienkhai_app::reminders::my_notifications(&app, &anthuy)
+        .await
+        .unwrap();
+    assert_eq!(
+        told[0].title,
+        "Báo cáo 02-NQ/HU kỳ 2021-04 bị trả lại: Bổ sung số hộ nghèo"
+    );
+    assert_eq!(
+        told[0].link.as_deref(),
+        Some(format!("/reports/{id}").as_str())
+    );
     let r = reporting::get_report(&app, &anthuy, id).await.unwrap();
     assert_eq!(r.report.state, ReportState::Returned);
     assert_eq!(
@@ -820,10 +832,113 @@ async fn a_units_dashboard_follows_targets_items_and_reports_as_of_a_date(t: Tes
     assert!(march_2022.reports.is_none());
 }
 
+async fn concurrent_reports_of_many_units_are_all_saved_and_submitted(t: TestDb) {
+    use trienkhai_app::report_sheet::{self, DraftValue, ReportDraft};
+    use trienkhai_app::targets::ActualInput;
+    let app = App::new(t.db.clone());
+    demo::build(&app).await.unwrap();
+    let admin = actor(&app, "admin").await;
+    let plan = documents::list_documents(&app, &admin, Some("02-NQ/HU"), None, None)
+        .await
+        .unwrap()[0]
+        .document
+        .id;
+    reporting::add_calendar(
+        &app,
+        &admin,
+        plan,
+        Cadence::Monthly,
+        (2021, 2022),
+        DeadlineRule::new(5, 2).unwrap(),
+    )
+    .await
+    .unwrap();
+    // January 2022: no value yet; every commune at once, each saving every target it reports.
+    let january = Period::Month(2022, 1);
+    let units: Vec<UnitId> = reporting::period_reports(&app, &admin, plan, january, None, None)
+        .await
+        .unwrap()
+        .units
+        .iter()
+        .map(|u| u.unit_id)
+        .collect();
+    assert!(units.len() >= 20);
+    let mut tasks = Vec::new();
+    for unit in units.clone() {
+        let (app, admin) = (app.clone(), admin.clone());
+        tasks.push(tokio::spawn(async move {
+            let opened = reporting::open_report(&app, &admin, plan, unit, january)
+                .await
+                .unwrap();
+            let sheet = report_sheet::report_sheet(&app, &admin, opened.report.id)
+                .await
+                .unwrap();
+            let values = sheet
+                .targets
+                .iter()
+                .map(|t| DraftValue {
+                    target_id: t.target.id,
+                    input: match t.target.value_type {
+                        trienkhai_core::target::ValueType::Ratio => ActualInput {
+                            numerator: Some(1.into()),
+                            denominator: Some(4.into()),
+                            ..Default::default()
+                        },
+                        trienkhai_core::target::ValueType::YesNo => ActualInput {
+                            flag: Some(true),
+                            ..Default::default()
+                        },
+                        _ => ActualInput {
+                            value: Some(1.into()),
+                            ..Default::default()
+                        },
+                    },
+                })
+                .collect();
+            let version = report_sheet::save_draft(
+                &app,
+                &admin,
+                opened.report.id,
+                &ReportDraft {
+                    version: opened.report.row_version,
+                    values,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+            reporting::act(
+                &app,
+                &admin,
+                opened.report.id,
+                ReportAction::Submit,
+                None,
+                version,
+            )
+            .await
+            .unwrap();
+            sheet.targets.len() as i64
+        }));
+    }
+    let mut expected_values = 0;
+    for task in tasks {
+        expected_values += task.await.unwrap();
+    }
+    let mut conn = app.db.reader().await.unwrap();
+    assert_eq!(
+        trienkhai_store::reports::submitted_with_values(&mut conn, plan, january)
+            .await
+            .unwrap(),
+        (units.len() as i64, expected_values),
+        "every report submitted with every value"
+    );
+}
+
 both_backends!(
     a_commune_report_goes_through_review,
     values_entered_through_a_report_count_once_it_is_accepted,
     the_report_sheet_is_filled_saved_whole_and_carries_evidence,
     the_district_consolidates_what_its_communes_reported,
     a_units_dashboard_follows_targets_items_and_reports_as_of_a_date,
+    concurrent_reports_of_many_units_are_all_saved_and_submitted,
 );

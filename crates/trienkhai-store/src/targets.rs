@@ -369,11 +369,55 @@ async fn bump_values(conn: &mut AnyConnection, id: TargetId) -> Result<()> {
 }
 
 /// Marks every target of a document changed (its issuer, which roll-ups follow, moved).
-pub async fn bump_values_of_document(conn: &mut AnyConnection, document: DocumentId) -> Result<()> {
-    sqlx::query("UPDATE targets SET values_version = values_version + 1 WHERE document_id = $1")
-        .bind(document.0)
-        .execute(conn)
+pub async fn bump_values_of_document(
+    conn: &mut AnyConnection,
+    backend: crate::Backend,
+    document: DocumentId,
+) -> Result<()> {
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM targets WHERE document_id = $1 ORDER BY id")
+            .bind(document.0)
+            .fetch_all(&mut *conn)
+            .await?;
+    let ids: Vec<TargetId> = ids.into_iter().map(TargetId).collect();
+    bump_values_of(conn, backend, &ids).await
+}
+
+/// Moves the values version of several targets, their rows locked in id order first on
+/// PostgreSQL: every transaction that bumps several targets takes their locks in the same
+/// order, so concurrent report writes wait for each other instead of deadlocking. The lock is
+/// `FOR NO KEY UPDATE`, what the update itself takes: a plain `FOR UPDATE` would also wait for
+/// the key-share locks that inserting values (a foreign key to the target) holds, and two
+/// report saves would deadlock. Call it last in a transaction, so the locks are held briefly.
+pub async fn bump_values_of(
+    conn: &mut AnyConnection,
+    backend: crate::Backend,
+    ids: &[TargetId],
+) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut sorted: Vec<i64> = ids.iter().map(|t| t.0).collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    // Integer ids joined into the query: safe.
+    let list = sorted
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    if backend == crate::Backend::Postgres {
+        sqlx::query(&format!(
+            "SELECT id FROM targets WHERE id IN ({list}) ORDER BY id FOR NO KEY UPDATE"
+        ))
+        .fetch_all(&mut *conn)
         .await?;
+    }
+    sqlx::query(&format!(
+        "UPDATE targets SET values_version = values_version + 1 WHERE id IN ({list})"
+    ))
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -762,7 +806,8 @@ pub async fn put_actual(
         .ok_or(StoreError::NotFound)
 }
 
-/// Removes a unit's value when `expected_version` is still current.
+/// Removes a unit's value when `expected_version` is still current. The caller bumps the
+/// target's values version ([`bump_values_of`]), last in its transaction.
 pub async fn delete_actual(
     conn: &mut AnyConnection,
     target: TargetId,
@@ -770,7 +815,6 @@ pub async fn delete_actual(
     period: Period,
     expected_version: i64,
 ) -> Result<()> {
-    bump_values(conn, target).await?;
     let done = sqlx::query(
         "DELETE FROM actuals WHERE target_id = $1 AND unit_id = $2 AND period = $3 AND row_version = $4",
     )
@@ -1128,9 +1172,9 @@ pub struct BatchValue<'a> {
 }
 
 /// Writes a unit's values of one period at once, all belonging to `report` (a report's draft):
-/// one version bump for all their targets, new values in multi-row inserts, changed ones
-/// checked against the version each writer saw. Any value written by someone else in between
-/// is a conflict for the whole batch.
+/// new values in multi-row inserts, changed ones checked against the version each writer saw.
+/// Any value written by someone else in between is a conflict for the whole batch. The caller
+/// bumps the targets' values versions ([`bump_values_of`]) last in its transaction.
 #[allow(clippy::too_many_arguments)]
 pub async fn put_actuals_batch(
     conn: &mut AnyConnection,
@@ -1145,17 +1189,6 @@ pub async fn put_actuals_batch(
     if values.is_empty() {
         return Ok(());
     }
-    let ids = values
-        .iter()
-        .map(|v| v.target_id.0.to_string())
-        .collect::<Vec<_>>()
-        .join(",");
-    // Integer ids joined into the query: safe.
-    sqlx::query(&format!(
-        "UPDATE targets SET values_version = values_version + 1 WHERE id IN ({ids})"
-    ))
-    .execute(&mut *conn)
-    .await?;
     let (start, end) = period.dates();
     let fresh: Vec<&BatchValue> = values
         .iter()

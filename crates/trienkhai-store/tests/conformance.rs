@@ -1183,7 +1183,7 @@ async fn plans_are_stored_and_read_back_with_version_checks(t: TestDb) {
     let quotas = targets::quotas(&mut tx, target).await.unwrap();
     assert_eq!(quotas[0].unit_id, Some(commune));
     assert_eq!((quotas[0].value, quotas[0].row_version), (dec("2"), 2));
-    targets::bump_values_of_document(&mut tx, doc)
+    targets::bump_values_of_document(&mut tx, t.db.backend(), doc)
         .await
         .unwrap();
     assert!(targets::values_version(&mut tx, target).await.unwrap() > before);
