@@ -34,8 +34,11 @@ pub struct PlanChoice {
 /// tree generation it was computed under.
 #[derive(Debug, Default)]
 pub struct HeadlineCache {
-    inner: std::sync::Mutex<HashMap<(DocumentId, UnitId, Period), (u64, i64, MonthHeadline)>>,
+    inner: std::sync::Mutex<HashMap<HeadlineKey, (u64, i64, MonthHeadline)>>,
 }
+
+/// A plan, a unit and a month.
+type HeadlineKey = (DocumentId, UnitId, Period);
 
 /// How many month headlines an instance keeps (each a few bytes).
 const CACHED_HEADLINES: usize = 100_000;
