@@ -11,11 +11,11 @@ use trienkhai_core::ids::DocumentId;
 use trienkhai_core::period::Period;
 use trienkhai_core::reporting::Counted;
 use trienkhai_store::reports::{self, Calendar, CalendarDay};
-use trienkhai_store::{StoreError, audit, documents};
+use trienkhai_store::{StoreError, audit};
 
 use crate::documents::{readable, require_edit};
 use crate::reporting::work_calendar;
-use crate::scope::{Trees, hide_missing};
+use crate::scope::Trees;
 use crate::{Actor, App, AppError, Result};
 
 /// How many levels below the plan's unit a calendar page shows deadlines for: commune, party
@@ -116,17 +116,7 @@ pub async fn remove_calendar(
     let mut tx = app.db.begin().await?;
     // No structural change here: the shared trees (checked against the tree generation) are safe.
     let mut trees = Trees::shared(app);
-    let doc = documents::get_document(&mut tx, document)
-        .await
-        .map_err(|e| hide_missing(actor, Action::EditContent, e.into()))?;
-    require_edit(
-        &mut tx,
-        &mut trees,
-        actor,
-        doc.issuer_unit_id,
-        doc.issued_on,
-    )
-    .await?;
+    crate::documents::plan_for_edit(&mut tx, &mut trees, actor, document).await?;
     let calendar = reports::calendars_of(&mut tx, document)
         .await?
         .into_iter()

@@ -165,6 +165,21 @@ pub(crate) async fn require_edit(
 }
 
 /// The document `id` if the actor may read it.
+/// The plan `id` when the actor may edit it (its issuer's editors): what setting up a plan's
+/// calendars, counting and reminders requires.
+pub(crate) async fn plan_for_edit(
+    tx: &mut Conn,
+    trees: &mut Trees,
+    actor: &Actor,
+    id: DocumentId,
+) -> Result<Document> {
+    let doc = documents::get_document(tx, id)
+        .await
+        .map_err(|e| hide_missing(actor, Action::EditContent, e.into()))?;
+    require_edit(tx, trees, actor, doc.issuer_unit_id, doc.issued_on).await?;
+    Ok(doc)
+}
+
 pub(crate) async fn readable(
     conn: &mut Conn,
     trees: &mut Trees,

@@ -19,8 +19,8 @@ use trienkhai_store::jobs::{self, Job};
 use trienkhai_store::notify::{self, NewNotification, Notification, Policy, Preferences, Webhook};
 use trienkhai_store::{StoreError, audit, documents, reports, work_items};
 
-use crate::documents::{readable, require_edit};
-use crate::scope::{Trees, hide_missing};
+use crate::documents::readable;
+use crate::scope::Trees;
 use crate::{Actor, App, AppError, Result};
 
 /// How long a worker holds a claimed job before another may take it over.
@@ -61,17 +61,7 @@ pub async fn add_policy(
     let mut tx = app.db.begin().await?;
     // No structural change here: the shared trees (checked against the tree generation) are safe.
     let mut trees = Trees::shared(app);
-    let doc = documents::get_document(&mut tx, document)
-        .await
-        .map_err(|e| hide_missing(actor, Action::EditContent, e.into()))?;
-    require_edit(
-        &mut tx,
-        &mut trees,
-        actor,
-        doc.issuer_unit_id,
-        doc.issued_on,
-    )
-    .await?;
+    crate::documents::plan_for_edit(&mut tx, &mut trees, actor, document).await?;
     let id = match notify::insert_policy(
         &mut tx,
         &notify::NewPolicy {
@@ -113,17 +103,7 @@ pub async fn remove_policy(app: &App, actor: &Actor, document: DocumentId, id: i
     let mut tx = app.db.begin().await?;
     // No structural change here: the shared trees (checked against the tree generation) are safe.
     let mut trees = Trees::shared(app);
-    let doc = documents::get_document(&mut tx, document)
-        .await
-        .map_err(|e| hide_missing(actor, Action::EditContent, e.into()))?;
-    require_edit(
-        &mut tx,
-        &mut trees,
-        actor,
-        doc.issuer_unit_id,
-        doc.issued_on,
-    )
-    .await?;
+    crate::documents::plan_for_edit(&mut tx, &mut trees, actor, document).await?;
     let policy = notify::get_policy(&mut tx, id).await?;
     if policy.document_id != document {
         return Err(AppError::NotFound);

@@ -17,7 +17,7 @@ use trienkhai_core::reporting::{self, Cadence, DeadlineRule, ReportAction, Repor
 use trienkhai_store::reports::{self, Report, StateChange};
 use trienkhai_store::{Conn, StoreError, audit, documents};
 
-use crate::documents::{readable, require_edit};
+use crate::documents::readable;
 use crate::scope::{Trees, hide_missing};
 use crate::{Actor, App, AppError, Result};
 
@@ -47,17 +47,7 @@ pub async fn add_calendar(
     let mut tx = app.db.begin().await?;
     // No structural change here: the shared trees (checked against the tree generation) are safe.
     let mut trees = Trees::shared(app);
-    let doc = documents::get_document(&mut tx, document)
-        .await
-        .map_err(|e| hide_missing(actor, Action::EditContent, e.into()))?;
-    require_edit(
-        &mut tx,
-        &mut trees,
-        actor,
-        doc.issuer_unit_id,
-        doc.issued_on,
-    )
-    .await?;
+    crate::documents::plan_for_edit(&mut tx, &mut trees, actor, document).await?;
     let id =
         match reports::insert_calendar(&mut tx, document, cadence, years, rule, app.now()).await {
             Err(StoreError::Duplicate(_)) => {
@@ -469,17 +459,7 @@ pub async fn set_counting(
     let mut tx = app.db.begin().await?;
     // No structural change here: the shared trees (checked against the tree generation) are safe.
     let mut trees = Trees::shared(app);
-    let doc = documents::get_document(&mut tx, document)
-        .await
-        .map_err(|e| hide_missing(actor, Action::EditContent, e.into()))?;
-    require_edit(
-        &mut tx,
-        &mut trees,
-        actor,
-        doc.issuer_unit_id,
-        doc.issued_on,
-    )
-    .await?;
+    crate::documents::plan_for_edit(&mut tx, &mut trees, actor, document).await?;
     let before = reports::counted_states(&mut tx, document).await?;
     reports::set_counted_states(&mut tx, document, counted.as_str()).await?;
     trienkhai_store::targets::bump_values_of_document(&mut tx, app.db.backend(), document).await?;
