@@ -67,8 +67,12 @@ pub async fn plan_calendars(
     let counted = Counted::parse(&reports::counted_states(&mut conn, document).await?)?;
     let mut calendars = Vec::new();
     for calendar in reports::calendars_of(&mut conn, document).await? {
-        let work =
-            work_calendar_spanning(&mut conn, calendar.first_year, calendar.last_year).await?;
+        let work = crate::reporting::work_calendar_spanning(
+            &mut conn,
+            calendar.first_year,
+            calendar.last_year,
+        )
+        .await?;
         let periods = calendar
             .cadence
             .periods(calendar.first_year, calendar.last_year)
@@ -88,20 +92,6 @@ pub async fn plan_calendars(
         counted,
         can_edit,
     })
-}
-
-/// The working calendar over a calendar's years (and the next, where the last deadlines fall).
-async fn work_calendar_spanning(
-    conn: &mut trienkhai_store::Conn,
-    first: i32,
-    last: i32,
-) -> Result<trienkhai_core::calendar::WorkCalendar> {
-    let corrections = reports::calendar_days(conn).await?;
-    Ok(
-        trienkhai_core::calendar::WorkCalendar::vietnam(first - 1..=last + 1)
-            .with_days_off(corrections.iter().filter(|d| !d.working).map(|d| d.day))
-            .with_working_days(corrections.iter().filter(|d| d.working).map(|d| d.day)),
-    )
 }
 
 /// Removes a plan's calendar (the plan's editors; with the version read). Reports already

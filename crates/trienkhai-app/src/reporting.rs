@@ -23,10 +23,37 @@ use crate::{Actor, App, AppError, Result};
 
 /// The working calendar: the statutory one, corrected by what administrators recorded.
 pub async fn work_calendar(conn: &mut Conn, around: i32) -> Result<WorkCalendar> {
+    work_calendar_spanning(conn, around, around).await
+}
+
+/// The working calendar over `first..=last` and a year on each side (where the deadlines of a
+/// year's last periods fall).
+pub(crate) async fn work_calendar_spanning(
+    conn: &mut Conn,
+    first: i32,
+    last: i32,
+) -> Result<WorkCalendar> {
     let corrections = reports::calendar_days(conn).await?;
-    Ok(WorkCalendar::vietnam(around - 1..=around + 1)
+    Ok(WorkCalendar::vietnam(first - 1..=last + 1)
         .with_days_off(corrections.iter().filter(|d| !d.working).map(|d| d.day))
         .with_working_days(corrections.iter().filter(|d| d.working).map(|d| d.day)))
+}
+
+/// The plan's calendar whose cadence has `period`.
+async fn calendar_for(
+    conn: &mut Conn,
+    document: DocumentId,
+    period: Period,
+) -> Result<reports::Calendar> {
+    reports::calendars_of(conn, document)
+        .await?
+        .into_iter()
+        .find(|c| {
+            c.cadence
+                .periods(c.first_year, c.last_year)
+                .contains(&period)
+        })
+        .ok_or_else(|| AppError::invalid("period_not_in_calendar", "period"))
 }
 
 /// Adds a reporting calendar to a plan.
@@ -86,15 +113,7 @@ async fn deadline_of(
     unit: UnitId,
     period: Period,
 ) -> Result<NaiveDate> {
-    let calendars = reports::calendars_of(conn, doc.id).await?;
-    let calendar = calendars
-        .iter()
-        .find(|c| {
-            c.cadence
-                .periods(c.first_year, c.last_year)
-                .contains(&period)
-        })
-        .ok_or_else(|| AppError::invalid("period_not_in_calendar", "period"))?;
+    let calendar = calendar_for(conn, doc.id, period).await?;
     let top = doc
         .issuer_unit_id
         .ok_or_else(|| AppError::invalid("unit_outside_plan", "unit_id"))?;
@@ -535,15 +554,7 @@ pub async fn period_reports(
     trees
         .require(&mut conn, actor, Action::Read, under, day)
         .await?;
-    let calendars = reports::calendars_of(&mut conn, document).await?;
-    let calendar = calendars
-        .iter()
-        .find(|c| {
-            c.cadence
-                .periods(c.first_year, c.last_year)
-                .contains(&period)
-        })
-        .ok_or_else(|| AppError::invalid("period_not_in_calendar", "period"))?;
+    let calendar = calendar_for(&mut conn, document, period).await?;
     let work = {
         use chrono::Datelike;
         work_calendar(&mut conn, day.year()).await?
