@@ -166,29 +166,105 @@ pub async fn start_session(app: &App, account: AccountId) -> Result<NewSession> 
 
 pub async fn end_session(app: &App, secret: &str) -> Result<()> {
     let mut conn = app.db.reader().await?;
-    sessions::delete_session(&mut conn, &digest(secret)).await?;
+    let hash = digest(secret);
+    sessions::delete_session(&mut conn, &hash).await?;
+    // The deletion announces itself (other instances), but not through a transaction of this
+    // one: forget the caller here at once.
+    app.callers.forget(&CallerKey::Session(hash));
     Ok(())
+}
+
+/// Who is behind a session or an API token (by the secret's digest), kept in memory while the
+/// change epoch stands: accounts, grants, the end of sessions and the revocation of tokens all
+/// announce themselves.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum CallerKey {
+    Session(String),
+    Token(String),
+}
+
+/// A kept caller: valid until its secret expires, for the day its grants were read on.
+#[derive(Debug)]
+pub(crate) struct Caller {
+    actor: Actor,
+    csrf_token: Option<String>,
+    expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    today: chrono::NaiveDate,
+}
+
+/// How many callers an instance keeps.
+pub(crate) const CALLERS_KEPT: usize = 4096;
+
+/// The kept caller behind `key`, or the one read by `read` (kept when there is one).
+async fn caller<F, Fut>(
+    app: &App,
+    key: CallerKey,
+    read: F,
+) -> Result<Option<std::sync::Arc<Caller>>>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<Option<Caller>>>,
+{
+    let epoch = app.db.change_epoch().await?;
+    if let Some(epoch) = epoch
+        && let Some(kept) = app.callers.get(&key, epoch)
+        && kept.today == app.today()
+        && kept.expires_at.is_none_or(|at| at > app.now())
+    {
+        return Ok(Some(kept));
+    }
+    let Some(found) = read().await? else {
+        return Ok(None);
+    };
+    let found = std::sync::Arc::new(found);
+    if let Some(epoch) = epoch {
+        app.callers.put(key, epoch, found.clone());
+    }
+    Ok(Some(found))
 }
 
 /// The actor behind a session cookie, with the session's CSRF token.
 pub async fn session_actor(app: &App, secret: &str) -> Result<Option<(Actor, String)>> {
-    let mut conn = app.db.reader().await?;
-    let Some(session) = sessions::find_session(&mut conn, &digest(secret), app.now()).await? else {
-        return Ok(None);
-    };
-    Ok(load_actor(app, &mut conn, session.account_id)
-        .await?
-        .map(|actor| (actor, session.csrf_token)))
+    let hash = digest(secret);
+    let found = caller(app, CallerKey::Session(hash.clone()), || async {
+        let mut conn = app.db.reader().await?;
+        let today = app.today();
+        let Some(session) = sessions::find_session(&mut conn, &hash, app.now()).await? else {
+            return Ok(None);
+        };
+        Ok(load_actor(app, &mut conn, session.account_id)
+            .await?
+            .map(|actor| Caller {
+                actor,
+                csrf_token: Some(session.csrf_token),
+                expires_at: Some(session.expires_at),
+                today,
+            }))
+    })
+    .await?;
+    Ok(found.map(|c| (c.actor.clone(), c.csrf_token.clone().unwrap_or_default())))
 }
 
 /// The actor behind an API token.
 pub async fn token_actor(app: &App, secret: &str) -> Result<Option<Actor>> {
-    let mut conn = app.db.reader().await?;
-    let Some(account) = accounts::account_for_token(&mut conn, &digest(secret), app.now()).await?
-    else {
-        return Ok(None);
-    };
-    load_actor(app, &mut conn, account).await
+    let hash = digest(secret);
+    let found = caller(app, CallerKey::Token(hash.clone()), || async {
+        let mut conn = app.db.reader().await?;
+        let today = app.today();
+        let Some(holder) = accounts::account_for_token(&mut conn, &hash, app.now()).await? else {
+            return Ok(None);
+        };
+        Ok(load_actor(app, &mut conn, holder.account_id)
+            .await?
+            .map(|actor| Caller {
+                actor,
+                csrf_token: None,
+                expires_at: holder.expires_at,
+                today,
+            }))
+    })
+    .await?;
+    Ok(found.map(|c| c.actor.clone()))
 }
 
 /// An active account and its grants in force today.

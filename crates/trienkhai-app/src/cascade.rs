@@ -219,9 +219,49 @@ pub(crate) async fn figures_at(
     Ok(rows)
 }
 
-/// Every target of a plan with `unit`'s figure for `period`: the plan's table, the API's list,
-/// and budget B1 (every target rolled up over the whole tree).
+/// How many figure lists an instance keeps (forty targets' figures each).
+pub(crate) const FIGURE_LISTS_KEPT: usize = 256;
+
+/// What a kept figure list was asked for, by whom and on which day.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FiguresKey {
+    account: trienkhai_core::ids::AccountId,
+    today: chrono::NaiveDate,
+    document: DocumentId,
+    period: Period,
+    unit: UnitId,
+}
+
+/// Every target of a plan with `unit`'s figure for `period`: the plan's table, the API's list
+/// (budget B4: served from memory while nothing was written since it was read), and budget B1
+/// (every target rolled up over the whole tree).
 pub async fn document_figures(
+    app: &App,
+    actor: &Actor,
+    document: DocumentId,
+    period: Period,
+    unit: UnitId,
+) -> Result<std::sync::Arc<Vec<TargetRow>>> {
+    let Some(account) = actor.account_id else {
+        return Ok(std::sync::Arc::new(
+            compute_figures(app, actor, document, period, unit).await?,
+        ));
+    };
+    let key = FiguresKey {
+        account,
+        today: app.today(),
+        document,
+        period,
+        unit,
+    };
+    app.figure_lists
+        .get_or_compute(app, key, || {
+            compute_figures(app, actor, document, period, unit)
+        })
+        .await
+}
+
+async fn compute_figures(
     app: &App,
     actor: &Actor,
     document: DocumentId,

@@ -127,9 +127,54 @@ pub struct Dashboard {
     pub behind_items: Vec<BehindItem>,
 }
 
+/// How many dashboards an instance keeps (a province's is a few hundred kilobytes, most of it
+/// the report status of every unit below).
+pub(crate) const DASHBOARDS_KEPT: usize = 48;
+
+/// What a kept dashboard was asked for, by whom and on which day (what an account may see,
+/// and what "today" means, follow from these; everything else from the change epoch).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DashboardKey {
+    account: trienkhai_core::ids::AccountId,
+    today: NaiveDate,
+    unit: UnitId,
+    document: Option<DocumentId>,
+    period: Option<Period>,
+    as_of: Option<NaiveDate>,
+}
+
 /// The dashboard of `unit` for `period` (default: the month holding `as_of`), judged on
 /// `as_of` (default today), for `document` (default: the nearest plan covering the unit).
+/// Served from memory while nothing was written since it was read (budget B3).
 pub async fn dashboard(
+    app: &App,
+    actor: &Actor,
+    unit: UnitId,
+    document: Option<DocumentId>,
+    period: Option<Period>,
+    as_of: Option<NaiveDate>,
+) -> Result<std::sync::Arc<Dashboard>> {
+    let Some(account) = actor.account_id else {
+        return Ok(std::sync::Arc::new(
+            compute(app, actor, unit, document, period, as_of).await?,
+        ));
+    };
+    let key = DashboardKey {
+        account,
+        today: app.today(),
+        unit,
+        document,
+        period,
+        as_of,
+    };
+    app.dashboards
+        .get_or_compute(app, key, || {
+            compute(app, actor, unit, document, period, as_of)
+        })
+        .await
+}
+
+async fn compute(
     app: &App,
     actor: &Actor,
     unit: UnitId,

@@ -21,6 +21,7 @@ pub mod reminders;
 pub mod report_sheet;
 pub mod reporting;
 pub mod scope;
+pub mod served;
 pub mod targets;
 pub mod work_items;
 
@@ -42,6 +43,11 @@ pub struct App {
     rollups: std::sync::Arc<targets::RollupCache>,
     /// A dashboard's monthly headlines, checked against the plan's versions on every use.
     headlines: std::sync::Arc<dashboard::HeadlineCache>,
+    /// Dashboards and figure lists served again while the change epoch has not moved.
+    dashboards: std::sync::Arc<served::Served<dashboard::DashboardKey, dashboard::Dashboard>>,
+    figure_lists: std::sync::Arc<served::Served<cascade::FiguresKey, Vec<cascade::TargetRow>>>,
+    /// Who is behind a session or a token, kept the same way.
+    callers: std::sync::Arc<served::Served<auth::CallerKey, auth::Caller>>,
 }
 
 impl App {
@@ -51,6 +57,9 @@ impl App {
             trees: Default::default(),
             rollups: Default::default(),
             headlines: Default::default(),
+            dashboards: std::sync::Arc::new(served::Served::new(dashboard::DASHBOARDS_KEPT)),
+            figure_lists: std::sync::Arc::new(served::Served::new(cascade::FIGURE_LISTS_KEPT)),
+            callers: std::sync::Arc::new(served::Served::new(auth::CALLERS_KEPT)),
         }
     }
 
@@ -62,6 +71,8 @@ impl App {
     pub fn clear_rollup_cache(&self) {
         self.rollups.clear();
         self.headlines.clear();
+        self.dashboards.clear();
+        self.figure_lists.clear();
     }
 
     /// Today in Vietnam (UTC+7): the date grants and "current" views are judged on.

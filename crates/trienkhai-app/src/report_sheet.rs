@@ -457,7 +457,7 @@ pub async fn save_draft(app: &App, actor: &Actor, id: i64, draft: &ReportDraft) 
     )
     .await?;
     // Last, so that the targets' rows stay locked only briefly (and in one order).
-    targets::bump_values_of(&mut tx, app.db.backend(), &written).await?;
+    targets::bump_values_of(&mut tx, &written, report.unit_id).await?;
     let versions: HashMap<TargetId, i64> = if written.is_empty() {
         HashMap::new()
     } else {

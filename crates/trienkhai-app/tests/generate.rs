@@ -44,9 +44,9 @@ async fn the_district_preset_has_its_sizes_a_calendar_and_reports(t: TestDb) {
     )
     .await
     .unwrap();
-    assert_eq!(board.document.unwrap().id, plan);
+    assert_eq!(board.document.as_ref().unwrap().id, plan);
     assert_eq!(board.targets.len(), DISTRICT.targets);
-    assert_eq!(board.reports.unwrap().missing, december.missing);
+    assert_eq!(board.reports.as_ref().unwrap().missing, december.missing);
 }
 
 both_backends!(the_district_preset_has_its_sizes_a_calendar_and_reports);

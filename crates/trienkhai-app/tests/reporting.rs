@@ -799,7 +799,11 @@ async fn a_units_dashboard_follows_targets_items_and_reports_as_of_a_date(t: Tes
     )
     .await
     .unwrap();
-    assert_eq!(early.reports.unwrap().late, 1, "only the late submission");
+    assert_eq!(
+        early.reports.as_ref().unwrap().late,
+        1,
+        "only the late submission"
+    );
     // A commune sees its own dashboard, not the district's.
     assert!(matches!(
         dashboard::dashboard(&app, &anthuy, district, None, Some(april), None).await,
@@ -817,7 +821,7 @@ async fn a_units_dashboard_follows_targets_items_and_reports_as_of_a_date(t: Tes
     .unwrap();
     assert!(mine.plans.iter().any(|p| p.id == plan));
     assert!(mine.items_total > 0);
-    assert_eq!(mine.reports.unwrap().units.len(), 1);
+    assert_eq!(mine.reports.as_ref().unwrap().units.len(), 1);
     // A period without a calendar has no reports section.
     let march_2022 = dashboard::dashboard(
         &app,
@@ -934,7 +938,139 @@ async fn concurrent_reports_of_many_units_are_all_saved_and_submitted(t: TestDb)
     );
 }
 
+/// Waits until the instance has a change epoch (PostgreSQL: its listener is connected).
+async fn epoch_known(app: &App) {
+    for _ in 0..200 {
+        if app.db.change_epoch().await.unwrap().is_some() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("no change epoch within 5 s");
+}
+
+async fn kept_dashboards_and_figures_follow_every_write_of_any_instance(t: TestDb) {
+    use std::sync::Arc;
+    use trienkhai_app::report_sheet::{self, DraftValue, ReportDraft};
+    use trienkhai_app::targets::ActualInput;
+    use trienkhai_app::{cascade, dashboard};
+    let app = App::new(t.db.clone());
+    demo::build(&app).await.unwrap();
+    // A second instance serving the same database.
+    let second = App::new(trienkhai_store::Db::open(&t.url).await.unwrap());
+    let admin = actor(&app, "admin").await;
+    let anthuy = actor(&second, "anthuy").await;
+    let plan = documents::list_documents(&app, &admin, Some("02-NQ/HU"), None, None)
+        .await
+        .unwrap()[0]
+        .document
+        .id;
+    let (own, district) = (unit(&app, "X-ANTHUY").await, unit(&app, "BTR").await);
+    reporting::add_calendar(
+        &app,
+        &admin,
+        plan,
+        Cadence::Monthly,
+        (2021, 2021),
+        DeadlineRule::new(5, 2).unwrap(),
+    )
+    .await
+    .unwrap();
+    let april = Period::Month(2021, 4);
+    let as_of = Some(d("2021-05-20"));
+    let board = || dashboard::dashboard(&app, &admin, district, Some(plan), Some(april), as_of);
+    let figures = || cascade::document_figures(&app, &admin, plan, april, district);
+    epoch_known(&app).await;
+    let first = board().await.unwrap();
+    assert_eq!(first.reports.as_ref().unwrap().received, 0);
+    let first_figures = figures().await.unwrap();
+    // Asked again with nothing written: the kept answers themselves.
+    assert!(Arc::ptr_eq(&first, &board().await.unwrap()));
+    assert!(Arc::ptr_eq(&first_figures, &figures().await.unwrap()));
+    // Another account asking gets its own answer.
+    let anthuy_here = actor(&app, "anthuy").await;
+    let theirs = dashboard::dashboard(&app, &anthuy_here, own, Some(plan), Some(april), as_of)
+        .await
+        .unwrap();
+    assert_eq!(theirs.unit_id, own);
+
+    // The commune fills and submits its report through the other instance.
+    let id = reporting::open_report(&second, &anthuy, plan, own, april)
+        .await
+        .unwrap()
+        .report
+        .id;
+    let sheet = report_sheet::report_sheet(&second, &anthuy, id)
+        .await
+        .unwrap();
+    let target = sheet
+        .targets
+        .iter()
+        .find(|t| {
+            t.actual.is_some() && t.target.value_type == trienkhai_core::target::ValueType::Count
+        })
+        .expect("a count target with a value");
+    let version = report_sheet::save_draft(
+        &second,
+        &anthuy,
+        id,
+        &ReportDraft {
+            version: sheet.view.report.row_version,
+            values: vec![DraftValue {
+                target_id: target.target.id,
+                input: ActualInput {
+                    value: Some("1234".parse().unwrap()),
+                    row_version: Some(target.actual.as_ref().unwrap().row_version),
+                    ..Default::default()
+                },
+            }],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    reporting::act(&second, &anthuy, id, ReportAction::Submit, None, version)
+        .await
+        .unwrap();
+    // This instance serves the new answer: at once on SQLite (the epoch is read from the
+    // file), once the other instance's notification arrived on PostgreSQL.
+    let mut received = board().await.unwrap().reports.as_ref().unwrap().received;
+    if t.backend == trienkhai_store::Backend::Postgres {
+        for _ in 0..200 {
+            if received == 1 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+            received = board().await.unwrap().reports.as_ref().unwrap().received;
+        }
+    }
+    assert_eq!(received, 1);
+    // Accepted here, the value counts: the kept figures are not served again.
+    let submitted = reporting::get_report(&app, &admin, id).await.unwrap();
+    reporting::act(
+        &app,
+        &admin,
+        id,
+        ReportAction::Accept,
+        None,
+        submitted.report.row_version,
+    )
+    .await
+    .unwrap();
+    let now = figures().await.unwrap();
+    assert!(!Arc::ptr_eq(&first_figures, &now));
+    let value_of = |rows: &[trienkhai_app::cascade::TargetRow]| {
+        rows.iter()
+            .find(|r| r.target.id == target.target.id)
+            .and_then(|r| r.figure.as_ref())
+            .and_then(|f| f.value)
+    };
+    assert_ne!(value_of(&first_figures), value_of(&now));
+    second.db.close().await;
+}
+
 both_backends!(
+    kept_dashboards_and_figures_follow_every_write_of_any_instance,
     a_commune_report_goes_through_review,
     values_entered_through_a_report_count_once_it_is_accepted,
     the_report_sheet_is_filled_saved_whole_and_carries_evidence,

@@ -977,7 +977,117 @@ async fn a_commune_editor_pages_through_its_own_people(t: TestDb) {
     assert!(second.iter().all(|p| !first.iter().any(|q| q.id == p.id)));
 }
 
+/// Asks until `pass` holds: at once on SQLite (the epoch is read from the file), within 5 s on
+/// PostgreSQL (another instance's change arrives as a notification).
+async fn eventually<F, Fut>(t: &TestDb, what: &str, mut pass: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let tries = if t.backend == trienkhai_store::Backend::Sqlite {
+        1
+    } else {
+        200
+    };
+    for _ in 0..tries {
+        if pass().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("{what}");
+}
+
+async fn a_kept_caller_ends_with_its_session_token_or_account_on_any_instance(t: TestDb) {
+    let app = demo_app(&t).await;
+    // Another instance over the same database.
+    let other = App::new(trienkhai_store::Db::open(&t.url).await.unwrap());
+    let admin = actor(&other, "admin").await;
+    for _ in 0..200 {
+        if app.db.change_epoch().await.unwrap().is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let anthuy = auth::login(&app, "anthuy", demo::DEMO_PASSWORD, "t")
+        .await
+        .unwrap();
+    // A session used twice here (the second time from memory), ended on the other instance.
+    let session = auth::start_session(&app, anthuy).await.unwrap();
+    for _ in 0..2 {
+        let (who, csrf) = auth::session_actor(&app, &session.secret)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (who.username.as_str(), csrf),
+            ("anthuy", session.csrf_token.clone())
+        );
+    }
+    auth::end_session(&other, &session.secret).await.unwrap();
+    eventually(&t, "an ended session still lets in", || async {
+        auth::session_actor(&app, &session.secret)
+            .await
+            .unwrap()
+            .is_none()
+    })
+    .await;
+    // A token used here, revoked on the other instance.
+    let issued = accounts::issue_token(&other, &admin, anthuy, "Đồng bộ", Some(30))
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        assert!(
+            auth::token_actor(&app, &issued.secret)
+                .await
+                .unwrap()
+                .is_some()
+        );
+    }
+    accounts::revoke_token(&other, &admin, issued.id)
+        .await
+        .unwrap();
+    eventually(&t, "a revoked token still lets in", || async {
+        auth::token_actor(&app, &issued.secret)
+            .await
+            .unwrap()
+            .is_none()
+    })
+    .await;
+    // A second session, and the account disabled on the other instance.
+    let session = auth::start_session(&app, anthuy).await.unwrap();
+    assert!(
+        auth::session_actor(&app, &session.secret)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let view = accounts::get_account(&other, &admin, anthuy).await.unwrap();
+    accounts::update_account(
+        &other,
+        &admin,
+        anthuy,
+        &accounts::AccountUpdate {
+            display_name: view.display_name.clone(),
+            is_active: false,
+            new_password: None,
+            version: view.row_version,
+        },
+    )
+    .await
+    .unwrap();
+    eventually(&t, "a disabled account still lets in", || async {
+        auth::session_actor(&app, &session.secret)
+            .await
+            .unwrap()
+            .is_none()
+    })
+    .await;
+    other.db.close().await;
+}
+
 both_backends!(
+    a_kept_caller_ends_with_its_session_token_or_account_on_any_instance,
     a_unit_that_ends_ends_its_posts,
     a_commune_editor_pages_through_its_own_people,
     writes_must_be_allowed_over_the_whole_period_they_change,

@@ -327,20 +327,33 @@ pub async fn tokens_of(conn: &mut AnyConnection, account: AccountId) -> Result<V
 }
 
 /// The account a presented token belongs to, if the token is live at `now`.
+/// Who holds a live API token, and until when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenHolder {
+    pub account_id: AccountId,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
 pub async fn account_for_token(
     conn: &mut AnyConnection,
     token_hash: &str,
     now: DateTime<Utc>,
-) -> Result<Option<AccountId>> {
-    let id: Option<i64> = sqlx::query_scalar(
-        "SELECT account_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL \
+) -> Result<Option<TokenHolder>> {
+    let row = sqlx::query(
+        "SELECT account_id, expires_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL \
          AND (expires_at IS NULL OR expires_at > $2)",
     )
     .bind(token_hash)
     .bind(sql::instant(now))
     .fetch_optional(conn)
     .await?;
-    Ok(id.map(AccountId))
+    row.map(|r| {
+        Ok(TokenHolder {
+            account_id: AccountId(r.int("account_id")?),
+            expires_at: r.opt_instant("expires_at")?,
+        })
+    })
+    .transpose()
 }
 
 pub async fn revoke_token(

@@ -10,6 +10,7 @@
 
 pub mod accounts;
 pub mod audit;
+mod changes;
 pub mod documents;
 pub mod jobs;
 pub mod notify;
@@ -28,7 +29,41 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyConnection, AnyPool, Executor};
 
 pub use sqlx::AnyConnection as Conn;
-pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// A write transaction ([`Db::begin`]), used as the connection it runs on. Dropped without
+/// [`commit`], it rolls back.
+pub struct Tx {
+    inner: sqlx::Transaction<'static, sqlx::Any>,
+    changes: std::sync::Arc<changes::Changes>,
+}
+
+impl std::ops::Deref for Tx {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.inner
+    }
+}
+
+impl Tx {
+    /// Commits, and moves this database handle's change epoch (see [`Db::change_epoch`]).
+    pub async fn commit(self) -> Result<()> {
+        self.inner.commit().await?;
+        self.changes.committed();
+        Ok(())
+    }
+
+    /// Rolls back at once (dropping it does the same, when the connection is next used).
+    pub async fn rollback(self) -> Result<()> {
+        self.inner.rollback().await?;
+        Ok(())
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -108,6 +143,7 @@ pub struct Db {
     backend: Backend,
     read: AnyPool,
     write: AnyPool,
+    changes: std::sync::Arc<changes::Changes>,
 }
 
 impl Db {
@@ -132,6 +168,7 @@ impl Db {
                     backend,
                     read,
                     write,
+                    changes: std::sync::Arc::new(changes::Changes::new(backend, &url)),
                 })
             }
             Backend::Postgres => {
@@ -144,6 +181,7 @@ impl Db {
                     backend,
                     read: pool.clone(),
                     write: pool,
+                    changes: std::sync::Arc::new(changes::Changes::new(backend, url)),
                 })
             }
         }
@@ -170,16 +208,26 @@ impl Db {
         Ok(self.read.acquire().await?)
     }
 
+    /// The change epoch (see [`changes`](crate::changes)): read it before reading an answer to
+    /// keep in memory, and serve the kept answer only while it is unchanged. `None`: no
+    /// trustworthy epoch now, keep nothing.
+    pub async fn change_epoch(&self) -> Result<Option<u64>> {
+        self.changes.epoch(&self.read).await
+    }
+
     /// A write transaction. Everything a use case writes, audit included, goes through one.
     pub async fn begin(&self) -> Result<Tx> {
-        Ok(self.write.begin().await?)
+        Ok(Tx {
+            inner: self.write.begin().await?,
+            changes: self.changes.clone(),
+        })
     }
 
     /// A write transaction for a change validated against the whole organisation tree. Such
     /// changes are serialised: SQLite has a single writer anyway; on PostgreSQL a
     /// transaction-scoped advisory lock makes concurrent ones (from any instance) wait in turn.
     pub async fn begin_structural(&self) -> Result<Tx> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         if self.backend == Backend::Postgres {
             (&mut *tx)
                 .execute("SELECT pg_advisory_xact_lock(730125)")
@@ -216,8 +264,7 @@ impl Db {
 
 /// Commits a transaction begun with [`Db::begin`] or [`Db::begin_structural`].
 pub async fn commit(tx: Tx) -> Result<()> {
-    tx.commit().await?;
-    Ok(())
+    tx.commit().await
 }
 
 fn sqlite_pool(max: u32) -> AnyPoolOptions {

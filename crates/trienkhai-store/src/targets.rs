@@ -107,7 +107,6 @@ pub struct Target {
     pub concretizes: Option<TargetId>,
     pub sort_order: i64,
     pub source: String,
-    pub values_version: i64,
     pub row_version: i64,
 }
 
@@ -147,7 +146,7 @@ fn opt_decimal(r: &sqlx::any::AnyRow, col: &str) -> Result<Option<Decimal>> {
 }
 
 const TARGET_COLUMNS: &str = "id, document_id, code, name, field_code, unit_of_measure, value_type, direction, aggregation, \
-     over_time, reporting_kinds, baseline, baseline_on, responsible_unit_id, concretizes_id, sort_order, source, values_version, row_version";
+     over_time, reporting_kinds, baseline, baseline_on, responsible_unit_id, concretizes_id, sort_order, source, row_version";
 
 fn target_from_row(r: &sqlx::any::AnyRow) -> Result<Target> {
     let corrupt = |e: trienkhai_core::error::DomainError| StoreError::Corrupt(e.to_string());
@@ -175,7 +174,6 @@ fn target_from_row(r: &sqlx::any::AnyRow) -> Result<Target> {
         concretizes: r.opt_int("concretizes_id")?.map(TargetId),
         sort_order: r.int("sort_order")?,
         source: r.text("source")?,
-        values_version: r.int("values_version")?,
         row_version: r.int("row_version")?,
     })
 }
@@ -357,22 +355,62 @@ pub async fn targets_concretizing(
     rows.iter().map(target_from_row).collect()
 }
 
-async fn bump_values(conn: &mut AnyConnection, id: TargetId) -> Result<()> {
-    let done = sqlx::query("UPDATE targets SET values_version = values_version + 1 WHERE id = $1")
-        .bind(id.0)
-        .execute(conn)
-        .await?;
+/// How many rows a target's values version is spread over (see [`bump_values_of`]).
+const VERSION_SHARDS: i64 = 32;
+
+/// The shard a unit's writes move: neighbouring units (a spike's concurrent writers are
+/// usually consecutive cells) land on different rows.
+fn shard_of(unit: UnitId) -> i64 {
+    unit.0.rem_euclid(VERSION_SHARDS)
+}
+
+/// Moves a target's values version: a unit's value or quota moves the unit's shard, a change
+/// of the plan's own values the target's row.
+async fn bump_values(conn: &mut AnyConnection, id: TargetId, by: Option<UnitId>) -> Result<()> {
+    let done = match by {
+        Some(unit) => {
+            sqlx::query(
+                "INSERT INTO target_value_shards (target_id, shard, n) \
+                 SELECT id, $2, 1 FROM targets WHERE id = $1 \
+                 ON CONFLICT (target_id, shard) DO UPDATE SET n = target_value_shards.n + 1",
+            )
+            .bind(id.0)
+            .bind(shard_of(unit))
+            .execute(conn)
+            .await?
+        }
+        None => {
+            sqlx::query("UPDATE targets SET values_version = values_version + 1 WHERE id = $1")
+                .bind(id.0)
+                .execute(conn)
+                .await?
+        }
+    };
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
     Ok(())
 }
 
-/// Marks every target of a document changed (its issuer, which roll-ups follow, moved).
+/// Marks every target of a document changed, on the targets' own rows: for rare plan-wide
+/// changes (its issuer, which roll-ups follow, moved; which reports count changed).
+pub async fn touch_values_of_document(
+    conn: &mut AnyConnection,
+    document: DocumentId,
+) -> Result<()> {
+    sqlx::query("UPDATE targets SET values_version = values_version + 1 WHERE document_id = $1")
+        .bind(document.0)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Marks every target of a document changed by a write of `by` (a report changing state
+/// changes which of its values count).
 pub async fn bump_values_of_document(
     conn: &mut AnyConnection,
-    backend: crate::Backend,
     document: DocumentId,
+    by: UnitId,
 ) -> Result<()> {
     let ids: Vec<i64> =
         sqlx::query_scalar("SELECT id FROM targets WHERE document_id = $1 ORDER BY id")
@@ -380,41 +418,34 @@ pub async fn bump_values_of_document(
             .fetch_all(&mut *conn)
             .await?;
     let ids: Vec<TargetId> = ids.into_iter().map(TargetId).collect();
-    bump_values_of(conn, backend, &ids).await
+    bump_values_of(conn, &ids, by).await
 }
 
-/// Moves the values version of several targets, their rows locked in id order first on
-/// PostgreSQL: every transaction that bumps several targets takes their locks in the same
-/// order, so concurrent report writes wait for each other instead of deadlocking. The lock is
-/// `FOR NO KEY UPDATE`, what the update itself takes: a plain `FOR UPDATE` would also wait for
-/// the key-share locks that inserting values (a foreign key to the target) holds, and two
-/// report saves would deadlock. Call it last in a transaction, so the locks are held briefly.
-pub async fn bump_values_of(
-    conn: &mut AnyConnection,
-    backend: crate::Backend,
-    ids: &[TargetId],
-) -> Result<()> {
+/// Moves the values version of several targets for a write of unit `by`, in one statement.
+///
+/// A version is the target row's counter plus the sum of its shard rows, and a unit's writes
+/// move only its shard (the unit id modulo [`VERSION_SHARDS`]): concurrent reports of
+/// different units no longer queue on the plan's target rows, as they did when every report
+/// of a province moved the same forty counters. The rows are named in id order, so two
+/// transactions on one shard lock them in the same order and wait instead of deadlocking.
+/// Call it last in a transaction, so the locks are held briefly.
+pub async fn bump_values_of(conn: &mut AnyConnection, ids: &[TargetId], by: UnitId) -> Result<()> {
     if ids.is_empty() {
         return Ok(());
     }
     let mut sorted: Vec<i64> = ids.iter().map(|t| t.0).collect();
     sorted.sort_unstable();
     sorted.dedup();
-    // Integer ids joined into the query: safe.
-    let list = sorted
+    let shard = shard_of(by);
+    // Integer ids and shard joined into the query: safe.
+    let rows = sorted
         .iter()
-        .map(i64::to_string)
+        .map(|id| format!("({id}, {shard}, 1)"))
         .collect::<Vec<_>>()
         .join(",");
-    if backend == crate::Backend::Postgres {
-        sqlx::query(&format!(
-            "SELECT id FROM targets WHERE id IN ({list}) ORDER BY id FOR NO KEY UPDATE"
-        ))
-        .fetch_all(&mut *conn)
-        .await?;
-    }
     sqlx::query(&format!(
-        "UPDATE targets SET values_version = values_version + 1 WHERE id IN ({list})"
+        "INSERT INTO target_value_shards (target_id, shard, n) VALUES {rows} \
+         ON CONFLICT (target_id, shard) DO UPDATE SET n = target_value_shards.n + 1"
     ))
     .execute(conn)
     .await?;
@@ -423,11 +454,14 @@ pub async fn bump_values_of(
 
 /// The current values version of a target, the cheap check roll-up caches make.
 pub async fn values_version(conn: &mut AnyConnection, id: TargetId) -> Result<i64> {
-    sqlx::query_scalar("SELECT values_version FROM targets WHERE id = $1")
-        .bind(id.0)
-        .fetch_optional(conn)
-        .await?
-        .ok_or(StoreError::NotFound)
+    sqlx::query_scalar(
+        "SELECT CAST(t.values_version + COALESCE((SELECT SUM(s.n) FROM target_value_shards s \
+         WHERE s.target_id = t.id), 0) AS BIGINT) FROM targets t WHERE t.id = $1",
+    )
+    .bind(id.0)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)
 }
 
 /// A value a plan aims at, or a quota, for one period.
@@ -455,7 +489,7 @@ async fn put_planned(
     value: Option<Decimal>,
     expected: Option<i64>,
 ) -> Result<Option<i64>> {
-    bump_values(conn, id).await?;
+    bump_values(conn, id, unit).await?;
     let (table, unit_clause) = match unit {
         None => ("target_values", ""),
         Some(_) => ("quotas", " AND unit_id = $3"),
@@ -744,7 +778,7 @@ pub async fn put_actual(
     expected_version: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<Actual> {
-    bump_values(conn, new.target_id).await?;
+    bump_values(conn, new.target_id, Some(new.unit_id)).await?;
     let (value, numerator, denominator, flag, not_applicable) =
         observation_columns(new.observation);
     let written = match expected_version {
@@ -1023,12 +1057,15 @@ pub async fn values_versions_of_document(
     conn: &mut AnyConnection,
     document: DocumentId,
 ) -> Result<Vec<(TargetId, i64)>> {
-    let rows = sqlx::query("SELECT id, values_version FROM targets WHERE document_id = $1")
-        .bind(document.0)
-        .fetch_all(conn)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT t.id, CAST(t.values_version + COALESCE((SELECT SUM(s.n) FROM target_value_shards s \
+         WHERE s.target_id = t.id), 0) AS BIGINT) AS version FROM targets t WHERE t.document_id = $1",
+    )
+    .bind(document.0)
+    .fetch_all(conn)
+    .await?;
     rows.iter()
-        .map(|r| Ok((TargetId(r.int("id")?), r.int("values_version")?)))
+        .map(|r| Ok((TargetId(r.int("id")?), r.int("version")?)))
         .collect()
 }
 
@@ -1100,7 +1137,8 @@ pub async fn bulk_insert_actuals(
     now: DateTime<Utc>,
 ) -> Result<u64> {
     const PER_STATEMENT: usize = 300;
-    bump_values(conn, target).await?;
+    // Many units at once: the target's own row.
+    bump_values(conn, target, None).await?;
     let recorded_at = sql::instant(now);
     let mut written = 0;
     for chunk in rows.chunks(PER_STATEMENT) {

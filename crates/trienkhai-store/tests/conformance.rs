@@ -568,19 +568,22 @@ async fn accounts_grants_and_tokens(t: TestDb) {
     assert_eq!(
         accounts::account_for_token(&mut conn, "hash-1", now())
             .await
-            .unwrap(),
+            .unwrap()
+            .map(|h| h.account_id),
         Some(id)
     );
     assert_eq!(
         accounts::account_for_token(&mut conn, "hash-2", now() + Duration::days(2))
             .await
-            .unwrap(),
+            .unwrap()
+            .map(|h| h.account_id),
         None
     );
     assert_eq!(
         accounts::account_for_token(&mut conn, "nope", now())
             .await
-            .unwrap(),
+            .unwrap()
+            .map(|h| h.account_id),
         None
     );
     assert!(
@@ -591,7 +594,8 @@ async fn accounts_grants_and_tokens(t: TestDb) {
     assert_eq!(
         accounts::account_for_token(&mut conn, "hash-1", now())
             .await
-            .unwrap(),
+            .unwrap()
+            .map(|h| h.account_id),
         None
     );
     assert_eq!(accounts::tokens_of(&mut conn, id).await.unwrap().len(), 2);
@@ -608,7 +612,8 @@ async fn accounts_grants_and_tokens(t: TestDb) {
     assert_eq!(
         accounts::account_for_token(&mut conn, "hash-3", now())
             .await
-            .unwrap(),
+            .unwrap()
+            .map(|h| h.account_id),
         Some(id)
     );
     assert_eq!(
@@ -620,7 +625,8 @@ async fn accounts_grants_and_tokens(t: TestDb) {
     assert_eq!(
         accounts::account_for_token(&mut conn, "hash-3", now())
             .await
-            .unwrap(),
+            .unwrap()
+            .map(|h| h.account_id),
         None
     );
     assert_eq!(
@@ -1183,10 +1189,24 @@ async fn plans_are_stored_and_read_back_with_version_checks(t: TestDb) {
     let quotas = targets::quotas(&mut tx, target).await.unwrap();
     assert_eq!(quotas[0].unit_id, Some(commune));
     assert_eq!((quotas[0].value, quotas[0].row_version), (dec("2"), 2));
-    targets::bump_values_of_document(&mut tx, t.db.backend(), doc)
+    // A report's state change moves every target of the plan, on the reporting unit's shard;
+    // a plan-wide change moves the targets' own rows. Both move the version by one.
+    let at_quota = targets::values_version(&mut tx, target).await.unwrap();
+    assert!(at_quota > before);
+    targets::bump_values_of_document(&mut tx, doc, commune)
         .await
         .unwrap();
-    assert!(targets::values_version(&mut tx, target).await.unwrap() > before);
+    assert_eq!(
+        targets::values_version(&mut tx, target).await.unwrap(),
+        at_quota + 1
+    );
+    targets::touch_values_of_document(&mut tx, doc)
+        .await
+        .unwrap();
+    assert_eq!(
+        targets::values_version(&mut tx, target).await.unwrap(),
+        at_quota + 2
+    );
     targets::set_weight(&mut tx, commune, "population", 2021, dec("12000"))
         .await
         .unwrap();
@@ -1313,13 +1333,36 @@ async fn plans_are_stored_and_read_back_with_version_checks(t: TestDb) {
         targets::values_version(&mut tx, target).await.unwrap(),
         before_batch
     );
-    targets::bump_values_of(&mut tx, t.db.backend(), &[lower, target, target])
+    targets::bump_values_of(&mut tx, &[lower, target, target], commune)
         .await
         .unwrap();
     assert_eq!(
         targets::values_version(&mut tx, target).await.unwrap(),
         before_batch + 1,
         "once, however often it is named"
+    );
+    // Another unit's write moves another shard row; the version is their sum.
+    let other_unit = UnitId(commune.0 + 1);
+    targets::bump_values_of(&mut tx, &[target], other_unit)
+        .await
+        .unwrap();
+    targets::bump_values_of(&mut tx, &[target], commune)
+        .await
+        .unwrap();
+    assert_eq!(
+        targets::values_version(&mut tx, target).await.unwrap(),
+        before_batch + 3
+    );
+    let listed: std::collections::HashMap<TargetId, i64> =
+        targets::values_versions_of_document(&mut tx, doc)
+            .await
+            .unwrap()
+            .into_iter()
+            .collect();
+    assert_eq!(listed[&target], before_batch + 3);
+    assert_eq!(
+        listed[&lower],
+        targets::values_version(&mut tx, lower).await.unwrap()
     );
     let of_june = targets::actuals_of_unit_period(&mut tx, commune, june)
         .await
@@ -1870,7 +1913,110 @@ async fn reports_move_through_review_with_revisions_and_evidence(t: TestDb) {
     ));
 }
 
+/// Waits (PostgreSQL: for the listener, and for notifications to arrive) until the epoch is
+/// known and differs from `not`.
+async fn epoch_other_than(db: &trienkhai_store::Db, not: Option<u64>) -> u64 {
+    for _ in 0..200 {
+        if let Some(e) = db.change_epoch().await.unwrap()
+            && Some(e) != not
+        {
+            return e;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("the change epoch did not move from {not:?} within 5 s");
+}
+
+async fn the_change_epoch_moves_with_writes_of_any_instance(t: TestDb) {
+    use sqlx::Row;
+    use trienkhai_store::reports;
+    // Every table announces its changes but those no served answer is read from.
+    let unannounced = match t.backend {
+        Backend::Sqlite => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+             AND name NOT IN (SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' \
+             AND name LIKE '%_changes') ORDER BY name"
+        }
+        Backend::Postgres => {
+            "SELECT CAST(c.relname AS TEXT) AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname = current_schema() AND c.relkind = 'r' AND NOT EXISTS \
+             (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname LIKE '%_changes') \
+             ORDER BY c.relname"
+        }
+    };
+    let mut conn = t.db.reader().await.unwrap();
+    let names: Vec<String> = sqlx::query(unannounced)
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get::<String, _>("name"))
+        .filter(|n| n != "change_epoch")
+        .collect();
+    drop(conn);
+    assert_eq!(
+        names,
+        [
+            "_sqlx_migrations",
+            "audit_log",
+            "jobs",
+            "login_failures",
+            "notification_preferences",
+            "notifications",
+        ]
+    );
+
+    // Another instance's write moves this one's epoch (PostgreSQL: once notified).
+    let other = trienkhai_store::Db::open(&t.url).await.unwrap();
+    let before = epoch_other_than(&t.db, None).await;
+    let mut tx = other.begin().await.unwrap();
+    reports::set_calendar_day(
+        &mut tx,
+        &reports::CalendarDay {
+            day: NaiveDate::from_ymd_opt(2021, 5, 3).unwrap(),
+            working: false,
+            note: Some("nghỉ bù".into()),
+        },
+    )
+    .await
+    .unwrap();
+    trienkhai_store::commit(tx).await.unwrap();
+    let after = epoch_other_than(&t.db, Some(before)).await;
+    // Its own write moves it at once, with no wait for a notification.
+    let mut tx = t.db.begin().await.unwrap();
+    reports::remove_calendar_day(&mut tx, NaiveDate::from_ymd_opt(2021, 5, 3).unwrap())
+        .await
+        .unwrap();
+    trienkhai_store::commit(tx).await.unwrap();
+    assert_ne!(t.db.change_epoch().await.unwrap(), Some(after));
+    // A rolled-back write changes nothing. (Checked on SQLite only: on PostgreSQL the
+    // notifications of the commits above may still be arriving.)
+    if t.backend == Backend::Sqlite {
+        let settled = t.db.change_epoch().await.unwrap();
+        let mut tx = other.begin().await.unwrap();
+        reports::remove_calendar_day(&mut tx, NaiveDate::from_ymd_opt(2021, 5, 4).unwrap())
+            .await
+            .unwrap();
+        drop(tx);
+        assert_eq!(t.db.change_epoch().await.unwrap(), settled);
+        // A new session is not announced; its end is (who is behind it may be kept).
+        let mut conn = t.db.reader().await.unwrap();
+        let account = accounts::insert_account(&mut conn, "epoch", "Epoch", "h", None, now())
+            .await
+            .unwrap();
+        let settled = t.db.change_epoch().await.unwrap();
+        sessions::insert_session(&mut conn, "s-1", account, "csrf", now(), now())
+            .await
+            .unwrap();
+        assert_eq!(t.db.change_epoch().await.unwrap(), settled);
+        sessions::delete_session(&mut conn, "s-1").await.unwrap();
+        assert_ne!(t.db.change_epoch().await.unwrap(), settled);
+    }
+    other.close().await;
+}
+
 both_backends!(
+    the_change_epoch_moves_with_writes_of_any_instance,
     reports_move_through_review_with_revisions_and_evidence,
     plans_are_stored_and_read_back_with_version_checks,
     units_store_versions_and_read_the_tree_of_a_date,

@@ -5,14 +5,13 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Query, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use serde::Deserialize;
 use serde_json::Value;
 use trienkhai_app::calendars::{self, PlanCalendars};
-use trienkhai_app::cascade::TargetRow;
 use trienkhai_app::consolidated::{self, Consolidated};
-use trienkhai_app::dashboard::{self, Dashboard};
+use trienkhai_app::dashboard;
 use trienkhai_app::report_sheet::{self, DraftLine, DraftValue, ReportDraft, ReportSheet};
 use trienkhai_app::reporting::{self, PeriodReports, ReportView};
 use trienkhai_app::targets::ActualInput;
@@ -599,23 +598,22 @@ async fn unit_dashboard(
     ApiActor(actor): ApiActor,
     Id(id): Id,
     Query(q): Query<DashboardQuery>,
-) -> Result<Json<Dashboard>, ApiError> {
+) -> Result<Response, ApiError> {
     let p = match q.period.as_deref() {
         None | Some("") => None,
         Some(p) => Some(period(Some(p))?),
     };
     let as_of = optional_date(&q.as_of, "as_of")?;
-    Ok(Json(
-        dashboard::dashboard(
-            &state.app,
-            &actor,
-            UnitId(id),
-            q.document_id.map(DocumentId),
-            p,
-            as_of,
-        )
-        .await?,
-    ))
+    let board = dashboard::dashboard(
+        &state.app,
+        &actor,
+        UnitId(id),
+        q.document_id.map(DocumentId),
+        p,
+        as_of,
+    )
+    .await?;
+    Ok(Json(&*board).into_response())
 }
 
 async fn figures(
@@ -623,14 +621,14 @@ async fn figures(
     ApiActor(actor): ApiActor,
     Id(id): Id,
     Query(q): Query<LevelQuery>,
-) -> Result<Json<Vec<TargetRow>>, ApiError> {
+) -> Result<Response, ApiError> {
     let p = period(q.period.as_deref())?;
     let unit = q
         .unit_id
         .map(UnitId)
         .ok_or_else(|| AppError::invalid("required", "unit_id"))?;
-    Ok(Json(
+    let rows =
         trienkhai_app::cascade::document_figures(&state.app, &actor, DocumentId(id), p, unit)
-            .await?,
-    ))
+            .await?;
+    Ok(Json(&*rows).into_response())
 }

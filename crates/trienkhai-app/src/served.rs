@@ -1,0 +1,106 @@
+//! Answers kept in memory and served again while the database has not changed: a dashboard or a
+//! list of figures opened again costs one check of the change epoch (see
+//! `trienkhai_store::Db::change_epoch`) instead of the reads and roll-ups that made it.
+//!
+//! An answer is kept under the epoch read *before* it was computed: a write committed while it
+//! was being computed moves the epoch, so the answer is recomputed on the next request instead
+//! of being served as current. Errors are never kept.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::hash::Hash;
+use std::sync::{Arc, Mutex};
+
+use crate::{App, Result};
+
+/// Kept answers by key, each with the epoch it was read under.
+#[derive(Debug)]
+pub struct Served<K, V> {
+    entries: Mutex<HashMap<K, (u64, Arc<V>)>>,
+    capacity: usize,
+}
+
+impl<K: Eq + Hash + Clone, V> Served<K, V> {
+    /// At most `capacity` answers; when full, the stale ones go first, then all.
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            entries: Mutex::new(HashMap::new()),
+            capacity,
+        }
+    }
+
+    /// The answer for `key`: the kept one if the epoch has not moved since it was read, else
+    /// `compute`'s, kept when there is an epoch to keep it under.
+    pub async fn get_or_compute<F, Fut>(&self, app: &App, key: K, compute: F) -> Result<Arc<V>>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<V>>,
+    {
+        let epoch = app.db.change_epoch().await?;
+        if let Some(epoch) = epoch
+            && let Some(kept) = self.get(&key, epoch)
+        {
+            return Ok(kept);
+        }
+        let answer = Arc::new(compute().await?);
+        if let Some(epoch) = epoch {
+            self.put(key, epoch, answer.clone());
+        }
+        Ok(answer)
+    }
+
+    pub(crate) fn get(&self, key: &K, epoch: u64) -> Option<Arc<V>> {
+        let entries = self.entries.lock().expect("served answers lock");
+        match entries.get(key) {
+            Some((e, v)) if *e == epoch => Some(v.clone()),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn put(&self, key: K, epoch: u64, answer: Arc<V>) {
+        let mut entries = self.entries.lock().expect("served answers lock");
+        if entries.len() >= self.capacity && !entries.contains_key(&key) {
+            // Answers read under an older epoch will never be served again.
+            let newest = entries.values().map(|(e, _)| *e).max().unwrap_or(epoch);
+            entries.retain(|_, (e, _)| *e >= newest.max(epoch));
+            if entries.len() >= self.capacity {
+                entries.clear();
+            }
+        }
+        entries.insert(key, (epoch, answer));
+    }
+
+    pub(crate) fn forget(&self, key: &K) {
+        self.entries
+            .lock()
+            .expect("served answers lock")
+            .remove(key);
+    }
+
+    pub fn clear(&self) {
+        self.entries.lock().expect("served answers lock").clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_is_served_only_under_its_epoch_and_the_stale_go_first() {
+        let served: Served<u32, &str> = Served::new(2);
+        served.put(1, 7, Arc::new("một"));
+        assert_eq!(served.get(&1, 7).as_deref(), Some(&"một"));
+        assert!(served.get(&1, 8).is_none(), "the epoch moved");
+        served.put(2, 8, Arc::new("hai"));
+        // Full: the answer of epoch 7 is dropped, the current one stays.
+        served.put(3, 8, Arc::new("ba"));
+        assert!(served.get(&1, 7).is_none());
+        assert_eq!(served.get(&2, 8).as_deref(), Some(&"hai"));
+        assert_eq!(served.get(&3, 8).as_deref(), Some(&"ba"));
+        // Full of current answers: all go.
+        served.put(4, 8, Arc::new("bốn"));
+        assert!(served.get(&2, 8).is_none());
+        assert_eq!(served.get(&4, 8).as_deref(), Some(&"bốn"));
+    }
+}
