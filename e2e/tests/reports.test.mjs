@@ -141,12 +141,14 @@ test('a commune reports, the district returns it, the commune corrects, the dist
     assert.match(await admin.locator('#narrative').inputValue(), /^I\. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU/);
     await screenshot(admin, 'consolidated-start');
 
-    // As of 20/05/2021: one received, the rest overdue.
+    // As of 20/05/2021 nothing had come in (the report was submitted today): all overdue.
     await admin.goto(
       `${server.baseUrl}/documents/${plan}/reports?period=2021-04&as_of=20/05/2021`,
     );
     const missing = Number(await admin.locator('#missing-count').innerText());
     assert.ok(missing >= 20, `${missing}`);
+    assert.equal(await admin.locator('#received-count').innerText(), '0');
+    assert.equal(await admin.locator('#late-count').innerText(), String(missing));
   } finally {
     await district.close();
     await commune.close();
@@ -172,6 +174,14 @@ test("a unit's dashboard shows figures, items, reports and what is behind, print
     assert.equal(await page.locator('#dashboard-targets tbody tr').count(), 22);
     assert.equal(await page.locator('#dashboard-national tr').count(), 4);
     assert.equal(await page.locator('svg.chart').count(), 2, 'status and trend');
+    // On 20/05/2021 nothing had come in yet: An Thủy's report was submitted today.
+    assert.equal(await page.locator('#dash-received').innerText(), '0');
+    assert.match(await page.locator('#dashboard-past').innerText(), /đến hết ngày 20\/05\/2021/);
+    const today = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
+    await page.fill('#dashboard-as-of-input', today);
+    await submit(page, '#dashboard-form button[type="submit"]');
+    assert.equal(await page.locator('#dashboard-as-of').innerText(), today);
+    assert.equal(await page.locator('#dashboard-past').count(), 0);
     assert.equal(await page.locator('#dash-received').innerText(), '1');
     // Printed, the forms disappear.
     await page.emulateMedia({ media: 'print' });

@@ -168,6 +168,7 @@ async fn figures_of(
         },
         period,
         unit,
+        None,
     )
     .await
 }
@@ -180,7 +181,8 @@ pub(crate) struct FigureBasis<'a> {
     pub generation: i64,
 }
 
-/// [`figures_of`] against a basis already read (a dashboard reads twelve months).
+/// [`figures_of`] against a basis already read (a dashboard reads twelve months); with `at`, as
+/// the values counted at that past instant (computed, not cached).
 pub(crate) async fn figures_at(
     app: &App,
     conn: &mut Conn,
@@ -188,7 +190,32 @@ pub(crate) async fn figures_at(
     basis: &FigureBasis<'_>,
     period: Period,
     unit: Option<UnitId>,
+    at: Option<chrono::DateTime<chrono::Utc>>,
 ) -> Result<Vec<TargetRow>> {
+    if let (Some(at), Some(u)) = (at, unit) {
+        let wanted: Vec<(TargetId, i64)> = basis.versions.iter().map(|(t, v)| (*t, *v)).collect();
+        let computed: std::collections::HashMap<TargetId, _> = crate::targets::compute_many(
+            app,
+            wanted,
+            period,
+            basis.generation,
+            crate::targets::Reading::At(at),
+        )
+        .await?
+        .into_iter()
+        .collect();
+        return Ok(basis
+            .targets
+            .iter()
+            .map(|t| TargetRow {
+                target: t.clone(),
+                figure: computed
+                    .get(&t.id)
+                    .filter(|c| c.tree.get(u).is_some())
+                    .map(|c| c.figure_of(u)),
+            })
+            .collect());
+    }
     if unit.is_some() {
         crate::targets::compute_missing(app, basis.versions, period, basis.generation).await?;
     }

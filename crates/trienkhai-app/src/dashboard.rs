@@ -20,6 +20,7 @@ use trienkhai_store::{documents, persons, targets, units, work_items};
 use crate::cascade::{FigureBasis, Headline, TargetRow, figures_at};
 use crate::reporting::{PeriodReports, period_reports};
 use crate::scope::Trees;
+use crate::targets::Reading;
 use crate::{Actor, App, AppError, Result};
 
 /// A plan covering the unit (issued by it or by a unit above it).
@@ -37,19 +38,14 @@ pub struct HeadlineCache {
     inner: std::sync::Mutex<HashMap<HeadlineKey, (u64, i64, MonthHeadline)>>,
 }
 
-/// A plan, a unit and a month.
-type HeadlineKey = (DocumentId, UnitId, Period);
+/// A plan, a unit, a month, and the past day it is read as of (none: as it is now).
+type HeadlineKey = (DocumentId, UnitId, Period, Option<NaiveDate>);
 
 /// How many month headlines an instance keeps (each a few bytes).
 const CACHED_HEADLINES: usize = 100_000;
 
 impl HeadlineCache {
-    fn get(
-        &self,
-        key: (DocumentId, UnitId, Period),
-        fingerprint: u64,
-        generation: i64,
-    ) -> Option<MonthHeadline> {
+    fn get(&self, key: HeadlineKey, fingerprint: u64, generation: i64) -> Option<MonthHeadline> {
         let inner = self.inner.lock().expect("headline cache lock");
         match inner.get(&key) {
             Some((f, g, m)) if *f == fingerprint && *g == generation => Some(m.clone()),
@@ -61,13 +57,7 @@ impl HeadlineCache {
         self.inner.lock().expect("headline cache lock").clear();
     }
 
-    fn put(
-        &self,
-        key: (DocumentId, UnitId, Period),
-        fingerprint: u64,
-        generation: i64,
-        m: MonthHeadline,
-    ) {
+    fn put(&self, key: HeadlineKey, fingerprint: u64, generation: i64, m: MonthHeadline) {
         let mut inner = self.inner.lock().expect("headline cache lock");
         if inner.len() >= CACHED_HEADLINES {
             inner.clear();
@@ -264,7 +254,10 @@ async fn compute(
         versions: &versions,
         generation: units::generation(&mut conn).await?,
     };
-    board.targets = figures_at(app, &mut conn, &mut trees, &basis, period, Some(unit)).await?;
+    // A past day reads the values that counted at its end (reports then accepted or submitted).
+    let then = crate::reporting::past_instant(app, as_of);
+    board.targets =
+        figures_at(app, &mut conn, &mut trees, &basis, period, Some(unit), then).await?;
     board.headline = Some(headline(&board.targets));
     let (_, end) = period.dates();
     let last_month = if end.year() == period.dates().0.year() {
@@ -297,17 +290,22 @@ async fn compute(
             });
             continue;
         }
-        let key = (plan.id, unit, p);
+        let key = (plan.id, unit, p, then.map(|_| as_of));
         if let Some(m) = app.headlines.get(key, fingerprint, basis.generation) {
             board.months.push(m);
             continue;
         }
         let wanted: Vec<(TargetId, i64)> = versions.iter().map(|(t, v)| (*t, *v)).collect();
-        let computed: HashMap<TargetId, _> =
-            crate::targets::compute_many(app, wanted, p, basis.generation, false)
-                .await?
-                .into_iter()
-                .collect();
+        let computed: HashMap<TargetId, _> = crate::targets::compute_many(
+            app,
+            wanted,
+            p,
+            basis.generation,
+            then.map_or(Reading::Once, Reading::At),
+        )
+        .await?
+        .into_iter()
+        .collect();
         let rows: Vec<TargetRow> = plan_targets
             .iter()
             .map(|t| TargetRow {

@@ -587,8 +587,9 @@ async fn report_reminders(
         documents::get_document(&mut conn, document).await?.number
     };
     for period in periods_around(app, document, day).await? {
-        let list = crate::reporting::period_reports(app, system, document, period, None, Some(day))
-            .await?;
+        let list =
+            crate::reporting::reports_judged_on(app, system, document, period, None, day, None)
+                .await?;
         let end = period.dates().1;
         for unit in list.units.iter().filter(|u| !u.received) {
             for p in policies {

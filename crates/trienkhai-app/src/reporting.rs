@@ -514,6 +514,12 @@ pub struct UnitReportStatus {
     pub overdue: bool,
 }
 
+/// The end of `as_of` when it is a past day (what an "as of" view reads reports at); `None`
+/// for today or later, when reports are read as they are.
+pub(crate) fn past_instant(app: &App, as_of: NaiveDate) -> Option<chrono::DateTime<chrono::Utc>> {
+    (as_of < app.today()).then(|| reporting::end_of_day_in_vietnam(as_of))
+}
+
 /// Every unit's report of a plan for a period below a unit: received, missing, late.
 #[derive(Debug, Clone, Serialize)]
 pub struct PeriodReports {
@@ -528,8 +534,9 @@ pub struct PeriodReports {
 }
 
 /// The reports of the units expected to report under `under` (default: the plan's unit) for
-/// `period`, judged on `as_of` (default today): the units are those of the kinds the plan's
-/// targets are reported by, in the tree at the end of the period.
+/// `period`, judged on `as_of` (default today), a past day reading each report as it stood at
+/// its end: the units are those of the kinds the plan's targets are reported by, in the tree at
+/// the end of the period.
 pub async fn period_reports(
     app: &App,
     actor: &Actor,
@@ -539,6 +546,21 @@ pub async fn period_reports(
     as_of: Option<NaiveDate>,
 ) -> Result<PeriodReports> {
     let as_of = as_of.unwrap_or_else(|| app.today());
+    let then = past_instant(app, as_of);
+    reports_judged_on(app, actor, document, period, under, as_of, then).await
+}
+
+/// [`period_reports`] with deadlines judged on `as_of` and the reports read as they stood at
+/// `then` (`None`: as they are; the daily reminders judge their day on the reports of now).
+pub(crate) async fn reports_judged_on(
+    app: &App,
+    actor: &Actor,
+    document: DocumentId,
+    period: Period,
+    under: Option<UnitId>,
+    as_of: NaiveDate,
+    then: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<PeriodReports> {
     let mut conn = app.db.reader().await?;
     let mut trees = Trees::shared(app);
     let doc = readable(&mut conn, &mut trees, actor, document, app.today()).await?;
@@ -581,8 +603,12 @@ pub async fn period_reports(
             .entry(depth)
             .or_insert_with(|| calendar.rule.deadline(&work, period, depth));
         let report = by_unit.get(&v.unit_id);
-        let received = report
-            .is_some_and(|r| matches!(r.state, ReportState::Submitted | ReportState::Accepted));
+        // A past date reads each report as it stood at the end of that day.
+        let state = report.map(|r| match then {
+            Some(at) => r.state.at(r.submitted_at, r.reviewed_at, at),
+            None => r.state,
+        });
+        let received = matches!(state, Some(ReportState::Submitted | ReportState::Accepted));
         units.push(UnitReportStatus {
             unit_id: v.unit_id,
             unit_code: v.code.as_str().to_owned(),
@@ -591,9 +617,10 @@ pub async fn period_reports(
             depth,
             deadline: report.map_or(deadline, |r| r.deadline),
             report_id: report.map(|r| r.id),
-            state: report.map(|r| r.state),
+            state,
             revision: report.map(|r| r.revision),
-            late: report.is_some_and(|r| r.late),
+            // A submission that had not happened yet on a past date is not late yet either.
+            late: report.is_some_and(|r| r.late) && (then.is_none() || received),
             received,
             overdue: !received && reporting::is_late(deadline, as_of),
         });

@@ -925,19 +925,29 @@ pub(crate) async fn compute_missing(
     if missing.len() < 2 {
         return Ok(());
     }
-    compute_many(app, missing, period, generation, true).await?;
+    compute_many(app, missing, period, generation, Reading::Keep).await?;
     Ok(())
 }
 
-/// Computes the roll-ups of `wanted` (target, values version) for a period, one task per core,
-/// keeping them in the cache or not (a dashboard's past months are read once and summed up, not
-/// kept: a province's month is 80 MB).
+/// How [`compute_many`] reads roll-ups.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Reading {
+    /// From the cache, or computed and kept there.
+    Keep,
+    /// From the cache, or computed and not kept (a dashboard's past months are read once and
+    /// summed up: a province's month is 80 MB).
+    Once,
+    /// As the values counted at a past instant: computed, never kept.
+    At(chrono::DateTime<chrono::Utc>),
+}
+
+/// Computes the roll-ups of `wanted` (target, values version) for a period, one task per core.
 pub(crate) async fn compute_many(
     app: &App,
     wanted: Vec<(TargetId, i64)>,
     period: Period,
     generation: i64,
-    keep: bool,
+    reading: Reading,
 ) -> Result<Vec<(TargetId, Arc<Computed>)>> {
     // One task per core (measured: twice as many was no faster).
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -954,15 +964,21 @@ pub(crate) async fn compute_many(
                 let Some((target, version)) = next else {
                     return Ok::<_, AppError>(done);
                 };
-                let c = if keep {
-                    computed_at(
-                        &app, &mut conn, &mut trees, target, period, version, generation,
-                    )
-                    .await?
-                } else {
-                    match app.rollups.get((target, period), version, generation) {
+                let c = match reading {
+                    Reading::Keep => {
+                        computed_at(
+                            &app, &mut conn, &mut trees, target, period, version, generation,
+                        )
+                        .await?
+                    }
+                    Reading::Once => match app.rollups.get((target, period), version, generation) {
                         Some(c) => c,
-                        None => Arc::new(compute(&mut conn, &mut trees, target, period).await?),
+                        None => {
+                            Arc::new(compute(&mut conn, &mut trees, target, period, None).await?)
+                        }
+                    },
+                    Reading::At(at) => {
+                        Arc::new(compute(&mut conn, &mut trees, target, period, Some(at)).await?)
                     }
                 };
                 done.push((target, c));
@@ -1006,7 +1022,7 @@ pub(crate) async fn computed_at(
     {
         return Ok(c);
     }
-    let c = Arc::new(compute(conn, trees, target, period).await?);
+    let c = Arc::new(compute(conn, trees, target, period, None).await?);
     // Cache only what was read under the versions checked first.
     if targets::values_version(conn, target).await? == values_version
         && units::generation(conn).await? == generation
@@ -1017,11 +1033,14 @@ pub(crate) async fn computed_at(
     Ok(c)
 }
 
+/// A target's roll-up for a period from the database: the values that count now, or with `at`
+/// those that counted at that instant.
 async fn compute(
     conn: &mut Conn,
     trees: &mut Trees,
     id: TargetId,
     period: Period,
+    at: Option<chrono::DateTime<chrono::Utc>>,
 ) -> Result<Computed> {
     let target = targets::get_target(conn, id).await?;
     let doc = documents::get_document(conn, target.document_id).await?;
@@ -1029,11 +1048,11 @@ async fn compute(
     let (start, end) = period.dates();
     let counted = Counted::parse(&trienkhai_store::reports::counted_states(conn, doc.id).await?)?;
     let mut pending: HashMap<UnitId, Vec<(Period, ReportState)>> = HashMap::new();
-    for (unit, p, state) in targets::pending_within(conn, id, start, end, counted).await? {
+    for (unit, p, state) in targets::pending_within(conn, id, start, end, counted, at).await? {
         pending.entry(unit).or_default().push((p, state));
     }
     let mut by_unit: HashMap<UnitId, Vec<(Period, Observation)>> = HashMap::new();
-    for r in targets::reported_within(conn, id, start, end, counted).await? {
+    for r in targets::reported_within(conn, id, start, end, counted, at).await? {
         by_unit
             .entry(r.unit_id)
             .or_default()

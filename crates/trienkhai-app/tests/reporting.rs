@@ -783,12 +783,21 @@ async fn a_units_dashboard_follows_targets_items_and_reports_as_of_a_date(t: Tes
                 .is_some_and(|f| f.status == Status::NotAchieved))
             .count()
     );
-    // The communes' reports: An Thủy's received, late; the others overdue on 20/05.
-    let reports = board.reports.clone().unwrap();
+    // As the reports stood on 20/05/2021: An Thủy's was submitted today, so on 20/05 none
+    // had come in and every commune was overdue.
+    let then = board.reports.clone().unwrap();
+    assert_eq!(then.received, 0);
+    assert!(then.missing >= 21);
+    assert_eq!(then.late, then.missing);
+    // Today: An Thủy's received, late; the others overdue.
+    let today = dashboard::dashboard(&app, &admin, district, None, Some(april), None)
+        .await
+        .unwrap();
+    let reports = today.reports.clone().unwrap();
     assert_eq!(reports.received, 1);
-    assert!(reports.missing >= 20);
+    assert_eq!(reports.missing, then.missing - 1);
     assert_eq!(reports.late, reports.missing + 1);
-    // Judged on 03/05, before the communes' deadline, nothing is overdue yet.
+    // Judged on 03/05, before the communes' deadline, nothing is late or overdue yet.
     let early = dashboard::dashboard(
         &app,
         &admin,
@@ -799,11 +808,7 @@ async fn a_units_dashboard_follows_targets_items_and_reports_as_of_a_date(t: Tes
     )
     .await
     .unwrap();
-    assert_eq!(
-        early.reports.as_ref().unwrap().late,
-        1,
-        "only the late submission"
-    );
+    assert_eq!(early.reports.as_ref().unwrap().late, 0);
     // A commune sees its own dashboard, not the district's.
     assert!(matches!(
         dashboard::dashboard(&app, &anthuy, district, None, Some(april), None).await,
@@ -977,7 +982,7 @@ async fn kept_dashboards_and_figures_follow_every_write_of_any_instance(t: TestD
     .await
     .unwrap();
     let april = Period::Month(2021, 4);
-    let as_of = Some(d("2021-05-20"));
+    let as_of = None;
     let board = || dashboard::dashboard(&app, &admin, district, Some(plan), Some(april), as_of);
     let figures = || cascade::document_figures(&app, &admin, plan, april, district);
     epoch_known(&app).await;
@@ -1066,6 +1071,24 @@ async fn kept_dashboards_and_figures_follow_every_write_of_any_instance(t: TestD
             .and_then(|f| f.value)
     };
     assert_ne!(value_of(&first_figures), value_of(&now));
+    // The dashboard as of yesterday reads the report as it stood then: not yet submitted, its
+    // value not counted.
+    let yesterday = app.today().pred_opt().unwrap();
+    let then = dashboard::dashboard(
+        &app,
+        &admin,
+        district,
+        Some(plan),
+        Some(april),
+        Some(yesterday),
+    )
+    .await
+    .unwrap();
+    assert_eq!(then.reports.as_ref().unwrap().received, 0);
+    let today = board().await.unwrap();
+    assert_eq!(today.reports.as_ref().unwrap().received, 1);
+    assert_eq!(value_of(&today.targets), value_of(&now));
+    assert_ne!(value_of(&then.targets), value_of(&now));
     second.db.close().await;
 }
 

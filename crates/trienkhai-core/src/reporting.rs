@@ -3,7 +3,7 @@
 //! before the district), and the life of a unit's report: draft, submitted, returned with a
 //! comment, accepted and locked; a correction after acceptance is a new revision.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::WorkCalendar;
@@ -151,6 +151,39 @@ impl ReportState {
     pub fn editable(self) -> bool {
         matches!(self, ReportState::Draft | ReportState::Returned)
     }
+
+    /// What a report in this state now was at the instant `at`, from the instants of its last
+    /// submission and last review. Earlier round trips are in the audit log, not here: a
+    /// report returned and submitted again since `at` is taken as not yet received at `at`
+    /// (under-counting, never counting what was not there).
+    pub fn at(
+        self,
+        submitted_at: Option<DateTime<Utc>>,
+        reviewed_at: Option<DateTime<Utc>>,
+        at: DateTime<Utc>,
+    ) -> ReportState {
+        let by = |t: Option<DateTime<Utc>>| t.is_some_and(|t| t <= at);
+        match self {
+            ReportState::Draft => ReportState::Draft,
+            ReportState::Submitted if by(submitted_at) => ReportState::Submitted,
+            // Submitted again after `at`: returned then, if the review came before it.
+            ReportState::Submitted if by(reviewed_at) => ReportState::Returned,
+            ReportState::Submitted => ReportState::Draft,
+            ReportState::Returned | ReportState::Accepted if by(reviewed_at) => self,
+            ReportState::Returned | ReportState::Accepted if by(submitted_at) => {
+                ReportState::Submitted
+            }
+            ReportState::Returned | ReportState::Accepted => ReportState::Draft,
+        }
+    }
+}
+
+/// The end of a day in Vietnam (UTC+7), as an instant: what "as of 20/05" includes.
+pub fn end_of_day_in_vietnam(day: NaiveDate) -> DateTime<Utc> {
+    let next = day.succ_opt().unwrap_or(day);
+    next.and_hms_opt(0, 0, 0).expect("midnight").and_utc()
+        - chrono::Duration::hours(7)
+        - chrono::Duration::microseconds(1)
 }
 
 /// What someone does to a report.
@@ -255,6 +288,38 @@ pub fn is_late(deadline: NaiveDate, submitted_on: NaiveDate) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_report_state_is_read_back_at_a_past_instant() {
+        let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        let (sub, rev) = (
+            Some(t("2021-05-06T03:00:00Z")),
+            Some(t("2021-05-10T03:00:00Z")),
+        );
+        let (before, between, after) = (
+            t("2021-05-01T00:00:00Z"),
+            t("2021-05-08T00:00:00Z"),
+            t("2021-05-20T00:00:00Z"),
+        );
+        use ReportState::*;
+        assert_eq!(Accepted.at(sub, rev, after), Accepted);
+        assert_eq!(Accepted.at(sub, rev, between), Submitted);
+        assert_eq!(Accepted.at(sub, rev, before), Draft);
+        assert_eq!(Returned.at(sub, rev, between), Submitted);
+        assert_eq!(Returned.at(sub, rev, after), Returned);
+        assert_eq!(Submitted.at(sub, None, between), Submitted);
+        assert_eq!(Submitted.at(sub, None, before), Draft);
+        // Returned on 10/05, submitted again on 15/05: on 12/05 it was back with the unit.
+        let again = Some(t("2021-05-15T03:00:00Z"));
+        assert_eq!(
+            Submitted.at(again, rev, t("2021-05-12T00:00:00Z")),
+            Returned
+        );
+        assert_eq!(Draft.at(None, None, after), Draft);
+        // 20/05 in Vietnam ends at 16:59:59.999999 UTC.
+        let end = end_of_day_in_vietnam(d("2021-05-20"));
+        assert_eq!(end, t("2021-05-20T16:59:59.999999Z"));
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

@@ -644,10 +644,13 @@ pub struct ReportStatus {
     pub state: ReportState,
     pub deadline: NaiveDate,
     pub late: bool,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub reviewed_at: Option<DateTime<Utc>>,
 }
 
 /// The latest revision's status of every unit's report of a plan for a period. The rows come
-/// back packed in one text (`unit|id|revision|state|deadline|late`, `;` between rows): the
+/// back packed in one text (`unit|id|revision|state|deadline|late|submitted|reviewed`, `;`
+/// between rows): the
 /// driver's cost is per value handed over (BENCHMARKS.md).
 pub async fn statuses_of_period(
     conn: &mut AnyConnection,
@@ -661,7 +664,8 @@ pub async fn statuses_of_period(
     };
     let packed: Option<String> = sqlx::query_scalar(&format!(
         "SELECT {concat} FROM (SELECT unit_id || '|' || id || '|' || revision || '|' || state || '|' || deadline \
-         || '|' || late AS line FROM reports r WHERE document_id = $1 AND period = $2 AND revision = \
+         || '|' || late || '|' || COALESCE(submitted_at, '') || '|' || COALESCE(reviewed_at, '') \
+         AS line FROM reports r WHERE document_id = $1 AND period = $2 AND revision = \
          (SELECT MAX(revision) FROM reports x WHERE x.document_id = r.document_id AND x.unit_id = r.unit_id \
           AND x.period = r.period)) lines"
     ))
@@ -686,6 +690,13 @@ pub async fn statuses_of_period(
         let deadline = NaiveDate::parse_from_str(next("deadline")?, "%Y-%m-%d")
             .map_err(|_| corrupt("deadline"))?;
         let late = matches!(next("late")?, "1" | "true" | "t");
+        let mut instant = |what: &str| -> Result<Option<DateTime<Utc>>> {
+            match next(what)? {
+                "" => Ok(None),
+                text => sql::parse_instant(text).map(Some),
+            }
+        };
+        let (submitted_at, reviewed_at) = (instant("submitted")?, instant("reviewed")?);
         out.push(ReportStatus {
             id,
             unit_id: UnitId(unit),
@@ -693,6 +704,8 @@ pub async fn statuses_of_period(
             state,
             deadline,
             late,
+            submitted_at,
+            reviewed_at,
         });
     }
     Ok(out)

@@ -879,12 +879,15 @@ pub struct Reported {
 /// between rows): the driver's cost is per value and per row handed over, not per byte
 /// (BENCHMARKS.md). Each row's text is written with its values (`packed`), so the database
 /// only concatenates.
+///
+/// With `at`, the values that counted at that instant (see [`counted_filter`]).
 pub async fn reported_within(
     conn: &mut AnyConnection,
     target: TargetId,
     start: NaiveDate,
     end: NaiveDate,
     counted: Counted,
+    at: Option<DateTime<Utc>>,
 ) -> Result<Vec<Reported>> {
     // The rows travel as one text: the driver hands rows from its worker thread one at a time,
     // and at 3,000 to 40,000 rows that hand-over, not SQLite, is the cost.
@@ -893,7 +896,7 @@ pub async fn reported_within(
     } else {
         "group_concat"
     };
-    let filter = counted_filter(counted);
+    let filter = counted_filter(counted, at);
     let packed: Option<String> = sqlx::query_scalar(&format!(
         "SELECT {concat}(packed, ';') FROM actuals \
          WHERE target_id = $1 AND period_start >= $2 AND period_start <= $3 AND period_end <= $3{filter}"
@@ -917,29 +920,55 @@ pub async fn reported_within(
 }
 
 /// The condition keeping only values that count: outside any report, or in a counted state.
-fn counted_filter(counted: Counted) -> String {
-    if counted == Counted::Any {
-        return String::new();
-    }
-    let states: Vec<String> = counted
-        .states()
-        .iter()
-        .map(|s| format!("'{}'", s.as_str()))
-        .collect();
+///
+/// At a past instant `at`: a report's value counts if it was recorded by then and its report
+/// was then in a counted state, read from the report's state now and the instants of its last
+/// submission and review as `ReportState::at` does (the two are checked against each other in
+/// the tests). Values outside reports (imports, records typed in) are records of their period
+/// and count at every instant.
+fn counted_filter(counted: Counted, at: Option<DateTime<Utc>>) -> String {
+    let Some(at) = at else {
+        if counted == Counted::Any {
+            return String::new();
+        }
+        let states: Vec<String> = counted
+            .states()
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
+        return format!(
+            " AND (report_id IS NULL OR report_id IN (SELECT id FROM reports WHERE state IN ({})))",
+            states.join(", ")
+        );
+    };
+    // A fixed-width instant made here, not user input: safe inside the query.
+    let at = sql::instant(at);
+    let counted_then = match counted {
+        Counted::Accepted => format!("state = 'accepted' AND reviewed_at <= '{at}'"),
+        Counted::Submitted => format!(
+            "submitted_at <= '{at}' AND (state IN ('submitted', 'accepted') \
+             OR (state = 'returned' AND reviewed_at > '{at}'))"
+        ),
+        Counted::Any => "1 = 1".to_owned(),
+    };
     format!(
-        " AND (report_id IS NULL OR report_id IN (SELECT id FROM reports WHERE state IN ({})))",
-        states.join(", ")
+        " AND (report_id IS NULL OR (recorded_at <= '{at}' AND report_id IN \
+         (SELECT id FROM reports WHERE {counted_then})))"
     )
 }
 
 /// Values of a target within `[start, end]` left out because their report is not in a counted
 /// state yet: the unit, the period and the report's state.
+///
+/// With `at`: the values recorded by then whose report was then in a state that does not
+/// count, with that state.
 pub async fn pending_within(
     conn: &mut AnyConnection,
     target: TargetId,
     start: NaiveDate,
     end: NaiveDate,
     counted: Counted,
+    at: Option<DateTime<Utc>>,
 ) -> Result<Vec<(UnitId, Period, ReportState)>> {
     if counted == Counted::Any {
         return Ok(Vec::new());
@@ -949,28 +978,39 @@ pub async fn pending_within(
         .iter()
         .map(|s| format!("'{}'", s.as_str()))
         .collect();
+    let filter = match at {
+        // A fixed-width instant made here, not user input: safe inside the query.
+        Some(at) => format!(" AND a.recorded_at <= '{}'", sql::instant(at)),
+        None => format!(" AND r.state NOT IN ({})", states.join(", ")),
+    };
     let rows = sqlx::query(&format!(
-        "SELECT a.unit_id, a.period, r.state FROM actuals a JOIN reports r ON r.id = a.report_id \
+        "SELECT a.unit_id, a.period, r.state, r.submitted_at, r.reviewed_at FROM actuals a \
+         JOIN reports r ON r.id = a.report_id \
          WHERE a.target_id = $1 AND a.period_start >= $2 AND a.period_start <= $3 AND a.period_end <= $3 \
-         AND a.report_id IS NOT NULL AND r.state NOT IN ({}) ORDER BY a.unit_id, a.period_start",
-        states.join(", ")
+         AND a.report_id IS NOT NULL{filter} ORDER BY a.unit_id, a.period_start"
     ))
     .bind(target.0)
     .bind(sql::date(start))
     .bind(sql::date(end))
     .fetch_all(conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            let corrupt =
-                |e: trienkhai_core::error::DomainError| StoreError::Corrupt(e.to_string());
-            Ok((
-                UnitId(r.int("unit_id")?),
-                period_of(r)?,
-                ReportState::parse(&r.text("state")?).map_err(corrupt)?,
-            ))
-        })
-        .collect()
+    let mut pending = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let corrupt = |e: trienkhai_core::error::DomainError| StoreError::Corrupt(e.to_string());
+        let mut state = ReportState::parse(&r.text("state")?).map_err(corrupt)?;
+        if let Some(at) = at {
+            state = state.at(
+                r.opt_instant("submitted_at")?,
+                r.opt_instant("reviewed_at")?,
+                at,
+            );
+            if counted.states().contains(&state) {
+                continue;
+            }
+        }
+        pending.push((UnitId(r.int("unit_id")?), period_of(r)?, state));
+    }
+    Ok(pending)
 }
 
 /// Reads a row packed by [`reported_within`].
@@ -1032,7 +1072,7 @@ pub async fn reported_by_unit_within(
     let rows = sqlx::query(&format!(
         "SELECT unit_id, period, value, numerator, denominator, flag, not_applicable FROM actuals \
          WHERE target_id = $1 AND period_start >= $2 AND period_start <= $3 AND period_end <= $3 AND unit_id = $4{}",
-        counted_filter(counted)
+        counted_filter(counted, None)
     ))
     .bind(target.0)
     .bind(sql::date(start))

@@ -1271,6 +1271,7 @@ async fn plans_are_stored_and_read_back_with_version_checks(t: TestDb) {
         d("2021-01-01"),
         d("2021-03-31"),
         trienkhai_core::reporting::Counted::Accepted,
+        None,
     )
     .await
     .unwrap();
@@ -1773,6 +1774,8 @@ async fn reports_move_through_review_with_revisions_and_evidence(t: TestDb) {
         reports::update_narrative(&mut tx, id, Some("sửa"), v, now()).await,
         Err(StoreError::Conflict)
     ));
+    // Accepted two hours after it was submitted.
+    let accepted_at = now() + Duration::hours(2);
     reports::set_state(
         &mut tx,
         id,
@@ -1782,13 +1785,105 @@ async fn reports_move_through_review_with_revisions_and_evidence(t: TestDb) {
             comment: Some("Đạt"),
         },
         v,
-        now(),
+        accepted_at,
     )
     .await
     .unwrap();
     let r = reports::get_report(&mut tx, id).await.unwrap();
     assert_eq!((r.state, r.late), (ReportState::Accepted, true));
     assert_eq!(r.review_comment.as_deref(), Some("Đạt"));
+    let status = reports::statuses_of_period(&mut tx, doc, april, t.db.backend())
+        .await
+        .unwrap();
+    assert_eq!(
+        (status[0].submitted_at, status[0].reviewed_at),
+        (Some(now()), Some(accepted_at))
+    );
+
+    // A value of the report counts as the report stood at an instant.
+    {
+        use trienkhai_core::reporting::Counted;
+        use trienkhai_core::rollup::{Aggregation, Observation};
+        use trienkhai_core::target::{Direction, ValueType};
+        use trienkhai_store::targets;
+        let target = targets::insert_target(
+            &mut tx,
+            doc,
+            &targets::TargetFields {
+                code: "KT01".into(),
+                name: "Doanh nghiệp thành lập mới".into(),
+                field_code: None,
+                themes: Vec::new(),
+                unit_of_measure: "doanh nghiệp".into(),
+                value_type: ValueType::Count,
+                direction: Direction::Increase,
+                aggregation: Aggregation::Sum,
+                over_time: trienkhai_core::over_time::OverTime::Sum,
+                reporting_kinds: Vec::new(),
+                baseline: None,
+                baseline_on: None,
+                responsible_unit_id: None,
+                concretizes: None,
+                sort_order: 0,
+                source: "user".into(),
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+        let seven = Observation::Value {
+            value: rust_decimal::Decimal::from(7),
+        };
+        let value = targets::put_actual(
+            &mut tx,
+            &targets::NewActual {
+                target_id: target,
+                unit_id: commune,
+                period: april,
+                observation: &seven,
+                note: None,
+                source: "user",
+                recorded_by: None,
+            },
+            None,
+            now(),
+        )
+        .await
+        .unwrap();
+        reports::link_actual(&mut tx, value.id, id).await.unwrap();
+        let (start, end) = april.dates();
+        let hours = |h| Some(now() + Duration::hours(h));
+        for (counted, at, expected) in [
+            (Counted::Accepted, None, 1),
+            (Counted::Accepted, hours(3), 1),
+            (Counted::Accepted, hours(1), 0),
+            (Counted::Submitted, hours(1), 1),
+            (Counted::Submitted, hours(-1), 0),
+            (Counted::Any, hours(1), 1),
+            (Counted::Any, hours(-1), 0),
+        ] {
+            let within = targets::reported_within(&mut tx, target, start, end, counted, at)
+                .await
+                .unwrap();
+            assert_eq!(within.len(), expected, "{counted:?} at {at:?}");
+        }
+        // Between submission and acceptance the value was pending, as submitted; before it
+        // was recorded, it was nothing.
+        assert_eq!(
+            targets::pending_within(&mut tx, target, start, end, Counted::Accepted, hours(1))
+                .await
+                .unwrap(),
+            [(commune, april, ReportState::Submitted)]
+        );
+        for at in [hours(-1), hours(3), None] {
+            assert!(
+                targets::pending_within(&mut tx, target, start, end, Counted::Accepted, at)
+                    .await
+                    .unwrap()
+                    .is_empty()
+            );
+        }
+    }
     // A correction is a new revision; the accepted one stays.
     let second = reports::insert_report(&mut tx, &new(2, r.narrative.as_deref()), now())
         .await

@@ -1160,6 +1160,11 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "Behind, and who answers for it",
     ),
     ("dashboard.answers", "Chịu trách nhiệm", "Answers for it"),
+    (
+        "dashboard.past",
+        "Số liệu và báo cáo theo tình trạng đến hết ngày {date}: báo cáo gửi hoặc duyệt sau ngày đó chưa được tính.",
+        "Figures and reports as they stood at the end of {date}: reports submitted or accepted after that day are not counted.",
+    ),
     ("nav.notifications", "Thông báo", "Notifications"),
     ("nav.jobs", "Tác vụ nền", "Background jobs"),
     ("notify.unread", "chưa đọc", "unread"),

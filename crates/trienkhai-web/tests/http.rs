@@ -2015,6 +2015,10 @@ async fn a_units_dashboard_renders_printable_and_keeps_scope(t: TestDb) {
     assert_eq!(html.matches("<tr data-code=").count(), 22);
     assert!(html.contains("02-NQ/HU"));
     assert!(html.contains("20/05/2021"));
+    assert!(
+        html.contains("id=\"dashboard-past\""),
+        "a past day says how it is read"
+    );
     assert_eq!(
         anthuy.get(app.url(&path)).send().await.unwrap().status(),
         StatusCode::FORBIDDEN

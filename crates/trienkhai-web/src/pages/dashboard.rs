@@ -44,6 +44,8 @@ struct DashboardPage {
     period: String,
     period_code: String,
     as_of: String,
+    /// Said when the dashboard is read as of a past day.
+    past_note: String,
     plans: Vec<(i64, String, bool)>,
     document_id: i64,
     document_number: String,
@@ -157,6 +159,11 @@ pub async fn page(
         period: fmt::period(lang, b.period),
         period_code: b.period.to_string(),
         as_of: fmt::date(b.as_of),
+        past_note: if b.as_of < state.app.today() {
+            tr(lang, "dashboard.past").replace("{date}", &fmt::date(b.as_of))
+        } else {
+            String::new()
+        },
         plans: b
             .plans
             .iter()
