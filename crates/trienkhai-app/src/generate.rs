@@ -455,12 +455,23 @@ pub async fn generate(app: &App, actor: &Actor, preset: Preset) -> Result<Genera
                 (_, 0..=4) => (ReportState::Accepted, true),
                 _ => (ReportState::Accepted, false),
             };
+            // Sent in the morning (09:00 in Vietnam) the day before the deadline, or two days
+            // after it when late; accepted two days later.
+            let morning = |day: NaiveDate| day.and_hms_opt(2, 0, 0).expect("09:00").and_utc();
+            let sent = if late {
+                deadline + chrono::Duration::days(2)
+            } else {
+                deadline - chrono::Duration::days(1)
+            };
             bulk.push(trienkhai_store::reports::BulkReport {
                 unit_id: *cell,
                 period,
                 state,
                 deadline,
                 late,
+                submitted_at: Some(morning(sent)),
+                reviewed_at: (state == ReportState::Accepted)
+                    .then(|| morning(sent + chrono::Duration::days(2))),
             });
         }
     }

@@ -23,6 +23,26 @@ async fn the_district_preset_has_its_sizes_a_calendar_and_reports(t: TestDb) {
         .unwrap();
     assert_eq!(june.units.len(), cells, "every cell reports");
     assert_eq!(june.received, cells);
+    // Read as of a past day: two days before the deadline nothing of June had been sent; the
+    // day after it the reports in time had, the late ones not yet.
+    let on = |day: &str| {
+        reporting::period_reports(
+            &app,
+            &actor,
+            plan,
+            Period::Month(YEAR, 6),
+            None,
+            Some(chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap()),
+        )
+    };
+    let deadline = june.units[0].deadline;
+    let before = deadline - chrono::Duration::days(2);
+    assert_eq!(on(&before.to_string()).await.unwrap().received, 0);
+    let day_after = on(&deadline.succ_opt().unwrap().to_string()).await.unwrap();
+    let late = june.units.iter().filter(|u| u.late).count();
+    assert!(late > 0);
+    assert_eq!(day_after.received, cells - late);
+    assert_eq!(day_after.late, late);
     let december =
         reporting::period_reports(&app, &actor, plan, Period::Month(YEAR, 12), None, None)
             .await

@@ -548,6 +548,8 @@ pub struct BulkReport {
     pub state: ReportState,
     pub deadline: NaiveDate,
     pub late: bool,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub reviewed_at: Option<DateTime<Utc>>,
 }
 
 /// Writes many first revisions at once (the generator's reports), several rows per statement.
@@ -588,7 +590,6 @@ pub async fn bulk_insert_reports(
         let mut q = sqlx::query(&sql);
         for r in chunk {
             let (start, end) = r.period.dates();
-            let submitted = !matches!(r.state, ReportState::Draft);
             q = q
                 .bind(document.0)
                 .bind(r.unit_id.0)
@@ -598,8 +599,8 @@ pub async fn bulk_insert_reports(
                 .bind(r.state.as_str())
                 .bind(sql::date(r.deadline))
                 .bind(i64::from(r.late))
-                .bind(submitted.then(|| sql::instant(now)))
-                .bind((r.state == ReportState::Accepted).then(|| sql::instant(now)))
+                .bind(r.submitted_at.map(sql::instant))
+                .bind(r.reviewed_at.map(sql::instant))
                 .bind(sql::instant(now))
                 .bind(sql::instant(now));
         }
