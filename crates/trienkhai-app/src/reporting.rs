@@ -587,7 +587,7 @@ pub(crate) async fn reports_judged_on(
             .flat_map(|t| t.reporting_kinds)
             .collect();
     let by_unit: std::collections::HashMap<UnitId, reports::ReportStatus> =
-        reports::statuses_of_period(&mut conn, document, period, app.db.backend())
+        reports::statuses_of_period(&mut conn, document, period, app.db.backend(), then)
             .await?
             .into_iter()
             .map(|r| (r.unit_id, r))

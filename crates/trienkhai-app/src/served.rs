@@ -4,20 +4,32 @@
 //!
 //! An answer is kept under the epoch read *before* it was computed: a write committed while it
 //! was being computed moves the epoch, so the answer is recomputed on the next request instead
-//! of being served as current. Errors are never kept.
+//! of being served as current. Errors are never kept. An answer is also never served after
+//! [`MAX_AGE`], a backstop should a change signal ever be missed.
 
 use std::collections::HashMap;
 use std::future::Future;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use crate::{App, Result};
 
-/// Kept answers by key, each with the epoch it was read under.
+/// How long a kept answer may be served, however quiet the database.
+pub const MAX_AGE: Duration = Duration::from_secs(60);
+
+/// Kept answers by key, each with the epoch it was read under and when it was kept.
 #[derive(Debug)]
 pub struct Served<K, V> {
-    entries: Mutex<HashMap<K, (u64, Arc<V>)>>,
+    entries: Mutex<HashMap<K, Kept<V>>>,
     capacity: usize,
+}
+
+#[derive(Debug)]
+struct Kept<V> {
+    epoch: u64,
+    at: Instant,
+    answer: Arc<V>,
 }
 
 impl<K: Eq + Hash + Clone, V> Served<K, V> {
@@ -52,7 +64,7 @@ impl<K: Eq + Hash + Clone, V> Served<K, V> {
     pub(crate) fn get(&self, key: &K, epoch: u64) -> Option<Arc<V>> {
         let entries = self.entries.lock().expect("served answers lock");
         match entries.get(key) {
-            Some((e, v)) if *e == epoch => Some(v.clone()),
+            Some(k) if k.epoch == epoch && k.at.elapsed() < MAX_AGE => Some(k.answer.clone()),
             _ => None,
         }
     }
@@ -61,13 +73,20 @@ impl<K: Eq + Hash + Clone, V> Served<K, V> {
         let mut entries = self.entries.lock().expect("served answers lock");
         if entries.len() >= self.capacity && !entries.contains_key(&key) {
             // Answers read under an older epoch will never be served again.
-            let newest = entries.values().map(|(e, _)| *e).max().unwrap_or(epoch);
-            entries.retain(|_, (e, _)| *e >= newest.max(epoch));
+            let newest = entries.values().map(|k| k.epoch).max().unwrap_or(epoch);
+            entries.retain(|_, k| k.epoch >= newest.max(epoch) && k.at.elapsed() < MAX_AGE);
             if entries.len() >= self.capacity {
                 entries.clear();
             }
         }
-        entries.insert(key, (epoch, answer));
+        entries.insert(
+            key,
+            Kept {
+                epoch,
+                at: Instant::now(),
+                answer,
+            },
+        );
     }
 
     pub(crate) fn forget(&self, key: &K) {
@@ -102,5 +121,11 @@ mod tests {
         served.put(4, 8, Arc::new("bốn"));
         assert!(served.get(&2, 8).is_none());
         assert_eq!(served.get(&4, 8).as_deref(), Some(&"bốn"));
+        // However quiet the database, an answer kept longer than the backstop is not served.
+        let long_ago = Instant::now()
+            .checked_sub(MAX_AGE + Duration::from_secs(1))
+            .expect("an instant a minute ago");
+        served.entries.lock().unwrap().get_mut(&4).unwrap().at = long_ago;
+        assert!(served.get(&4, 8).is_none());
     }
 }

@@ -1192,6 +1192,13 @@ async fn refresh_after_write(
         return Ok(());
     }
     let mut conn = app.db.reader().await?;
+    // A version is a sum of shard counters that writers of other units move concurrently (on
+    // PostgreSQL): `version - 1` is the state just before this write only if nothing else has
+    // been committed since the write read `version`. Otherwise leave the entries to be
+    // recomputed.
+    if targets::values_version(&mut conn, target).await? != version {
+        return Ok(());
+    }
     for (period, generation, c) in stale {
         let (start, end) = period.dates();
         let reports =

@@ -87,47 +87,111 @@ impl Changes {
         }
     }
 
+    /// Starts the listener, or starts it again if it ended (it never should: its end marks
+    /// the epoch untrusted first).
     fn start_listening(&self) {
         let mut task = self.listener.lock().expect("listener lock");
-        if task.is_some() {
+        if task.as_ref().is_some_and(|t| !t.is_finished()) {
             return;
         }
         let (url, heard) = (self.url.clone(), self.heard.clone());
         *task = Some(tokio::spawn(listen(url, heard)).abort_handle());
     }
-}
 
-impl Drop for Changes {
-    fn drop(&mut self) {
+    /// Stops listening (the database handle is closed).
+    pub(crate) fn stop(&self) {
         if let Some(task) = self.listener.lock().expect("listener lock").take() {
             task.abort();
         }
     }
+
+    /// Tells every instance that anything may have changed (after a restore, which loads
+    /// tables without their triggers).
+    pub(crate) async fn announce(&self, writer: &AnyPool) -> Result<()> {
+        match self.backend {
+            Backend::Sqlite => {
+                sqlx::query("UPDATE change_epoch SET n = n + 1 WHERE id = 1")
+                    .execute(writer)
+                    .await?;
+            }
+            Backend::Postgres => {
+                sqlx::query("SELECT pg_notify($1, '')")
+                    .bind(CHANNEL)
+                    .execute(writer)
+                    .await?;
+                self.committed();
+            }
+        }
+        Ok(())
+    }
 }
+
+impl Drop for Changes {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Marks the epoch untrusted when the listening task ends, however it ends (an abort, a panic).
+struct Untrusted(Arc<Heard>);
+
+impl Drop for Untrusted {
+    fn drop(&mut self) {
+        self.0.live.store(false, Ordering::SeqCst);
+        self.0.notifications.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// How long the listener waits for a notification before checking that its connection is
+/// still there: a connection dropped silently (a firewall's idle timeout) would otherwise leave
+/// the epoch trusted while other instances' writes go unheard.
+const HEARTBEAT: Duration = Duration::from_secs(20);
 
 /// Listens for change notifications for as long as the database handle lives, reconnecting
 /// after a lost connection; every gap moves the epoch and leaves it untrusted until listening
 /// again.
 async fn listen(url: String, heard: Arc<Heard>) {
+    let _untrusted_when_gone = Untrusted(heard.clone());
     loop {
         match sqlx::postgres::PgListener::connect(&url).await {
-            Ok(mut listener) => match listener.listen(CHANNEL).await {
-                Ok(()) => {
-                    heard.notifications.fetch_add(1, Ordering::SeqCst);
-                    heard.live.store(true, Ordering::SeqCst);
-                    // `try_recv` answers `None` when the connection was lost (where `recv`
-                    // would reconnect silently and drop what was sent meanwhile).
-                    while let Ok(Some(_)) = listener.try_recv().await {
+            Ok(mut listener) => {
+                // Report a lost connection at once (`Ok(None)`) rather than reconnecting inside
+                // `try_recv`, which would keep the epoch trusted while notifications are missed.
+                listener.eager_reconnect(false);
+                match listener.listen(CHANNEL).await {
+                    Ok(()) => {
                         heard.notifications.fetch_add(1, Ordering::SeqCst);
+                        heard.live.store(true, Ordering::SeqCst);
+                        hear(&mut listener, &heard).await;
+                        tracing::warn!("change notifications lost their connection; reconnecting");
                     }
-                    tracing::warn!("change notifications lost their connection; reconnecting");
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot listen for change notifications");
+                    }
                 }
-                Err(e) => tracing::warn!(error = %e, "cannot listen for change notifications"),
-            },
+            }
             Err(e) => tracing::warn!(error = %e, "cannot connect to listen for changes"),
         }
         heard.live.store(false, Ordering::SeqCst);
         heard.notifications.fetch_add(1, Ordering::SeqCst);
         tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+/// Counts notifications until the connection is lost or stops answering.
+async fn hear(listener: &mut sqlx::postgres::PgListener, heard: &Heard) {
+    loop {
+        match tokio::time::timeout(HEARTBEAT, listener.try_recv()).await {
+            Ok(Ok(Some(_))) => {
+                heard.notifications.fetch_add(1, Ordering::SeqCst);
+            }
+            Ok(Ok(None) | Err(_)) => return,
+            Err(_) => {
+                let ping = sqlx::query("SELECT 1").execute(&mut *listener);
+                if !matches!(tokio::time::timeout(HEARTBEAT, ping).await, Ok(Ok(_))) {
+                    return;
+                }
+            }
+        }
     }
 }

@@ -256,7 +256,14 @@ impl Db {
         Ok(())
     }
 
+    /// Tells every instance serving this database that anything may have changed (after a
+    /// restore, which loads tables without their change triggers).
+    pub async fn announce_change(&self) -> Result<()> {
+        self.changes.announce(&self.write).await
+    }
+
     pub async fn close(&self) {
+        self.changes.stop();
         self.read.close().await;
         self.write.close().await;
     }

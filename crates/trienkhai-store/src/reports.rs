@@ -601,7 +601,8 @@ pub async fn bulk_insert_reports(
                 .bind(i64::from(r.late))
                 .bind(r.submitted_at.map(sql::instant))
                 .bind(r.reviewed_at.map(sql::instant))
-                .bind(sql::instant(now))
+                // Opened when it was sent, for reading the period as of a past day.
+                .bind(sql::instant(r.submitted_at.unwrap_or(now)))
                 .bind(sql::instant(now));
         }
         written += q.execute(&mut *conn).await?.rows_affected();
@@ -653,22 +654,29 @@ pub struct ReportStatus {
 /// back packed in one text (`unit|id|revision|state|deadline|late|submitted|reviewed`, `;`
 /// between rows): the
 /// driver's cost is per value handed over (BENCHMARKS.md).
+///
+/// With `at`, the latest revision opened by then (a correction opened since is not there yet).
 pub async fn statuses_of_period(
     conn: &mut AnyConnection,
     document: DocumentId,
     period: Period,
     backend: crate::Backend,
+    at: Option<DateTime<Utc>>,
 ) -> Result<Vec<ReportStatus>> {
     let concat = match backend {
         crate::Backend::Sqlite => "group_concat(line, ';')",
         crate::Backend::Postgres => "string_agg(line, ';')",
     };
+    // A fixed-width instant made here, not user input: safe inside the query.
+    let opened = at.map_or(String::new(), |at| {
+        format!(" AND x.created_at <= '{}'", sql::instant(at))
+    });
     let packed: Option<String> = sqlx::query_scalar(&format!(
         "SELECT {concat} FROM (SELECT unit_id || '|' || id || '|' || revision || '|' || state || '|' || deadline \
          || '|' || late || '|' || COALESCE(submitted_at, '') || '|' || COALESCE(reviewed_at, '') \
          AS line FROM reports r WHERE document_id = $1 AND period = $2 AND revision = \
          (SELECT MAX(revision) FROM reports x WHERE x.document_id = r.document_id AND x.unit_id = r.unit_id \
-          AND x.period = r.period)) lines"
+          AND x.period = r.period{opened})) lines"
     ))
     .bind(document.0)
     .bind(period.to_string())

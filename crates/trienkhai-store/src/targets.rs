@@ -946,8 +946,8 @@ fn counted_filter(counted: Counted, at: Option<DateTime<Utc>>) -> String {
     let counted_then = match counted {
         Counted::Accepted => format!("state = 'accepted' AND reviewed_at <= '{at}'"),
         Counted::Submitted => format!(
-            "submitted_at <= '{at}' AND (state IN ('submitted', 'accepted') \
-             OR (state = 'returned' AND reviewed_at > '{at}'))"
+            "(state = 'accepted' AND reviewed_at <= '{at}') OR (submitted_at <= '{at}' \
+             AND (state IN ('submitted', 'accepted') OR (state = 'returned' AND reviewed_at > '{at}')))"
         ),
         Counted::Any => "1 = 1".to_owned(),
     };

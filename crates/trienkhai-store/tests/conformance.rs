@@ -1792,7 +1792,7 @@ async fn reports_move_through_review_with_revisions_and_evidence(t: TestDb) {
     let r = reports::get_report(&mut tx, id).await.unwrap();
     assert_eq!((r.state, r.late), (ReportState::Accepted, true));
     assert_eq!(r.review_comment.as_deref(), Some("Đạt"));
-    let status = reports::statuses_of_period(&mut tx, doc, april, t.db.backend())
+    let status = reports::statuses_of_period(&mut tx, doc, april, t.db.backend(), None)
         .await
         .unwrap();
     assert_eq!(
@@ -1910,6 +1910,14 @@ async fn reports_move_through_review_with_revisions_and_evidence(t: TestDb) {
     assert_eq!(
         (latest[0].revision, latest[0].state),
         (2, ReportState::Draft)
+    );
+    // As of before anything was opened, the period has no report.
+    let an_hour_before = Some(now() - Duration::hours(1));
+    assert!(
+        reports::statuses_of_period(&mut tx, doc, april, t.db.backend(), an_hour_before)
+            .await
+            .unwrap()
+            .is_empty()
     );
 
     let item = work_items::insert_work_item(
@@ -2106,6 +2114,32 @@ async fn the_change_epoch_moves_with_writes_of_any_instance(t: TestDb) {
         assert_eq!(t.db.change_epoch().await.unwrap(), settled);
         sessions::delete_session(&mut conn, "s-1").await.unwrap();
         assert_ne!(t.db.change_epoch().await.unwrap(), settled);
+    }
+    // A restore announces that everything may have changed.
+    let current = t.db.change_epoch().await.unwrap();
+    other.announce_change().await.unwrap();
+    let announced = epoch_other_than(&t.db, current).await;
+    if t.backend == Backend::Postgres {
+        // The listener's connection is cut: the loss moves the epoch, and once listening again
+        // the other instance's writes are heard.
+        let mut conn = other.reader().await.unwrap();
+        let cut: Vec<bool> = sqlx::query_scalar(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND query LIKE 'LISTEN%'",
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
+        assert_eq!(cut, [true]);
+        drop(conn);
+        // Known again only once listening again (unknown while cut).
+        let relistening = epoch_other_than(&t.db, Some(announced)).await;
+        let mut tx = other.begin().await.unwrap();
+        reports::remove_calendar_day(&mut tx, NaiveDate::from_ymd_opt(2021, 5, 5).unwrap())
+            .await
+            .unwrap();
+        trienkhai_store::commit(tx).await.unwrap();
+        epoch_other_than(&t.db, Some(relistening)).await;
     }
     other.close().await;
 }

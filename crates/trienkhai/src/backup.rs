@@ -70,6 +70,8 @@ pub async fn restore(db: &DbArgs, from: &Path) -> anyhow::Result<()> {
     // The restored database must open and migrate like any other.
     let app = db.open().await.context("opening the restored database")?;
     app.db.ping().await?;
+    // Instances still serving the database learn that everything changed.
+    app.db.announce_change().await?;
     app.db.close().await;
     println!("restored from {}", from.display());
     Ok(())

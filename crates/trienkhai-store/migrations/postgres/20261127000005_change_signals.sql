@@ -67,5 +67,7 @@ CREATE TRIGGER report_items_changes AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
 CREATE TRIGGER evidence_files_changes AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON evidence_files FOR EACH STATEMENT EXECUTE FUNCTION trienkhai_notify_change();
 CREATE TRIGGER reminder_policies_changes AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON reminder_policies FOR EACH STATEMENT EXECUTE FUNCTION trienkhai_notify_change();
 CREATE TRIGGER webhooks_changes AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON webhooks FOR EACH STATEMENT EXECUTE FUNCTION trienkhai_notify_change();
-CREATE TRIGGER sessions_changes AFTER DELETE OR TRUNCATE ON sessions FOR EACH STATEMENT EXECUTE FUNCTION trienkhai_notify_change();
-CREATE TRIGGER api_tokens_changes AFTER UPDATE OF revoked_at, expires_at, account_id OR DELETE OR TRUNCATE ON api_tokens FOR EACH STATEMENT EXECUTE FUNCTION trienkhai_notify_change();
+-- Row-level: the periodic purge of expired sessions usually deletes nothing, and a statement
+-- trigger would then empty every instance's kept answers for nothing.
+CREATE TRIGGER sessions_changes AFTER DELETE ON sessions FOR EACH ROW EXECUTE FUNCTION trienkhai_notify_change();
+CREATE TRIGGER api_tokens_changes AFTER UPDATE OF revoked_at, expires_at, account_id OR DELETE ON api_tokens FOR EACH ROW EXECUTE FUNCTION trienkhai_notify_change();
