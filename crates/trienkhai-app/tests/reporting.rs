@@ -1092,7 +1092,31 @@ async fn kept_dashboards_and_figures_follow_every_write_of_any_instance(t: TestD
     second.db.close().await;
 }
 
+async fn one_request_computes_a_missing_answer_while_the_others_wait(t: TestDb) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let app = App::new(t.db.clone());
+    epoch_known(&app).await;
+    let served: trienkhai_app::served::Served<u8, u32> = trienkhai_app::served::Served::new(4);
+    let calls = AtomicUsize::new(0);
+    let compute = || async {
+        calls.fetch_add(1, Ordering::SeqCst);
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        Ok(7)
+    };
+    let (a, b, c) = tokio::join!(
+        served.get_or_compute(&app, 1, compute),
+        served.get_or_compute(&app, 1, compute),
+        served.get_or_compute(&app, 1, compute),
+    );
+    assert_eq!((*a.unwrap(), *b.unwrap(), *c.unwrap()), (7, 7, 7));
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    // Another key is computed on its own.
+    served.get_or_compute(&app, 2, compute).await.unwrap();
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+}
+
 both_backends!(
+    one_request_computes_a_missing_answer_while_the_others_wait,
     kept_dashboards_and_figures_follow_every_write_of_any_instance,
     a_commune_report_goes_through_review,
     values_entered_through_a_report_count_once_it_is_accepted,
