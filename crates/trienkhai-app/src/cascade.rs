@@ -181,6 +181,34 @@ pub(crate) struct FigureBasis<'a> {
     pub generation: i64,
 }
 
+/// Every target's figure for `unit`, its whole-tree roll-ups read as `reading` says, in
+/// parallel (a dashboard's past months, or any month as of a past instant).
+pub(crate) async fn figures_read(
+    app: &App,
+    basis: &FigureBasis<'_>,
+    period: Period,
+    unit: UnitId,
+    reading: crate::targets::Reading,
+) -> Result<Vec<TargetRow>> {
+    let wanted: Vec<(TargetId, i64)> = basis.versions.iter().map(|(t, v)| (*t, *v)).collect();
+    let computed: std::collections::HashMap<TargetId, _> =
+        crate::targets::compute_many(app, wanted, period, basis.generation, reading)
+            .await?
+            .into_iter()
+            .collect();
+    Ok(basis
+        .targets
+        .iter()
+        .map(|t| TargetRow {
+            target: t.clone(),
+            figure: computed
+                .get(&t.id)
+                .filter(|c| c.tree.get(unit).is_some())
+                .map(|c| c.figure_of(unit)),
+        })
+        .collect())
+}
+
 /// [`figures_of`] against a basis already read (a dashboard reads twelve months); with `at`, as
 /// the values counted at that past instant (computed, not cached).
 pub(crate) async fn figures_at(
@@ -193,28 +221,7 @@ pub(crate) async fn figures_at(
     at: Option<chrono::DateTime<chrono::Utc>>,
 ) -> Result<Vec<TargetRow>> {
     if let (Some(at), Some(u)) = (at, unit) {
-        let wanted: Vec<(TargetId, i64)> = basis.versions.iter().map(|(t, v)| (*t, *v)).collect();
-        let computed: std::collections::HashMap<TargetId, _> = crate::targets::compute_many(
-            app,
-            wanted,
-            period,
-            basis.generation,
-            crate::targets::Reading::At(at),
-        )
-        .await?
-        .into_iter()
-        .collect();
-        return Ok(basis
-            .targets
-            .iter()
-            .map(|t| TargetRow {
-                target: t.clone(),
-                figure: computed
-                    .get(&t.id)
-                    .filter(|c| c.tree.get(u).is_some())
-                    .map(|c| c.figure_of(u)),
-            })
-            .collect());
+        return figures_read(app, basis, period, u, crate::targets::Reading::At(at)).await;
     }
     if unit.is_some() {
         crate::targets::compute_missing(app, basis.versions, period, basis.generation).await?;

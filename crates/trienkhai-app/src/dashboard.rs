@@ -17,7 +17,7 @@ use trienkhai_core::target::Status;
 use trienkhai_core::work_item::{NationalState, State};
 use trienkhai_store::{documents, persons, targets, units, work_items};
 
-use crate::cascade::{FigureBasis, Headline, TargetRow, figures_at};
+use crate::cascade::{FigureBasis, Headline, TargetRow, figures_at, figures_read};
 use crate::reporting::{PeriodReports, period_reports};
 use crate::scope::Trees;
 use crate::targets::Reading;
@@ -295,27 +295,14 @@ async fn compute(
             board.months.push(m);
             continue;
         }
-        let wanted: Vec<(TargetId, i64)> = versions.iter().map(|(t, v)| (*t, *v)).collect();
-        let computed: HashMap<TargetId, _> = crate::targets::compute_many(
+        let rows = figures_read(
             app,
-            wanted,
+            &basis,
             p,
-            basis.generation,
+            unit,
             then.map_or(Reading::Once, Reading::At),
         )
-        .await?
-        .into_iter()
-        .collect();
-        let rows: Vec<TargetRow> = plan_targets
-            .iter()
-            .map(|t| TargetRow {
-                target: t.clone(),
-                figure: computed
-                    .get(&t.id)
-                    .filter(|c| c.tree.get(unit).is_some())
-                    .map(|c| c.figure_of(unit)),
-            })
-            .collect();
+        .await?;
         let h = headline(&rows);
         let m = MonthHeadline {
             period: p,

@@ -43,6 +43,21 @@ async fn save_text(
     .await
 }
 
+/// The plan's monthly calendar of 2021: each level 5 working days after the month, 2 before
+/// the level above.
+async fn monthly_calendar_2021(app: &App, admin: &Actor, plan: trienkhai_core::ids::DocumentId) {
+    reporting::add_calendar(
+        app,
+        admin,
+        plan,
+        Cadence::Monthly,
+        (2021, 2021),
+        DeadlineRule::new(5, 2).unwrap(),
+    )
+    .await
+    .unwrap();
+}
+
 async fn unit(app: &App, code: &str) -> UnitId {
     let admin = Actor::system("test", app.today());
     org::units_as_of(app, &admin, d("2021-06-01"))
@@ -214,16 +229,7 @@ async fn values_entered_through_a_report_count_once_it_is_accepted(t: TestDb) {
     let own = unit(&app, "X-ANTHUY").await;
     let district = unit(&app, "BTR").await;
     let april = Period::Month(2021, 4);
-    reporting::add_calendar(
-        &app,
-        &admin,
-        plan,
-        Cadence::Monthly,
-        (2021, 2021),
-        DeadlineRule::new(5, 2).unwrap(),
-    )
-    .await
-    .unwrap();
+    monthly_calendar_2021(&app, &admin, plan).await;
     let report = reporting::open_report(&app, &anthuy, plan, own, april)
         .await
         .unwrap()
@@ -365,16 +371,7 @@ async fn the_report_sheet_is_filled_saved_whole_and_carries_evidence(t: TestDb) 
         .id;
     let own = unit(&app, "X-ANTHUY").await;
     let anduc = reporter_of(&app, "anduc", unit(&app, "X-ANDUC").await).await;
-    reporting::add_calendar(
-        &app,
-        &admin,
-        plan,
-        Cadence::Monthly,
-        (2021, 2021),
-        DeadlineRule::new(5, 2).unwrap(),
-    )
-    .await
-    .unwrap();
+    monthly_calendar_2021(&app, &admin, plan).await;
     let april = Period::Month(2021, 4);
     let id = reporting::open_report(&app, &anthuy, plan, own, april)
         .await
@@ -615,16 +612,7 @@ async fn the_district_consolidates_what_its_communes_reported(t: TestDb) {
         .id;
     let own = unit(&app, "X-ANTHUY").await;
     let district = unit(&app, "BTR").await;
-    reporting::add_calendar(
-        &app,
-        &admin,
-        plan,
-        Cadence::Monthly,
-        (2021, 2021),
-        DeadlineRule::new(5, 2).unwrap(),
-    )
-    .await
-    .unwrap();
+    monthly_calendar_2021(&app, &admin, plan).await;
     let april = Period::Month(2021, 4);
     let id = reporting::open_report(&app, &anthuy, plan, own, april)
         .await
@@ -731,16 +719,7 @@ async fn a_units_dashboard_follows_targets_items_and_reports_as_of_a_date(t: Tes
         .id;
     let own = unit(&app, "X-ANTHUY").await;
     let district = unit(&app, "BTR").await;
-    reporting::add_calendar(
-        &app,
-        &admin,
-        plan,
-        Cadence::Monthly,
-        (2021, 2021),
-        DeadlineRule::new(5, 2).unwrap(),
-    )
-    .await
-    .unwrap();
+    monthly_calendar_2021(&app, &admin, plan).await;
     let april = Period::Month(2021, 4);
     let id = reporting::open_report(&app, &anthuy, plan, own, april)
         .await
@@ -971,16 +950,7 @@ async fn kept_dashboards_and_figures_follow_every_write_of_any_instance(t: TestD
         .document
         .id;
     let (own, district) = (unit(&app, "X-ANTHUY").await, unit(&app, "BTR").await);
-    reporting::add_calendar(
-        &app,
-        &admin,
-        plan,
-        Cadence::Monthly,
-        (2021, 2021),
-        DeadlineRule::new(5, 2).unwrap(),
-    )
-    .await
-    .unwrap();
+    monthly_calendar_2021(&app, &admin, plan).await;
     let april = Period::Month(2021, 4);
     let as_of = None;
     let board = || dashboard::dashboard(&app, &admin, district, Some(plan), Some(april), as_of);
