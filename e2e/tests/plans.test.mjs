@@ -140,14 +140,14 @@ test('the coverage report and the resolution file', async () => {
     await page.setInputFiles('#file', {
       name: 'Nghị quyết 02-NQ-HU.pdf',
       mimeType: 'application/pdf',
-      buffer: Buffer.from('%PDF-1.4\n% demo\n'),
+      buffer: Buffer.from('%PDF-1.4\n% demo\n%%EOF\n'),
     });
     await submit(page, '#upload');
     const link = page.locator('a.file');
     assert.equal(await link.innerText(), 'Nghị quyết 02-NQ-HU.pdf');
     const download = await page.request.get(new URL(await link.getAttribute('href'), server.baseUrl).href);
     assert.equal(download.headers()['content-type'], 'application/pdf');
-    assert.equal((await download.body()).toString(), '%PDF-1.4\n% demo\n');
+    assert.equal((await download.body()).toString(), '%PDF-1.4\n% demo\n%%EOF\n');
 
     await page.goto(planUrl);
     await Promise.all([page.waitForNavigation(), page.click('#coverage-link')]);

@@ -77,7 +77,7 @@ test('a commune reports, the district returns it, the commune corrects, the dist
     // Evidence: a PDF attached and listed with its size.
     const dir = await mkdtemp(path.join(tmpdir(), 'trienkhai-evidence-'));
     const pdf = path.join(dir, 'Biên bản kiểm tra.pdf');
-    await writeFile(pdf, '%PDF-1.4\n% biên bản\n');
+    await writeFile(pdf, '%PDF-1.4\n% biên bản\n%%EOF\n');
     await page.setInputFiles('#evidence-file', pdf);
     await submit(page, '#evidence-upload');
     assert.match(await page.locator('#evidence').innerText(), /Biên bản kiểm tra\.pdf/);

@@ -246,9 +246,13 @@ pub async fn update_account(
         }
         None => None,
     };
-    let mut tx = app.db.begin().await?;
+    // Serialised with every other change of who administers (see `keep_an_administrator`).
+    let mut tx = app.db.begin_structural().await?;
     if !can_manage(&mut tx, &mut Trees::default(), actor, id, app.today()).await? {
         return Err(AppError::Forbidden);
+    }
+    if !input.is_active {
+        keep_an_administrator(&mut tx, app.today(), Leaving::Account(id)).await?;
     }
     let before = account_snapshot(&mut tx, id).await?;
     match accounts::update_account(
@@ -363,9 +367,38 @@ pub async fn grant_role_unchecked(
     Ok(id)
 }
 
+/// What a change takes away from the installation's administrators.
+enum Leaving {
+    Account(AccountId),
+    Grant(GrantId),
+}
+
+/// Refuses a change that would leave no active administrator of everything: no one could then
+/// create accounts, grant roles or undo the change. Callers hold the structural lock, so two
+/// administrators removing each other at once cannot both succeed.
+async fn keep_an_administrator(
+    tx: &mut trienkhai_store::Tx,
+    today: NaiveDate,
+    leaving: Leaving,
+) -> Result<()> {
+    let admins = accounts::installation_admin_grants(tx, today).await?;
+    let goes = |(grant, account): &(GrantId, AccountId)| match leaving {
+        Leaving::Account(id) => *account == id,
+        Leaving::Grant(id) => *grant == id,
+    };
+    if admins.iter().any(goes) && admins.iter().all(goes) {
+        let field = match leaving {
+            Leaving::Account(_) => "is_active",
+            Leaving::Grant(_) => "grant",
+        };
+        return Err(AppError::invalid("last_admin", field));
+    }
+    Ok(())
+}
+
 pub async fn revoke_grant(app: &App, actor: &Actor, grant: GrantId) -> Result<()> {
     let today = app.today();
-    let mut tx = app.db.begin().await?;
+    let mut tx = app.db.begin_structural().await?;
     let row = accounts::get_grant(&mut tx, grant).await?;
     let mut trees = Trees::default();
     let allowed = match row.unit_id {
@@ -379,6 +412,7 @@ pub async fn revoke_grant(app: &App, actor: &Actor, grant: GrantId) -> Result<()
     if !allowed || !can_manage(&mut tx, &mut trees, actor, row.account_id, today).await? {
         return Err(AppError::Forbidden);
     }
+    keep_an_administrator(&mut tx, today, Leaving::Grant(grant)).await?;
     let before = account_snapshot(&mut tx, row.account_id).await?;
     if accounts::revoke_grant(&mut tx, grant, actor.account_id, app.now()).await? {
         audit_account(

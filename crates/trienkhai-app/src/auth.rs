@@ -15,11 +15,20 @@ use trienkhai_store::{Conn, accounts, sessions};
 
 use crate::{Actor, App, AppError, Result};
 
-/// Failed logins for one username within [`THROTTLE_WINDOW_MINUTES`] before it is refused.
-pub const MAX_FAILURES_PER_USERNAME: i64 = 5;
-/// Failed logins from one client address within the window before it is refused.
-pub const MAX_FAILURES_PER_CLIENT: i64 = 20;
+/// Failed logins of one username from one client address within [`THROTTLE_WINDOW_MINUTES`]
+/// before that address is refused for that username: the guesser is slowed, while the owner
+/// logging in from elsewhere is not locked out by a stranger.
+pub const MAX_FAILURES_PER_ACCOUNT_AND_CLIENT: i64 = 5;
+/// Failed logins of one username from anywhere within the window before it is refused
+/// everywhere: guessing spread over many addresses.
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 50;
+/// Failed logins from one client address, any usernames, within the window before it is
+/// refused. Far higher than per account: an office (or everyone behind one proxy) shares an
+/// address, and one person's typos must not lock out the others.
+pub const MAX_FAILURES_PER_CLIENT: i64 = 300;
 pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
+/// The longest password accepted: argon2 of a megabyte per request would be a cheap attack.
+pub const MAX_PASSWORD_CHARS: usize = 256;
 pub const SESSION_HOURS: i64 = 12;
 
 /// Passwords are NFC-normalised before hashing, so "mật khẩu" typed on any keyboard (precomposed
@@ -83,22 +92,44 @@ pub fn check_new_password(password: &str) -> Result<()> {
     Ok(())
 }
 
-/// Checks credentials, throttling repeated failures per username and per client address.
+/// Checks credentials, throttling repeated failures per username × client address, per
+/// username and, far more loosely, per client address. A username that cannot exist (wrong
+/// shape or length) is refused before anything is stored or hashed. Nothing typed is logged:
+/// people type passwords into the username field.
 pub async fn login(app: &App, username: &str, password: &str, client: &str) -> Result<AccountId> {
-    let username = username.trim().to_lowercase();
-    let now = app.now();
-    let mut conn = app.db.reader().await?;
-    // The attempt is counted before it is checked, so that parallel guesses cannot all slip
-    // under the limit; a success clears the count.
-    sessions::record_login_failure(&mut conn, &username, client, now).await?;
-    let since = now - Duration::minutes(THROTTLE_WINDOW_MINUTES);
-    let (by_user, by_client) =
-        sessions::recent_login_failures(&mut conn, &username, client, since).await?;
-    if by_user > MAX_FAILURES_PER_USERNAME || by_client > MAX_FAILURES_PER_CLIENT {
-        tracing::warn!(username = %username, client = %client, "login throttled");
-        return Err(AppError::TooManyRequests);
+    let username = normalize_username(username)?;
+    if password.chars().count() > MAX_PASSWORD_CHARS {
+        return Err(AppError::Invalid(
+            trienkhai_core::error::DomainError::new("too_long", "password")
+                .with_detail(MAX_PASSWORD_CHARS.to_string()),
+        ));
     }
-    let account = accounts::find_account_by_username(&mut conn, &username).await?;
+    let client = &client[..client.len().min(64)];
+    let now = app.now();
+    // The attempt is counted before it is checked, so that parallel guesses cannot all slip
+    // under the limit; a success clears this address's count. Through the writer: a failed
+    // login is a write like any other.
+    let failures = {
+        let mut tx = app.db.begin().await?;
+        sessions::record_login_failure(&mut tx, &username, client, now).await?;
+        let since = now - Duration::minutes(THROTTLE_WINDOW_MINUTES);
+        let failures = sessions::recent_login_failures(&mut tx, &username, client, since).await?;
+        trienkhai_store::commit(tx).await?;
+        failures
+    };
+    if failures.by_account_and_client > MAX_FAILURES_PER_ACCOUNT_AND_CLIENT
+        || failures.by_account > MAX_FAILURES_PER_ACCOUNT
+        || failures.by_client > MAX_FAILURES_PER_CLIENT
+    {
+        tracing::warn!(client = %client, "login throttled");
+        return Err(AppError::TooManyRequests {
+            retry_after_secs: (THROTTLE_WINDOW_MINUTES * 60) as u64,
+        });
+    }
+    let account = {
+        let mut conn = app.db.reader().await?;
+        accounts::find_account_by_username(&mut conn, &username).await?
+    };
     // Verify against a real hash even for unknown users, so timing does not reveal which exist.
     let (hash, account) = match account {
         Some(a) if a.is_active => (a.password_hash.clone(), Some(a)),
@@ -116,11 +147,12 @@ pub async fn login(app: &App, username: &str, password: &str, client: &str) -> R
         .map_err(|e| AppError::Internal(format!("password check: {e}")))?;
     match account {
         Some(account) if valid => {
-            sessions::clear_login_failures(&mut conn, &username).await?;
+            let mut conn = app.db.writer().await?;
+            sessions::clear_login_failures(&mut conn, &username, client).await?;
             Ok(account.id)
         }
         _ => {
-            tracing::info!(username = %username, client = %client, "login failed");
+            tracing::info!(client = %client, "login failed");
             Err(AppError::InvalidCredentials)
         }
     }
@@ -131,7 +163,7 @@ static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 /// Deletes expired sessions and failed logins too old to count: housekeeping, run periodically.
 pub async fn purge_expired(app: &App) -> Result<u64> {
     let now = app.now();
-    let mut conn = app.db.reader().await?;
+    let mut conn = app.db.writer().await?;
     let sessions = sessions::delete_expired_sessions(&mut conn, now).await?;
     let failures = sessions::delete_login_failures_before(
         &mut conn,
@@ -151,7 +183,7 @@ pub async fn start_session(app: &App, account: AccountId) -> Result<NewSession> 
     let now = app.now();
     let secret = random_secret();
     let csrf_token = random_secret();
-    let mut conn = app.db.reader().await?;
+    let mut conn = app.db.writer().await?;
     sessions::insert_session(
         &mut conn,
         &digest(&secret),
@@ -165,7 +197,7 @@ pub async fn start_session(app: &App, account: AccountId) -> Result<NewSession> 
 }
 
 pub async fn end_session(app: &App, secret: &str) -> Result<()> {
-    let mut conn = app.db.reader().await?;
+    let mut conn = app.db.writer().await?;
     let hash = digest(secret);
     sessions::delete_session(&mut conn, &hash).await?;
     // The deletion announces itself (other instances), but not through a transaction of this

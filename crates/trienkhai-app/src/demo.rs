@@ -131,7 +131,7 @@ pub async fn build(app: &App) -> Result<DemoSummary> {
     let actor = Actor::system("demo", app.today());
     let mut summary = DemoSummary::default();
     {
-        let mut conn = app.db.reader().await?;
+        let mut tx = app.db.begin().await?;
         for (i, (code, vi, en)) in KINDS.iter().enumerate() {
             let kind = units::UnitKind {
                 code: (*code).into(),
@@ -139,8 +139,9 @@ pub async fn build(app: &App) -> Result<DemoSummary> {
                 label_en: (*en).into(),
                 sort_order: i as i64,
             };
-            units::upsert_kind(&mut conn, &kind).await?;
+            units::upsert_kind(&mut tx, &kind).await?;
         }
+        trienkhai_store::commit(tx).await?;
     }
 
     let mut ids: HashMap<String, UnitId> = HashMap::new();

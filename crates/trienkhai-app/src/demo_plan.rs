@@ -108,7 +108,7 @@ pub struct PlanSummary {
 pub async fn build(app: &App, actor: &Actor, ids: &HashMap<String, UnitId>) -> Result<PlanSummary> {
     let mut summary = PlanSummary::default();
     {
-        let mut conn = app.db.reader().await?;
+        let mut conn = app.db.begin().await?;
         for (i, (code, vi, en, description)) in THEMES.iter().enumerate() {
             target_store::upsert_theme(
                 &mut conn,
@@ -135,6 +135,7 @@ pub async fn build(app: &App, actor: &Actor, ids: &HashMap<String, UnitId>) -> R
             )
             .await?;
         }
+        trienkhai_store::commit(conn).await?;
     }
     // Committee terms (the 2020-2025 congresses; dates illustrative).
     for code in ["BT", "BTR", "X-ANTHUY"] {
@@ -184,7 +185,7 @@ pub async fn build(app: &App, actor: &Actor, ids: &HashMap<String, UnitId>) -> R
 
     // Weights for the income target: population per commune (illustrative).
     {
-        let mut conn = app.db.reader().await?;
+        let mut conn = app.db.begin().await?;
         for (i, (_, unit)) in communes.iter().enumerate() {
             let population = 7_000 + noise(&[i as u64, 1], 9_000);
             target_store::set_weight(
@@ -196,6 +197,7 @@ pub async fn build(app: &App, actor: &Actor, ids: &HashMap<String, UnitId>) -> R
             )
             .await?;
         }
+        trienkhai_store::commit(conn).await?;
     }
 
     let mut target_ids: HashMap<String, TargetId> = HashMap::new();

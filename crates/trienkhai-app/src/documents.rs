@@ -234,7 +234,7 @@ pub async fn list_documents(
 ) -> Result<Vec<DocumentView>> {
     let today = app.today();
     let number = match number.map(str::trim).filter(|n| !n.is_empty()) {
-        Some(n) => Some(DocumentNumber::parse(n)?.to_string()),
+        Some(n) => Some(DocumentNumber::parse(n)?),
         None => None,
     };
     let filter = DocumentFilter {
@@ -282,32 +282,41 @@ async fn check_fields(
         {
             return Err(AppError::invalid("unit_not_alive", "issued_on"));
         }
-        // The same number twice from one issuer in one term (Party) or one year (State).
-        let same: Vec<Document> = documents::list_documents(
-            conn,
-            &DocumentFilter {
-                number: Some(fields.number.to_string()),
-                issuer_unit_id: Some(issuer),
-                ..Default::default()
-            },
-        )
-        .await?;
-        let term = term_on(conn, issuer, fields.issued_on).await?;
-        for other in same.iter().filter(|d| Some(d.id) != myself) {
-            let clash = match fields.number.grammar {
-                Grammar::Party => term.contains(other.issued_on),
-                Grammar::State => {
-                    use chrono::Datelike;
-                    fields.number.year.is_some()
-                        || other.issued_on.year() == fields.issued_on.year()
-                }
-            };
-            if clash {
-                return Err(AppError::Invalid(
-                    trienkhai_core::error::DomainError::new("docnum_taken", "number")
-                        .with_detail(other.number.clone()),
-                ));
+    }
+    // The same number twice from one issuer in one term (Party) or one year (State); serials
+    // compare as numbers. A document without an issuer unit clashes with the others that have
+    // none, its issuer known only by the code in its number.
+    let same: Vec<Document> = documents::list_documents(
+        conn,
+        &DocumentFilter {
+            number: Some(fields.number.clone()),
+            issuer_unit_id: fields.issuer_unit_id,
+            ..Default::default()
+        },
+    )
+    .await?;
+    let term = match fields.issuer_unit_id {
+        Some(issuer) => Some(term_on(conn, issuer, fields.issued_on).await?),
+        None => None,
+    };
+    for other in same
+        .iter()
+        .filter(|d| Some(d.id) != myself && d.issuer_unit_id == fields.issuer_unit_id)
+    {
+        use chrono::Datelike;
+        let clash = match (fields.number.grammar, term) {
+            (Grammar::Party, Some(term)) => term.contains(other.issued_on),
+            // Without a unit there is no recorded term: the congress cycle of the issue date.
+            (Grammar::Party, None) => default_term(fields.issued_on).contains(other.issued_on),
+            (Grammar::State, _) => {
+                fields.number.year.is_some() || other.issued_on.year() == fields.issued_on.year()
             }
+        };
+        if clash {
+            return Err(AppError::Invalid(
+                trienkhai_core::error::DomainError::new("docnum_taken", "number")
+                    .with_detail(other.number.clone()),
+            ));
         }
     }
     if let Some(upper) = fields.concretizes {
@@ -346,6 +355,11 @@ pub(crate) async fn term_on(conn: &mut Conn, unit: UnitId, day: NaiveDate) -> Re
     if let Some(t) = terms.iter().find(|t| t.validity.contains(day)) {
         return Ok(t.validity);
     }
+    Ok(default_term(day))
+}
+
+/// The committee term holding `day` when none is recorded.
+fn default_term(day: NaiveDate) -> Validity {
     use chrono::Datelike;
     // Congresses of the grassroots-to-province levels sit in the years ending in 0 and 5, by
     // the end of the third quarter; without a recorded term, one is taken to run from 1 October
@@ -357,7 +371,7 @@ pub(crate) async fn term_on(conn: &mut Conn, unit: UnitId, day: NaiveDate) -> Re
     }
     let from = congress(start_year);
     let to = congress(start_year + 5).pred_opt().expect("a day before");
-    Ok(Validity::new(from, Some(to)).expect("ordered"))
+    Validity::new(from, Some(to)).expect("ordered")
 }
 
 async fn audit_document(
@@ -509,27 +523,6 @@ fn issuer_code_for_kind(kind: &str) -> &'static str {
     }
 }
 
-/// Allowed attachment types: what offices file (PDF, Word, Excel, scans).
-fn sniff_type(file_name: &str, bytes: &[u8]) -> Option<&'static str> {
-    let lower = file_name.to_lowercase();
-    let ext = lower.rsplit('.').next().unwrap_or("");
-    match ext {
-        "pdf" if bytes.starts_with(b"%PDF") => Some("application/pdf"),
-        "docx" if bytes.starts_with(b"PK\x03\x04") => {
-            Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-        }
-        "xlsx" if bytes.starts_with(b"PK\x03\x04") => {
-            Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        }
-        "doc" | "xls" if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) => {
-            Some("application/octet-stream")
-        }
-        "png" if bytes.starts_with(b"\x89PNG") => Some("image/png"),
-        "jpg" | "jpeg" if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) => Some("image/jpeg"),
-        _ => None,
-    }
-}
-
 /// The last path component, cleaned: names are never trusted as paths.
 fn safe_file_name(name: &str) -> Result<String> {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
@@ -557,9 +550,10 @@ pub(crate) fn check_upload(file_name: &str, bytes: &[u8]) -> Result<(String, &'s
         ));
     }
     let name = safe_file_name(file_name)?;
-    let content_type =
-        sniff_type(&name, bytes).ok_or_else(|| AppError::invalid("file_type", "file"))?;
-    Ok((name, content_type))
+    // What offices file (PDF, Word, Excel, scans), judged from the file's structure.
+    let kind = trienkhai_core::file_kind::sniff(&name, bytes)
+        .ok_or_else(|| AppError::invalid("file_type", "file"))?;
+    Ok((name, kind.content_type()))
 }
 
 /// Attaches the document's file, checked for size and type, in one transaction.

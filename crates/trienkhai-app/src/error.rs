@@ -13,8 +13,9 @@ pub enum AppError {
     Unauthenticated,
     #[error("wrong username or password")]
     InvalidCredentials,
+    /// Too many failed logins; try again after this many seconds at the latest.
     #[error("too many failed logins")]
-    TooManyRequests,
+    TooManyRequests { retry_after_secs: u64 },
     #[error("not allowed")]
     Forbidden,
     #[error("not found")]
@@ -32,7 +33,7 @@ impl AppError {
             AppError::Invalid(e) => e.code,
             AppError::Unauthenticated => "unauthenticated",
             AppError::InvalidCredentials => "invalid_credentials",
-            AppError::TooManyRequests => "too_many_requests",
+            AppError::TooManyRequests { .. } => "too_many_requests",
             AppError::Forbidden => "forbidden",
             AppError::NotFound => "not_found",
             AppError::Conflict { .. } => "conflict",

@@ -235,7 +235,7 @@ fn same_value(before: &Actual, input: &ActualInput, target: &Target) -> bool {
         .map(trienkhai_core::vn::clean_text)
         .filter(|n| !n.is_empty());
     input
-        .observation(target.value_type)
+        .observation(target)
         .is_ok_and(|o| o == before.observation)
         && note == before.note
 }
@@ -353,7 +353,7 @@ pub async fn save_draft(app: &App, actor: &Actor, id: i64, draft: &ReportDraft) 
         }
         let observation = v
             .input
-            .observation(target.value_type)
+            .observation(target)
             .map_err(|e| at_target(e, &target.code))?;
         let note = v
             .input

@@ -65,6 +65,15 @@ pub async fn add_calendar(
     years: (i32, i32),
     rule: DeadlineRule,
 ) -> Result<i64> {
+    // Outside these years a deadline can fall off chrono's calendar: refused at the edge.
+    for (year, field) in [(years.0, "first_year"), (years.1, "last_year")] {
+        if !trienkhai_core::period::YEARS.contains(&year) {
+            return Err(AppError::Invalid(
+                trienkhai_core::error::DomainError::new("out_of_range", field)
+                    .with_detail("1900..2200"),
+            ));
+        }
+    }
     if years.1 < years.0 {
         return Err(AppError::invalid("end_before_start", "last_year"));
     }

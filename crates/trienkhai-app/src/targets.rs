@@ -405,6 +405,13 @@ fn check_value_shape(value_type: ValueType, v: Decimal, field: &str) -> Result<(
     }
 }
 
+/// Whether a ratio target measured in percent is a share of a whole (every ratio of the plans
+/// offices write: "tỷ lệ hộ nghèo", "tỷ lệ … đạt chuẩn"), whose numerator is part of its
+/// denominator.
+pub(crate) fn is_share(unit_of_measure: &str) -> bool {
+    unit_of_measure.trim() == "%"
+}
+
 /// What a unit reports for one target and period.
 #[derive(Debug, Clone, Default)]
 pub struct ActualInput {
@@ -420,11 +427,13 @@ pub struct ActualInput {
 }
 
 impl ActualInput {
-    pub(crate) fn observation(&self, value_type: ValueType) -> Result<Observation> {
+    /// The observation this input records for `target`, checked against its value type (and,
+    /// for a share, that the part is no larger than the whole).
+    pub(crate) fn observation(&self, target: &Target) -> Result<Observation> {
         if self.not_applicable {
             return Ok(Observation::NotApplicable);
         }
-        match value_type {
+        match target.value_type {
             ValueType::Ratio => {
                 let numerator = self
                     .numerator
@@ -439,6 +448,14 @@ impl ActualInput {
                 }
                 if denominator <= Decimal::ZERO {
                     return Err(AppError::invalid("denominator_not_positive", "denominator"));
+                }
+                // A ratio in percent is a share ("tỷ lệ hộ nghèo": poor households of all
+                // households): the part cannot exceed the whole.
+                if is_share(&target.unit_of_measure) && numerator > denominator {
+                    return Err(AppError::invalid(
+                        "numerator_exceeds_denominator",
+                        "numerator",
+                    ));
                 }
                 Ok(Observation::Ratio {
                     numerator,
@@ -561,7 +578,7 @@ pub(crate) async fn write_actual(
     trees
         .require_over(tx, actor, Action::Report, unit, span)
         .await?;
-    let observation = input.observation(target.value_type)?;
+    let observation = input.observation(target)?;
     let doc = documents::get_document(tx, target.document_id).await?;
     let tree = trees.at(tx, period.tree_date()).await?;
     if tree.get(unit).is_none() {
@@ -1562,7 +1579,7 @@ pub async fn record_actuals_batch(
         } else {
             return Err(at_row(AppError::invalid("duplicate", "period")));
         }
-        let observation = row.input.observation(target.value_type).map_err(at_row)?;
+        let observation = row.input.observation(&target).map_err(at_row)?;
         let note = row
             .input
             .note

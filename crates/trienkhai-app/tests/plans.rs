@@ -581,12 +581,18 @@ async fn documents_are_numbered_per_issuer_type_and_term(t: TestDb) {
     let view = documents::get_document(&app, &admin, id).await.unwrap();
     assert_eq!(view.document.number, "03-NQ/HU");
     // A PDF attaches; a file that says PDF but is not refuses.
-    let file = documents::attach_file(&app, &admin, id, "../../nq 03.pdf", b"%PDF-1.4 demo")
-        .await
-        .unwrap();
+    let file = documents::attach_file(
+        &app,
+        &admin,
+        id,
+        "../../nq 03.pdf",
+        b"%PDF-1.4 demo\n%%EOF\n",
+    )
+    .await
+    .unwrap();
     let (record, bytes) = documents::file(&app, &admin, file).await.unwrap();
     assert_eq!(record.file_name, "nq 03.pdf");
-    assert_eq!(bytes, b"%PDF-1.4 demo");
+    assert_eq!(bytes, b"%PDF-1.4 demo\n%%EOF\n");
     let err = documents::attach_file(&app, &admin, id, "x.pdf", b"MZ not a pdf")
         .await
         .unwrap_err();

@@ -536,7 +536,7 @@ async fn the_report_sheet_is_filled_saved_whole_and_carries_evidence(t: TestDb) 
     );
 
     // Evidence: type checked from the bytes, the name never a path, the content hashed.
-    let pdf = b"%PDF-1.4\n% bien ban\n".to_vec();
+    let pdf = b"%PDF-1.4\n% bien ban\n%%EOF\n".to_vec();
     let err = report_sheet::attach_evidence(&app, &anthuy, id, None, "bien-ban.pdf", b"MZ\x90\x00")
         .await
         .unwrap_err();

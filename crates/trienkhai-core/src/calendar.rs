@@ -45,7 +45,8 @@ impl WorkCalendar {
     /// The statutory holidays of `years` (the lunar ones for the years of the embedded table).
     pub fn vietnam(years: std::ops::RangeInclusive<i32>) -> Self {
         let mut days_off = BTreeSet::new();
-        for year in years {
+        // Years outside the supported range have no dates worth a holiday (and some none at all).
+        for year in years.filter(|y| crate::period::YEARS.contains(y)) {
             for (m, d) in [(1, 1), (4, 30), (5, 1), (9, 2)] {
                 days_off.insert(date(year, m, d));
             }

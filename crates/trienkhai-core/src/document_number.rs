@@ -46,17 +46,27 @@ pub struct Codes {
     pub state_types: Vec<String>,
     /// Issuers whose spelling is canonicalised (`THU` → `ThU`); others are accepted as typed.
     pub known_issuers: Vec<String>,
+    /// Known issuers that are Party bodies: their numbers are `02-NQ/HU`, never `02/NQ-HU`.
+    pub party_issuers: Vec<String>,
+    /// Known issuers that are State bodies: their numbers are `15/2020/NQ-HĐND`.
+    pub state_issuers: Vec<String>,
 }
 
 impl Default for Codes {
     fn default() -> Self {
-        let list = |s: &str| s.split_whitespace().map(str::to_owned).collect();
+        let list = |s: &str| -> Vec<String> { s.split_whitespace().map(str::to_owned).collect() };
+        let party_issuers = list("TW TU ThU HU ĐU CB BTCTW VPTW UBKTTW BTGTW BDVTW");
+        let state_issuers = list("HĐND UBND CP TTg QH15 QH14 UBTVQH15 UBTVQH14 BNV");
         Codes {
             party_types: list("NQ QĐ CT KL QC QĐi HD KH BC TB CTr ĐA TTr TT CV TTr BB"),
             state_types: list("NQ NĐ QĐ CT TT TTLT KH BC TB ĐA TTr HD CV QC QyĐ"),
-            known_issuers: list(
-                "TW TU ThU HU ĐU CB BTCTW VPTW UBKTTW BTGTW BDVTW HĐND UBND CP TTg QH15 QH14 UBTVQH15 UBTVQH14 BNV",
-            ),
+            known_issuers: party_issuers
+                .iter()
+                .chain(&state_issuers)
+                .cloned()
+                .collect(),
+            party_issuers,
+            state_issuers,
         }
     }
 }
@@ -142,6 +152,8 @@ impl DocumentNumber {
         if parts.len() == 2 && parts[0].contains('-') {
             let (number, kind) = parts[0].split_once('-').expect("checked");
             let (number, digits) = parse_running_number(number)?;
+            // Party numbers are written with two digits at least (36-HD/VPTW: "Số 01").
+            let digits = digits.max(2);
             check_code(kind, "type")?;
             let kind = canonical(kind, &codes.party_types)
                 .ok_or_else(|| err("docnum_type_unknown", kind.to_owned()))?;
@@ -149,6 +161,14 @@ impl DocumentNumber {
             check_code(issuer, "issuer")?;
             let issuer =
                 canonical(issuer, &codes.known_issuers).unwrap_or_else(|| issuer.to_owned());
+            if codes.state_issuers.contains(&issuer) {
+                return Err(err(
+                    "docnum_grammar",
+                    format!(
+                        "{issuer} is a State body: its numbers read like 15/2020/{kind}-{issuer}"
+                    ),
+                ));
+            }
             return Ok(DocumentNumber {
                 grammar: Grammar::Party,
                 number,
@@ -196,6 +216,15 @@ impl DocumentNumber {
         };
         check_code(issuer, "issuer")?;
         let issuer = canonical(issuer, &codes.known_issuers).unwrap_or_else(|| issuer.to_owned());
+        if codes.party_issuers.contains(&issuer) {
+            let kind = kind.as_deref().unwrap_or("NQ");
+            return Err(err(
+                "docnum_grammar",
+                format!(
+                    "{issuer} is a Party body: its numbers read like {number:02}-{kind}/{issuer}"
+                ),
+            ));
+        }
         Ok(DocumentNumber {
             grammar: Grammar::State,
             number,
@@ -204,6 +233,18 @@ impl DocumentNumber {
             kind,
             issuer,
         })
+    }
+}
+
+impl DocumentNumber {
+    /// Whether two numbers name the same document number: serials compare as numbers ("2-NQ/HU"
+    /// is "02-NQ/HU"), whatever the digits they were written with.
+    pub fn same_number(&self, other: &DocumentNumber) -> bool {
+        self.grammar == other.grammar
+            && self.number == other.number
+            && self.year == other.year
+            && self.kind == other.kind
+            && self.issuer == other.issuer
     }
 }
 
@@ -348,6 +389,32 @@ mod tests {
         for err in [e("02-XX/HU"), e("ab-NQ/HU")] {
             assert_eq!(err.field.as_deref(), Some("number"));
         }
+    }
+
+    #[test]
+    fn the_two_grammars_are_not_mixed_for_known_bodies() {
+        let e = |s: &str| DocumentNumber::parse(s).unwrap_err();
+        // A Party committee's number written the State way, and the other way round.
+        assert_eq!(e("02/NQ-HU").code, "docnum_grammar");
+        assert!(e("02/NQ-HU").detail.unwrap().contains("02-NQ/HU"));
+        assert_eq!(e("15/2020/NQ-TU").code, "docnum_grammar");
+        assert_eq!(e("15-NQ/HĐND").code, "docnum_grammar");
+        // Unknown issuers keep the grammar they were written in.
+        assert_eq!(
+            DocumentNumber::parse("3/KH-BCĐ").unwrap().grammar,
+            Grammar::State
+        );
+    }
+
+    #[test]
+    fn serials_compare_as_numbers() {
+        let n = |s: &str| DocumentNumber::parse(s).unwrap();
+        assert!(n("2-NQ/HU").same_number(&n("02-NQ/HU")));
+        assert_eq!(n("2-NQ/HU").to_string(), "02-NQ/HU");
+        assert!(n("0015/2020/NQ-HĐND").same_number(&n("15/2020/NQ-HĐND")));
+        assert!(!n("2-NQ/HU").same_number(&n("2-KH/HU")));
+        assert!(!n("2-NQ/HU").same_number(&n("2-NQ/TU")));
+        assert!(!n("15/2020/NQ-HĐND").same_number(&n("15/2021/NQ-HĐND")));
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod access;
 pub mod calendar;
 pub mod document_number;
 pub mod error;
+pub mod file_kind;
 pub mod ids;
 pub mod org;
 pub mod over_time;

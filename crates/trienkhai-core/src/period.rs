@@ -27,9 +27,14 @@ fn err(detail: impl Into<String>) -> DomainError {
     DomainError::new("period_invalid", "period").with_detail(detail)
 }
 
+/// The years a period, a calendar or a plan may concern: wide enough for any resolution's
+/// history and vision, narrow enough that every date computed from them (a deadline working
+/// days after a term's end) stays a valid date.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
 fn year(s: &str) -> Result<i32, DomainError> {
     match s.parse::<i32>() {
-        Ok(y) if s.len() == 4 && (1900..=2200).contains(&y) => Ok(y),
+        Ok(y) if s.len() == 4 && YEARS.contains(&y) => Ok(y),
         _ => Err(err(format!("«{s}» is not a year"))),
     }
 }

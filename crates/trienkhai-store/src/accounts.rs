@@ -240,6 +240,27 @@ pub async fn live_grants_of(conn: &mut AnyConnection, account: AccountId) -> Res
         .collect()
 }
 
+/// The grants that make an active account an administrator of everything on `day`, as
+/// (grant, account) pairs: the accounts that can still manage every other one.
+pub async fn installation_admin_grants(
+    conn: &mut AnyConnection,
+    day: NaiveDate,
+) -> Result<Vec<(GrantId, AccountId)>> {
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT g.id, g.account_id FROM role_grants g JOIN accounts a ON a.id = g.account_id \
+         WHERE g.role = 'admin' AND g.unit_id IS NULL AND g.revoked_at IS NULL \
+         AND g.valid_from <= $1 AND (g.valid_to IS NULL OR g.valid_to >= $1) AND a.is_active = 1 \
+         ORDER BY g.id",
+    )
+    .bind(sql::date(day))
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(g, a)| (GrantId(g), AccountId(a)))
+        .collect())
+}
+
 /// Revokes a grant; revoking twice is a no-op that reports `false`.
 pub async fn revoke_grant(
     conn: &mut AnyConnection,

@@ -161,9 +161,9 @@ impl Db {
                     format!("{url}?mode=rwc")
                 };
                 let options = AnyConnectOptions::from_str(&url)?;
-                let write = sqlite_pool(1).connect_with(options.clone()).await?;
+                let write = sqlite_pool(1, false).connect_with(options.clone()).await?;
                 // The writer creates the file and turns WAL on before readers open it.
-                let read = sqlite_pool(8).connect_with(options).await?;
+                let read = sqlite_pool(8, true).connect_with(options).await?;
                 Ok(Self {
                     backend,
                     read,
@@ -196,6 +196,9 @@ impl Db {
 
     pub async fn migrate(&self) -> Result<()> {
         migrator(self.backend).run(&self.write).await?;
+        // Keys computed in Rust for rows written before their column existed.
+        let mut conn = self.write.acquire().await?;
+        persons::key_unsorted_names(&mut conn).await?;
         Ok(())
     }
 
@@ -206,6 +209,15 @@ impl Db {
     /// A connection for reads.
     pub async fn reader(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>> {
         Ok(self.read.acquire().await?)
+    }
+
+    /// The writing connection, for a write that needs no transaction of its own (a session, a
+    /// failed login). On SQLite it is the single writer: every write goes through it, since a
+    /// write on a reader would take the database's write lock behind the writer's back and make
+    /// a transaction that read first fail with "database is locked". Readers refuse writes
+    /// (`PRAGMA query_only`), so such a mistake fails every test that reaches it.
+    pub async fn writer(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>> {
+        Ok(self.write.acquire().await?)
     }
 
     /// The change epoch (see [`changes`](crate::changes)): read it before reading an answer to
@@ -274,17 +286,21 @@ pub async fn commit(tx: Tx) -> Result<()> {
     tx.commit().await
 }
 
-fn sqlite_pool(max: u32) -> AnyPoolOptions {
+/// A pool of SQLite connections; `read_only` ones refuse every write (`PRAGMA query_only`).
+fn sqlite_pool(max: u32, read_only: bool) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(max)
         .acquire_timeout(Duration::from_secs(30))
-        .after_connect(|conn: &mut AnyConnection, _meta| {
+        .after_connect(move |conn: &mut AnyConnection, _meta| {
             Box::pin(async move {
                 conn.execute(
                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
                      PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
                 )
                 .await?;
+                if read_only {
+                    conn.execute("PRAGMA query_only = ON").await?;
+                }
                 Ok(())
             })
         })

@@ -78,8 +78,8 @@ pub async fn insert_person(
     now: DateTime<Utc>,
 ) -> Result<PersonId> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO persons (full_name, name_folded, birth_year, party_admitted_on, party_full_member_on, source, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+        "INSERT INTO persons (full_name, name_folded, name_sort, birth_year, party_admitted_on, party_full_member_on, source, created_at, updated_at) \
+         VALUES ($1, $2, $8, $3, $4, $5, $6, $7, $7) RETURNING id",
     )
     .bind(&fields.full_name)
     .bind(vn::fold(&fields.full_name))
@@ -88,6 +88,7 @@ pub async fn insert_person(
     .bind(sql::opt_date(fields.party.full_member_on))
     .bind(&fields.source)
     .bind(sql::instant(now))
+    .bind(vn::sort_key(&fields.full_name))
     .fetch_one(conn)
     .await?;
     Ok(PersonId(id))
@@ -103,8 +104,8 @@ pub async fn update_person(
 ) -> Result<i64> {
     let new: Option<i64> = sqlx::query_scalar(
         "UPDATE persons SET full_name = $1, name_folded = $2, birth_year = $3, party_admitted_on = $4, \
-         party_full_member_on = $5, source = $6, updated_at = $7, row_version = row_version + 1 \
-         WHERE id = $8 AND row_version = $9 RETURNING row_version",
+         party_full_member_on = $5, source = $6, updated_at = $7, row_version = row_version + 1, \
+         name_sort = $10 WHERE id = $8 AND row_version = $9 RETURNING row_version",
     )
     .bind(&fields.full_name)
     .bind(vn::fold(&fields.full_name))
@@ -115,6 +116,7 @@ pub async fn update_person(
     .bind(sql::instant(now))
     .bind(id.0)
     .bind(expected_version)
+    .bind(vn::sort_key(&fields.full_name))
     .fetch_optional(&mut *conn)
     .await?;
     match new {
@@ -181,7 +183,7 @@ pub async fn list_persons(conn: &mut AnyConnection, filter: &PersonFilter) -> Re
         query.push(')');
     }
     query.push_str(&format!(
-        " ORDER BY p.name_folded, p.id LIMIT {} OFFSET {}",
+        " ORDER BY p.name_sort, p.id LIMIT {} OFFSET {}",
         filter.limit.max(0),
         filter.offset.max(0)
     ));
@@ -281,7 +283,7 @@ pub async fn posts_in_unit(
         "SELECT s.id, s.person_id, s.unit_id, s.title, s.valid_from, s.valid_to, s.row_version, p.full_name \
          FROM posts s JOIN persons p ON p.id = s.person_id \
          WHERE s.unit_id = $1 AND s.valid_from <= $2 AND (s.valid_to IS NULL OR s.valid_to >= $2) \
-         ORDER BY p.name_folded, s.id",
+         ORDER BY p.name_sort, s.id",
     )
     .bind(unit.0)
     .bind(sql::date(on))
@@ -290,4 +292,21 @@ pub async fn posts_in_unit(
     rows.iter()
         .map(|row| Ok((post_from_row(row)?, row.text("full_name")?)))
         .collect()
+}
+
+/// Gives every person without one the sort key of their name (rows written before the key
+/// existed); run after migrating. Returns how many were keyed.
+pub async fn key_unsorted_names(conn: &mut AnyConnection) -> Result<u64> {
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, full_name FROM persons WHERE name_sort = ''")
+            .fetch_all(&mut *conn)
+            .await?;
+    for (id, name) in &rows {
+        sqlx::query("UPDATE persons SET name_sort = $1 WHERE id = $2")
+            .bind(vn::sort_key(name))
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(rows.len() as u64)
 }

@@ -95,18 +95,31 @@ pub async fn record_login_failure(
     Ok(())
 }
 
-/// Failures since `since` for this username and for this client address.
+/// Failed logins counted since a moment, along the three lines login throttling draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LoginFailures {
+    /// This username from this client address.
+    pub by_account_and_client: i64,
+    /// This username from anywhere (guessing spread over many addresses).
+    pub by_account: i64,
+    /// Any username from this client address (one address trying many accounts).
+    pub by_client: i64,
+}
+
+/// Failures since `since` for this username, this client address, and both together.
 pub async fn recent_login_failures(
     conn: &mut AnyConnection,
     username: &str,
     client: &str,
     since: DateTime<Utc>,
-) -> Result<(i64, i64)> {
+) -> Result<LoginFailures> {
     let since = sql::instant(since);
-    let by_user: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM login_failures WHERE username = $1 AND failed_at > $2",
+    let (by_account, by_account_and_client): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN client = $2 THEN 1 ELSE 0 END), 0) \
+         FROM login_failures WHERE username = $1 AND failed_at > $3",
     )
     .bind(username)
+    .bind(client)
     .bind(&since)
     .fetch_one(&mut *conn)
     .await?;
@@ -117,7 +130,11 @@ pub async fn recent_login_failures(
     .bind(&since)
     .fetch_one(conn)
     .await?;
-    Ok((by_user, by_client))
+    Ok(LoginFailures {
+        by_account_and_client,
+        by_account,
+        by_client,
+    })
 }
 
 /// Forgets failed logins older than `before`: they no longer count towards throttling.
@@ -132,9 +149,16 @@ pub async fn delete_login_failures_before(
     Ok(done.rows_affected())
 }
 
-pub async fn clear_login_failures(conn: &mut AnyConnection, username: &str) -> Result<()> {
-    sqlx::query("DELETE FROM login_failures WHERE username = $1")
+/// Forgets the failed logins of `username` from `client` (after it logged in from there); those
+/// from other addresses still count against the account.
+pub async fn clear_login_failures(
+    conn: &mut AnyConnection,
+    username: &str,
+    client: &str,
+) -> Result<()> {
+    sqlx::query("DELETE FROM login_failures WHERE username = $1 AND client = $2")
         .bind(username)
+        .bind(client)
         .execute(conn)
         .await?;
     Ok(())

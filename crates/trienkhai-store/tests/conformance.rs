@@ -142,7 +142,7 @@ async fn units_store_versions_and_read_the_tree_of_a_date(t: TestDb) {
     );
     tx.commit().await.unwrap();
 
-    let mut conn = t.db.reader().await.unwrap();
+    let mut conn = t.db.writer().await.unwrap();
     assert_eq!(
         units::version_starts_between(&mut conn, d("1976-02-01"), None)
             .await
@@ -262,8 +262,29 @@ async fn merges_record_successions_both_ways(t: TestDb) {
     assert_eq!(units::events_of(&mut conn, b).await.unwrap().len(), 2);
 }
 
-async fn unit_kinds_are_upserted(t: TestDb) {
+/// Every write goes through the writing path: on SQLite a write on a reader would take the
+/// database's write lock behind the single writer's back, and the writer's next transaction
+/// that read first would fail with "database is locked". Readers refuse writes outright.
+async fn readers_refuse_writes(t: TestDb) {
+    let kind = units::UnitKind {
+        code: "xa".into(),
+        label_vi: "Xã".into(),
+        label_en: "Commune".into(),
+        sort_order: 1,
+    };
     let mut conn = t.db.reader().await.unwrap();
+    let on_reader = units::upsert_kind(&mut conn, &kind).await;
+    drop(conn);
+    if t.backend == Backend::Sqlite {
+        assert!(on_reader.is_err(), "a reader connection wrote");
+    }
+    let mut conn = t.db.writer().await.unwrap();
+    units::upsert_kind(&mut conn, &kind).await.unwrap();
+    assert_eq!(units::kinds(&mut conn).await.unwrap().len(), 1);
+}
+
+async fn unit_kinds_are_upserted(t: TestDb) {
+    let mut conn = t.db.writer().await.unwrap();
     let kind = units::UnitKind {
         code: "chi_bo".into(),
         label_vi: "Chi bộ".into(),
@@ -304,7 +325,7 @@ async fn persons_and_posts_round_trip_with_version_checks(t: TestDb) {
         None,
     )
     .await;
-    let mut conn = t.db.reader().await.unwrap();
+    let mut conn = t.db.writer().await.unwrap();
     let fields = persons::PersonFields {
         full_name: "Nguyễn Văn Đông".into(),
         birth_year: Some(1980),
@@ -466,7 +487,7 @@ async fn accounts_grants_and_tokens(t: TestDb) {
         None,
     )
     .await;
-    let mut conn = t.db.reader().await.unwrap();
+    let mut conn = t.db.writer().await.unwrap();
     let id = accounts::insert_account(&mut conn, "anthuy", "An Thủy", "$argon2id$x", None, now())
         .await
         .unwrap();
@@ -548,6 +569,33 @@ async fn accounts_grants_and_tokens(t: TestDb) {
             .revoked_at
             .is_some()
     );
+    // An administrator of everything counts while the account is active and the grant in force.
+    let admin = accounts::insert_grant(
+        &mut conn,
+        id,
+        Role::Admin,
+        None,
+        Validity::open(d("2021-01-01")),
+        None,
+        now(),
+    )
+    .await
+    .unwrap();
+    let on = d("2021-06-01");
+    let admins = accounts::installation_admin_grants(&mut conn, on).await;
+    assert_eq!(admins.unwrap(), vec![]);
+    accounts::update_account(&mut conn, id, "Xã An Thủy", true, None, 2)
+        .await
+        .unwrap();
+    let admins = accounts::installation_admin_grants(&mut conn, on).await;
+    assert_eq!(admins.unwrap(), vec![(admin, id)]);
+    let before_grant = accounts::installation_admin_grants(&mut conn, d("2020-06-01")).await;
+    assert_eq!(before_grant.unwrap(), vec![]);
+    accounts::revoke_grant(&mut conn, admin, None, now())
+        .await
+        .unwrap();
+    let admins = accounts::installation_admin_grants(&mut conn, on).await;
+    assert_eq!(admins.unwrap(), vec![]);
 
     let own = accounts::TokenIssue {
         issued_by: Some(id),
@@ -636,7 +684,7 @@ async fn accounts_grants_and_tokens(t: TestDb) {
 }
 
 async fn sessions_expire_and_login_failures_count(t: TestDb) {
-    let mut conn = t.db.reader().await.unwrap();
+    let mut conn = t.db.writer().await.unwrap();
     let account = accounts::insert_account(&mut conn, "admin", "Admin", "h", None, now())
         .await
         .unwrap();
@@ -718,6 +766,9 @@ async fn sessions_expire_and_login_failures_count(t: TestDb) {
     sessions::record_login_failure(&mut conn, "other", "127.0.0.1", now())
         .await
         .unwrap();
+    sessions::record_login_failure(&mut conn, "admin", "10.0.0.9", now())
+        .await
+        .unwrap();
     let counts = sessions::recent_login_failures(
         &mut conn,
         "admin",
@@ -726,7 +777,12 @@ async fn sessions_expire_and_login_failures_count(t: TestDb) {
     )
     .await
     .unwrap();
-    assert_eq!(counts, (3, 4));
+    let counts = (
+        counts.by_account_and_client,
+        counts.by_account,
+        counts.by_client,
+    );
+    assert_eq!(counts, (3, 4, 4));
     let later = sessions::recent_login_failures(
         &mut conn,
         "admin",
@@ -735,8 +791,13 @@ async fn sessions_expire_and_login_failures_count(t: TestDb) {
     )
     .await
     .unwrap();
-    assert_eq!(later, (1, 1));
-    sessions::clear_login_failures(&mut conn, "admin")
+    let later = (
+        later.by_account_and_client,
+        later.by_account,
+        later.by_client,
+    );
+    assert_eq!(later, (1, 1, 1));
+    sessions::clear_login_failures(&mut conn, "admin", "127.0.0.1")
         .await
         .unwrap();
     let cleared = sessions::recent_login_failures(
@@ -747,13 +808,19 @@ async fn sessions_expire_and_login_failures_count(t: TestDb) {
     )
     .await
     .unwrap();
-    assert_eq!(cleared, (0, 1));
-    // Old failures are forgotten: the other username's one, at `now`, goes.
+    let cleared = (
+        cleared.by_account_and_client,
+        cleared.by_account,
+        cleared.by_client,
+    );
+    // The failure from the other address still counts against the account.
+    assert_eq!(cleared, (0, 1, 1));
+    // Old failures are forgotten: the two left, at `now`, go.
     assert_eq!(
         sessions::delete_login_failures_before(&mut conn, now() + Duration::seconds(1))
             .await
             .unwrap(),
-        1
+        2
     );
     assert_eq!(
         sessions::delete_login_failures_before(&mut conn, now() + Duration::seconds(1))
@@ -764,7 +831,7 @@ async fn sessions_expire_and_login_failures_count(t: TestDb) {
 }
 
 async fn the_audit_log_is_append_only_and_answers_as_of(t: TestDb) {
-    let mut conn = t.db.reader().await.unwrap();
+    let mut conn = t.db.writer().await.unwrap();
     let entry = |after: serde_json::Value| audit::NewAuditEntry {
         actor_account_id: Some(1),
         actor_label: "admin",
@@ -2103,7 +2170,7 @@ async fn the_change_epoch_moves_with_writes_of_any_instance(t: TestDb) {
         drop(tx);
         assert_eq!(t.db.change_epoch().await.unwrap(), settled);
         // A new session is not announced; its end is (who is behind it may be kept).
-        let mut conn = t.db.reader().await.unwrap();
+        let mut conn = t.db.writer().await.unwrap();
         let account = accounts::insert_account(&mut conn, "epoch", "Epoch", "h", None, now())
             .await
             .unwrap();
@@ -2145,6 +2212,7 @@ async fn the_change_epoch_moves_with_writes_of_any_instance(t: TestDb) {
 }
 
 both_backends!(
+    readers_refuse_writes,
     the_change_epoch_moves_with_writes_of_any_instance,
     reports_move_through_review_with_revisions_and_evidence,
     plans_are_stored_and_read_back_with_version_checks,

@@ -110,21 +110,39 @@ pub struct TestApp {
 impl TestApp {
     /// Serves `t`'s database, after building the Ba Tri demo into it when `demo` is set.
     pub async fn spawn(t: TestDb, demo: bool) -> TestApp {
+        Self::spawn_with(
+            t,
+            demo,
+            |state| state,
+            trienkhai_web::serve::Limits::default(),
+        )
+        .await
+    }
+
+    /// As [`TestApp::spawn`], with the state adjusted (trusted proxies, secure cookies…) and
+    /// the connection limits given.
+    pub async fn spawn_with(
+        t: TestDb,
+        demo: bool,
+        configure: impl FnOnce(trienkhai_web::AppState) -> trienkhai_web::AppState,
+        limits: trienkhai_web::serve::Limits,
+    ) -> TestApp {
         let app = trienkhai_app::App::new(t.db.clone());
         if demo {
             trienkhai_app::demo::build(&app)
                 .await
                 .expect("build the demo");
         }
-        let state = trienkhai_web::AppState::new(app.clone(), false, demo);
+        let state = configure(trienkhai_web::AppState::new(app.clone(), false, demo));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a loopback port");
         let addr = listener.local_addr().expect("local address");
-        let service = trienkhai_web::router(state)
-            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let router = trienkhai_web::router(state);
         tokio::spawn(async move {
-            axum::serve(listener, service).await.expect("serve");
+            trienkhai_web::serve::serve(listener, router, limits, std::future::pending())
+                .await
+                .expect("serve");
         });
         TestApp { addr, app, db: t }
     }

@@ -1,9 +1,13 @@
 //! The one place where errors become responses: a status per code, then JSON
 //! `{"code", "message", "field"}` for the API or an HTML page for the browser, in the request's
-//! language.
+//! language. Answers made by the framework rather than by us (a query string or path that does
+//! not parse, a wrong method, an unknown address, a body over the limit, a timeout, a panic) are
+//! rewritten into the same shape by [`uniform_errors`] and [`panic_response`].
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::extract::Request;
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use trienkhai_app::AppError;
 use trienkhai_core::error::DomainError;
@@ -29,7 +33,7 @@ pub fn status_of(err: &AppError) -> StatusCode {
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         },
         AppError::Unauthenticated | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-        AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+        AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Forbidden => StatusCode::FORBIDDEN,
         AppError::NotFound => StatusCode::NOT_FOUND,
         AppError::Conflict { .. } => StatusCode::CONFLICT,
@@ -55,12 +59,23 @@ impl From<AppError> for ApiError {
     }
 }
 
+/// The message of `code` for an API client: where a page's message tells a person how to type
+/// a number (`1.234,5`), the API's tells a program what to send.
+fn api_message(lang: Lang, code: &str) -> &'static str {
+    let message = i18n::error_message(lang, code);
+    if message == i18n::error_message(lang, "number_invalid") {
+        i18n::tr(lang, "err.api_number_invalid")
+    } else {
+        message
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let lang = request_lang();
         let mut body = serde_json::json!({
             "code": self.0.code(),
-            "message": i18n::error_message(lang, self.0.code()),
+            "message": api_message(lang, self.0.code()),
             "field": self.0.field(),
         });
         if let AppError::Conflict {
@@ -69,7 +84,19 @@ impl IntoResponse for ApiError {
         {
             body["current"] = current.clone();
         }
-        (status_of(&self.0), Json(body)).into_response()
+        let mut response = (status_of(&self.0), Json(body)).into_response();
+        add_retry_after(&self.0, &mut response);
+        response
+    }
+}
+
+/// `Retry-After` on a throttled answer, so clients know when to come back.
+fn add_retry_after(err: &AppError, response: &mut Response) {
+    if let AppError::TooManyRequests { retry_after_secs } = err {
+        response.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from(*retry_after_secs),
+        );
     }
 }
 
@@ -119,9 +146,140 @@ impl IntoResponse for PageError {
             current,
             status: status.as_u16(),
         };
-        match askama::Template::render(&page) {
+        let mut response = match askama::Template::render(&page) {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => status.into_response(),
-        }
+        };
+        add_retry_after(&self.0, &mut response);
+        response
+    }
+}
+
+/// The code and field of an answer the framework made: its status, and for a 400 the text of
+/// axum's rejection, which names the field in backticks ("missing field `year`").
+fn framework_error(status: StatusCode, text: &str) -> (&'static str, Option<String>) {
+    let field = text
+        .split_once("field `")
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map(|(name, _)| name.to_owned());
+    let code = match status {
+        StatusCode::BAD_REQUEST if text.contains("query string") => "invalid_query",
+        StatusCode::BAD_REQUEST => "invalid_path",
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::REQUEST_TIMEOUT => "timeout",
+        s if s.is_server_error() => "internal",
+        _ => "invalid",
+    };
+    (code, field)
+}
+
+/// An error answer with an explicit status: JSON for the API, the error page for the browser.
+fn answer(api: bool, status: StatusCode, code: &'static str, field: Option<String>) -> Response {
+    let lang = request_lang();
+    if api {
+        let body = serde_json::json!({
+            "code": code,
+            "message": api_message(lang, code),
+            "field": field,
+        });
+        return (status, Json(body)).into_response();
+    }
+    let page = ErrorPage {
+        t: Tr(lang),
+        lang: lang.code(),
+        message: i18n::error_message(lang, code),
+        field: field.as_deref().map(|f| i18n::field_label(lang, f)),
+        detail: None,
+        current: None,
+        status: status.as_u16(),
+    };
+    match askama::Template::render(&page) {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(_) => status.into_response(),
+    }
+}
+
+/// Rewrites every error answer that is not already ours (JSON or a page) into our shape, keeping
+/// its status and the headers that matter (`Allow` on a 405).
+pub async fn uniform_errors(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let api = path.starts_with("/api/");
+    // The health check answers load balancers in plain text, by design.
+    let health = path == "/healthz";
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) || health {
+        return response;
+    }
+    let ours = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/json") || ct.starts_with("text/html"));
+    if ours {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    // Framework rejections are a line of text; anything longer is cut, not buffered whole.
+    let text = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
+    let (code, field) = framework_error(status, &String::from_utf8_lossy(&text));
+    let mut rewritten = answer(api, status, code, field);
+    if let Some(allow) = parts.headers.get(header::ALLOW) {
+        rewritten.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    rewritten
+}
+
+/// The answer to a request whose handler panicked: a 500 in our shape, the panic logged (a bug
+/// to fix, never a reason to drop the connection).
+pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("?");
+    tracing::error!(panic = %detail, "a request handler panicked");
+    let body = serde_json::json!({
+        "code": "internal",
+        "message": api_message(request_lang(), "internal"),
+        "field": serde_json::Value::Null,
+    });
+    (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn framework_rejections_name_their_field() {
+        assert_eq!(
+            framework_error(
+                StatusCode::BAD_REQUEST,
+                "Failed to deserialize query string: missing field `year`"
+            ),
+            ("invalid_query", Some("year".to_owned()))
+        );
+        assert_eq!(
+            framework_error(
+                StatusCode::BAD_REQUEST,
+                "Failed to deserialize query string: as_of: invalid type"
+            ),
+            ("invalid_query", None)
+        );
+        assert_eq!(
+            framework_error(
+                StatusCode::BAD_REQUEST,
+                "Invalid URL: Cannot parse `x` to a `i64`"
+            ),
+            ("invalid_path", None)
+        );
+        assert_eq!(
+            framework_error(StatusCode::METHOD_NOT_ALLOWED, ""),
+            ("method_not_allowed", None)
+        );
     }
 }

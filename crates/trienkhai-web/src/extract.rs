@@ -28,6 +28,62 @@ pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a 
         .map(|(_, v)| v)
 }
 
+/// The address of the client: the TCP peer, or, when the peer is a configured trusted proxy,
+/// the nearest address in `X-Forwarded-For` that is not itself a trusted proxy (read from the
+/// right, since a client can write anything on the left).
+pub struct ClientIp(pub std::net::IpAddr);
+
+impl<S> FromRequestParts<S> for ClientIp
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip())
+            .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
+        Ok(ClientIp(client_ip(
+            peer,
+            &parts.headers,
+            &state.trusted_proxies,
+        )))
+    }
+}
+
+/// See [`ClientIp`].
+pub fn client_ip(
+    peer: std::net::IpAddr,
+    headers: &axum::http::HeaderMap,
+    trusted: &[std::net::IpAddr],
+) -> std::net::IpAddr {
+    let canonical = |ip: std::net::IpAddr| ip.to_canonical();
+    let peer = canonical(peer);
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let entries: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    for entry in entries.iter().rev() {
+        match entry.parse::<std::net::IpAddr>() {
+            Ok(ip) if trusted.contains(&canonical(ip)) => continue,
+            Ok(ip) => return canonical(ip),
+            // What is left of garbage cannot be believed.
+            Err(_) => break,
+        }
+    }
+    peer
+}
+
 /// The caller of an API route, from `Authorization: Bearer <token>`.
 pub struct ApiActor(pub Actor);
 
@@ -113,6 +169,9 @@ where
         if std::str::from_utf8(&bytes).is_err() {
             return Err(input_error("invalid_utf8", None).into());
         }
+        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&bytes) {
+            check_json_text(&value, None)?;
+        }
         serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
             // serde names the unknown or mistyped field in its message; pass the field on.
             let field = e.to_string().split('`').nth(1).map(str::to_owned);
@@ -140,9 +199,71 @@ where
         if let Some(field) = first_non_utf8_field(&bytes) {
             return Err(input_error("invalid_utf8", Some(&field)).into());
         }
+        if let Ok(pairs) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes) {
+            for (key, value) in &pairs {
+                check_text(key, value)?;
+            }
+        }
         serde_urlencoded::from_bytes(&bytes)
             .map(FormBody)
             .map_err(|_| input_error("invalid_form", None).into())
+    }
+}
+
+/// The most characters a one-line field (a name, a code, a title) may hold: room for any real
+/// one, and small enough that an indexed column never exceeds PostgreSQL's index row size.
+pub const MAX_LINE_CHARS: usize = 500;
+/// The most characters a text of several lines (a narrative, a comment, a list of codes) may hold.
+pub const MAX_TEXT_CHARS: usize = 20_000;
+
+/// Fields that hold text of several lines or long lists; every other text field is one line.
+fn is_long_field(name: &str) -> bool {
+    matches!(
+        name,
+        "narrative"
+            | "summary"
+            | "note"
+            | "past_note"
+            | "comment"
+            | "review_comment"
+            | "result"
+            | "expected_product"
+            | "reason"
+            | "description"
+            | "content"
+            | "detail"
+            | "dates"
+            | "url"
+    ) || name.ends_with("_codes")
+}
+
+/// Refuses a text longer than its field allows, naming the field (`too_long`).
+fn check_text(field: &str, value: &str) -> Result<(), AppError> {
+    let max = if is_long_field(field) {
+        MAX_TEXT_CHARS
+    } else {
+        MAX_LINE_CHARS
+    };
+    // Bytes bound characters from above: count characters only when the bytes could exceed.
+    if value.len() > max && value.chars().count() > max {
+        return Err(AppError::Invalid(
+            trienkhai_core::error::DomainError::new("too_long", field).with_detail(max.to_string()),
+        ));
+    }
+    Ok(())
+}
+
+/// Every string of a JSON body against its field's bound (a string in an array or a nested
+/// object is judged by the nearest key above it).
+fn check_json_text(value: &serde_json::Value, field: Option<&str>) -> Result<(), AppError> {
+    match value {
+        serde_json::Value::String(s) => check_text(field.unwrap_or("body"), s),
+        serde_json::Value::Array(items) => items.iter().try_for_each(|v| check_json_text(v, field)),
+        serde_json::Value::Object(map) => map.iter().try_for_each(|(k, v)| {
+            check_text("field", k)?;
+            check_json_text(v, Some(k))
+        }),
+        _ => Ok(()),
     }
 }
 
@@ -198,6 +319,46 @@ mod tests {
         );
         assert_eq!(first_non_utf8_field(b"name=%E1%BB"), Some("name".into()));
         assert_eq!(first_non_utf8_field(b"a=100%"), None);
+    }
+
+    #[test]
+    fn the_client_is_the_peer_unless_the_peer_is_a_trusted_proxy() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        let mut headers = axum::http::HeaderMap::new();
+        headers.insert("x-forwarded-for", "6.6.6.6, 203.0.113.7".parse().unwrap());
+        // Not trusted: the header is the client's own word.
+        assert_eq!(
+            client_ip(ip("198.51.100.1"), &headers, &[]),
+            ip("198.51.100.1")
+        );
+        let proxies = [ip("10.0.0.1"), ip("10.0.0.2")];
+        // Trusted: the rightmost address the proxy saw; what the client wrote on the left is not.
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), &headers, &proxies),
+            ip("203.0.113.7")
+        );
+        // A chain of trusted proxies is walked through.
+        headers.insert("x-forwarded-for", "203.0.113.7, 10.0.0.2".parse().unwrap());
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), &headers, &proxies),
+            ip("203.0.113.7")
+        );
+        // IPv4 seen through an IPv6 socket is the same address.
+        assert_eq!(
+            client_ip(ip("::ffff:10.0.0.1"), &headers, &proxies),
+            ip("203.0.113.7")
+        );
+        // Garbage stops the walk at the proxy itself.
+        headers.insert("x-forwarded-for", "203.0.113.7, nonsense".parse().unwrap());
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), &headers, &proxies),
+            ip("10.0.0.1")
+        );
+        headers.insert("x-forwarded-for", "nonsense, 203.0.113.9".parse().unwrap());
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), &headers, &proxies),
+            ip("203.0.113.9")
+        );
     }
 
     #[test]

@@ -252,6 +252,51 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "This is required.",
     ),
     ("err.too_long", "Nội dung quá dài.", "Too long."),
+    (
+        "err.numerator_exceeds_denominator",
+        "Tử số không thể lớn hơn mẫu số: đây là tỷ lệ một phần trên tổng số.",
+        "The numerator cannot exceed the denominator: this is a share of a whole.",
+    ),
+    (
+        "err.docnum_grammar",
+        "Số văn bản viết sai thể thức: văn bản Đảng viết như 02-NQ/HU, văn bản Nhà nước như 15/2020/NQ-HĐND.",
+        "The number mixes the two forms: Party documents read like 02-NQ/HU, State ones like 15/2020/NQ-HĐND.",
+    ),
+    (
+        "err.last_admin",
+        "Đây là quản trị viên toàn hệ thống cuối cùng còn hoạt động: hãy cấp quyền quản trị cho người khác trước.",
+        "This is the last active administrator of everything: make someone else an administrator first.",
+    ),
+    (
+        "err.invalid_query",
+        "Tham số trên địa chỉ không hợp lệ.",
+        "A query parameter is missing or invalid.",
+    ),
+    (
+        "err.invalid_path",
+        "Địa chỉ không hợp lệ.",
+        "The address is invalid.",
+    ),
+    (
+        "err.method_not_allowed",
+        "Địa chỉ này không nhận thao tác đó.",
+        "This address does not take that method.",
+    ),
+    (
+        "err.unsupported_media_type",
+        "Kiểu nội dung gửi lên không được hỗ trợ.",
+        "Unsupported content type.",
+    ),
+    (
+        "err.timeout",
+        "Yêu cầu xử lý quá lâu, xin thử lại.",
+        "The request took too long; please try again.",
+    ),
+    (
+        "err.api_number_invalid",
+        "Số không hợp lệ: gửi số dạng 1234.5, là chuỗi hoặc số JSON.",
+        "Invalid number: send it as 1234.5, a string or a JSON number.",
+    ),
     ("err.invalid", "Giá trị không hợp lệ.", "Invalid value."),
     (
         "err.out_of_range",

@@ -17,6 +17,7 @@ pub mod fmt;
 pub mod i18n;
 pub mod metrics;
 pub mod pages;
+pub mod serve;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -40,6 +41,10 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Serving the demo: the login page shows the demo accounts.
     pub demo: bool,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (see [`extract::ClientIp`]).
+    pub trusted_proxies: Arc<[std::net::IpAddr]>,
+    /// A bearer token that opens `/metrics` to other hosts than this one.
+    pub metrics_token: Option<Arc<str>>,
 }
 
 impl AppState {
@@ -49,26 +54,61 @@ impl AppState {
             metrics: Arc::default(),
             secure_cookies,
             demo,
+            trusted_proxies: Arc::new([]),
+            metrics_token: None,
         }
+    }
+
+    pub fn with_trusted_proxies(mut self, proxies: Vec<std::net::IpAddr>) -> Self {
+        self.trusted_proxies = proxies.into();
+        self
+    }
+
+    pub fn with_metrics_token(mut self, token: Option<String>) -> Self {
+        self.metrics_token = token.filter(|t| !t.is_empty()).map(Into::into);
+        self
     }
 }
 
 /// The whole HTTP surface.
 pub fn router(state: AppState) -> Router {
     let (api_router, _) = api::routes();
-    Router::new()
+    let router = Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
         .route("/static/style.css", get(stylesheet))
         .merge(pages::routes())
         .nest("/api/v1", api_router)
-        .layer(middleware::from_fn(language))
-        .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
+        .fallback(not_found)
+        // Innermost: a handler that panics still gets an answer in our shape.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            error::panic_response,
+        ))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
         // Bodies are read through axum's extractors, which honour this limit; the two upload
         // routes raise it for themselves (a tower-level limit here would cap them too).
         .layer(axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        // Inside the language scope, so rewritten errors speak the request's language.
+        .layer(middleware::from_fn(error::uniform_errors))
+        .layer(middleware::from_fn(language))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
+        .layer(tower_http::trace::TraceLayer::new_for_http());
+    let router = if state.secure_cookies {
+        // Served over HTTPS (that is what secure cookies say): browsers must not fall back.
+        router.layer(security_header(
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        ))
+    } else {
+        router
+    };
+    router
         .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
         .layer(security_header(header::REFERRER_POLICY, "same-origin"))
@@ -77,6 +117,11 @@ pub fn router(state: AppState) -> Router {
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
         ))
         .with_state(state)
+}
+
+/// An address nothing is served at: the uniform error answer (JSON under `/api/`, a page else).
+async fn not_found() -> StatusCode {
+    StatusCode::NOT_FOUND
 }
 
 fn security_header(
@@ -117,7 +162,26 @@ async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn metrics_text(State(state): State<AppState>) -> Response {
+/// Prometheus text, for this host (loopback) or whoever holds the metrics token: request
+/// counts and timings tell an outsider too much about who works when.
+async fn metrics_text(
+    State(state): State<AppState>,
+    extract::ClientIp(client): extract::ClientIp,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let token_ok = match (&state.metrics_token, presented) {
+        (Some(expected), Some(given)) => {
+            extract::constant_time_eq(expected.as_bytes(), given.trim().as_bytes())
+        }
+        _ => false,
+    };
+    if !client.is_loopback() && !token_ok {
+        return error::ApiError(trienkhai_app::AppError::Forbidden).into_response();
+    }
     let body = state.metrics.render(state.app.db.backend().as_str());
     (
         [(

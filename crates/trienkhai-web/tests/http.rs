@@ -1291,6 +1291,7 @@ async fn plan_pages_render_for_whoever_may_see_them_and_keep_scope(t: TestDb) {
     // A resolution's scan over the default 2 MB body limit uploads through the API.
     let mut scan = b"%PDF-1.4\n".to_vec();
     scan.resize(3 * 1024 * 1024, b'x');
+    scan.extend_from_slice(b"\n%%EOF\n");
     let r = Client::new()
         .post(app.url(&format!("/api/v1/documents/{plan}/files?name=scan.pdf")))
         .bearer_auth(&admin)
@@ -1446,7 +1447,7 @@ async fn a_report_is_filled_submitted_returned_and_accepted_through_the_pages(t:
     body.extend_from_slice(
         format!(
             "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bien-ban.pdf\"\r\n\
-             Content-Type: application/pdf\r\n\r\n%PDF-1.4 bien ban\r\n--{boundary}--\r\n"
+             Content-Type: application/pdf\r\n\r\n%PDF-1.4 bien ban\n%%EOF\r\n--{boundary}--\r\n"
         )
         .as_bytes(),
     );
@@ -1500,7 +1501,10 @@ async fn a_report_is_filled_submitted_returned_and_accepted_through_the_pages(t:
         .unwrap();
     assert_eq!(file.status(), StatusCode::OK);
     assert_eq!(file.headers()["content-type"], "application/pdf");
-    assert_eq!(&file.bytes().await.unwrap()[..], b"%PDF-1.4 bien ban");
+    assert_eq!(
+        &file.bytes().await.unwrap()[..],
+        b"%PDF-1.4 bien ban\n%%EOF"
+    );
     let v = version(&html);
     assert_eq!(
         post(
@@ -1724,7 +1728,7 @@ async fn a_report_goes_through_the_api_and_every_unit_is_followed(t: TestDb) {
     let r = Client::new()
         .post(app.url(&format!("/api/v1/reports/{id}/evidence?name=bien-ban.pdf")))
         .bearer_auth(&anthuy)
-        .body(b"%PDF-1.4 x".to_vec())
+        .body(b"%PDF-1.4 x\n%%EOF\n".to_vec())
         .send()
         .await
         .unwrap();
@@ -1736,7 +1740,7 @@ async fn a_report_goes_through_the_api_and_every_unit_is_followed(t: TestDb) {
         .await
         .unwrap();
     assert_eq!(r.headers()["x-content-type-options"], "nosniff");
-    assert_eq!(&r.bytes().await.unwrap()[..], b"%PDF-1.4 x");
+    assert_eq!(&r.bytes().await.unwrap()[..], b"%PDF-1.4 x\n%%EOF\n");
 
     // The district follows every commune: none received yet, all overdue by now.
     let list = format!("/api/v1/documents/{plan}/reports?period=2021-04");

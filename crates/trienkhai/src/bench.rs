@@ -37,7 +37,7 @@ pub async fn run(app: &App, period: &str, runs: usize) -> anyhow::Result<()> {
         let plan = documents::list_documents(
             &mut conn,
             &documents::DocumentFilter {
-                number: Some("01-NQ/TU".into()),
+                number: trienkhai_core::document_number::DocumentNumber::parse("01-NQ/TU").ok(),
                 ..Default::default()
             },
         )
@@ -47,7 +47,7 @@ pub async fn run(app: &App, period: &str, runs: usize) -> anyhow::Result<()> {
             documents::list_documents(
                 &mut conn,
                 &documents::DocumentFilter {
-                    number: Some("01-NQ/HU".into()),
+                    number: trienkhai_core::document_number::DocumentNumber::parse("01-NQ/HU").ok(),
                     ..Default::default()
                 },
             )

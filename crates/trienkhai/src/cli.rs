@@ -177,6 +177,24 @@ pub struct ServeArgs {
     /// The hour (Vietnam time) from which the day's reminders are worked out.
     #[arg(long, env = "TRIENKHAI_REMINDER_HOUR", default_value_t = 7)]
     pub reminder_hour: u32,
+    /// Reverse proxies (addresses, comma-separated) whose `X-Forwarded-For` names the client:
+    /// login throttling and `/metrics` then judge the client, not the proxy.
+    #[arg(
+        long = "trusted-proxy",
+        env = "TRIENKHAI_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// A bearer token that opens `/metrics` to hosts other than this one (loopback always may).
+    #[arg(long, env = "TRIENKHAI_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// Seconds a client has to send a request's headers, from connecting or from its previous
+    /// answer: slow and idle connections are closed after it.
+    #[arg(long, env = "TRIENKHAI_HEADER_TIMEOUT", default_value_t = 15)]
+    pub header_timeout: u64,
+    /// Connections open at once (default: the file limit less room for the database and files).
+    #[arg(long, env = "TRIENKHAI_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {

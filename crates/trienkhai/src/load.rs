@@ -24,7 +24,7 @@ async fn generated_plan(app: &App) -> anyhow::Result<documents::Document> {
         if let Some(doc) = documents::list_documents(
             &mut conn,
             &documents::DocumentFilter {
-                number: Some(number.into()),
+                number: trienkhai_core::document_number::DocumentNumber::parse(number).ok(),
                 ..Default::default()
             },
         )

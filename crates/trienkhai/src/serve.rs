@@ -1,9 +1,8 @@
 //! Serving: logging, the listener, and a graceful shutdown that lets requests in flight finish.
 
-use std::net::SocketAddr;
-
 use anyhow::{Context, bail};
 use tokio::signal;
+use trienkhai_web::serve::Limits;
 use trienkhai_web::{AppState, router};
 
 use crate::cli::{ServeArgs, build_demo};
@@ -51,17 +50,27 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             args.reminder_hour.min(23),
         ));
     }
-    let state = AppState::new(app.clone(), args.secure_cookies, args.demo);
+    let state = AppState::new(app.clone(), args.secure_cookies, args.demo)
+        .with_trusted_proxies(args.trusted_proxies.clone())
+        .with_metrics_token(args.metrics_token.clone());
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
-    tracing::info!(address = %listener.local_addr()?, demo = args.demo, "serving");
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    let mut limits = Limits {
+        header_read_timeout: std::time::Duration::from_secs(args.header_timeout.max(1)),
+        ..Limits::default()
+    };
+    if let Some(max) = args.max_connections {
+        // Never above what the file limit allows, whatever was asked.
+        limits.max_connections = max.min(limits.max_connections).max(1);
+    }
+    tracing::info!(
+        address = %listener.local_addr()?,
+        demo = args.demo,
+        max_connections = limits.max_connections,
+        "serving"
+    );
+    trienkhai_web::serve::serve(listener, router(state), limits, shutdown_signal()).await?;
     app.db.close().await;
     tracing::info!("stopped");
     Ok(())

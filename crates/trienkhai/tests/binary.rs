@@ -57,6 +57,15 @@ fn sigterm_lets_the_request_in_flight_finish_then_exits_cleanly() {
     let mut child = serve(dir.path(), &format!("127.0.0.1:{port}"));
     wait_healthy(port);
 
+    // People type passwords into the username field: what was typed is never logged.
+    let typed = br#"{"username":"matkhau.bimat","password":"sai"}"#;
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(stream, "POST /api/v1/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n", typed.len()).unwrap();
+    stream.write_all(typed).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+
     // A login whose body arrives in two parts: the request is in flight when SIGTERM comes.
     let body = br#"{"username":"admin","password":"demo"}"#;
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
@@ -112,6 +121,11 @@ fn sigterm_lets_the_request_in_flight_finish_then_exits_cleanly() {
     assert!(
         !log.contains("\"demo\"}") && !log.contains("password"),
         "no credentials in the log"
+    );
+    assert!(log.contains("login failed"), "{log}");
+    assert!(
+        !log.contains("matkhau.bimat"),
+        "nothing typed in the log: {log}"
     );
 }
 

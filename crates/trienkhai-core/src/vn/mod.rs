@@ -8,6 +8,6 @@ pub mod text;
 pub use date::{DateError, format_date, format_date_long_vi, parse_date};
 pub use number::{NumberError, format_decimal, format_percent, parse_decimal};
 pub use text::{
-    CollationKey, clean_paragraphs, clean_text, cmp_vi, collation_key, contains_folded, fold,
-    is_nfc, nfc,
+    CollationKey, SORT_KEY_CHARS, clean_paragraphs, clean_text, cmp_vi, collation_key,
+    contains_folded, fold, is_nfc, nfc, sort_key,
 };

@@ -76,13 +76,30 @@ pub fn contains_folded(haystack: &str, needle: &str) -> bool {
 }
 
 /// Drops control and invisible characters, collapses whitespace runs to one space, trims.
+/// Characters that show nothing but change what is shown: zero-width spaces and joiners, the
+/// byte-order mark, and the bidirectional marks, embeddings, overrides and isolates (U+202E
+/// makes "gpj.exe" display as "exe.jpg"). Vietnamese text never needs them.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'
+            | '\u{2060}'
+            | '\u{FEFF}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{061C}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+    )
+}
+
 fn squash(chars: impl Iterator<Item = char>) -> String {
     let mut out = String::new();
     let mut pending_space = false;
     for c in chars {
         if c.is_whitespace() {
             pending_space = true;
-        } else if c.is_control() || matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}') {
+        } else if c.is_control() || is_invisible(c) {
             // Removed without leaving a gap: "a\u{0}b" is "ab".
         } else {
             if pending_space && !out.is_empty() {
@@ -246,6 +263,26 @@ pub fn collation_key(s: &str) -> CollationKey {
     CollationKey(key)
 }
 
+/// How many leading characters [`sort_key`] orders by.
+pub const SORT_KEY_CHARS: usize = 64;
+
+/// A text whose byte order is the Vietnamese dictionary order of `s` (its first
+/// [`SORT_KEY_CHARS`] characters): the [`CollationKey`] with each weight as six hex digits. A
+/// database sorts by it with whatever collation it was created with, since hex digits and
+/// lower-case letters sort the same under all of them; names longer than that fall back on
+/// the caller's tie-breaker.
+pub fn sort_key(s: &str) -> String {
+    use std::fmt::Write;
+    let head: String = s.chars().take(SORT_KEY_CHARS).collect();
+    let key = collation_key(&head);
+    let mut out = String::with_capacity(key.0.len() * 6);
+    for weight in key.as_slice() {
+        // Weights are code points or smaller, so six hex digits always suffice.
+        let _ = write!(out, "{:06x}", weight.min(&0xFF_FFFF));
+    }
+    out
+}
+
 /// Compares two strings in Vietnamese dictionary order (see [`CollationKey`]).
 /// Returns `Equal` exactly when the strings are equal after NFC normalisation.
 pub fn cmp_vi(a: &str, b: &str) -> Ordering {
@@ -355,6 +392,9 @@ mod tests {
         );
         assert_eq!(clean_text("a\u{0}b\u{7}c"), "abc");
         assert_eq!(clean_text("\u{FEFF}Ban\u{200B} Chấp hành"), "Ban Chấp hành");
+        // Bidirectional overrides cannot disguise a name.
+        assert_eq!(clean_text("bao-cao\u{202E}fdp.exe"), "bao-caofdp.exe");
+        assert_eq!(clean_text("\u{2067}An Thủy\u{2069}\u{200F}"), "An Thủy");
         assert_eq!(clean_text(" \t\r\n "), "");
         assert_eq!(clean_text(""), "");
         assert_eq!(clean_text(&nfd(" Đảng  ủy ")), "Đảng ủy");
@@ -400,6 +440,14 @@ mod tests {
         let mut v: Vec<String> = words.iter().map(|s| s.to_string()).collect();
         v.sort_by(|a, b| cmp_vi(a, b));
         v
+    }
+
+    #[test]
+    fn sort_keys_put_persons_in_vietnamese_order() {
+        let mut names = vec!["Ân", "Ăn", "Anh", "Bình", "Ấn", "An"];
+        names.sort_by_key(|n| sort_key(n));
+        assert_eq!(names, ["An", "Anh", "Ăn", "Ân", "Ấn", "Bình"]);
+        assert!(sort_key("Đào").chars().all(|c| c.is_ascii_hexdigit()));
     }
 
     #[test]
@@ -638,6 +686,11 @@ mod tests {
             if cmp_vi(&a, &b) == Ordering::Less && cmp_vi(&b, &c) == Ordering::Less {
                 prop_assert_eq!(cmp_vi(&a, &c), Ordering::Less);
             }
+        }
+
+        #[test]
+        fn sort_key_orders_as_cmp_vi(a in word(), b in word()) {
+            prop_assert_eq!(sort_key(&a).cmp(&sort_key(&b)), cmp_vi(&a, &b));
         }
 
         #[test]

@@ -1,7 +1,7 @@
 //! API of logging in, accounts, grants, tokens and the change log.
 
 use axum::Json;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::routing::{get, post, put};
 use serde::Deserialize;
 use trienkhai_app::accounts::{self, AccountUpdate, AccountView, GrantInput, NewAccount};
@@ -143,7 +143,8 @@ pub(super) fn routes(api: Api) -> Api {
         .query(&[(
             "at",
             "An instant (RFC 3339) or a date (the end of that day, Vietnam time)",
-        )]),
+        )])
+        .required(&["at"]),
         get(state_at),
     )
 }
@@ -157,14 +158,14 @@ struct LoginBody {
 
 async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    crate::extract::ClientIp(client): crate::extract::ClientIp,
     JsonBody(body): JsonBody<LoginBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let account = auth::login(
         &state.app,
         &body.username,
         &body.password,
-        &peer.ip().to_string(),
+        &client.to_string(),
     )
     .await?;
     // The account issues its own token; the actor is the account itself.

@@ -21,6 +21,8 @@ pub struct RouteDoc {
     pub auth: bool,
     /// Query parameters: name and description.
     pub query: &'static [(&'static str, &'static str)],
+    /// The query parameters without which the route answers `required`.
+    pub required: &'static [&'static str],
     /// Name of the request body schema in `components.schemas`.
     pub body: Option<&'static str>,
     /// Name of the response schema; `[Name]` for an array of it.
@@ -41,6 +43,7 @@ impl RouteDoc {
             tag,
             auth: true,
             query: &[],
+            required: &[],
             body: None,
             response: "Object",
         }
@@ -56,6 +59,12 @@ impl RouteDoc {
         self
     }
 
+    /// Marks query parameters the handler cannot do without.
+    pub const fn required(mut self, names: &'static [&'static str]) -> Self {
+        self.required = names;
+        self
+    }
+
     pub const fn body(mut self, schema: &'static str) -> Self {
         self.body = Some(schema);
         self
@@ -64,6 +73,19 @@ impl RouteDoc {
     pub const fn returns(mut self, schema: &'static str) -> Self {
         self.response = schema;
         self
+    }
+}
+
+/// The schema of a query parameter, from the conventions its name follows: ids, counts and
+/// years are integers; dates are dates (dd/mm/yyyy is accepted too, but not described).
+fn query_schema(name: &str) -> Value {
+    match name {
+        n if n == "id" || n.ends_with("_id") || n == "under" => {
+            json!({ "type": "integer", "format": "int64" })
+        }
+        "limit" | "offset" | "version" | "year" => json!({ "type": "integer", "format": "int64" }),
+        "as_of" | "on" => json!({ "type": "string", "format": "date" }),
+        _ => json!({ "type": "string" }),
     }
 }
 
@@ -93,7 +115,15 @@ pub fn document(docs: &[RouteDoc]) -> Value {
                 json!({ "name": name, "in": "path", "required": true, "schema": { "type": kind } })
             })
             .collect();
-        parameters.extend(doc.query.iter().map(|(name, description)| json!({ "name": name, "in": "query", "required": false, "description": description, "schema": { "type": "string" } })));
+        parameters.extend(doc.query.iter().map(|(name, description)| {
+            json!({
+                "name": name,
+                "in": "query",
+                "required": doc.required.contains(name),
+                "description": description,
+                "schema": query_schema(name),
+            })
+        }));
         let mut operation = json!({
             "summary": doc.summary,
             "tags": [doc.tag],

@@ -125,6 +125,7 @@ pub(super) fn routes(api: Api) -> Api {
             ),
             ("unit_id", "Seen from this unit; default the issuer"),
         ])
+        .required(&["period"])
         .returns("PlanOverview"),
         get(overview),
     )
@@ -155,7 +156,8 @@ pub(super) fn routes(api: Api) -> Api {
             "plans",
             "Attach the document's file (the body is the file)",
         )
-        .query(&[("name", "The file name, e.g. 02-NQ-HU.pdf")]),
+        .query(&[("name", "The file name, e.g. 02-NQ-HU.pdf")])
+        .required(&["name"]),
         post(attach).layer(DefaultBodyLimit::max(documents::MAX_FILE_BYTES + 1024)),
     )
     .route(
@@ -172,7 +174,8 @@ pub(super) fn routes(api: Api) -> Api {
         .query(&[
             ("type", "NQ, CT, KH …"),
             ("on", "Issue date; default today"),
-        ]),
+        ])
+        .required(&["type"]),
         get(next_number),
     )
     .route(
@@ -243,6 +246,7 @@ pub(super) fn routes(api: Api) -> Api {
             "What a unit reported, oldest first",
         )
         .query(&[("unit_id", "The unit")])
+        .required(&["unit_id"])
         .returns("[Actual]"),
         get(actuals),
     )
@@ -271,6 +275,7 @@ pub(super) fn routes(api: Api) -> Api {
                 "2021, 2021-Q3, 2021-H1, 2021-9M, 2021-07 or 2020..2025",
             ),
         ])
+        .required(&["unit_id", "period"])
         .returns("Rollup"),
         get(rollup),
     )
@@ -282,6 +287,7 @@ pub(super) fn routes(api: Api) -> Api {
             "A unit's figure month by month over a year",
         )
         .query(&[("unit_id", "The unit"), ("year", "The year")])
+        .required(&["unit_id", "year"])
         .returns("Object"),
         get(trend),
     )
@@ -836,7 +842,7 @@ async fn next_number(
     let on = optional_date(&q.on, "on")?.unwrap_or_else(|| state.app.today());
     let type_code = q
         .type_code
-        .ok_or_else(|| AppError::invalid("required", "type_code"))?;
+        .ok_or_else(|| AppError::invalid("required", "type"))?;
     let number = documents::next_number(&state.app, &actor, UnitId(id), &type_code, on).await?;
     Ok(Json(serde_json::json!({ "number": number })))
 }

@@ -55,7 +55,8 @@ pub(super) fn routes(api: Api) -> Api {
             "reports",
             "Remove a plan's calendar (version of the calendar read)",
         )
-        .query(&[("version", "The calendar's version")]),
+        .query(&[("version", "The calendar's version")])
+        .required(&["version"]),
         delete(remove_calendar),
     )
     .route(
@@ -120,6 +121,7 @@ pub(super) fn routes(api: Api) -> Api {
             ("under", "Only units under this one; default the plan's unit"),
             ("as_of", "Judge lateness on this date; default today"),
         ])
+        .required(&["period"])
         .returns("PeriodReports"),
         get(period_reports),
     )
@@ -163,7 +165,8 @@ pub(super) fn routes(api: Api) -> Api {
         .query(&[
             ("name", "The file's name"),
             ("work_item_id", "The work item it supports, if any"),
-        ]),
+        ])
+        .required(&["name"]),
         post(attach).layer(DefaultBodyLimit::max(
             trienkhai_app::documents::MAX_FILE_BYTES + 1024,
         )),
@@ -183,6 +186,7 @@ pub(super) fn routes(api: Api) -> Api {
             ("period", "The period"),
             ("unit_id", "The level; default the plan's unit"),
         ])
+        .required(&["period"])
         .returns("Consolidated"),
         get(consolidated_report),
     )
@@ -209,6 +213,7 @@ pub(super) fn routes(api: Api) -> Api {
             "Every target of a plan with a unit's progress for a period",
         )
         .query(&[("unit_id", "The unit"), ("period", "The period")])
+        .required(&["unit_id", "period"])
         .returns("[Object]"),
         get(figures),
     )

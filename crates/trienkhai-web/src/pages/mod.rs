@@ -122,7 +122,13 @@ pub fn routes() -> Router<AppState> {
         .route("/reports/{id}", get(reports::detail))
         .route("/reports/{id}/narrative", post(reports::save))
         .route("/reports/{id}/act", post(reports::act))
-        .route("/reports/{id}/evidence", post(reports::upload))
+        // The same 20 MB as a document's file (and the API's evidence), with room for the form.
+        .route(
+            "/reports/{id}/evidence",
+            post(reports::upload).layer(axum::extract::DefaultBodyLimit::max(
+                trienkhai_app::documents::MAX_FILE_BYTES + 64 * 1024,
+            )),
+        )
         .route("/evidence/{id}", get(reports::evidence))
 }
 

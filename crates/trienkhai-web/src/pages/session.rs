@@ -1,7 +1,7 @@
 //! Logging in and out, and switching the language.
 
 use askama::Template;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -51,6 +51,11 @@ fn login_page(
     let mut response = render(&page)?;
     if let Some(e) = error {
         *response.status_mut() = status_of(e);
+        if let AppError::TooManyRequests { retry_after_secs } = e {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+        }
     }
     response.headers_mut().append(
         header::SET_COOKIE,
@@ -72,7 +77,7 @@ pub struct LoginForm {
 
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    crate::extract::ClientIp(client): crate::extract::ClientIp,
     uri: Uri,
     headers: HeaderMap,
     FormBody(form): FormBody<LoginForm>,
@@ -86,7 +91,7 @@ pub async fn login(
         &state.app,
         &form.username,
         &form.password,
-        &peer.ip().to_string(),
+        &client.to_string(),
     )
     .await
     {
@@ -109,9 +114,11 @@ pub async fn login(
             );
             Ok(response)
         }
-        Err(e @ (AppError::InvalidCredentials | AppError::TooManyRequests)) => {
-            login_page(&state, &uri, Some(&e))
-        }
+        Err(
+            e @ (AppError::InvalidCredentials
+            | AppError::TooManyRequests { .. }
+            | AppError::Invalid(_)),
+        ) => login_page(&state, &uri, Some(&e)),
         Err(e) => Err(e.into()),
     }
 }
