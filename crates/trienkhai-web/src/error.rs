@@ -158,10 +158,17 @@ impl IntoResponse for PageError {
 /// The code and field of an answer the framework made: its status, and for a 400 the text of
 /// axum's rejection, which names the field in backticks ("missing field `year`").
 fn framework_error(status: StatusCode, text: &str) -> (&'static str, Option<String>) {
+    let is_name = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c == '_');
     let field = text
         .split_once("field `")
         .and_then(|(_, rest)| rest.split_once('`'))
-        .map(|(name, _)| name.to_owned());
+        .map(|(name, _)| name.to_owned())
+        .or_else(|| {
+            // "Failed to deserialize query string: limit: invalid digit found in string"
+            let (_, rest) = text.split_once("query string: ")?;
+            let (name, _) = rest.split_once(':')?;
+            is_name(name).then(|| name.to_owned())
+        });
     let code = match status {
         StatusCode::BAD_REQUEST if text.contains("query string") => "invalid_query",
         StatusCode::BAD_REQUEST => "invalid_path",
@@ -202,13 +209,53 @@ fn answer(api: bool, status: StatusCode, code: &'static str, field: Option<Strin
     }
 }
 
+/// `?limit=&q=x` is `?q=x`: an empty parameter is an absent one (what a form with an empty
+/// field sends), not a number or a date that fails to parse.
+fn drop_empty_parameters(request: &mut Request) {
+    let Some(query) = request.uri().query() else {
+        return;
+    };
+    if !query
+        .split('&')
+        .any(|pair| pair.is_empty() || pair.ends_with('=') || !pair.contains('='))
+    {
+        return;
+    }
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| {
+            pair.split_once('=')
+                .is_some_and(|(_, value)| !value.is_empty())
+        })
+        .collect();
+    let path = request.uri().path();
+    let rebuilt = if kept.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", kept.join("&"))
+    };
+    if let Ok(uri) = rebuilt.parse() {
+        *request.uri_mut() = uri;
+    }
+}
+
+/// The longest address (path and query) answered.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+
 /// Rewrites every error answer that is not already ours (JSON or a page) into our shape, keeping
 /// its status and the headers that matter (`Allow` on a 405).
-pub async fn uniform_errors(request: Request, next: Next) -> Response {
+pub async fn uniform_errors(mut request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let api = path.starts_with("/api/");
     // The health check answers load balancers in plain text, by design.
     let health = path == "/healthz";
+    // Every input is bounded: an address (with its query) longer than any page or search needs.
+    if request.uri().to_string().len() > MAX_URI_BYTES {
+        return answer(api, StatusCode::URI_TOO_LONG, "uri_too_long", None);
+    }
+    if api {
+        drop_empty_parameters(&mut request);
+    }
     let response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) || health {
@@ -266,7 +313,14 @@ mod tests {
         assert_eq!(
             framework_error(
                 StatusCode::BAD_REQUEST,
-                "Failed to deserialize query string: as_of: invalid type"
+                "Failed to deserialize query string: limit: invalid digit found in string"
+            ),
+            ("invalid_query", Some("limit".to_owned()))
+        );
+        assert_eq!(
+            framework_error(
+                StatusCode::BAD_REQUEST,
+                "Failed to deserialize query string"
             ),
             ("invalid_query", None)
         );

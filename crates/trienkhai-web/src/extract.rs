@@ -172,12 +172,31 @@ where
         if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&bytes) {
             check_json_text(&value, None)?;
         }
-        serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
-            // serde names the unknown or mistyped field in its message; pass the field on.
-            let field = e.to_string().split('`').nth(1).map(str::to_owned);
-            input_error("invalid_json", field.as_deref()).into()
-        })
+        let mut reader = serde_json::Deserializer::from_slice(&bytes);
+        serde_path_to_error::deserialize(&mut reader)
+            .map(JsonBody)
+            .map_err(|e| input_error("invalid_json", json_error_field(&e).as_deref()).into())
     }
+}
+
+/// The field a JSON body was refused for: the last key on the path to the mistyped value, or the
+/// key serde names for a missing or unknown field ("missing field `period`"). Never the value.
+fn json_error_field(e: &serde_path_to_error::Error<serde_json::Error>) -> Option<String> {
+    let named = |prefix: &str| {
+        let message = e.inner().to_string();
+        message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split('`').nth(1))
+            .map(str::to_owned)
+    };
+    named("missing field ")
+        .or_else(|| named("unknown field "))
+        .or_else(|| {
+            e.path().iter().rev().find_map(|segment| match segment {
+                serde_path_to_error::Segment::Map { key } => Some(key.clone()),
+                _ => None,
+            })
+        })
 }
 
 /// An `application/x-www-form-urlencoded` body. Each key and value is percent-decoded strictly:

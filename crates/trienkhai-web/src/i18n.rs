@@ -253,6 +253,11 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ),
     ("err.too_long", "Nội dung quá dài.", "Too long."),
     (
+        "err.uri_too_long",
+        "Địa chỉ quá dài.",
+        "The address is too long.",
+    ),
+    (
         "err.numerator_exceeds_denominator",
         "Tử số không thể lớn hơn mẫu số: đây là tỷ lệ một phần trên tổng số.",
         "The numerator cannot exceed the denominator: this is a share of a whole.",

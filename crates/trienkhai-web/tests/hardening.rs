@@ -223,7 +223,31 @@ async fn every_error_has_the_one_shape(t: TestDb) {
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let body: Value = r.json().await.unwrap();
     assert!(is_error_shape(&body), "{body}");
-    assert_eq!(body["code"], "invalid_query");
+    assert_eq!(
+        (body["code"].as_str(), body["field"].as_str()),
+        (Some("invalid_query"), Some("limit"))
+    );
+    // An empty parameter is an absent one.
+    let r = client
+        .get(app.url("/api/v1/persons?limit=&offset=&q="))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    // A mistyped JSON field is named, never its value.
+    let r = client
+        .post(app.url("/api/v1/persons"))
+        .bearer_auth(&admin)
+        .json(&json!({"full_name": "Nguyễn Văn Thử", "birth_year": 1.5}))
+        .send()
+        .await
+        .unwrap();
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(
+        (body["code"].as_str(), body["field"].as_str()),
+        (Some("invalid_json"), Some("birth_year"))
+    );
     let r = client
         .get(app.url("/api/v1/reports/abc/evidence"))
         .bearer_auth(&admin)
@@ -257,6 +281,15 @@ async fn every_error_has_the_one_shape(t: TestDb) {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["code"], "payload_too_large");
     assert_eq!(body["message"], "Nội dung gửi lên quá lớn.");
+    // An address longer than any search needs.
+    let r = client
+        .get(app.url(&format!("/api/v1/units?q={}", "a".repeat(10_000))))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::URI_TOO_LONG);
+    assert_eq!(r.json::<Value>().await.unwrap()["code"], "uri_too_long");
     // Unknown addresses: JSON under the API, a page elsewhere.
     let r = client
         .get(app.url("/api/v1/no-such-thing"))

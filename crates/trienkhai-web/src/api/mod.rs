@@ -72,6 +72,23 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
     }
 }
 
+/// `err` with its field named as the API names it (`type` where the use case says
+/// `type_code`): an error names the parameter the caller sent.
+fn with_api_names(err: AppError, names: &[(&str, &str)]) -> AppError {
+    match err {
+        AppError::Invalid(mut e) => {
+            if let Some((_, api)) = names
+                .iter()
+                .find(|(inner, _)| e.field.as_deref() == Some(*inner))
+            {
+                e.field = Some((*api).to_owned());
+            }
+            AppError::Invalid(e)
+        }
+        other => other,
+    }
+}
+
 /// A required date in a JSON body or query, written `YYYY-MM-DD` or `dd/mm/yyyy`.
 fn required_date(input: &Option<String>, field: &str) -> Result<NaiveDate, ApiError> {
     optional_date(input, field)?.ok_or_else(|| ApiError(AppError::invalid("required", field)))

@@ -25,7 +25,7 @@ pub struct RouteDoc {
     pub required: &'static [&'static str],
     /// Name of the request body schema in `components.schemas`.
     pub body: Option<&'static str>,
-    /// Name of the response schema; `[Name]` for an array of it.
+    /// Name of the response schema; `[Name]` for an array of it; [`FILE`] for a stored file.
     pub response: &'static str,
 }
 
@@ -65,6 +65,12 @@ impl RouteDoc {
         self
     }
 
+    /// The request body is a file's bytes (an upload), not JSON.
+    pub const fn file_body(mut self) -> Self {
+        self.body = Some(FILE);
+        self
+    }
+
     pub const fn body(mut self, schema: &'static str) -> Self {
         self.body = Some(schema);
         self
@@ -89,6 +95,26 @@ fn query_schema(name: &str) -> Value {
     }
 }
 
+/// The name standing for a file's bytes, as a request body or an answer.
+pub const FILE: &str = "file";
+
+/// A file's bytes in every type an upload may have (`core::file_kind`).
+fn file_content() -> Value {
+    let binary = json!({ "schema": { "type": "string", "format": "binary" } });
+    let mut content = serde_json::Map::new();
+    for kind in [
+        trienkhai_core::file_kind::FileKind::Pdf,
+        trienkhai_core::file_kind::FileKind::Docx,
+        trienkhai_core::file_kind::FileKind::Xlsx,
+        trienkhai_core::file_kind::FileKind::LegacyOffice,
+        trienkhai_core::file_kind::FileKind::Png,
+        trienkhai_core::file_kind::FileKind::Jpeg,
+    ] {
+        content.insert(kind.content_type().to_owned(), binary.clone());
+    }
+    Value::Object(content)
+}
+
 fn schema_ref(name: &str) -> Value {
     match name.strip_prefix('[').and_then(|n| n.strip_suffix(']')) {
         Some(inner) => {
@@ -100,6 +126,7 @@ fn schema_ref(name: &str) -> Value {
 
 /// The OpenAPI document of `docs`.
 pub fn document(docs: &[RouteDoc]) -> Value {
+    let all_schemas = schemas();
     let mut paths = serde_json::Map::new();
     for doc in docs {
         let mut parameters: Vec<Value> = doc
@@ -130,15 +157,33 @@ pub fn document(docs: &[RouteDoc]) -> Value {
             "operationId": format!("{}{}", doc.method, doc.path.replace(['/', '{', '}', '-'], "_")),
             "parameters": parameters,
             "responses": {
-                "200": { "description": "OK", "content": { "application/json": { "schema": schema_ref(doc.response) } } },
+                "200": if doc.response == FILE {
+                    json!({ "description": "The file", "content": file_content() })
+                } else {
+                    json!({ "description": "OK", "content": { "application/json": { "schema": schema_ref(doc.response) } } })
+                },
                 "default": { "description": "Error", "content": { "application/json": { "schema": schema_ref("Error") } } },
             },
         });
         if doc.auth {
             operation["security"] = json!([{ "bearer": [] }]);
         }
-        if let Some(body) = doc.body {
-            operation["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": schema_ref(body) } } });
+        match doc.body {
+            Some(FILE) => {
+                operation["requestBody"] = json!({ "required": true, "content": { "application/octet-stream": { "schema": { "type": "string", "format": "binary" } } } });
+            }
+            Some(body) => {
+                // One schema serves creation and update; an update names the version it read.
+                let updates_versioned =
+                    doc.method == "put" && all_schemas[body]["properties"].get("version").is_some();
+                let schema = if updates_versioned {
+                    json!({ "allOf": [schema_ref(body), { "required": ["version"] }] })
+                } else {
+                    schema_ref(body)
+                };
+                operation["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": schema } } });
+            }
+            None => {}
         }
         let entry = paths
             .entry(format!("/api/v1{}", doc.path))
@@ -156,7 +201,7 @@ pub fn document(docs: &[RouteDoc]) -> Value {
         "paths": paths,
         "components": {
             "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
-            "schemas": schemas(),
+            "schemas": all_schemas,
         },
     })
 }

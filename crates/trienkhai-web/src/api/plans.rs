@@ -157,11 +157,13 @@ pub(super) fn routes(api: Api) -> Api {
             "Attach the document's file (the body is the file)",
         )
         .query(&[("name", "The file name, e.g. 02-NQ-HU.pdf")])
-        .required(&["name"]),
+        .required(&["name"])
+        .file_body(),
         post(attach).layer(DefaultBodyLimit::max(documents::MAX_FILE_BYTES + 1024)),
     )
     .route(
-        RouteDoc::new("get", "/files/{id}", "plans", "A document's file").returns("Object"),
+        RouteDoc::new("get", "/files/{id}", "plans", "A document's file")
+            .returns(super::openapi::FILE),
         get(download),
     )
     .route(
@@ -843,7 +845,9 @@ async fn next_number(
     let type_code = q
         .type_code
         .ok_or_else(|| AppError::invalid("required", "type"))?;
-    let number = documents::next_number(&state.app, &actor, UnitId(id), &type_code, on).await?;
+    let number = documents::next_number(&state.app, &actor, UnitId(id), &type_code, on)
+        .await
+        .map_err(|e| super::with_api_names(e, &[("type_code", "type"), ("issued_on", "on")]))?;
     Ok(Json(serde_json::json!({ "number": number })))
 }
 

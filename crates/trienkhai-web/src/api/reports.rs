@@ -166,13 +166,15 @@ pub(super) fn routes(api: Api) -> Api {
             ("name", "The file's name"),
             ("work_item_id", "The work item it supports, if any"),
         ])
-        .required(&["name"]),
+        .required(&["name"])
+        .file_body(),
         post(attach).layer(DefaultBodyLimit::max(
             trienkhai_app::documents::MAX_FILE_BYTES + 1024,
         )),
     )
     .route(
-        RouteDoc::new("get", "/evidence/{id}", "reports", "An evidence file"),
+        RouteDoc::new("get", "/evidence/{id}", "reports", "An evidence file")
+            .returns(super::openapi::FILE),
         get(evidence),
     )
     .route(
