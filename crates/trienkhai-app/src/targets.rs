@@ -1476,6 +1476,12 @@ pub async fn trend(
     unit: UnitId,
     year: i32,
 ) -> Result<Trend> {
+    if !trienkhai_core::period::YEARS.contains(&year) {
+        return Err(AppError::Invalid(
+            trienkhai_core::error::DomainError::new("out_of_range", "year")
+                .with_detail("1900..2200"),
+        ));
+    }
     let year_period = Period::Year(year);
     let mut conn = app.db.reader().await?;
     let mut trees = Trees::shared(app);

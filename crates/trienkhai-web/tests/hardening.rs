@@ -170,6 +170,29 @@ async fn calendar_years_are_bounded_and_the_calendars_still_answer(t: TestDb) {
     let (status, calendars) = call(&app, &admin, "GET", &path, None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(calendars["calendars"].as_array().unwrap().len(), 0);
+    // A year given in a query is bounded the same way: no date off the calendar, no panic.
+    let (_, targets) = call(
+        &app,
+        &admin,
+        "GET",
+        &format!("/api/v1/documents/{plan}/targets"),
+        None,
+    )
+    .await;
+    let target = targets[0]["id"].as_i64().unwrap();
+    let district = unit_id(&app, &admin, "BTR").await;
+    for year in ["300000", "-134", "0"] {
+        let (status, err) = call(
+            &app,
+            &admin,
+            "GET",
+            &format!("/api/v1/targets/{target}/trend?unit_id={district}&year={year}"),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{year}: {err}");
+        assert_eq!(err["field"], "year");
+    }
 }
 
 // 3. ------------------------------------------------------------------------------------------
