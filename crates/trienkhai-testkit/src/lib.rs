@@ -44,14 +44,28 @@ impl TestDb {
     }
 }
 
+/// Says once per test binary, past the test harness's output capture (which would hide it for
+/// tests that pass), that its PostgreSQL tests pass without having run.
+fn skipped_loudly() {
+    static SAID: std::sync::Once = std::sync::Once::new();
+    SAID.call_once(|| {
+        use std::io::Write;
+        let bar = "#".repeat(78);
+        let _ = writeln!(
+            std::io::stderr(),
+            "\n{bar}\n# SKIPPED: the PostgreSQL half of these tests passes WITHOUT RUNNING.\n\
+             # {PG_URL_VAR} is not set; scripts/test (the README test command) starts a\n\
+             # throwaway cluster and sets it.\n{bar}"
+        );
+    });
+}
+
 async fn fresh_postgres_database() -> Option<String> {
     let Ok(admin_url) = std::env::var(PG_URL_VAR) else {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
             panic!("{PG_URL_VAR} is not set: in CI every test runs on PostgreSQL too");
         }
-        eprintln!(
-            "SKIPPED on PostgreSQL: {PG_URL_VAR} is not set (the README test command sets it)"
-        );
+        skipped_loudly();
         return None;
     };
     let name = format!("tk_{:016x}", rand::random::<u64>());

@@ -253,6 +253,21 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ),
     ("err.too_long", "Nội dung quá dài.", "Too long."),
     (
+        "err.invalid_number",
+        "Phải là một số nguyên.",
+        "Must be a whole number.",
+    ),
+    (
+        "err.merge_nested_sources",
+        "Không thể hợp nhất một đơn vị cùng với đơn vị cấp trên của nó: chỉ chọn đơn vị cấp trên.",
+        "A unit cannot be merged together with a unit above it: choose only the upper one.",
+    ),
+    (
+        "err.unit_has_later_posts",
+        "Đơn vị còn chức vụ bắt đầu sau ngày này: hãy kết thúc hoặc chuyển các chức vụ đó trước.",
+        "The unit has posts starting after this date: end or move them first.",
+    ),
+    (
         "err.uri_too_long",
         "Địa chỉ quá dài.",
         "The address is too long.",
@@ -1398,6 +1413,65 @@ mod tests {
             checked > 50,
             "only {checked} keys found: the scan is broken"
         );
+    }
+
+    /// Every error code raised anywhere in the workspace (`invalid("…"`, `DomainError::new("…"`,
+    /// `without_field("…"`, `input_error("…"`, the number parser's `err("…"`, the framework's
+    /// codes) has its own sentence in both languages, not the generic "Giá trị không hợp lệ.".
+    #[test]
+    fn every_error_code_raised_has_its_own_message() {
+        fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    sources(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(&crates).unwrap() {
+            let src = entry.unwrap().path().join("src");
+            if src.is_dir() {
+                sources(&src, &mut files);
+            }
+        }
+        let mut missing = Vec::new();
+        let mut checked = 0;
+        for file in &files {
+            let text = std::fs::read_to_string(file).unwrap();
+            for opener in [
+                "invalid(\"",
+                "DomainError::new(\"",
+                "without_field(\"",
+                "input_error(\"",
+                " err(\"",
+                "(err(\"",
+                "answer(api, StatusCode::URI_TOO_LONG, \"",
+            ] {
+                for part in text.split(opener).skip(1) {
+                    let code = part.split('"').next().unwrap();
+                    if code.is_empty()
+                        || !code
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                    {
+                        continue;
+                    }
+                    checked += 1;
+                    if !has(&format!("err.{code}")) {
+                        missing.push(format!("{code} ({})", file.display()));
+                    }
+                }
+            }
+        }
+        assert!(
+            checked > 100,
+            "only {checked} codes found: the scan is broken"
+        );
+        assert!(missing.is_empty(), "codes without a message: {missing:?}");
     }
 
     #[test]
