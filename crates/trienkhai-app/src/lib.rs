@@ -48,6 +48,35 @@ pub struct App {
     figure_lists: std::sync::Arc<served::Served<cascade::FiguresKey, Vec<cascade::TargetRow>>>,
     /// Who is behind a session or a token, kept the same way.
     callers: std::sync::Arc<served::Served<auth::CallerKey, auth::Caller>>,
+    /// Where `now` and `today` come from.
+    clock: Clock,
+}
+
+/// What the application reads the time from: the system's, or one a test sets and moves, so
+/// that a test of "the next day" or "after the deadline" says so instead of sleeping.
+#[derive(Clone, Debug, Default)]
+pub struct Clock(Option<std::sync::Arc<std::sync::Mutex<DateTime<Utc>>>>);
+
+impl Clock {
+    /// A clock standing at `t` until set or moved.
+    pub fn fixed(t: DateTime<Utc>) -> Self {
+        Clock(Some(std::sync::Arc::new(std::sync::Mutex::new(t))))
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        match &self.0 {
+            None => Utc::now(),
+            Some(t) => *t.lock().unwrap_or_else(std::sync::PoisonError::into_inner),
+        }
+    }
+
+    /// Moves a fixed clock by `by` (the system clock moves by itself).
+    pub fn advance(&self, by: chrono::Duration) {
+        if let Some(t) = &self.0 {
+            let mut t = t.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            *t += by;
+        }
+    }
 }
 
 impl App {
@@ -60,11 +89,18 @@ impl App {
             dashboards: std::sync::Arc::new(served::Served::new(dashboard::DASHBOARDS_KEPT)),
             figure_lists: std::sync::Arc::new(served::Served::new(cascade::FIGURE_LISTS_KEPT)),
             callers: std::sync::Arc::new(served::Served::new(auth::CALLERS_KEPT)),
+            clock: Clock::default(),
         }
     }
 
+    /// The same application reading its time from `clock`.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
-        Utc::now()
+        self.clock.now()
     }
 
     /// Forgets the computed roll-ups (they are rebuilt on the next read): for measuring.
@@ -77,7 +113,7 @@ impl App {
 
     /// Today in Vietnam (UTC+7): the date grants and "current" views are judged on.
     pub fn today(&self) -> NaiveDate {
-        trienkhai_store::accounts::today_in_vietnam(self.now())
+        trienkhai_core::vn::time::date_of(self.now())
     }
 }
 

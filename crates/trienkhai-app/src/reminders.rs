@@ -881,7 +881,7 @@ pub async fn background_loop(
 ) {
     loop {
         let now: DateTime<Utc> = app.now();
-        let local = now + Duration::hours(7);
+        let local = trienkhai_core::vn::time::local(now);
         if chrono::Timelike::hour(&local) >= hour
             && let Err(e) = schedule_day(&app, app.today()).await
         {

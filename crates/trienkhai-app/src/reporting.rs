@@ -526,7 +526,7 @@ pub struct UnitReportStatus {
 /// The end of `as_of` when it is a past day (what an "as of" view reads reports at); `None`
 /// for today or later, when reports are read as they are.
 pub(crate) fn past_instant(app: &App, as_of: NaiveDate) -> Option<chrono::DateTime<chrono::Utc>> {
-    (as_of < app.today()).then(|| reporting::end_of_day_in_vietnam(as_of))
+    (as_of < app.today()).then(|| trienkhai_core::vn::time::end_of_day(as_of))
 }
 
 /// Every unit's report of a plan for a period below a unit: received, missing, late.

@@ -178,14 +178,6 @@ impl ReportState {
     }
 }
 
-/// The end of a day in Vietnam (UTC+7), as an instant: what "as of 20/05" includes.
-pub fn end_of_day_in_vietnam(day: NaiveDate) -> DateTime<Utc> {
-    let next = day.succ_opt().unwrap_or(day);
-    next.and_hms_opt(0, 0, 0).expect("midnight").and_utc()
-        - chrono::Duration::hours(7)
-        - chrono::Duration::microseconds(1)
-}
-
 /// What someone does to a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -317,7 +309,7 @@ mod tests {
         );
         assert_eq!(Draft.at(None, None, after), Draft);
         // 20/05 in Vietnam ends at 16:59:59.999999 UTC.
-        let end = end_of_day_in_vietnam(d("2021-05-20"));
+        let end = crate::vn::time::end_of_day(d("2021-05-20"));
         assert_eq!(end, t("2021-05-20T16:59:59.999999Z"));
     }
 

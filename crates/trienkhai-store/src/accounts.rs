@@ -409,8 +409,3 @@ pub async fn revoke_tokens_of(
     .await?;
     Ok(done.rows_affected())
 }
-
-/// The date grants are judged on: today in Vietnam.
-pub fn today_in_vietnam(now: DateTime<Utc>) -> NaiveDate {
-    (now + chrono::Duration::hours(7)).date_naive()
-}

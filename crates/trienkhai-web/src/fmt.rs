@@ -55,20 +55,17 @@ pub fn parse_date_field(
 
 /// An instant in Vietnam's time (UTC+7), as "27/11/2026 10:45".
 pub fn instant(t: chrono::DateTime<chrono::Utc>) -> String {
-    let local = t + chrono::Duration::hours(7);
+    let local = vn::time::local(t);
     format!(
         "{} {}",
-        vn::format_date(local.date_naive()),
+        vn::format_date(local.date()),
         local.format("%H:%M")
     )
 }
 
 /// The last instant of `day` in Vietnam (UTC+7), as UTC.
 pub fn end_of_day_vn(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
-    day.and_hms_micro_opt(23, 59, 59, 999_999)
-        .unwrap_or_default()
-        .and_utc()
-        - chrono::Duration::hours(7)
+    vn::time::end_of_day(day)
 }
 
 /// Percent-encodes a path with its query for use as a query value (`back=`).

@@ -5,6 +5,8 @@ pub mod date;
 pub mod number;
 pub mod text;
 
+pub mod time;
+
 pub use date::{DateError, format_date, format_date_long_vi, parse_date};
 pub use number::{NumberError, format_decimal, format_percent, parse_decimal};
 pub use text::{

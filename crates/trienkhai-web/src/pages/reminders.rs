@@ -168,13 +168,6 @@ struct JobsPage {
     new_secret: String,
 }
 
-/// Instants shown in Vietnam time, to the minute.
-fn instant(t: chrono::DateTime<chrono::Utc>) -> String {
-    (t + chrono::Duration::hours(7))
-        .format("%d/%m/%Y %H:%M")
-        .to_string()
-}
-
 #[derive(Deserialize)]
 pub struct JobsQuery {
     secret: Option<String>,
@@ -197,7 +190,7 @@ pub async fn jobs(
                 kind: j.kind.clone(),
                 state: j.state.clone(),
                 attempts: format!("{}/{}", j.attempts, j.max_attempts),
-                run_at: instant(j.run_at),
+                run_at: crate::fmt::instant(j.run_at),
                 error: j.last_error.clone().unwrap_or_default(),
                 failed: j.state == "failed",
             })
