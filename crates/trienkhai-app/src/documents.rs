@@ -458,10 +458,6 @@ pub async fn update_document(
         }
         other => other?,
     };
-    if current.issuer_unit_id != fields.issuer_unit_id {
-        // Roll-ups depend on the plan's unit: every cached figure of its targets is stale.
-        trienkhai_store::targets::touch_values_of_document(&mut tx, id).await?;
-    }
     audit_document(&mut tx, app, actor, "update", id, Some(before)).await?;
     trienkhai_store::commit(tx).await?;
     Ok(())

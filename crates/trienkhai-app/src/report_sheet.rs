@@ -19,7 +19,7 @@ use trienkhai_store::{Conn, StoreError, audit, documents};
 
 use crate::reporting::{ReportView, report_view};
 use crate::scope::{Trees, hide_missing, unit_name_on};
-use crate::targets::{ActualInput, after_commit, enclosing};
+use crate::targets::{ActualInput, enclosing};
 use crate::{Actor, App, AppError, Result};
 
 /// A report's narrative may hold a whole level's consolidated text.
@@ -297,7 +297,6 @@ pub async fn save_draft(app: &App, actor: &Actor, id: i64, draft: &ReportDraft) 
     };
     // The values: checked once for the unit and period, the current ones read in one query,
     // the unchanged skipped, the rest written in one batch.
-    let mut written: Vec<TargetId> = Vec::new();
     if !draft.values.is_empty() {
         let (start, end) = report.period.dates();
         let span =
@@ -338,7 +337,6 @@ pub async fn save_draft(app: &App, actor: &Actor, id: i64, draft: &ReportDraft) 
             audit_values.push(
                 serde_json::json!({ "target": target.code, "before": before, "after": null }),
             );
-            written.push(target.id);
             continue;
         }
         if let Some(b) = before
@@ -382,7 +380,6 @@ pub async fn save_draft(app: &App, actor: &Actor, id: i64, draft: &ReportDraft) 
             "target": target.code, "before": before, "after": observation, "note": note,
         }));
         changes.push((target.id, observation, note, before.map(|b| b.row_version)));
-        written.push(target.id);
     }
     let batch: Vec<targets::BatchValue> = changes
         .iter()
@@ -456,22 +453,7 @@ pub async fn save_draft(app: &App, actor: &Actor, id: i64, draft: &ReportDraft) 
         app.now(),
     )
     .await?;
-    // Last, so that the targets' rows stay locked only briefly (and in one order).
-    targets::bump_values_of(&mut tx, &written, report.unit_id).await?;
-    let versions: HashMap<TargetId, i64> = if written.is_empty() {
-        HashMap::new()
-    } else {
-        targets::values_versions_of_document(&mut tx, report.document_id)
-            .await?
-            .into_iter()
-            .collect()
-    };
     trienkhai_store::commit(tx).await?;
-    for target in written {
-        if let Some(v) = versions.get(&target) {
-            after_commit(app, target, report.unit_id, report.period, *v).await;
-        }
-    }
     Ok(version)
 }
 

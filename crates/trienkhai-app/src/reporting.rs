@@ -406,10 +406,6 @@ pub async fn act(
         app.now(),
     )
     .await?;
-    // Which values count depends on report states: every figure of the plan is stale. Last,
-    // so that the plan's target rows stay locked only briefly.
-    trienkhai_store::targets::bump_values_of_document(&mut tx, report.document_id, report.unit_id)
-        .await?;
     trienkhai_store::commit(tx).await?;
     Ok(result_id)
 }
@@ -486,7 +482,6 @@ pub async fn set_counting(
     crate::documents::plan_for_edit(&mut tx, &mut trees, actor, document).await?;
     let before = reports::counted_states(&mut tx, document).await?;
     reports::set_counted_states(&mut tx, document, counted.as_str()).await?;
-    trienkhai_store::targets::touch_values_of_document(&mut tx, document).await?;
     audit::append(
         &mut tx,
         &actor.audit_entry(

@@ -524,7 +524,7 @@ pub(crate) async fn record_actual_in(
     let target = targets::get_target(&mut tx, id)
         .await
         .map_err(|e| hide_missing(actor, Action::Report, e.into()))?;
-    let (written, version) = write_actual(
+    let written = write_actual(
         app,
         &mut tx,
         &mut trees,
@@ -540,7 +540,6 @@ pub(crate) async fn record_actual_in(
     )
     .await?;
     trienkhai_store::commit(tx).await?;
-    after_commit(app, id, unit, period, version).await;
     Ok(written)
 }
 
@@ -555,8 +554,7 @@ pub(crate) struct ValueWrite<'a> {
 
 /// Writes one value inside the caller's transaction: the actor must be allowed to report for
 /// the unit over the whole period, the unit must lie in the plan's tree then, and a value
-/// written by someone else since the actor read it is a conflict. Returns the value written and
-/// the target's values version after it (for [`after_commit`]).
+/// written by someone else since the actor read it is a conflict. Returns the value written.
 pub(crate) async fn write_actual(
     app: &App,
     tx: &mut Conn,
@@ -564,7 +562,7 @@ pub(crate) async fn write_actual(
     actor: &Actor,
     target: &Target,
     w: ValueWrite<'_>,
-) -> Result<(targets::Actual, i64)> {
+) -> Result<targets::Actual> {
     let ValueWrite {
         unit,
         period,
@@ -633,22 +631,7 @@ pub(crate) async fn write_actual(
     if let Some(report) = report {
         trienkhai_store::reports::link_actual(tx, written.id, report).await?;
     }
-    let version = targets::values_version(tx, id).await?;
-    Ok((written, version))
-}
-
-/// After a value was committed: brings the cached roll-ups up to date. A failure only costs
-/// the next reader a recomputation; it must not turn a successful write into an error.
-pub(crate) async fn after_commit(
-    app: &App,
-    target: TargetId,
-    unit: UnitId,
-    period: Period,
-    version: i64,
-) {
-    if let Err(e) = refresh_after_write(app, target, unit, period, version).await {
-        tracing::warn!(error = %e, target = target.0, "roll-up cache not refreshed after a write");
-    }
+    Ok(written)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -730,7 +713,7 @@ pub struct Computed {
     pub period: Period,
     pub tree: Arc<TreeSnapshot>,
     pub own: HashMap<UnitId, Observation>,
-    /// Shared, so that refreshing one unit after a write copies pointers, not every unit's list.
+    /// How each unit's own value follows from what it reported within the period.
     pub derived: HashMap<UnitId, Arc<Derived>>,
     pub weights: HashMap<UnitId, Decimal>,
     /// Units expected to report by the target's definition.
@@ -848,22 +831,6 @@ impl RollupCache {
             }
             _ => None,
         }
-    }
-
-    /// The cached roll-ups of `target` at `values` version, for the periods `wanted` accepts.
-    fn entries_of(
-        &self,
-        target: TargetId,
-        values: i64,
-        wanted: impl Fn(Period) -> bool,
-    ) -> Vec<(Period, i64, Arc<Computed>)> {
-        let inner = self.inner.lock().expect("rollup cache lock");
-        inner
-            .entries
-            .iter()
-            .filter(|((t, p), e)| *t == target && e.values == values && wanted(*p))
-            .map(|((_, p), e)| (*p, e.generation, e.computed.clone()))
-            .collect()
     }
 
     /// Forgets every roll-up (the benchmark's cold runs).
@@ -1059,17 +1026,15 @@ async fn compute(
     period: Period,
     at: Option<chrono::DateTime<chrono::Utc>>,
 ) -> Result<Computed> {
-    let target = targets::get_target(conn, id).await?;
-    let doc = documents::get_document(conn, target.document_id).await?;
+    let inputs = trienkhai_store::figures::figure_inputs(conn, id, period, at).await?;
     let tree = trees.at(conn, period.tree_date()).await?;
-    let (start, end) = period.dates();
-    let counted = Counted::parse(&trienkhai_store::reports::counted_states(conn, doc.id).await?)?;
+    let (target, doc, counted) = (inputs.target, inputs.document, inputs.counted);
     let mut pending: HashMap<UnitId, Vec<(Period, ReportState)>> = HashMap::new();
-    for (unit, p, state) in targets::pending_within(conn, id, start, end, counted, at).await? {
+    for (unit, p, state) in inputs.pending {
         pending.entry(unit).or_default().push((p, state));
     }
     let mut by_unit: HashMap<UnitId, Vec<(Period, Observation)>> = HashMap::new();
-    for r in targets::reported_within(conn, id, start, end, counted, at).await? {
+    for r in inputs.reported {
         by_unit
             .entry(r.unit_id)
             .or_default()
@@ -1085,16 +1050,7 @@ async fn compute(
         }
         derived.insert(*unit, Arc::new(d));
     }
-    let weights = match &target.aggregation {
-        Aggregation::WeightedMean { weight } => {
-            use chrono::Datelike;
-            targets::weights(conn, weight, end.year())
-                .await?
-                .into_iter()
-                .collect()
-        }
-        _ => HashMap::new(),
-    };
+    let weights = inputs.weights;
     let plan_unit = doc.issuer_unit_id.or(target.responsible_unit_id);
     let expected: HashSet<UnitId> = if target.reporting_kinds.is_empty() {
         target
@@ -1115,9 +1071,8 @@ async fn compute(
             .collect()
     };
     let base_expected = expected;
-    let planned = targets::target_values(conn, id).await?;
-    let plan_value = enclosing(planned.iter(), period).cloned();
-    let all_quotas = targets::quotas(conn, id).await?;
+    let plan_value = enclosing(inputs.planned.iter(), period).cloned();
+    let all_quotas = inputs.quotas;
     let mut quotas: HashMap<UnitId, PlannedValue> = HashMap::new();
     for unit in all_quotas
         .iter()
@@ -1167,65 +1122,6 @@ impl Computed {
         let rolled = rollup::roll_up(&self.input(&expected, &achieves));
         self.rolled = rolled;
     }
-
-    /// The same roll-up after `unit` reported anew: its own value re-derived from `reports`
-    /// (all it reported within the period), the tree rolled again in memory.
-    fn with_unit(&self, unit: UnitId, reports: &[targets::Reported]) -> Computed {
-        let mut c = self.clone();
-        let refs: Vec<(Period, &Observation)> =
-            reports.iter().map(|r| (r.period, &r.observation)).collect();
-        let d = over_time::derive(c.target.over_time, c.period, &refs);
-        match &d.observation {
-            Some(o) => c.own.insert(unit, o.clone()),
-            None => c.own.remove(&unit),
-        };
-        if reports.is_empty() {
-            c.derived.remove(&unit);
-        } else {
-            c.derived.insert(unit, Arc::new(d));
-        }
-        c.roll();
-        c
-    }
-}
-
-/// After a value of `target` for `unit` and `written` was committed as values version
-/// `version`: the cached roll-ups of every period holding `written` that were current just
-/// before are brought up to date in memory, instead of being recomputed from the database on
-/// the next read. Entries that were not current are left to be recomputed.
-async fn refresh_after_write(
-    app: &App,
-    target: TargetId,
-    unit: UnitId,
-    written: Period,
-    version: i64,
-) -> Result<()> {
-    let (ws, we) = written.dates();
-    let stale = app.rollups.entries_of(target, version - 1, |p| {
-        let (s, e) = p.dates();
-        s <= ws && e >= we
-    });
-    if stale.is_empty() {
-        return Ok(());
-    }
-    let mut conn = app.db.reader().await?;
-    // A version is a sum of shard counters that writers of other units move concurrently (on
-    // PostgreSQL): `version - 1` is the state just before this write only if nothing else has
-    // been committed since the write read `version`. Otherwise leave the entries to be
-    // recomputed.
-    if targets::values_version(&mut conn, target).await? != version {
-        return Ok(());
-    }
-    for (period, generation, c) in stale {
-        let (start, end) = period.dates();
-        let reports =
-            targets::reported_by_unit_within(&mut conn, target, unit, start, end, c.counted)
-                .await?;
-        let fresh = Arc::new(c.with_unit(unit, &reports));
-        app.rollups
-            .put((target, period), version, generation, fresh);
-    }
-    Ok(())
 }
 
 /// A figure rounded the way it is shown and compared: two decimals (a rate of 4,945 % is

@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod audit;
 mod changes;
 pub mod documents;
+pub mod figures;
 pub mod jobs;
 pub mod notify;
 pub mod persons;

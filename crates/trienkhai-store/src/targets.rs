@@ -1,7 +1,7 @@
 //! The plan frame (themes, fields) and targets (C4, C5): definitions, the values a plan aims at
 //! per period, quotas handed to lower units, the actual values units report, and the named
-//! weights of weighted means. Every write of a value bumps the target's `values_version`, the
-//! key roll-up caches are checked against.
+//! weights of weighted means. The database moves a target's values version (the key its cached
+//! roll-ups are checked against) with every write these tables receive (see [`values_version`]).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -242,7 +242,7 @@ pub async fn update_target(
         "UPDATE targets SET code = $1, name = $2, name_folded = $3, field_code = $4, unit_of_measure = $5, \
          value_type = $6, direction = $7, aggregation = $8, over_time = $9, baseline = $10, baseline_on = $11, \
          responsible_unit_id = $12, concretizes_id = $13, sort_order = $14, source = $15, updated_at = $16, \
-         row_version = row_version + 1, values_version = values_version + 1, reporting_kinds = $19 \
+         row_version = row_version + 1, reporting_kinds = $19 \
          WHERE id = $17 AND row_version = $18 RETURNING row_version",
     )
     .bind(&f.code)
@@ -291,16 +291,21 @@ async fn themes_of(conn: &mut AnyConnection, id: TargetId) -> Result<Vec<String>
 }
 
 pub async fn get_target(conn: &mut AnyConnection, id: TargetId) -> Result<Target> {
+    let mut target = get_target_definition(conn, id).await?;
+    target.themes = themes_of(conn, id).await?;
+    Ok(target)
+}
+
+/// A target without its themes, which are no part of any figure (what a roll-up reads).
+pub async fn get_target_definition(conn: &mut AnyConnection, id: TargetId) -> Result<Target> {
     let row = sqlx::query(&format!(
         "SELECT {TARGET_COLUMNS} FROM targets WHERE id = $1"
     ))
     .bind(id.0)
-    .fetch_optional(&mut *conn)
+    .fetch_optional(conn)
     .await?
     .ok_or(StoreError::NotFound)?;
-    let mut target = target_from_row(&row)?;
-    target.themes = themes_of(conn, id).await?;
-    Ok(target)
+    target_from_row(&row)
 }
 
 /// The documents that have targets (the plans a dashboard can show).
@@ -355,103 +360,11 @@ pub async fn targets_concretizing(
     rows.iter().map(target_from_row).collect()
 }
 
-/// How many rows a target's values version is spread over (see [`bump_values_of`]).
-const VERSION_SHARDS: i64 = 32;
-
-/// The shard a unit's writes move: neighbouring units (a spike's concurrent writers are
-/// usually consecutive cells) land on different rows.
-fn shard_of(unit: UnitId) -> i64 {
-    unit.0.rem_euclid(VERSION_SHARDS)
-}
-
-/// Moves a target's values version: a unit's value or quota moves the unit's shard, a change
-/// of the plan's own values the target's row.
-async fn bump_values(conn: &mut AnyConnection, id: TargetId, by: Option<UnitId>) -> Result<()> {
-    let done = match by {
-        Some(unit) => {
-            sqlx::query(
-                "INSERT INTO target_value_shards (target_id, shard, n) \
-                 SELECT id, $2, 1 FROM targets WHERE id = $1 \
-                 ON CONFLICT (target_id, shard) DO UPDATE SET n = target_value_shards.n + 1",
-            )
-            .bind(id.0)
-            .bind(shard_of(unit))
-            .execute(conn)
-            .await?
-        }
-        None => {
-            sqlx::query("UPDATE targets SET values_version = values_version + 1 WHERE id = $1")
-                .bind(id.0)
-                .execute(conn)
-                .await?
-        }
-    };
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
-}
-
-/// Marks every target of a document changed, on the targets' own rows: for rare plan-wide
-/// changes (its issuer, which roll-ups follow, moved; which reports count changed).
-pub async fn touch_values_of_document(
-    conn: &mut AnyConnection,
-    document: DocumentId,
-) -> Result<()> {
-    sqlx::query("UPDATE targets SET values_version = values_version + 1 WHERE document_id = $1")
-        .bind(document.0)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
-/// Marks every target of a document changed by a write of `by` (a report changing state
-/// changes which of its values count).
-pub async fn bump_values_of_document(
-    conn: &mut AnyConnection,
-    document: DocumentId,
-    by: UnitId,
-) -> Result<()> {
-    let ids: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM targets WHERE document_id = $1 ORDER BY id")
-            .bind(document.0)
-            .fetch_all(&mut *conn)
-            .await?;
-    let ids: Vec<TargetId> = ids.into_iter().map(TargetId).collect();
-    bump_values_of(conn, &ids, by).await
-}
-
-/// Moves the values version of several targets for a write of unit `by`, in one statement.
-///
-/// A version is the target row's counter plus the sum of its shard rows, and a unit's writes
-/// move only its shard (the unit id modulo [`VERSION_SHARDS`]): concurrent reports of
-/// different units no longer queue on the plan's target rows, as they did when every report
-/// of a province moved the same forty counters. The rows are named in id order, so two
-/// transactions on one shard lock them in the same order and wait instead of deadlocking.
-/// Call it last in a transaction, so the locks are held briefly.
-pub async fn bump_values_of(conn: &mut AnyConnection, ids: &[TargetId], by: UnitId) -> Result<()> {
-    if ids.is_empty() {
-        return Ok(());
-    }
-    let mut sorted: Vec<i64> = ids.iter().map(|t| t.0).collect();
-    sorted.sort_unstable();
-    sorted.dedup();
-    let shard = shard_of(by);
-    // Integer ids and shard joined into the query: safe.
-    let rows = sorted
-        .iter()
-        .map(|id| format!("({id}, {shard}, 1)"))
-        .collect::<Vec<_>>()
-        .join(",");
-    sqlx::query(&format!(
-        "INSERT INTO target_value_shards (target_id, shard, n) VALUES {rows} \
-         ON CONFLICT (target_id, shard) DO UPDATE SET n = target_value_shards.n + 1"
-    ))
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
+/// A target's values version: its row's counter plus the sum of its 32 shard rows, all moved
+/// by the database's `*_figures` triggers in the writing transaction (a unit's value or quota
+/// moves the shard `unit_id % 32`, so concurrent reports of different units do not queue on
+/// one row; a change of the plan's own values or of the definition moves the row). Counters
+/// only grow, so the sum moves with every committed write.
 /// The current values version of a target, the cheap check roll-up caches make.
 pub async fn values_version(conn: &mut AnyConnection, id: TargetId) -> Result<i64> {
     sqlx::query_scalar(
@@ -489,7 +402,6 @@ async fn put_planned(
     value: Option<Decimal>,
     expected: Option<i64>,
 ) -> Result<Option<i64>> {
-    bump_values(conn, id, unit).await?;
     let (table, unit_clause) = match unit {
         None => ("target_values", ""),
         Some(_) => ("quotas", " AND unit_id = $3"),
@@ -778,7 +690,6 @@ pub async fn put_actual(
     expected_version: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<Actual> {
-    bump_values(conn, new.target_id, Some(new.unit_id)).await?;
     let (value, numerator, denominator, flag, not_applicable) =
         observation_columns(new.observation);
     let written = match expected_version {
@@ -840,8 +751,7 @@ pub async fn put_actual(
         .ok_or(StoreError::NotFound)
 }
 
-/// Removes a unit's value when `expected_version` is still current. The caller bumps the
-/// target's values version ([`bump_values_of`]), last in its transaction.
+/// Removes a unit's value when `expected_version` is still current.
 pub async fn delete_actual(
     conn: &mut AnyConnection,
     target: TargetId,
@@ -1059,38 +969,6 @@ fn unpack_reported<'a>(packed: &'a str, last: &mut Option<(&'a str, Period)>) ->
     })
 }
 
-/// What one unit reported for a target within `[start, end]` (a cached roll-up refreshed after
-/// a write re-reads only this).
-pub async fn reported_by_unit_within(
-    conn: &mut AnyConnection,
-    target: TargetId,
-    unit: UnitId,
-    start: NaiveDate,
-    end: NaiveDate,
-    counted: Counted,
-) -> Result<Vec<Reported>> {
-    let rows = sqlx::query(&format!(
-        "SELECT unit_id, period, value, numerator, denominator, flag, not_applicable FROM actuals \
-         WHERE target_id = $1 AND period_start >= $2 AND period_start <= $3 AND period_end <= $3 AND unit_id = $4{}",
-        counted_filter(counted, None)
-    ))
-    .bind(target.0)
-    .bind(sql::date(start))
-    .bind(sql::date(end))
-    .bind(unit.0)
-    .fetch_all(conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Reported {
-                unit_id: UnitId(r.int("unit_id")?),
-                period: period_of(r)?,
-                observation: observation_from_row(r)?,
-            })
-        })
-        .collect()
-}
-
 /// The values version of every target of a document, in one query (lists check their cached
 /// figures with it).
 pub async fn values_versions_of_document(
@@ -1141,13 +1019,8 @@ pub async fn set_weight(
     .bind(name)
     .bind(i64::from(year))
     .bind(decimal_text(value))
-    .execute(&mut *conn)
+    .execute(conn)
     .await?;
-    // The weighted means that use it change with it.
-    sqlx::query("UPDATE targets SET values_version = values_version + 1 WHERE aggregation = $1")
-        .bind(format!("weighted_mean:{name}"))
-        .execute(conn)
-        .await?;
     Ok(())
 }
 
@@ -1177,8 +1050,6 @@ pub async fn bulk_insert_actuals(
     now: DateTime<Utc>,
 ) -> Result<u64> {
     const PER_STATEMENT: usize = 300;
-    // Many units at once: the target's own row.
-    bump_values(conn, target, None).await?;
     let recorded_at = sql::instant(now);
     let mut written = 0;
     for chunk in rows.chunks(PER_STATEMENT) {
@@ -1251,8 +1122,7 @@ pub struct BatchValue<'a> {
 
 /// Writes a unit's values of one period at once, all belonging to `report` (a report's draft):
 /// new values in multi-row inserts, changed ones checked against the version each writer saw.
-/// Any value written by someone else in between is a conflict for the whole batch. The caller
-/// bumps the targets' values versions ([`bump_values_of`]) last in its transaction.
+/// Any value written by someone else in between is a conflict for the whole batch.
 #[allow(clippy::too_many_arguments)]
 pub async fn put_actuals_batch(
     conn: &mut AnyConnection,

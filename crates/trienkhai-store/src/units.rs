@@ -257,7 +257,8 @@ pub async fn version_starts_between(
     rows.iter().map(|d| sql::parse_date(d)).collect()
 }
 
-/// The generation of the organisation tree: it changes with every structural change.
+/// The generation of the organisation tree: the database moves it with every write of a unit
+/// version (the `unit_versions_figures` triggers), in the writing transaction.
 pub async fn generation(conn: &mut AnyConnection) -> Result<i64> {
     Ok(
         sqlx::query_scalar("SELECT value FROM org_generation WHERE id = 1")
@@ -289,9 +290,6 @@ pub async fn apply_changes(
     for v in &changes.added {
         insert_version(conn, v, event).await?;
     }
-    sqlx::query("UPDATE org_generation SET value = value + 1 WHERE id = 1")
-        .execute(&mut *conn)
-        .await?;
     for unit in &changes.touched {
         sqlx::query("INSERT INTO unit_event_units (event_id, unit_id) VALUES ($1, $2)")
             .bind(event.0)
