@@ -20,6 +20,9 @@ use trienkhai_store::{Conn, StoreError, audit, units};
 use crate::scope::{Trees, hide_missing, judging_date};
 use crate::{Actor, App, AppError, Result};
 
+/// The records of this use case, as the web layer sees them.
+pub use trienkhai_store::documents::DocumentFile;
+
 /// Largest attachment accepted.
 pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
 
@@ -119,6 +122,11 @@ pub struct DocumentView {
     pub concretizes_number: Option<String>,
     pub files: Vec<documents::DocumentFile>,
     pub can_edit: bool,
+}
+
+/// The period a plan's figures are shown for when none is asked ([`Period::plan_year`]).
+pub fn default_period(doc: &Document) -> Period {
+    Period::plan_year(doc.issued_on, doc.phase.as_deref())
 }
 
 /// May `actor` read `doc`? See the module header.

@@ -16,6 +16,9 @@ use trienkhai_store::{Conn, audit, persons, units};
 use crate::scope::{Trees, hide_missing, judging_date};
 use crate::{Actor, App, AppError, Result};
 
+/// The records of this use case, as the web layer sees them.
+pub use trienkhai_store::units::UnitKind;
+
 /// A unit as shown in lists and the API.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct UnitView {

@@ -15,13 +15,17 @@ use trienkhai_core::access::Action;
 use trienkhai_core::ids::{AccountId, DocumentId, UnitId};
 use trienkhai_core::period::Period;
 use trienkhai_core::work_item::State;
-use trienkhai_store::jobs::{self, Job};
-use trienkhai_store::notify::{self, NewNotification, Notification, Policy, Preferences, Webhook};
+use trienkhai_store::jobs;
+use trienkhai_store::notify::{self, NewNotification};
 use trienkhai_store::{StoreError, audit, documents, reports, work_items};
 
 use crate::documents::readable;
 use crate::scope::Trees;
 use crate::{Actor, App, AppError, Result};
+
+/// The records of this use case, as the web layer sees them.
+pub use trienkhai_store::jobs::Job;
+pub use trienkhai_store::notify::{Notification, Policy, Preferences, Webhook};
 
 /// How long a worker holds a claimed job before another may take it over.
 const LEASE_MINUTES: i64 = 10;

@@ -21,6 +21,9 @@ use crate::documents::readable;
 use crate::scope::{Trees, hide_missing};
 use crate::{Actor, App, AppError, Result};
 
+/// The records of this use case, as the web layer sees them.
+pub use trienkhai_store::reports::CalendarDay;
+
 /// The working calendar: the statutory one, corrected by what administrators recorded.
 pub async fn work_calendar(conn: &mut Conn, around: i32) -> Result<WorkCalendar> {
     work_calendar_spanning(conn, around, around).await

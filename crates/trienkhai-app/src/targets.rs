@@ -28,12 +28,15 @@ use trienkhai_core::rollup::{
 use trienkhai_core::target::{self as rules, Direction, Status, ValueType};
 use trienkhai_core::validity::Validity;
 use trienkhai_store::documents::Document;
-use trienkhai_store::targets::{self, PlannedValue, Target, TargetFields};
+use trienkhai_store::targets::{self, PlannedValue, TargetFields};
 use trienkhai_store::{Conn, StoreError, audit, documents, units};
 
 use crate::documents::{readable, require_edit};
 use crate::scope::{Trees, hide_missing};
 use crate::{Actor, App, AppError, Result};
+
+/// The records of this use case, as the web layer sees them.
+pub use trienkhai_store::targets::{Actual, FrameEntry, Target};
 
 /// How many unit rows the cached roll-ups may hold in all: a province's roll-up of one target
 /// for one period is about 3,200 rows and 2 MB, so this keeps about 60 of them (every target of
@@ -632,6 +635,23 @@ pub(crate) async fn write_actual(
         trienkhai_store::reports::link_actual(tx, written.id, report).await?;
     }
     Ok(written)
+}
+
+/// The plan frame: the themes (phương châm) and fields (lĩnh vực) targets and work items are
+/// filed under.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanFrame {
+    pub themes: Vec<targets::FrameEntry>,
+    pub fields: Vec<targets::FrameEntry>,
+}
+
+/// The plan frame, for anyone signed in.
+pub async fn plan_frame(app: &App) -> Result<PlanFrame> {
+    let mut conn = app.db.reader().await?;
+    Ok(PlanFrame {
+        themes: targets::themes(&mut conn).await?,
+        fields: targets::fields(&mut conn).await?,
+    })
 }
 
 #[derive(Debug, Clone, Serialize)]

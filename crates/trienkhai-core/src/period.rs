@@ -53,6 +53,24 @@ fn last_day(y: i32, month: u32) -> NaiveDate {
 }
 
 impl Period {
+    /// The year a plan is about when nothing else is asked: its phase when that is one year,
+    /// otherwise the year it was issued, and the year after for a resolution of December (the
+    /// December session of a committee sets the next year's targets).
+    pub fn plan_year(issued_on: NaiveDate, phase: Option<&str>) -> Period {
+        use chrono::Datelike;
+        phase
+            .and_then(|p| Period::parse(p).ok())
+            .filter(|p| matches!(p, Period::Year(_)))
+            .unwrap_or_else(|| {
+                let year = issued_on.year();
+                Period::Year(if issued_on.month() == 12 {
+                    year + 1
+                } else {
+                    year
+                })
+            })
+    }
+
     pub fn parse(input: &str) -> Result<Self, DomainError> {
         let s = input.trim().to_uppercase();
         if s.is_empty() {
@@ -201,6 +219,21 @@ impl From<Period> for String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_plan_is_about_its_phase_or_the_year_it_opens() {
+        assert_eq!(Period::plan_year(d("2021-03-10"), None), Period::Year(2021));
+        assert_eq!(Period::plan_year(d("2020-12-22"), None), Period::Year(2021));
+        assert_eq!(
+            Period::plan_year(d("2020-12-22"), Some("2022")),
+            Period::Year(2022)
+        );
+        // A phase of several years says nothing about the year shown first.
+        assert_eq!(
+            Period::plan_year(d("2020-11-02"), Some("2020..2025")),
+            Period::Year(2020)
+        );
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

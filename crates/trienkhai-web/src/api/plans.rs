@@ -13,6 +13,7 @@ use serde_json::Value;
 use trienkhai_app::cascade::{self, Cascade, Coverage, PlanOverview, UnitPlan};
 use trienkhai_app::documents::{self, DocumentInput, DocumentView};
 use trienkhai_app::targets::{self, ActualInput, RollupView, TargetInput, TargetView, Trend};
+use trienkhai_app::targets::{Actual, Target};
 use trienkhai_app::work_items::{self, ProgressChange, WorkItemInput, WorkItemView};
 use trienkhai_app::{AppError, Result as AppResult};
 use trienkhai_core::ids::{
@@ -20,7 +21,6 @@ use trienkhai_core::ids::{
 };
 use trienkhai_core::period::Period;
 use trienkhai_core::work_item::{Decision, Request};
-use trienkhai_store::targets::{Actual, Target};
 
 use super::{Api, Id, RouteDoc, optional_date, required_date};
 use crate::AppState;
@@ -802,10 +802,7 @@ async fn attach(
 }
 
 /// A stored file, sent as an attachment under its cleaned name.
-pub(crate) fn file_response(
-    record: &trienkhai_store::documents::DocumentFile,
-    bytes: Vec<u8>,
-) -> Response {
+pub(crate) fn file_response(record: &documents::DocumentFile, bytes: Vec<u8>) -> Response {
     attachment(&record.file_name, &record.content_type, bytes)
 }
 
@@ -864,17 +861,8 @@ async fn unit_plan(
 async fn frame(
     State(state): State<AppState>,
     ApiActor(_actor): ApiActor,
-) -> Result<Json<Value>, ApiError> {
-    let mut conn = state.app.db.reader().await.map_err(AppError::from)?;
-    let themes = trienkhai_store::targets::themes(&mut conn)
-        .await
-        .map_err(AppError::from)?;
-    let fields = trienkhai_store::targets::fields(&mut conn)
-        .await
-        .map_err(AppError::from)?;
-    Ok(Json(
-        serde_json::json!({ "themes": themes, "fields": fields }),
-    ))
+) -> Result<Json<targets::PlanFrame>, ApiError> {
+    Ok(Json(targets::plan_frame(&state.app).await?))
 }
 
 #[derive(Deserialize)]

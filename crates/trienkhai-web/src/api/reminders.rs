@@ -8,9 +8,8 @@ use serde::Deserialize;
 use serde_json::Value;
 use trienkhai_app::AppError;
 use trienkhai_app::reminders::{self, PolicyInput};
+use trienkhai_app::reminders::{Job, Notification, Policy, Preferences, Webhook};
 use trienkhai_core::ids::DocumentId;
-use trienkhai_store::jobs::Job;
-use trienkhai_store::notify::{Notification, Policy, Preferences, Webhook};
 
 use super::{Api, Id, RouteDoc};
 use crate::AppState;

@@ -13,13 +13,13 @@ use trienkhai_app::calendars::{self, PlanCalendars};
 use trienkhai_app::consolidated::{self, Consolidated};
 use trienkhai_app::dashboard;
 use trienkhai_app::report_sheet::{self, DraftLine, DraftValue, ReportDraft, ReportSheet};
+use trienkhai_app::reporting::CalendarDay;
 use trienkhai_app::reporting::{self, PeriodReports, ReportView};
 use trienkhai_app::targets::ActualInput;
 use trienkhai_app::{AppError, Result as AppResult};
 use trienkhai_core::ids::{DocumentId, TargetId, UnitId, WorkItemId};
 use trienkhai_core::period::Period;
 use trienkhai_core::reporting::{Cadence, Counted, DeadlineRule, ReportAction};
-use trienkhai_store::reports::CalendarDay;
 
 use super::plans::decimal;
 use super::{Api, Id, RouteDoc, optional_date, required_date};

@@ -7,12 +7,12 @@ use axum::extract::{Query, State};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use trienkhai_app::history::{self, AuditEntry};
+use trienkhai_app::org::UnitKind;
 use trienkhai_app::org::{
     self, ChangeContext, ChangeKind, MergeInput, NewUnit, SplitInput, UnitChange, UnitDetail,
     UnitView,
 };
 use trienkhai_core::ids::UnitId;
-use trienkhai_store::units::UnitKind;
 
 use super::{Api, Id, RouteDoc, optional_date, required_date};
 use crate::AppState;

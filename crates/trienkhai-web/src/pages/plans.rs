@@ -333,11 +333,7 @@ pub struct PlanQuery {
     group: Option<String>,
 }
 
-pub(crate) fn target_line(
-    lang: Lang,
-    t: &trienkhai_store::targets::Target,
-    f: Option<&UnitFigure>,
-) -> TargetLine {
+pub(crate) fn target_line(lang: Lang, t: &targets::Target, f: Option<&UnitFigure>) -> TargetLine {
     let status = f.map(|f| f.status).unwrap_or(Status::NoData);
     TargetLine {
         id: t.id.0,
@@ -384,12 +380,12 @@ fn item_line(lang: Lang, i: &WorkItemView) -> ItemLine {
 /// appears under each, a row with none under "other".
 fn grouped<T, R>(
     lang: Lang,
-    frame: &[trienkhai_store::targets::FrameEntry],
+    frame: &[targets::FrameEntry],
     rows: &[T],
     keys: impl Fn(&T) -> Vec<String>,
     line: impl Fn(&T) -> R,
 ) -> Vec<Group<R>> {
-    let label = |e: &trienkhai_store::targets::FrameEntry| match (lang, &e.description) {
+    let label = |e: &targets::FrameEntry| match (lang, &e.description) {
         (Lang::Vi, Some(d)) => format!("{} – {d}", e.label_vi),
         (Lang::Vi, None) => e.label_vi.clone(),
         (Lang::En, _) => e.label_en.clone(),
@@ -418,24 +414,6 @@ fn grouped<T, R>(
     groups
 }
 
-fn default_period(doc: &DocumentView) -> Period {
-    doc.document
-        .phase
-        .as_deref()
-        .and_then(|p| Period::parse(p).ok())
-        .filter(|p| matches!(p, Period::Year(_)))
-        .unwrap_or_else(|| {
-            use chrono::Datelike;
-            // A resolution of December is about the year after.
-            let d = doc.document.issued_on;
-            Period::Year(if d.month() == 12 {
-                d.year() + 1
-            } else {
-                d.year()
-            })
-        })
-}
-
 pub async fn detail(
     State(state): State<AppState>,
     page: PageActor,
@@ -446,7 +424,8 @@ pub async fn detail(
     let ctx = PageCtx::new(&page, &uri);
     let lang = ctx.lang();
     let doc = documents::get_document(&state.app, &page.actor, DocumentId(id)).await?;
-    let period = form_period(&query.period)?.unwrap_or_else(|| default_period(&doc));
+    let period =
+        form_period(&query.period)?.unwrap_or_else(|| documents::default_period(&doc.document));
     let unit = unit_by_code(&state, query.unit.as_deref(), "unit_id").await?;
     let o = cascade::plan_overview(&state.app, &page.actor, DocumentId(id), period, unit).await?;
     let group = match query.group.as_deref() {
@@ -590,10 +569,7 @@ pub async fn detail(
     })
 }
 
-fn frame_options(
-    lang: Lang,
-    entries: &[trienkhai_store::targets::FrameEntry],
-) -> Vec<(String, String)> {
+fn frame_options(lang: Lang, entries: &[targets::FrameEntry]) -> Vec<(String, String)> {
     entries
         .iter()
         .map(|e| {
@@ -1096,7 +1072,8 @@ pub async fn target(
     let lang = ctx.lang();
     let view = targets::get_target(&state.app, &page.actor, TargetId(id)).await?;
     let doc = documents::get_document(&state.app, &page.actor, view.target.document_id).await?;
-    let period = form_period(&query.period)?.unwrap_or_else(|| default_period(&doc));
+    let period =
+        form_period(&query.period)?.unwrap_or_else(|| documents::default_period(&doc.document));
     let unit = match unit_by_code(&state, query.unit.as_deref(), "unit_id").await? {
         Some(u) => u,
         None => {
