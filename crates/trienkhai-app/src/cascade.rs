@@ -18,7 +18,7 @@ use trienkhai_store::{Conn, accounts, documents, persons, targets, units, work_i
 use crate::documents::{DocumentView, can_read, readable};
 use crate::scope::{Trees, hide_missing};
 use crate::targets::{UnitFigure, computed_at};
-use crate::work_items::{WorkItemView, view as item_view};
+use crate::work_items::{WorkItemView, views as item_views};
 use crate::{Actor, App, AppError, Result};
 
 /// How many days ahead "due soon" looks.
@@ -106,10 +106,12 @@ pub async fn plan_overview(
             .count(),
     };
     let state_on = today.min(period.tree_date());
-    let mut items = Vec::new();
-    for item in work_items::top_items_of_document(&mut conn, document).await? {
-        items.push(item_view(&mut conn, &mut trees, actor, item, state_on, today, false).await?);
-    }
+    let top = work_items::top_items_of_document(&mut conn, document).await?;
+    let requests = work_items::requests_of_document(&mut conn, document).await?;
+    let items = item_views(
+        &mut conn, &mut trees, actor, top, requests, state_on, today, false,
+    )
+    .await?;
     let mut states: Vec<(State, usize)> = Vec::new();
     for i in &items {
         match states.iter_mut().find(|(s, _)| *s == i.state) {
@@ -629,9 +631,14 @@ pub async fn unit_plan(app: &App, actor: &Actor, unit: UnitId) -> Result<UnitPla
     };
     let mut items = work_items::items_of_unit(&mut conn, unit).await?;
     items.sort_by_key(|i| (i.deadline, i.id));
-    for item in items {
-        let deadline = item.deadline;
-        let v = item_view(&mut conn, &mut trees, actor, item, today, today, false).await?;
+    let ids: Vec<_> = items.iter().map(|i| i.id).collect();
+    let requests = work_items::requests_of_items(&mut conn, &ids).await?;
+    for v in item_views(
+        &mut conn, &mut trees, actor, items, requests, today, today, false,
+    )
+    .await?
+    {
+        let deadline = v.item.deadline;
         match v.state {
             State::Overdue => plan.overdue.push(v),
             State::DoneOnTime | State::DoneLate => plan.done.push(v),

@@ -46,6 +46,7 @@ pub struct App {
     /// Dashboards and figure lists served again while the change epoch has not moved.
     dashboards: std::sync::Arc<served::Served<dashboard::DashboardKey, dashboard::Dashboard>>,
     figure_lists: std::sync::Arc<served::Served<cascade::FiguresKey, Vec<cascade::TargetRow>>>,
+    item_lists: std::sync::Arc<served::Served<work_items::ItemsKey, Vec<work_items::WorkItemView>>>,
     /// Who is behind a session or a token, kept the same way.
     callers: std::sync::Arc<served::Served<auth::CallerKey, auth::Caller>>,
     /// Where `now` and `today` come from.
@@ -88,6 +89,7 @@ impl App {
             headlines: Default::default(),
             dashboards: std::sync::Arc::new(served::Served::new(dashboard::DASHBOARDS_KEPT)),
             figure_lists: std::sync::Arc::new(served::Served::new(cascade::FIGURE_LISTS_KEPT)),
+            item_lists: std::sync::Arc::new(served::Served::new(work_items::ITEM_LISTS_KEPT)),
             callers: std::sync::Arc::new(served::Served::new(auth::CALLERS_KEPT)),
             clock: Clock::default(),
         }
@@ -109,6 +111,7 @@ impl App {
         self.headlines.clear();
         self.dashboards.clear();
         self.figure_lists.clear();
+        self.item_lists.clear();
     }
 
     /// Today in Vietnam (UTC+7): the date grants and "current" views are judged on.

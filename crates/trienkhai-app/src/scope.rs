@@ -174,12 +174,17 @@ pub(crate) async fn unit_name_on(
     unit: UnitId,
     on: NaiveDate,
 ) -> Result<Option<String>> {
-    let versions = units::versions_of(conn, unit).await?;
-    Ok(versions
+    Ok(name_on(&units::versions_of(conn, unit).await?, on))
+}
+
+/// A unit's name on `on` from its versions (oldest first), or its last name if it did not
+/// exist that day.
+pub(crate) fn name_on(versions: &[UnitVersion], on: NaiveDate) -> Option<String> {
+    versions
         .iter()
         .find(|v| v.validity.contains(on))
         .or(versions.last())
-        .map(|v| v.name.clone()))
+        .map(|v| v.name.clone())
 }
 
 /// `date` when the unit existed then, else the nearest day of its life.

@@ -1248,7 +1248,24 @@ pub struct Explanation {
     /// The tree the figure followed: the one of the period's last day.
     pub tree_date: NaiveDate,
     pub complete: bool,
+    /// How many units' inputs the figure is made of.
+    pub inputs_total: usize,
+    /// Those asked for ([`Inputs`]): all of them for a page, none by default in the API.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub inputs: Vec<ExplainedInput>,
+}
+
+/// Which of a figure's inputs are explained: a district's figure has one input per commune and
+/// a province's several hundred, which a reader asking for the figure does not want each time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inputs {
+    All,
+    None,
+    /// `limit` inputs from `offset`, in the roll-up's order.
+    Page {
+        offset: usize,
+        limit: usize,
+    },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1261,14 +1278,15 @@ pub struct RollupView {
     pub explained: Option<Explained>,
 }
 
-/// The figure of `target` for `unit` and `period`, with its formula and inputs. The actor must
-/// be allowed to read the unit (judged in the tree of the period).
+/// The figure of `target` for `unit` and `period`, with its formula and the inputs `wanted`.
+/// The actor must be allowed to read the unit (judged in the tree of the period).
 pub async fn rollup(
     app: &App,
     actor: &Actor,
     id: TargetId,
     unit: UnitId,
     period: Period,
+    wanted: Inputs,
 ) -> Result<RollupView> {
     let mut conn = app.db.reader().await?;
     let mut trees = Trees::shared(app);
@@ -1289,8 +1307,16 @@ pub async fn rollup(
     let explained = c
         .explain(unit)
         .ok_or_else(|| AppError::invalid("unit_not_alive", "unit_id"))?;
-    let inputs = explained
-        .inputs
+    let selected: &[rollup::Input] = match wanted {
+        Inputs::All => &explained.inputs,
+        Inputs::None => &[],
+        Inputs::Page { offset, limit } => {
+            let from = offset.min(explained.inputs.len());
+            let to = from.saturating_add(limit).min(explained.inputs.len());
+            &explained.inputs[from..to]
+        }
+    };
+    let inputs = selected
         .iter()
         .map(|i| {
             let v = c.tree.get(i.unit);
@@ -1317,6 +1343,7 @@ pub async fn rollup(
             formula: rollup::formula(&explained, &|d| d.normalize().to_string()),
             tree_date: c.tree.date,
             complete: explained.complete,
+            inputs_total: explained.inputs.len(),
             inputs,
         },
         explained: Some(explained),

@@ -6,6 +6,8 @@
 //! Who may do what: whoever edits the plan's issuer creates, edits, splits and decides; the lead
 //! unit's reporters report progress and make requests.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 use trienkhai_core::access::Action;
@@ -738,74 +740,92 @@ pub struct WorkItemView {
     pub can_report: bool,
 }
 
-/// The view of an item on `day` (today, or the end of a past period).
-pub(crate) async fn view(
+/// The views of `items` on `day` (today, or the end of a past period), with `requests` their
+/// requests by item. What they name (units, responsible persons) is read once for the whole
+/// list: a plan's list is two or three reads, not two per item.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn views(
     conn: &mut Conn,
     trees: &mut Trees,
     actor: &Actor,
-    item: WorkItem,
+    items: Vec<WorkItem>,
+    mut requests: HashMap<WorkItemId, Vec<RequestRow>>,
     day: NaiveDate,
     today: NaiveDate,
     with_details: bool,
-) -> Result<WorkItemView> {
-    let requests = work_items::requests_of(conn, item.id).await?;
-    let schedule = schedule_of(&item, &requests);
-    let name_day = item.deadline.min(today);
-    let lead_unit_name = crate::scope::unit_name_on(conn, item.lead_unit_id, name_day)
-        .await?
-        .unwrap_or_default();
-    let mut coordinating_unit_names = Vec::new();
-    for u in &item.coordinating_unit_ids {
-        coordinating_unit_names.push(
-            crate::scope::unit_name_on(conn, *u, name_day)
-                .await?
-                .unwrap_or_default(),
-        );
-    }
-    let responsible_person_name = match item.responsible_person_id {
-        Some(p) if crate::people::can_read_person(conn, trees, actor, p, today).await? => {
-            Some(persons::get_person(conn, p).await?.full_name)
-        }
-        _ => None,
+) -> Result<Vec<WorkItemView>> {
+    let named: Vec<UnitId> = items
+        .iter()
+        .flat_map(|i| std::iter::once(i.lead_unit_id).chain(i.coordinating_unit_ids.clone()))
+        .collect();
+    let versions = units::versions_of_units(conn, &named).await?;
+    let name = |unit: UnitId, on: NaiveDate| {
+        versions
+            .get(&unit)
+            .and_then(|v| crate::scope::name_on(v, on))
+            .unwrap_or_default()
     };
-    let (can_edit, can_report) = if with_details {
-        let doc = documents::get_document(conn, item.document_id).await?;
-        let edit = require_edit(conn, trees, actor, doc.issuer_unit_id, doc.issued_on)
-            .await
-            .is_ok();
-        let report = edit
-            || require_lead_or_plan(conn, trees, actor, &item, today)
+    let mut person_names: HashMap<PersonId, Option<String>> = HashMap::new();
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        let requests = requests.remove(&item.id).unwrap_or_default();
+        let schedule = schedule_of(&item, &requests);
+        let name_day = item.deadline.min(today);
+        let responsible_person_name = match item.responsible_person_id {
+            Some(p) => match person_names.get(&p) {
+                Some(known) => known.clone(),
+                None => {
+                    let known =
+                        if crate::people::can_read_person(conn, trees, actor, p, today).await? {
+                            Some(persons::get_person(conn, p).await?.full_name)
+                        } else {
+                            None
+                        };
+                    person_names.insert(p, known.clone());
+                    known
+                }
+            },
+            None => None,
+        };
+        let (can_edit, can_report, milestones, sub_items) = if with_details {
+            let doc = documents::get_document(conn, item.document_id).await?;
+            let edit = require_edit(conn, trees, actor, doc.issuer_unit_id, doc.issued_on)
                 .await
                 .is_ok();
-        (edit, report)
-    } else {
-        (false, false)
-    };
-    let milestones = if with_details {
-        work_items::milestones_of(conn, item.id).await?
-    } else {
-        Vec::new()
-    };
-    let sub_items = if with_details {
-        work_items::children_of(conn, item.id).await?.len()
-    } else {
-        0
-    };
-    Ok(WorkItemView {
-        state: schedule.state_on(day),
-        state_on: day,
-        lead_unit_name,
-        coordinating_unit_names,
-        responsible_person_name,
-        former_deadlines: schedule.former_deadlines.clone(),
-        pending_request: schedule.pending.clone(),
-        milestones,
-        requests: if with_details { requests } else { Vec::new() },
-        sub_items,
-        can_edit,
-        can_report,
-        item,
-    })
+            let report = edit
+                || require_lead_or_plan(conn, trees, actor, &item, today)
+                    .await
+                    .is_ok();
+            (
+                edit,
+                report,
+                work_items::milestones_of(conn, item.id).await?,
+                work_items::children_of(conn, item.id).await?.len(),
+            )
+        } else {
+            (false, false, Vec::new(), 0)
+        };
+        out.push(WorkItemView {
+            state: schedule.state_on(day),
+            state_on: day,
+            lead_unit_name: name(item.lead_unit_id, name_day),
+            coordinating_unit_names: item
+                .coordinating_unit_ids
+                .iter()
+                .map(|u| name(*u, name_day))
+                .collect(),
+            responsible_person_name,
+            former_deadlines: schedule.former_deadlines.clone(),
+            pending_request: schedule.pending.clone(),
+            milestones,
+            requests: if with_details { requests } else { Vec::new() },
+            sub_items,
+            can_edit,
+            can_report,
+            item,
+        });
+    }
+    Ok(out)
 }
 
 pub async fn get_work_item(
@@ -821,20 +841,60 @@ pub async fn get_work_item(
         .await
         .map_err(|e| hide_missing(actor, Action::Read, e.into()))?;
     readable(&mut conn, &mut trees, actor, item.document_id, today).await?;
-    view(
+    let requests = HashMap::from([(item.id, work_items::requests_of(&mut conn, id).await?)]);
+    let mut views = views(
         &mut conn,
         &mut trees,
         actor,
-        item,
+        vec![item],
+        requests,
         day.unwrap_or(today),
         today,
         true,
     )
-    .await
+    .await?;
+    views.pop().ok_or(AppError::NotFound)
 }
 
-/// The top-level items of a document, with their state on `day`.
+/// How many work-item lists an instance keeps.
+pub(crate) const ITEM_LISTS_KEPT: usize = 256;
+
+/// What a kept work-item list was asked for, by whom and on which day.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ItemsKey {
+    account: trienkhai_core::ids::AccountId,
+    today: NaiveDate,
+    document: DocumentId,
+    day: Option<NaiveDate>,
+}
+
+/// The top-level items of a document, with their state on `day`: served from memory while
+/// nothing was written since it was read, like the plan's figures.
 pub async fn items_of_document(
+    app: &App,
+    actor: &Actor,
+    document: DocumentId,
+    day: Option<NaiveDate>,
+) -> Result<std::sync::Arc<Vec<WorkItemView>>> {
+    let Some(account) = actor.account_id else {
+        return Ok(std::sync::Arc::new(
+            compute_items_of_document(app, actor, document, day).await?,
+        ));
+    };
+    let key = ItemsKey {
+        account,
+        today: app.today(),
+        document,
+        day,
+    };
+    app.item_lists
+        .get_or_compute(app, key, || {
+            compute_items_of_document(app, actor, document, day)
+        })
+        .await
+}
+
+async fn compute_items_of_document(
     app: &App,
     actor: &Actor,
     document: DocumentId,
@@ -844,22 +904,19 @@ pub async fn items_of_document(
     let mut conn = app.db.reader().await?;
     let mut trees = Trees::shared(app);
     readable(&mut conn, &mut trees, actor, document, today).await?;
-    let mut out = Vec::new();
-    for item in work_items::top_items_of_document(&mut conn, document).await? {
-        out.push(
-            view(
-                &mut conn,
-                &mut trees,
-                actor,
-                item,
-                day.unwrap_or(today),
-                today,
-                false,
-            )
-            .await?,
-        );
-    }
-    Ok(out)
+    let items = work_items::top_items_of_document(&mut conn, document).await?;
+    let requests = work_items::requests_of_document(&mut conn, document).await?;
+    views(
+        &mut conn,
+        &mut trees,
+        actor,
+        items,
+        requests,
+        day.unwrap_or(today),
+        today,
+        false,
+    )
+    .await
 }
 
 /// The sub-items of an item.
@@ -876,20 +933,18 @@ pub async fn sub_items(
         .await
         .map_err(|e| hide_missing(actor, Action::Read, e.into()))?;
     readable(&mut conn, &mut trees, actor, item.document_id, today).await?;
-    let mut out = Vec::new();
-    for child in work_items::children_of(&mut conn, id).await? {
-        out.push(
-            view(
-                &mut conn,
-                &mut trees,
-                actor,
-                child,
-                day.unwrap_or(today),
-                today,
-                false,
-            )
-            .await?,
-        );
-    }
-    Ok(out)
+    let children = work_items::children_of(&mut conn, id).await?;
+    let ids: Vec<WorkItemId> = children.iter().map(|c| c.id).collect();
+    let requests = work_items::requests_of_items(&mut conn, &ids).await?;
+    views(
+        &mut conn,
+        &mut trees,
+        actor,
+        children,
+        requests,
+        day.unwrap_or(today),
+        today,
+        false,
+    )
+    .await
 }

@@ -129,9 +129,16 @@ async fn a_ratio_is_recomputed_and_explained(t: TestDb) {
     let doc = plan(&app, &admin, "02-NQ/HU").await;
     let district = unit(&app, "BTR", "2021-06-01").await;
     let poverty = target(&app, &admin, doc, "XH01").await;
-    let r = targets::rollup(&app, &admin, poverty, district, Period::Year(2021))
-        .await
-        .unwrap();
+    let r = targets::rollup(
+        &app,
+        &admin,
+        poverty,
+        district,
+        Period::Year(2021),
+        targets::Inputs::All,
+    )
+    .await
+    .unwrap();
     let Some(Figure::Ratio {
         numerator,
         denominator,
@@ -186,9 +193,16 @@ async fn a_missing_month_is_missing_never_zero(t: TestDb) {
     let doc = plan(&app, &admin, "02-NQ/HU").await;
     let district = unit(&app, "BTR", "2021-06-01").await;
     let firms = target(&app, &admin, doc, "KT05").await;
-    let year = targets::rollup(&app, &admin, firms, district, Period::Year(2021))
-        .await
-        .unwrap();
+    let year = targets::rollup(
+        &app,
+        &admin,
+        firms,
+        district,
+        Period::Year(2021),
+        targets::Inputs::All,
+    )
+    .await
+    .unwrap();
     let missing: Vec<_> = year
         .explanation
         .inputs
@@ -210,14 +224,28 @@ async fn a_missing_month_is_missing_never_zero(t: TestDb) {
     assert_eq!(year.figure.value, Some(targets::rounded(counted_sum)));
     // A commune's own figure is measured against its quota.
     let commune = year.explanation.inputs[0].unit_id;
-    let own = targets::rollup(&app, &admin, firms, commune, Period::Year(2021))
-        .await
-        .unwrap();
+    let own = targets::rollup(
+        &app,
+        &admin,
+        firms,
+        commune,
+        Period::Year(2021),
+        targets::Inputs::All,
+    )
+    .await
+    .unwrap();
     assert_eq!(own.figure.goal_source, Some(targets::GoalSource::Quota));
     // H1 sums six months and is complete.
-    let h1 = targets::rollup(&app, &admin, firms, district, Period::FirstHalf(2021))
-        .await
-        .unwrap();
+    let h1 = targets::rollup(
+        &app,
+        &admin,
+        firms,
+        district,
+        Period::FirstHalf(2021),
+        targets::Inputs::All,
+    )
+    .await
+    .unwrap();
     assert!(h1.figure.complete);
     assert!(h1.figure.value.unwrap() < year.figure.value.unwrap());
 }
@@ -229,15 +257,29 @@ async fn roll_ups_follow_the_tree_of_their_period(t: TestDb) {
     let district = unit(&app, "BTR", "2021-06-01").await;
     let firms = target(&app, &admin, doc, "KT05").await;
     // The district was dissolved in 2025; its 2021 figure still rolls up its 2021 communes.
-    let r = targets::rollup(&app, &admin, firms, district, Period::Year(2021))
-        .await
-        .unwrap();
+    let r = targets::rollup(
+        &app,
+        &admin,
+        firms,
+        district,
+        Period::Year(2021),
+        targets::Inputs::All,
+    )
+    .await
+    .unwrap();
     assert_eq!(r.explanation.inputs.len(), 23);
     // A 2025 successor did not exist in 2021.
     let successor = unit(&app, "X-TANTHUY-2025", "2025-07-01").await;
-    let err = targets::rollup(&app, &admin, firms, successor, Period::Year(2021))
-        .await
-        .unwrap_err();
+    let err = targets::rollup(
+        &app,
+        &admin,
+        firms,
+        successor,
+        Period::Year(2021),
+        targets::Inputs::All,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.code(), "unit_not_alive");
 }
 
@@ -254,9 +296,16 @@ async fn a_commune_editor_records_values_for_its_commune_only(t: TestDb) {
         value: Some(dec(v)),
         ..Default::default()
     };
-    let before = targets::rollup(&app, &admin, firms, district, Period::Month(2021, 12))
-        .await
-        .unwrap();
+    let before = targets::rollup(
+        &app,
+        &admin,
+        firms,
+        district,
+        Period::Month(2021, 12),
+        targets::Inputs::All,
+    )
+    .await
+    .unwrap();
     // December 2021 exists for An Thủy: a blind write is a conflict, not an overwrite.
     let current = targets::actuals_of_unit(&app, &anthuy, firms, own)
         .await
@@ -292,9 +341,16 @@ async fn a_commune_editor_records_values_for_its_commune_only(t: TestDb) {
     .await
     .unwrap();
     // The figure above changes at once (the cache is checked against the database).
-    let after = targets::rollup(&app, &admin, firms, district, Period::Month(2021, 12))
-        .await
-        .unwrap();
+    let after = targets::rollup(
+        &app,
+        &admin,
+        firms,
+        district,
+        Period::Month(2021, 12),
+        targets::Inputs::All,
+    )
+    .await
+    .unwrap();
     let old = match current.observation {
         Observation::Value { value } => value,
         _ => panic!(),
@@ -325,7 +381,15 @@ async fn a_commune_editor_records_values_for_its_commune_only(t: TestDb) {
     );
     // Nor may they read another commune's figure.
     assert!(matches!(
-        targets::rollup(&app, &anthuy, firms, other, Period::Year(2021)).await,
+        targets::rollup(
+            &app,
+            &anthuy,
+            firms,
+            other,
+            Period::Year(2021),
+            targets::Inputs::All
+        )
+        .await,
         Err(AppError::Forbidden)
     ));
     // A count must be a whole number; a ratio needs a positive denominator.
@@ -384,9 +448,16 @@ async fn not_applicable_is_excluded_and_said_so(t: TestDb) {
     )
     .await
     .unwrap();
-    let r = targets::rollup(&app, &admin, water, district, Period::Year(2022))
-        .await
-        .unwrap();
+    let r = targets::rollup(
+        &app,
+        &admin,
+        water,
+        district,
+        Period::Year(2022),
+        targets::Inputs::All,
+    )
+    .await
+    .unwrap();
     let na: Vec<_> = r
         .explanation
         .inputs
@@ -396,9 +467,16 @@ async fn not_applicable_is_excluded_and_said_so(t: TestDb) {
     assert_eq!(na.len(), 1);
     assert_eq!(na[0].unit_id, own);
     assert_eq!(r.figure.not_applicable, 1);
-    let own_figure = targets::rollup(&app, &admin, water, own, Period::Year(2022))
-        .await
-        .unwrap();
+    let own_figure = targets::rollup(
+        &app,
+        &admin,
+        water,
+        own,
+        Period::Year(2022),
+        targets::Inputs::All,
+    )
+    .await
+    .unwrap();
     assert_eq!(own_figure.figure.status, Status::NotApplicable);
 }
 
@@ -606,9 +684,37 @@ async fn the_cascade_and_the_coverage_report(t: TestDb) {
     let admin = actor(&app, "admin").await;
     let doc = plan(&app, &admin, "02-NQ/HU").await;
     let commune_plan = plan(&app, &admin, "09-KH/ĐU").await;
+    let epoch = app.db.change_epoch().await.unwrap();
     let items = work_items::items_of_document(&app, &admin, commune_plan, None)
         .await
         .unwrap();
+    // Served from memory while nothing is written (when the epoch is known and stood still)…
+    let again = work_items::items_of_document(&app, &admin, commune_plan, None)
+        .await
+        .unwrap();
+    if epoch.is_some() && app.db.change_epoch().await.unwrap() == epoch {
+        assert!(std::sync::Arc::ptr_eq(&items, &again));
+    }
+    // …and read anew after a write.
+    let open = items
+        .iter()
+        .find(|i| !matches!(i.state, State::DoneOnTime | State::DoneLate))
+        .unwrap();
+    work_items::report_progress(
+        &app,
+        &admin,
+        open.item.id,
+        ProgressChange::Start,
+        None,
+        open.item.row_version,
+    )
+    .await
+    .unwrap();
+    let after = work_items::items_of_document(&app, &admin, commune_plan, None)
+        .await
+        .unwrap();
+    let moved = after.iter().find(|i| i.item.id == open.item.id).unwrap();
+    assert_eq!(moved.item.row_version, open.item.row_version + 1);
     let at_dv05 = items.iter().find(|i| i.item.code == "AT-DV05").unwrap();
     let chain = cascade::cascade(&app, &admin, at_dv05.item.id)
         .await
@@ -728,18 +834,32 @@ async fn review_rules_scope_size_and_progress(t: TestDb) {
     );
     // Six months of a flow are progress towards the year's goal, not a shortfall.
     let district = unit(&app, "BTR", "2021-06-01").await;
-    let h1 = targets::rollup(&app, &admin, firms, district, Period::FirstHalf(2021))
-        .await
-        .unwrap();
+    let h1 = targets::rollup(
+        &app,
+        &admin,
+        firms,
+        district,
+        Period::FirstHalf(2021),
+        targets::Inputs::All,
+    )
+    .await
+    .unwrap();
     assert!(h1.figure.partial);
     assert_eq!(h1.figure.status, Status::NotJudged);
     assert_eq!(h1.figure.goal_period, Some(Period::Year(2021)));
     assert!(h1.figure.achievement_percent.is_some());
     // A rate is judged in any period against the year's goal.
     let poverty = target(&app, &admin, district_plan, "XH01").await;
-    let q2 = targets::rollup(&app, &admin, poverty, district, Period::Quarter(2021, 2))
-        .await
-        .unwrap();
+    let q2 = targets::rollup(
+        &app,
+        &admin,
+        poverty,
+        district,
+        Period::Quarter(2021, 2),
+        targets::Inputs::All,
+    )
+    .await
+    .unwrap();
     assert!(!q2.figure.partial);
     assert_ne!(q2.figure.status, Status::NotJudged);
     // Goals and quotas carry a version: a blind overwrite is a conflict with the record as it is.

@@ -257,7 +257,7 @@ async fn values_entered_through_a_report_count_once_it_is_accepted(t: TestDb) {
             .unwrap()
     };
     // A draft's value does not count: An Thủy is missing, and the explanation says why.
-    let r = targets::rollup(&app, &admin, firms, district, april)
+    let r = targets::rollup(&app, &admin, firms, district, april, targets::Inputs::All)
         .await
         .unwrap();
     let mine = input_of(&r);
@@ -277,7 +277,7 @@ async fn values_entered_through_a_report_count_once_it_is_accepted(t: TestDb) {
             (1, 1)
         );
     }
-    let r = targets::rollup(&app, &admin, firms, district, april)
+    let r = targets::rollup(&app, &admin, firms, district, april, targets::Inputs::All)
         .await
         .unwrap();
     assert_eq!(input_of(&r).pending, vec![(april, ReportState::Submitted)]);
@@ -289,7 +289,7 @@ async fn values_entered_through_a_report_count_once_it_is_accepted(t: TestDb) {
     reporting::set_counting(&app, &admin, plan, Counted::Submitted)
         .await
         .unwrap();
-    let r = targets::rollup(&app, &admin, firms, district, april)
+    let r = targets::rollup(&app, &admin, firms, district, april, targets::Inputs::All)
         .await
         .unwrap();
     let mine = input_of(&r);
@@ -306,7 +306,7 @@ async fn values_entered_through_a_report_count_once_it_is_accepted(t: TestDb) {
     reporting::act(&app, &admin, report.id, ReportAction::Accept, None, 2)
         .await
         .unwrap();
-    let r = targets::rollup(&app, &admin, firms, district, april)
+    let r = targets::rollup(&app, &admin, firms, district, april, targets::Inputs::All)
         .await
         .unwrap();
     assert_eq!(input_of(&r).treatment, Treatment::Counted);

@@ -132,6 +132,32 @@ pub async fn versions_of(conn: &mut AnyConnection, unit: UnitId) -> Result<Vec<U
     rows.iter().map(version_from_row).collect()
 }
 
+/// The versions of several units in one read, by unit, oldest first (a list naming its units).
+pub async fn versions_of_units(
+    conn: &mut AnyConnection,
+    ids: &[UnitId],
+) -> Result<std::collections::HashMap<UnitId, Vec<UnitVersion>>> {
+    let mut out: std::collections::HashMap<UnitId, Vec<UnitVersion>> = Default::default();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let mut ids: Vec<i64> = ids.iter().map(|u| u.0).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    // Integer ids joined into the query: safe.
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let rows = sqlx::query(&format!(
+        "SELECT {VERSION_COLUMNS} FROM unit_versions WHERE unit_id IN ({list}) ORDER BY unit_id, valid_from"
+    ))
+    .fetch_all(conn)
+    .await?;
+    for r in &rows {
+        let v = version_from_row(r)?;
+        out.entry(v.unit_id).or_default().push(v);
+    }
+    Ok(out)
+}
+
 /// The unit whose latest version with `code` is the most recent one.
 pub async fn unit_by_code(conn: &mut AnyConnection, code: &UnitCode) -> Result<Option<UnitId>> {
     let id: Option<i64> = sqlx::query_scalar(

@@ -609,6 +609,33 @@ pub async fn requests_of(conn: &mut AnyConnection, item: WorkItemId) -> Result<V
     rows.iter().map(request_from_row).collect()
 }
 
+/// The requests of several items in one read, by item, oldest first.
+pub async fn requests_of_items(
+    conn: &mut AnyConnection,
+    items: &[WorkItemId],
+) -> Result<std::collections::HashMap<WorkItemId, Vec<RequestRow>>> {
+    let mut out: std::collections::HashMap<WorkItemId, Vec<RequestRow>> = Default::default();
+    if items.is_empty() {
+        return Ok(out);
+    }
+    // Integer ids joined into the query: safe.
+    let list = items
+        .iter()
+        .map(|i| i.0.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let rows = sqlx::query(&format!(
+        "SELECT {REQUEST_COLUMNS} FROM work_item_requests WHERE work_item_id IN ({list}) ORDER BY id"
+    ))
+    .fetch_all(conn)
+    .await?;
+    for r in &rows {
+        let row = request_from_row(r)?;
+        out.entry(row.work_item_id).or_default().push(row);
+    }
+    Ok(out)
+}
+
 /// The requests of every item of a document, by item, oldest first (one read for a whole
 /// plan's states).
 pub async fn requests_of_document(

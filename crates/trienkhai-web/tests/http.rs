@@ -1059,8 +1059,33 @@ async fn the_plan_interface_later_checks_rely_on(t: TestDb) {
     assert!(r["status"].is_string());
     let explanation = &r["explanation"];
     assert_eq!(explanation["rule"], "ratio");
-    assert_eq!(explanation["inputs"].as_array().unwrap().len(), 23);
+    // The figure comes with its formula and how many inputs it is made of; the inputs
+    // themselves on request, a page at a time, the pages together being all of them.
+    assert_eq!(explanation["inputs_total"], 23);
+    assert!(explanation.get("inputs").is_none());
     assert!(explanation["formula"].as_str().unwrap().contains("× 100"));
+    let inputs = format!("/api/v1/targets/{poverty}/rollup/inputs?unit_id={district}&period=2021");
+    let (status, first) = get(&app, &admin, &format!("{inputs}&limit=20")).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!(
+        (first["total"].as_i64(), first["offset"].as_i64()),
+        (Some(23), Some(0))
+    );
+    let (_, rest) = get(&app, &admin, &format!("{inputs}&limit=20&offset=20")).await;
+    let (_, all) = get(&app, &admin, &inputs).await;
+    let units = |page: &serde_json::Value| -> Vec<i64> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["unit_id"].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!((units(&first).len(), units(&rest).len()), (20, 3));
+    assert_eq!([units(&first), units(&rest)].concat(), units(&all));
+    assert!(all["items"][0]["treatment"].is_string());
+    let (_, beyond) = get(&app, &admin, &format!("{inputs}&offset=500")).await;
+    assert!(units(&beyond).is_empty());
     let (status, bad) = get(
         &app,
         &admin,

@@ -12,7 +12,9 @@ use serde::Deserialize;
 use serde_json::Value;
 use trienkhai_app::cascade::{self, Cascade, Coverage, PlanOverview, UnitPlan};
 use trienkhai_app::documents::{self, DocumentInput, DocumentView};
-use trienkhai_app::targets::{self, ActualInput, RollupView, TargetInput, TargetView, Trend};
+use trienkhai_app::targets::{
+    self, ActualInput, Inputs, RollupView, TargetInput, TargetView, Trend,
+};
 use trienkhai_app::targets::{Actual, Target};
 use trienkhai_app::work_items::{self, ProgressChange, WorkItemInput, WorkItemView};
 use trienkhai_app::{AppError, Result as AppResult};
@@ -268,7 +270,8 @@ pub(super) fn routes(api: Api) -> Api {
             "get",
             "/targets/{id}/rollup",
             "plans",
-            "A unit's figure for a period with its status, formula and inputs",
+            "A unit's figure for a period with its status and formula; how many inputs it is \
+             made of is `explanation.inputs_total`, the inputs themselves at `rollup/inputs`",
         )
         .query(&[
             ("unit_id", "The unit"),
@@ -280,6 +283,26 @@ pub(super) fn routes(api: Api) -> Api {
         .required(&["unit_id", "period"])
         .returns("Rollup"),
         get(rollup),
+    )
+    .route(
+        RouteDoc::new(
+            "get",
+            "/targets/{id}/rollup/inputs",
+            "plans",
+            "The inputs a unit's figure is made of, a page at a time, in the roll-up's order",
+        )
+        .query(&[
+            ("unit_id", "The unit"),
+            (
+                "period",
+                "2021, 2021-Q3, 2021-H1, 2021-9M, 2021-07 or 2020..2025",
+            ),
+            ("limit", "At most this many (1–500, default 100)"),
+            ("offset", "Skip this many"),
+        ])
+        .required(&["unit_id", "period"])
+        .returns("RollupInputs"),
+        get(rollup_inputs),
     )
     .route(
         RouteDoc::new(
@@ -651,6 +674,8 @@ struct UnitQuery {
     unit_id: Option<i64>,
     period: Option<String>,
     year: Option<i32>,
+    limit: Option<i64>,
+    offset: Option<i64>,
 }
 
 async fn actuals(
@@ -711,8 +736,42 @@ async fn rollup(
     let unit = required_unit(q.unit_id)?;
     let p = period(q.period.as_deref())?;
     Ok(Json(
-        targets::rollup(&state.app, &actor, TargetId(id), unit, p).await?,
+        targets::rollup(&state.app, &actor, TargetId(id), unit, p, Inputs::None).await?,
     ))
+}
+
+/// A page of a figure's inputs.
+#[derive(serde::Serialize)]
+struct InputsPage {
+    total: usize,
+    offset: usize,
+    items: Vec<targets::ExplainedInput>,
+}
+
+async fn rollup_inputs(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+    Query(q): Query<UnitQuery>,
+) -> Result<Json<InputsPage>, ApiError> {
+    let unit = required_unit(q.unit_id)?;
+    let p = period(q.period.as_deref())?;
+    let limit = usize::try_from(q.limit.unwrap_or(100).clamp(1, 500)).unwrap_or(100);
+    let offset = usize::try_from(q.offset.unwrap_or(0).max(0)).unwrap_or(0);
+    let view = targets::rollup(
+        &state.app,
+        &actor,
+        TargetId(id),
+        unit,
+        p,
+        Inputs::Page { offset, limit },
+    )
+    .await?;
+    Ok(Json(InputsPage {
+        total: view.explanation.inputs_total,
+        offset,
+        items: view.explanation.inputs,
+    }))
 }
 
 async fn trend(
@@ -746,11 +805,10 @@ async fn document_items(
     ApiActor(actor): ApiActor,
     Id(id): Id,
     Query(q): Query<OnQuery>,
-) -> Result<Json<Vec<WorkItemView>>, ApiError> {
+) -> Result<Response, ApiError> {
     let on = optional_date(&q.on, "on")?;
-    Ok(Json(
-        work_items::items_of_document(&state.app, &actor, DocumentId(id), on).await?,
-    ))
+    let items = work_items::items_of_document(&state.app, &actor, DocumentId(id), on).await?;
+    Ok(Json(&*items).into_response())
 }
 
 async fn overview(

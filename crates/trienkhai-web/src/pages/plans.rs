@@ -1083,7 +1083,15 @@ pub async fn target(
                 .ok_or_else(|| AppError::invalid("required", "unit_id"))?
         }
     };
-    let r = targets::rollup(&state.app, &page.actor, TargetId(id), unit, period).await?;
+    let r = targets::rollup(
+        &state.app,
+        &page.actor,
+        TargetId(id),
+        unit,
+        period,
+        targets::Inputs::All,
+    )
+    .await?;
     let number = |d: Decimal| vn::format_decimal(&d, 4);
     let formula = r
         .explained
