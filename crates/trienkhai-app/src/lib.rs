@@ -47,6 +47,7 @@ pub struct App {
     dashboards: std::sync::Arc<served::Served<dashboard::DashboardKey, dashboard::Dashboard>>,
     figure_lists: std::sync::Arc<served::Served<cascade::FiguresKey, Vec<cascade::TargetRow>>>,
     item_lists: std::sync::Arc<served::Served<work_items::ItemsKey, Vec<work_items::WorkItemView>>>,
+    rollup_answers: std::sync::Arc<served::Served<targets::RollupKey, targets::RollupView>>,
     /// Who is behind a session or a token, kept the same way.
     callers: std::sync::Arc<served::Served<auth::CallerKey, auth::Caller>>,
     /// Where `now` and `today` come from.
@@ -90,6 +91,7 @@ impl App {
             dashboards: std::sync::Arc::new(served::Served::new(dashboard::DASHBOARDS_KEPT)),
             figure_lists: std::sync::Arc::new(served::Served::new(cascade::FIGURE_LISTS_KEPT)),
             item_lists: std::sync::Arc::new(served::Served::new(work_items::ITEM_LISTS_KEPT)),
+            rollup_answers: std::sync::Arc::new(served::Served::new(targets::ROLLUPS_KEPT)),
             callers: std::sync::Arc::new(served::Served::new(auth::CALLERS_KEPT)),
             clock: Clock::default(),
         }
@@ -112,6 +114,7 @@ impl App {
         self.dashboards.clear();
         self.figure_lists.clear();
         self.item_lists.clear();
+        self.rollup_answers.clear();
     }
 
     /// Today in Vietnam (UTC+7): the date grants and "current" views are judged on.

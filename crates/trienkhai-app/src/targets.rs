@@ -1288,6 +1288,48 @@ pub async fn rollup(
     period: Period,
     wanted: Inputs,
 ) -> Result<RollupView> {
+    // The figure alone (the API's default) is kept and served again while nothing is written,
+    // like a plan's figure list.
+    if let (Inputs::None, Some(account)) = (wanted, actor.account_id) {
+        let key = RollupKey {
+            account,
+            today: app.today(),
+            target: id,
+            unit,
+            period,
+        };
+        let kept = app
+            .rollup_answers
+            .get_or_compute(app, key, || {
+                compute_rollup(app, actor, id, unit, period, wanted)
+            })
+            .await?;
+        return Ok((*kept).clone());
+    }
+    compute_rollup(app, actor, id, unit, period, wanted).await
+}
+
+/// How many single figures an instance keeps.
+pub(crate) const ROLLUPS_KEPT: usize = 1024;
+
+/// What a kept figure was asked for, by whom and on which day.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RollupKey {
+    account: trienkhai_core::ids::AccountId,
+    today: NaiveDate,
+    target: TargetId,
+    unit: UnitId,
+    period: Period,
+}
+
+async fn compute_rollup(
+    app: &App,
+    actor: &Actor,
+    id: TargetId,
+    unit: UnitId,
+    period: Period,
+    wanted: Inputs,
+) -> Result<RollupView> {
     let mut conn = app.db.reader().await?;
     let mut trees = Trees::shared(app);
     target_for_unit(
@@ -1346,7 +1388,7 @@ pub async fn rollup(
             inputs_total: explained.inputs.len(),
             inputs,
         },
-        explained: Some(explained),
+        explained: (wanted == Inputs::All).then_some(explained),
     })
 }
 
