@@ -19,6 +19,8 @@ pub enum OverTime {
 }
 
 impl OverTime {
+    pub const ALL: [OverTime; 2] = [OverTime::Sum, OverTime::Latest];
+
     pub fn as_str(self) -> &'static str {
         match self {
             OverTime::Sum => "sum",

@@ -16,6 +16,12 @@ pub enum PartyStatus {
 }
 
 impl PartyStatus {
+    pub const ALL: [PartyStatus; 3] = [
+        PartyStatus::NotMember,
+        PartyStatus::Probationary,
+        PartyStatus::Full,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             PartyStatus::NotMember => "not_member",

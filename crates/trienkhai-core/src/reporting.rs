@@ -126,6 +126,13 @@ pub enum ReportState {
 }
 
 impl ReportState {
+    pub const ALL: [ReportState; 4] = [
+        ReportState::Draft,
+        ReportState::Submitted,
+        ReportState::Returned,
+        ReportState::Accepted,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ReportState::Draft => "draft",
@@ -240,6 +247,8 @@ pub enum Counted {
 }
 
 impl Counted {
+    pub const ALL: [Counted; 3] = [Counted::Accepted, Counted::Submitted, Counted::Any];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Counted::Accepted => "accepted",

@@ -131,6 +131,15 @@ pub enum Status {
 }
 
 impl Status {
+    pub const ALL: [Status; 6] = [
+        Status::Exceeded,
+        Status::Achieved,
+        Status::NotAchieved,
+        Status::NoData,
+        Status::NotApplicable,
+        Status::NotJudged,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Exceeded => "exceeded",

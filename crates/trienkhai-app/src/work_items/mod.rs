@@ -6,21 +6,21 @@
 //! Who may do what: whoever edits the plan's issuer creates, edits, splits and decides; the lead
 //! unit's reporters report progress and make requests.
 
-use std::collections::HashMap;
+mod views;
+pub use views::*;
 
 use chrono::NaiveDate;
-use serde::Serialize;
 use trienkhai_core::access::Action;
 use trienkhai_core::error::DomainError;
 use trienkhai_core::ids::{
     DocumentId, MilestoneId, PersonId, RequestId, TargetId, UnitId, WorkItemId,
 };
 use trienkhai_core::org::{self, UnitCode};
-use trienkhai_core::work_item::{Decision, FormerDeadline, Request, Schedule, State};
-use trienkhai_store::work_items::{self, Milestone, RequestRow, WorkItem, WorkItemFields};
+use trienkhai_core::work_item::{Decision, FormerDeadline, Request, Schedule};
+use trienkhai_store::work_items::{self, RequestRow, WorkItem, WorkItemFields};
 use trienkhai_store::{Conn, StoreError, audit, documents, persons, targets, units};
 
-use crate::documents::{readable, require_edit};
+use crate::documents::require_edit;
 use crate::scope::{Trees, hide_missing};
 use crate::{Actor, App, AppError, Result};
 
@@ -719,232 +719,4 @@ pub async fn complete_milestone(
     audit_item(&mut tx, app, actor, "milestone", id, Some(before)).await?;
     trienkhai_store::commit(tx).await?;
     Ok(())
-}
-
-/// A work item as shown: its state on a day, its units named, its roadmap and requests.
-#[derive(Debug, Clone, Serialize)]
-pub struct WorkItemView {
-    #[serde(flatten)]
-    pub item: WorkItem,
-    pub state: State,
-    pub state_on: NaiveDate,
-    pub lead_unit_name: String,
-    pub coordinating_unit_names: Vec<String>,
-    pub responsible_person_name: Option<String>,
-    pub former_deadlines: Vec<FormerDeadline>,
-    pub pending_request: Option<Request>,
-    pub milestones: Vec<Milestone>,
-    pub requests: Vec<RequestRow>,
-    pub sub_items: usize,
-    pub can_edit: bool,
-    pub can_report: bool,
-}
-
-/// The views of `items` on `day` (today, or the end of a past period), with `requests` their
-/// requests by item. What they name (units, responsible persons) is read once for the whole
-/// list: a plan's list is two or three reads, not two per item.
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn views(
-    conn: &mut Conn,
-    trees: &mut Trees,
-    actor: &Actor,
-    items: Vec<WorkItem>,
-    mut requests: HashMap<WorkItemId, Vec<RequestRow>>,
-    day: NaiveDate,
-    today: NaiveDate,
-    with_details: bool,
-) -> Result<Vec<WorkItemView>> {
-    let named: Vec<UnitId> = items
-        .iter()
-        .flat_map(|i| std::iter::once(i.lead_unit_id).chain(i.coordinating_unit_ids.clone()))
-        .collect();
-    let versions = units::versions_of_units(conn, &named).await?;
-    let name = |unit: UnitId, on: NaiveDate| {
-        versions
-            .get(&unit)
-            .and_then(|v| crate::scope::name_on(v, on))
-            .unwrap_or_default()
-    };
-    let mut person_names: HashMap<PersonId, Option<String>> = HashMap::new();
-    let mut out = Vec::with_capacity(items.len());
-    for item in items {
-        let requests = requests.remove(&item.id).unwrap_or_default();
-        let schedule = schedule_of(&item, &requests);
-        let name_day = item.deadline.min(today);
-        let responsible_person_name = match item.responsible_person_id {
-            Some(p) => match person_names.get(&p) {
-                Some(known) => known.clone(),
-                None => {
-                    let known =
-                        if crate::people::can_read_person(conn, trees, actor, p, today).await? {
-                            Some(persons::get_person(conn, p).await?.full_name)
-                        } else {
-                            None
-                        };
-                    person_names.insert(p, known.clone());
-                    known
-                }
-            },
-            None => None,
-        };
-        let (can_edit, can_report, milestones, sub_items) = if with_details {
-            let doc = documents::get_document(conn, item.document_id).await?;
-            let edit = require_edit(conn, trees, actor, doc.issuer_unit_id, doc.issued_on)
-                .await
-                .is_ok();
-            let report = edit
-                || require_lead_or_plan(conn, trees, actor, &item, today)
-                    .await
-                    .is_ok();
-            (
-                edit,
-                report,
-                work_items::milestones_of(conn, item.id).await?,
-                work_items::children_of(conn, item.id).await?.len(),
-            )
-        } else {
-            (false, false, Vec::new(), 0)
-        };
-        out.push(WorkItemView {
-            state: schedule.state_on(day),
-            state_on: day,
-            lead_unit_name: name(item.lead_unit_id, name_day),
-            coordinating_unit_names: item
-                .coordinating_unit_ids
-                .iter()
-                .map(|u| name(*u, name_day))
-                .collect(),
-            responsible_person_name,
-            former_deadlines: schedule.former_deadlines.clone(),
-            pending_request: schedule.pending.clone(),
-            milestones,
-            requests: if with_details { requests } else { Vec::new() },
-            sub_items,
-            can_edit,
-            can_report,
-            item,
-        });
-    }
-    Ok(out)
-}
-
-pub async fn get_work_item(
-    app: &App,
-    actor: &Actor,
-    id: WorkItemId,
-    day: Option<NaiveDate>,
-) -> Result<WorkItemView> {
-    let today = app.today();
-    let mut conn = app.db.reader().await?;
-    let mut trees = Trees::shared(app);
-    let item = work_items::get_work_item(&mut conn, id)
-        .await
-        .map_err(|e| hide_missing(actor, Action::Read, e.into()))?;
-    readable(&mut conn, &mut trees, actor, item.document_id, today).await?;
-    let requests = HashMap::from([(item.id, work_items::requests_of(&mut conn, id).await?)]);
-    let mut views = views(
-        &mut conn,
-        &mut trees,
-        actor,
-        vec![item],
-        requests,
-        day.unwrap_or(today),
-        today,
-        true,
-    )
-    .await?;
-    views.pop().ok_or(AppError::NotFound)
-}
-
-/// How many work-item lists an instance keeps.
-pub(crate) const ITEM_LISTS_KEPT: usize = 256;
-
-/// What a kept work-item list was asked for, by whom and on which day.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ItemsKey {
-    account: trienkhai_core::ids::AccountId,
-    today: NaiveDate,
-    document: DocumentId,
-    day: Option<NaiveDate>,
-}
-
-/// The top-level items of a document, with their state on `day`: served from memory while
-/// nothing was written since it was read, like the plan's figures.
-pub async fn items_of_document(
-    app: &App,
-    actor: &Actor,
-    document: DocumentId,
-    day: Option<NaiveDate>,
-) -> Result<std::sync::Arc<Vec<WorkItemView>>> {
-    let Some(account) = actor.account_id else {
-        return Ok(std::sync::Arc::new(
-            compute_items_of_document(app, actor, document, day).await?,
-        ));
-    };
-    let key = ItemsKey {
-        account,
-        today: app.today(),
-        document,
-        day,
-    };
-    app.item_lists
-        .get_or_compute(app, key, || {
-            compute_items_of_document(app, actor, document, day)
-        })
-        .await
-}
-
-async fn compute_items_of_document(
-    app: &App,
-    actor: &Actor,
-    document: DocumentId,
-    day: Option<NaiveDate>,
-) -> Result<Vec<WorkItemView>> {
-    let today = app.today();
-    let mut conn = app.db.reader().await?;
-    let mut trees = Trees::shared(app);
-    readable(&mut conn, &mut trees, actor, document, today).await?;
-    let items = work_items::top_items_of_document(&mut conn, document).await?;
-    let requests = work_items::requests_of_document(&mut conn, document).await?;
-    views(
-        &mut conn,
-        &mut trees,
-        actor,
-        items,
-        requests,
-        day.unwrap_or(today),
-        today,
-        false,
-    )
-    .await
-}
-
-/// The sub-items of an item.
-pub async fn sub_items(
-    app: &App,
-    actor: &Actor,
-    id: WorkItemId,
-    day: Option<NaiveDate>,
-) -> Result<Vec<WorkItemView>> {
-    let today = app.today();
-    let mut conn = app.db.reader().await?;
-    let mut trees = Trees::shared(app);
-    let item = work_items::get_work_item(&mut conn, id)
-        .await
-        .map_err(|e| hide_missing(actor, Action::Read, e.into()))?;
-    readable(&mut conn, &mut trees, actor, item.document_id, today).await?;
-    let children = work_items::children_of(&mut conn, id).await?;
-    let ids: Vec<WorkItemId> = children.iter().map(|c| c.id).collect();
-    let requests = work_items::requests_of_items(&mut conn, &ids).await?;
-    views(
-        &mut conn,
-        &mut trees,
-        actor,
-        children,
-        requests,
-        day.unwrap_or(today),
-        today,
-        false,
-    )
-    .await
 }

@@ -1,0 +1,728 @@
+//! Figures: for any unit and period, the rolled-up figure of a target, its status against the
+//! goal, and the formula with its inputs.
+//!
+//! A roll-up follows the tree **as it stood at the end of the period**. A unit's own value for
+//! a period is the one it reported for that period, or follows from its monthly reports by the
+//! target's over-time rule ([`trienkhai_core::over_time`]). Computed roll-ups are cached per
+//! target and period and checked against the target's values version and the tree generation
+//! on every read (both moved by the database itself, see `trienkhai_store::figures`), so an
+//! instance never serves a figure another instance has changed.
+
+use super::*;
+use crate::scope::Trees;
+use crate::{Actor, App, AppError, Result};
+use chrono::NaiveDate;
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use trienkhai_core::ids::{TargetId, UnitId};
+use trienkhai_core::org::TreeSnapshot;
+use trienkhai_core::over_time::{self, Derived, OverTime};
+use trienkhai_core::period::Period;
+use trienkhai_core::reporting::{Counted, ReportState};
+use trienkhai_core::rollup::{
+    self, Explained, Figure, Observation, Rolled, RollupInput, Treatment,
+};
+use trienkhai_core::target::{self as rules, Status};
+use trienkhai_store::targets::Target;
+use trienkhai_store::targets::{self, PlannedValue};
+use trienkhai_store::{Conn, units};
+
+/// How many unit rows the cached roll-ups may hold in all: a province's roll-up of one target
+/// for one period is about 3,200 rows and 2 MB, so this keeps about 60 of them (every target of
+/// a province plan for one period and a half, about 130 MB); the least recently used go first.
+pub(super) const CACHED_ROWS: usize = 200_000;
+
+/// One target's figures over a whole tree for one period, with what they were made from.
+#[derive(Debug, Clone)]
+pub struct Computed {
+    pub target: Target,
+    pub period: Period,
+    pub tree: Arc<TreeSnapshot>,
+    pub own: HashMap<UnitId, Observation>,
+    /// How each unit's own value follows from what it reported within the period.
+    pub derived: HashMap<UnitId, Arc<Derived>>,
+    pub weights: HashMap<UnitId, Decimal>,
+    /// Units expected to report by the target's definition.
+    pub base_expected: HashSet<UnitId>,
+    /// Those, and every unit that reported part of the period (its gap shows).
+    pub expected: HashSet<UnitId>,
+    pub rolled: HashMap<UnitId, Rolled>,
+    /// The plan's value for the period (or the smallest period holding it) and its period.
+    pub plan_value: Option<PlannedValue>,
+    pub quotas: HashMap<UnitId, PlannedValue>,
+    /// The unit whose plan it is: the document's issuer (or the responsible unit).
+    pub plan_unit: Option<UnitId>,
+    /// Which reports' values count (the plan's setting).
+    pub counted: Counted,
+    /// Values left out because their report is not in a counted state yet, by unit.
+    pub pending: HashMap<UnitId, Vec<(Period, ReportState)>>,
+}
+
+impl Computed {
+    fn input<'a>(
+        &'a self,
+        expected: &'a dyn Fn(UnitId) -> bool,
+        achieves: &'a dyn Fn(&Observation) -> bool,
+    ) -> RollupInput<'a> {
+        RollupInput {
+            tree: &self.tree,
+            rule: &self.target.aggregation,
+            observations: &self.own,
+            weights: &self.weights,
+            expected,
+            achieves,
+        }
+    }
+
+    /// What `unit` is measured against in this period: its quota, else the plan's value when
+    /// the rule makes it apply below (or the unit is the plan's own), with the period it is set
+    /// for (the smallest one holding this period).
+    pub fn goal_of(&self, unit: UnitId) -> Option<(Decimal, GoalSource, Period)> {
+        if let Some(q) = self.quotas.get(&unit) {
+            return Some((q.value, GoalSource::Quota, q.period));
+        }
+        let plan = self.plan_value.as_ref()?;
+        if Some(unit) == self.plan_unit || self.target.aggregation.target_applies_below() {
+            Some((plan.value, GoalSource::Plan, plan.period))
+        } else {
+            None
+        }
+    }
+
+    pub fn explain(&self, unit: UnitId) -> Option<Explained> {
+        let expected = |u: UnitId| self.expected.contains(&u);
+        rollup::explain(&self.input(&expected, &achieves), unit)
+    }
+}
+
+/// A unit counts as achieving when it says yes (or reports 1 or more).
+pub(super) fn achieves(o: &Observation) -> bool {
+    match o {
+        Observation::Flag { value } => *value,
+        Observation::Value { value } => *value >= Decimal::ONE,
+        Observation::Ratio { numerator, .. } => *numerator > Decimal::ZERO,
+        Observation::NotApplicable => false,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GoalSource {
+    /// The plan's own target value.
+    Plan,
+    /// A quota handed to the unit.
+    Quota,
+}
+
+/// Roll-ups by (target, period), each valid while the target's values version and the tree
+/// generation are those it was computed under.
+#[derive(Debug, Default)]
+pub struct RollupCache {
+    inner: Mutex<CacheInner>,
+}
+
+#[derive(Debug, Default)]
+struct CacheInner {
+    entries: HashMap<(TargetId, Period), CachedRollup>,
+    rows: usize,
+    clock: u64,
+}
+
+/// A roll-up with the values version and tree generation it was computed under, and when it
+/// was last used.
+#[derive(Debug)]
+struct CachedRollup {
+    values: i64,
+    generation: i64,
+    computed: Arc<Computed>,
+    used: u64,
+}
+
+impl Computed {
+    /// What the cache counts an entry's size by.
+    fn rows(&self) -> usize {
+        self.rolled.len().max(self.own.len()) + 1
+    }
+}
+
+impl RollupCache {
+    fn get(&self, key: (TargetId, Period), values: i64, generation: i64) -> Option<Arc<Computed>> {
+        let mut inner = self.inner.lock().expect("rollup cache lock");
+        inner.clock += 1;
+        let now = inner.clock;
+        match inner.entries.get_mut(&key) {
+            Some(e) if e.values == values && e.generation == generation => {
+                e.used = now;
+                Some(e.computed.clone())
+            }
+            _ => None,
+        }
+    }
+
+    /// Forgets every roll-up (the benchmark's cold runs).
+    pub fn clear(&self) {
+        let mut inner = self.inner.lock().expect("rollup cache lock");
+        inner.entries.clear();
+        inner.rows = 0;
+    }
+
+    fn put(&self, key: (TargetId, Period), values: i64, generation: i64, c: Arc<Computed>) {
+        let mut inner = self.inner.lock().expect("rollup cache lock");
+        inner.clock += 1;
+        let used = inner.clock;
+        let rows = c.rows();
+        if let Some(old) = inner.entries.remove(&key) {
+            inner.rows -= old.computed.rows();
+        }
+        if inner.rows + rows > CACHED_ROWS {
+            // Evict the least recently used until the new entry fits.
+            let mut by_use: Vec<((TargetId, Period), u64)> =
+                inner.entries.iter().map(|(k, e)| (*k, e.used)).collect();
+            by_use.sort_by_key(|(_, u)| *u);
+            for (k, _) in by_use {
+                if inner.rows + rows <= CACHED_ROWS {
+                    break;
+                }
+                if let Some(e) = inner.entries.remove(&k) {
+                    inner.rows -= e.computed.rows();
+                }
+            }
+        }
+        inner.rows += rows;
+        inner.entries.insert(
+            key,
+            CachedRollup {
+                values,
+                generation,
+                computed: c,
+                used,
+            },
+        );
+    }
+}
+
+/// The smallest planned period holding `period` (the year's value for a month).
+pub(crate) fn enclosing<'a>(
+    values: impl Iterator<Item = &'a PlannedValue>,
+    period: Period,
+) -> Option<&'a PlannedValue> {
+    let (start, end) = period.dates();
+    values
+        .filter(|v| {
+            let (s, e) = v.period.dates();
+            s <= start && e >= end
+        })
+        .min_by_key(|v| {
+            let (s, e) = v.period.dates();
+            (e - s).num_days()
+        })
+}
+
+/// Computes the roll-ups of `versions`' targets that are not cached yet, several at a time (a
+/// plan's figures after a restart): each on its own connection and task, so the machine's
+/// cores share the work.
+pub(crate) async fn compute_missing(
+    app: &App,
+    versions: &HashMap<TargetId, i64>,
+    period: Period,
+    generation: i64,
+) -> Result<()> {
+    let missing: Vec<(TargetId, i64)> = versions
+        .iter()
+        .filter(|(t, v)| app.rollups.get((**t, period), **v, generation).is_none())
+        .map(|(t, v)| (*t, *v))
+        .collect();
+    if missing.len() < 2 {
+        return Ok(());
+    }
+    compute_many(app, missing, period, generation, Reading::Keep).await?;
+    Ok(())
+}
+
+/// How [`compute_many`] reads roll-ups.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Reading {
+    /// From the cache, or computed and kept there.
+    Keep,
+    /// From the cache, or computed and not kept (a dashboard's past months are read once and
+    /// summed up: a province's month is 80 MB).
+    Once,
+    /// As the values counted at a past instant: computed, never kept.
+    At(chrono::DateTime<chrono::Utc>),
+}
+
+/// Computes the roll-ups of `wanted` (target, values version) for a period, one task per core.
+pub(crate) async fn compute_many(
+    app: &App,
+    wanted: Vec<(TargetId, i64)>,
+    period: Period,
+    generation: i64,
+    reading: Reading,
+) -> Result<Vec<(TargetId, Arc<Computed>)>> {
+    // One task per core (measured: twice as many was no faster).
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let queue = Arc::new(Mutex::new(wanted));
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..workers {
+        let (app, queue) = (app.clone(), queue.clone());
+        tasks.spawn(async move {
+            let mut conn = app.db.reader().await?;
+            let mut trees = Trees::shared(&app);
+            let mut done = Vec::new();
+            loop {
+                let next = queue.lock().expect("queue lock").pop();
+                let Some((target, version)) = next else {
+                    return Ok::<_, AppError>(done);
+                };
+                let c = match reading {
+                    Reading::Keep => {
+                        computed_at(
+                            &app, &mut conn, &mut trees, target, period, version, generation,
+                        )
+                        .await?
+                    }
+                    Reading::Once => match app.rollups.get((target, period), version, generation) {
+                        Some(c) => c,
+                        None => {
+                            Arc::new(compute(&mut conn, &mut trees, target, period, None).await?)
+                        }
+                    },
+                    Reading::At(at) => {
+                        Arc::new(compute(&mut conn, &mut trees, target, period, Some(at)).await?)
+                    }
+                };
+                done.push((target, c));
+            }
+        });
+    }
+    let mut all = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        all.extend(done.map_err(|e| AppError::Internal(e.to_string()))??);
+    }
+    Ok(all)
+}
+
+/// Computes (or takes from the cache) a target's roll-up for a period over the whole tree.
+pub(crate) async fn computed(
+    app: &App,
+    conn: &mut Conn,
+    trees: &mut Trees,
+    target: TargetId,
+    period: Period,
+) -> Result<Arc<Computed>> {
+    let values_version = targets::values_version(conn, target).await?;
+    let generation = units::generation(conn).await?;
+    computed_at(app, conn, trees, target, period, values_version, generation).await
+}
+
+/// [`computed`] when the caller has just read the target's values version and the tree
+/// generation (a list reads all its targets' versions in one query).
+pub(crate) async fn computed_at(
+    app: &App,
+    conn: &mut Conn,
+    trees: &mut Trees,
+    target: TargetId,
+    period: Period,
+    values_version: i64,
+    generation: i64,
+) -> Result<Arc<Computed>> {
+    if let Some(c) = app
+        .rollups
+        .get((target, period), values_version, generation)
+    {
+        return Ok(c);
+    }
+    let c = Arc::new(compute(conn, trees, target, period, None).await?);
+    // Cache only what was read under the versions checked first.
+    if targets::values_version(conn, target).await? == values_version
+        && units::generation(conn).await? == generation
+    {
+        app.rollups
+            .put((target, period), values_version, generation, c.clone());
+    }
+    Ok(c)
+}
+
+/// A target's roll-up for a period from the database: the values that count now, or with `at`
+/// those that counted at that instant.
+pub(super) async fn compute(
+    conn: &mut Conn,
+    trees: &mut Trees,
+    id: TargetId,
+    period: Period,
+    at: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<Computed> {
+    let inputs = trienkhai_store::figures::figure_inputs(conn, id, period, at).await?;
+    let tree = trees.at(conn, period.tree_date()).await?;
+    let (target, doc, counted) = (inputs.target, inputs.document, inputs.counted);
+    let mut pending: HashMap<UnitId, Vec<(Period, ReportState)>> = HashMap::new();
+    for (unit, p, state) in inputs.pending {
+        pending.entry(unit).or_default().push((p, state));
+    }
+    let mut by_unit: HashMap<UnitId, Vec<(Period, Observation)>> = HashMap::new();
+    for r in inputs.reported {
+        by_unit
+            .entry(r.unit_id)
+            .or_default()
+            .push((r.period, r.observation));
+    }
+    let mut own = HashMap::with_capacity(by_unit.len());
+    let mut derived = HashMap::with_capacity(by_unit.len());
+    for (unit, reports) in &by_unit {
+        let refs: Vec<(Period, &Observation)> = reports.iter().map(|(p, o)| (*p, o)).collect();
+        let d = over_time::derive(target.over_time, period, &refs);
+        if let Some(o) = &d.observation {
+            own.insert(*unit, o.clone());
+        }
+        derived.insert(*unit, Arc::new(d));
+    }
+    let weights = inputs.weights;
+    let plan_unit = doc.issuer_unit_id.or(target.responsible_unit_id);
+    let expected: HashSet<UnitId> = if target.reporting_kinds.is_empty() {
+        target
+            .responsible_unit_id
+            .or(doc.issuer_unit_id)
+            .filter(|u| tree.get(*u).is_some())
+            .into_iter()
+            .collect()
+    } else {
+        let members = match plan_unit {
+            Some(root) => tree.walk_from(root),
+            None => tree.walk(),
+        };
+        members
+            .into_iter()
+            .filter(|(_, v)| target.reporting_kinds.contains(&v.kind))
+            .map(|(_, v)| v.unit_id)
+            .collect()
+    };
+    let base_expected = expected;
+    let plan_value = enclosing(inputs.planned.iter(), period).cloned();
+    let all_quotas = inputs.quotas;
+    let mut quotas: HashMap<UnitId, PlannedValue> = HashMap::new();
+    for unit in all_quotas
+        .iter()
+        .filter_map(|q| q.unit_id)
+        .collect::<HashSet<_>>()
+    {
+        if let Some(q) = enclosing(
+            all_quotas.iter().filter(|q| q.unit_id == Some(unit)),
+            period,
+        ) {
+            quotas.insert(unit, q.clone());
+        }
+    }
+    let mut c = Computed {
+        target,
+        period,
+        tree,
+        own,
+        derived,
+        weights,
+        base_expected,
+        expected: HashSet::new(),
+        rolled: HashMap::new(),
+        plan_value,
+        quotas,
+        plan_unit,
+        counted,
+        pending,
+    };
+    c.roll();
+    Ok(c)
+}
+
+impl Computed {
+    /// Rolls the whole tree up from the units' own values (one pass, in memory).
+    fn roll(&mut self) {
+        // Units whose months are partly reported are expected for the figure too: their gap
+        // shows.
+        self.expected = self
+            .base_expected
+            .iter()
+            .copied()
+            .chain(self.derived.keys().copied())
+            .filter(|u| self.tree.get(*u).is_some())
+            .collect();
+        let expected = |u: UnitId| self.expected.contains(&u);
+        let rolled = rollup::roll_up(&self.input(&expected, &achieves));
+        self.rolled = rolled;
+    }
+}
+
+/// A figure rounded the way it is shown and compared: two decimals (a rate of 4,945 % is
+/// 4,95 %), half away from zero as offices round.
+pub fn rounded(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+        .normalize()
+}
+
+/// One unit's figure of a target for a period.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitFigure {
+    pub target_id: TargetId,
+    pub unit_id: UnitId,
+    pub period: Period,
+    /// The number shown (a ratio in percent), rounded to two decimals.
+    pub value: Option<Decimal>,
+    pub figure: Option<Figure>,
+    pub status: Status,
+    /// What the unit is measured against, when something is.
+    pub goal: Option<Decimal>,
+    pub goal_source: Option<GoalSource>,
+    pub goal_period: Option<Period>,
+    /// The goal is set for a longer period and the target is a flow: the figure is progress
+    /// towards it (`achievement_percent`), not judged yet (`status` is `not_judged`).
+    pub partial: bool,
+    pub achievement_percent: Option<Decimal>,
+    pub complete: bool,
+    pub counted: u64,
+    pub missing: u64,
+    pub not_applicable: u64,
+}
+
+impl Computed {
+    pub fn figure_of(&self, unit: UnitId) -> UnitFigure {
+        let rolled = self.rolled.get(&unit);
+        let figure = rolled.and_then(|r| r.figure.clone());
+        let value = figure.as_ref().and_then(Figure::scalar).map(rounded);
+        let goal = self.goal_of(unit);
+        // A flow is judged at the end of the period its goal is set for: six months of new
+        // enterprises against the year's goal is progress, not a shortfall.
+        let partial = goal
+            .is_some_and(|(_, _, p)| p != self.period && self.target.over_time == OverTime::Sum);
+        let judging = goal.filter(|_| !partial);
+        let only_not_applicable =
+            rolled.is_some_and(|r| r.counted == 0 && r.missing == 0 && r.not_applicable > 0);
+        let status = match (judging, value) {
+            _ if only_not_applicable => Status::NotApplicable,
+            (_, None) => Status::NoData,
+            (Some((g, _, _)), v) => rules::status(self.target.direction, g, v),
+            (None, Some(_)) => Status::NotJudged,
+        };
+        let achievement_percent = match (goal, value) {
+            (Some((g, _, _)), Some(v)) => {
+                rules::achievement_percent(self.target.direction, g, v).map(rounded)
+            }
+            _ => None,
+        };
+        UnitFigure {
+            target_id: self.target.id,
+            unit_id: unit,
+            period: self.period,
+            value,
+            figure,
+            status,
+            goal: goal.map(|(g, _, _)| g),
+            goal_source: goal.map(|(_, s, _)| s),
+            goal_period: goal.map(|(_, _, p)| p),
+            partial,
+            achievement_percent,
+            complete: rolled.is_some_and(|r| r.complete),
+            counted: rolled.map_or(0, |r| r.counted),
+            missing: rolled.map_or(0, |r| r.missing),
+            not_applicable: rolled.map_or(0, |r| r.not_applicable),
+        }
+    }
+}
+
+/// One input of an explanation, with its unit named and the reports it came from.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExplainedInput {
+    pub unit_id: UnitId,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub treatment: Treatment,
+    pub observation: Option<Observation>,
+    pub weight: Option<Decimal>,
+    /// The reported periods this unit's value was made of.
+    pub from_periods: Vec<Period>,
+    /// For a sum over time: the months nobody reported.
+    pub missing_periods: Vec<Period>,
+    /// Reported in a report not counted yet (submitted, draft or returned), left out.
+    pub pending: Vec<(Period, ReportState)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Explanation {
+    pub rule: String,
+    /// Which reports' values count: `accepted`, `submitted` or `any`.
+    pub counted: Counted,
+    pub over_time: OverTime,
+    /// The formula with its numbers, in the API's notation (`.` for decimals).
+    pub formula: String,
+    /// The tree the figure followed: the one of the period's last day.
+    pub tree_date: NaiveDate,
+    pub complete: bool,
+    /// How many units' inputs the figure is made of.
+    pub inputs_total: usize,
+    /// Those asked for ([`Inputs`]): all of them for a page, none by default in the API.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<ExplainedInput>,
+}
+
+/// Which of a figure's inputs are explained: a district's figure has one input per commune and
+/// a province's several hundred, which a reader asking for the figure does not want each time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inputs {
+    All,
+    None,
+    /// `limit` inputs from `offset`, in the roll-up's order.
+    Page {
+        offset: usize,
+        limit: usize,
+    },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RollupView {
+    #[serde(flatten)]
+    pub figure: UnitFigure,
+    pub explanation: Explanation,
+    /// The same explanation, for pages: the formula written with `number`.
+    #[serde(skip)]
+    pub explained: Option<Explained>,
+}
+
+/// The figure of `target` for `unit` and `period`, with its formula and the inputs `wanted`.
+/// The actor must be allowed to read the unit (judged in the tree of the period).
+pub async fn rollup(
+    app: &App,
+    actor: &Actor,
+    id: TargetId,
+    unit: UnitId,
+    period: Period,
+    wanted: Inputs,
+) -> Result<RollupView> {
+    // The figure alone (the API's default) is kept and served again while nothing is written,
+    // like a plan's figure list.
+    if let (Inputs::None, Some(account)) = (wanted, actor.account_id) {
+        let key = RollupKey {
+            account,
+            today: app.today(),
+            target: id,
+            unit,
+            period,
+        };
+        let kept = app
+            .rollup_answers
+            .get_or_compute(app, key, || {
+                compute_rollup(app, actor, id, unit, period, wanted)
+            })
+            .await?;
+        return Ok((*kept).clone());
+    }
+    compute_rollup(app, actor, id, unit, period, wanted).await
+}
+
+/// How many single figures an instance keeps.
+pub(crate) const ROLLUPS_KEPT: usize = 1024;
+
+/// What a kept figure was asked for, by whom and on which day.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RollupKey {
+    account: trienkhai_core::ids::AccountId,
+    today: NaiveDate,
+    target: TargetId,
+    unit: UnitId,
+    period: Period,
+}
+
+pub(super) async fn compute_rollup(
+    app: &App,
+    actor: &Actor,
+    id: TargetId,
+    unit: UnitId,
+    period: Period,
+    wanted: Inputs,
+) -> Result<RollupView> {
+    let mut conn = app.db.reader().await?;
+    let mut trees = Trees::shared(app);
+    target_for_unit(
+        app,
+        &mut conn,
+        &mut trees,
+        actor,
+        id,
+        unit,
+        period.tree_date(),
+    )
+    .await?;
+    let c = computed(app, &mut conn, &mut trees, id, period).await?;
+    if c.tree.get(unit).is_none() {
+        return Err(AppError::invalid("unit_not_alive", "unit_id"));
+    }
+    let explained = c
+        .explain(unit)
+        .ok_or_else(|| AppError::invalid("unit_not_alive", "unit_id"))?;
+    let selected: &[rollup::Input] = match wanted {
+        Inputs::All => &explained.inputs,
+        Inputs::None => &[],
+        Inputs::Page { offset, limit } => {
+            let from = offset.min(explained.inputs.len());
+            let to = from.saturating_add(limit).min(explained.inputs.len());
+            &explained.inputs[from..to]
+        }
+    };
+    let inputs = selected
+        .iter()
+        .map(|i| {
+            let v = c.tree.get(i.unit);
+            let d = c.derived.get(&i.unit);
+            ExplainedInput {
+                unit_id: i.unit,
+                unit_code: v.map(|v| v.code.as_str().to_owned()).unwrap_or_default(),
+                unit_name: v.map(|v| v.name.clone()).unwrap_or_default(),
+                treatment: i.treatment,
+                observation: i.observation.clone(),
+                weight: i.weight,
+                from_periods: d.map(|d| d.from.clone()).unwrap_or_default(),
+                missing_periods: d.map(|d| d.missing.clone()).unwrap_or_default(),
+                pending: c.pending.get(&i.unit).cloned().unwrap_or_default(),
+            }
+        })
+        .collect();
+    Ok(RollupView {
+        figure: c.figure_of(unit),
+        explanation: Explanation {
+            counted: c.counted,
+            rule: c.target.aggregation.to_string(),
+            over_time: c.target.over_time,
+            formula: rollup::formula(&explained, &|d| d.normalize().to_string()),
+            tree_date: c.tree.date,
+            complete: explained.complete,
+            inputs_total: explained.inputs.len(),
+            inputs,
+        },
+        explained: (wanted == Inputs::All).then_some(explained),
+    })
+}
+
+/// The figure of `target` for `unit` and `period`, without the explanation (lists, headlines).
+pub async fn figure(
+    app: &App,
+    actor: &Actor,
+    id: TargetId,
+    unit: UnitId,
+    period: Period,
+) -> Result<UnitFigure> {
+    let mut conn = app.db.reader().await?;
+    let mut trees = Trees::shared(app);
+    target_for_unit(
+        app,
+        &mut conn,
+        &mut trees,
+        actor,
+        id,
+        unit,
+        period.tree_date(),
+    )
+    .await?;
+    let c = computed(app, &mut conn, &mut trees, id, period).await?;
+    if c.tree.get(unit).is_none() {
+        return Err(AppError::invalid("unit_not_alive", "unit_id"));
+    }
+    Ok(c.figure_of(unit))
+}

@@ -1,0 +1,365 @@
+//! Screens of work items: the form adding one, splitting it to units, milestones, and an item's
+//! page (state, roadmap, requests and decisions, cascade).
+
+use super::*;
+use crate::AppState;
+use crate::error::PageError;
+use crate::extract::{FormBody, PageActor};
+use crate::fmt;
+use crate::i18n::{Lang, tr};
+use crate::pages::{PageCtx, form_date, render, see_other, unit_by_code};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::Uri;
+use axum::response::Response;
+use serde::Deserialize;
+use trienkhai_app::AppError;
+use trienkhai_app::cascade::{self, Step};
+use trienkhai_app::work_items::{self, ProgressChange};
+use trienkhai_core::ids::{DocumentId, WorkItemId};
+use trienkhai_core::work_item::{Decision, Request};
+
+#[derive(Deserialize)]
+pub struct ItemForm {
+    csrf: String,
+    code: String,
+    title: String,
+    field_code: Option<String>,
+    themes: Option<String>,
+    lead_code: Option<String>,
+    coordinating_codes: Option<String>,
+    target_codes: Option<String>,
+    deadline: Option<String>,
+    expected_product: Option<String>,
+}
+
+/// Creates a work item from the plan page.
+pub async fn create_item(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<i64>,
+    FormBody(form): FormBody<ItemForm>,
+) -> Result<Response, PageError> {
+    page.check_csrf(&form.csrf)?;
+    let input = work_items::WorkItemInput {
+        code: form.code,
+        title: form.title,
+        field_code: form.field_code,
+        themes: codes(&form.themes),
+        lead_unit_id: unit_by_code(&state, form.lead_code.as_deref(), "lead_unit_id").await?,
+        coordinating_unit_ids: units_by_codes(
+            &state,
+            &form.coordinating_codes,
+            "coordinating_unit_ids",
+        )
+        .await?,
+        responsible_person_id: None,
+        target_ids: targets_by_codes(&state, &page, DocumentId(id), &form.target_codes).await?,
+        starts_on: None,
+        deadline: form_date(&form.deadline, "deadline")?,
+        expected_product: form.expected_product,
+        result: None,
+        concretizes: None,
+        sort_order: 1000,
+    };
+    let item = work_items::create_work_item(
+        &state.app,
+        &page.actor,
+        DocumentId(id),
+        None,
+        &input,
+        "user",
+    )
+    .await?;
+    Ok(see_other(&format!("/work-items/{item}")))
+}
+
+#[derive(Deserialize)]
+pub struct SplitForm {
+    csrf: String,
+    unit_codes: Option<String>,
+}
+
+/// Splits an item into one sub-item per unit typed.
+pub async fn split(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<i64>,
+    FormBody(form): FormBody<SplitForm>,
+) -> Result<Response, PageError> {
+    page.check_csrf(&form.csrf)?;
+    let units = units_by_codes(&state, &form.unit_codes, "unit_ids").await?;
+    work_items::split_to_units(&state.app, &page.actor, WorkItemId(id), &units).await?;
+    Ok(see_other(&format!("/work-items/{id}")))
+}
+
+#[derive(Deserialize)]
+pub struct MilestoneForm {
+    csrf: String,
+    title: String,
+    due_on: Option<String>,
+}
+
+pub async fn add_milestone(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<i64>,
+    FormBody(form): FormBody<MilestoneForm>,
+) -> Result<Response, PageError> {
+    page.check_csrf(&form.csrf)?;
+    let due = form_date(&form.due_on, "due_on")?
+        .ok_or_else(|| AppError::invalid("required", "due_on"))?;
+    work_items::add_milestone(&state.app, &page.actor, WorkItemId(id), &form.title, due).await?;
+    Ok(see_other(&format!("/work-items/{id}")))
+}
+
+#[derive(Template)]
+#[template(path = "work_item.html")]
+pub(super) struct ItemPage {
+    ctx: PageCtx,
+    id: i64,
+    code: String,
+    title: String,
+    document_id: i64,
+    lead_unit_id: i64,
+    lead: String,
+    coordinating: String,
+    responsible: String,
+    deadline: String,
+    former: Vec<(String, String)>,
+    state: String,
+    state_class: &'static str,
+    expected_product: String,
+    result: String,
+    illustrative: bool,
+    pending: String,
+    requests: Vec<(String, String, String, String)>,
+    milestones: Vec<(String, String, String)>,
+    up: Vec<(String, String, String)>,
+    down: Vec<(usize, String, String, String, String)>,
+    can_edit: bool,
+    can_report: bool,
+    started: bool,
+    done: bool,
+    row_version: i64,
+    today: String,
+}
+
+pub(super) fn step_line(lang: Lang, s: &Step) -> (String, String, String) {
+    match s {
+        Step::Document {
+            id,
+            number,
+            summary,
+        } => (format!("/documents/{id}"), number.clone(), summary.clone()),
+        Step::WorkItem {
+            id,
+            code,
+            title,
+            document_number,
+            state,
+            ..
+        } => (
+            format!("/work-items/{id}"),
+            format!("{code} ({document_number})"),
+            format!("{title} – {}", fmt::state(lang, *state)),
+        ),
+    }
+}
+
+pub(super) fn request_text(lang: Lang, r: &Request) -> String {
+    match r {
+        Request::MoveDeadline { to } => {
+            format!("{} {}", tr(lang, "item.request_move"), fmt::date(*to))
+        }
+        Request::Pause => tr(lang, "item.request_pause").to_owned(),
+        Request::Resume => tr(lang, "item.request_resume").to_owned(),
+    }
+}
+
+pub async fn work_item(
+    State(state): State<AppState>,
+    page: PageActor,
+    uri: Uri,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let ctx = PageCtx::new(&page, &uri);
+    let lang = ctx.lang();
+    let v = work_items::get_work_item(&state.app, &page.actor, WorkItemId(id), None).await?;
+    let c = cascade::cascade(&state.app, &page.actor, WorkItemId(id)).await?;
+    use trienkhai_core::work_item::Progress;
+    render(&ItemPage {
+        id,
+        code: v.item.code.clone(),
+        title: v.item.title.clone(),
+        document_id: v.item.document_id.0,
+        lead_unit_id: v.item.lead_unit_id.0,
+        lead: v.lead_unit_name.clone(),
+        coordinating: v.coordinating_unit_names.join("; "),
+        responsible: v.responsible_person_name.clone().unwrap_or_default(),
+        deadline: fmt::date(v.item.deadline),
+        former: v
+            .former_deadlines
+            .iter()
+            .map(|f| (fmt::date(f.deadline), fmt::date(f.replaced_on)))
+            .collect(),
+        state: fmt::state(lang, v.state).to_owned(),
+        state_class: fmt::state_class(v.state),
+        expected_product: v.item.expected_product.clone().unwrap_or_default(),
+        result: v.item.result.clone().unwrap_or_default(),
+        illustrative: v.item.source == "illustrative",
+        pending: v
+            .pending_request
+            .as_ref()
+            .map(|r| request_text(lang, r))
+            .unwrap_or_default(),
+        requests: v
+            .requests
+            .iter()
+            .map(|r| {
+                (
+                    fmt::instant(r.requested_at),
+                    request_text(lang, &r.request),
+                    r.reason.clone(),
+                    tr(
+                        lang,
+                        match r.decision {
+                            Decision::Pending => "item.pending",
+                            Decision::Approved => "item.approved",
+                            Decision::Refused => "item.refused",
+                        },
+                    )
+                    .to_owned(),
+                )
+            })
+            .collect(),
+        milestones: v
+            .milestones
+            .iter()
+            .map(|m| {
+                (
+                    m.title.clone(),
+                    fmt::date(m.due_on),
+                    fmt::opt_date(m.done_on),
+                )
+            })
+            .collect(),
+        up: c.up.iter().map(|s| step_line(lang, s)).collect(),
+        down: c
+            .down
+            .iter()
+            .map(|s| {
+                let depth = match s {
+                    Step::WorkItem { depth, .. } => *depth,
+                    Step::Document { .. } => 0,
+                };
+                let (href, code, text) = step_line(lang, s);
+                (depth, href, code, text, String::new())
+            })
+            .collect(),
+        can_edit: v.can_edit,
+        can_report: v.can_report,
+        started: v.item.progress != Progress::NotStarted,
+        done: matches!(v.item.progress, Progress::Done { .. }),
+        row_version: v.item.row_version,
+        today: fmt::date(state.app.today()),
+        ctx,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct ProgressForm {
+    csrf: String,
+    action: String,
+    done_on: Option<String>,
+    result: Option<String>,
+    version: i64,
+}
+
+pub async fn progress(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<i64>,
+    FormBody(form): FormBody<ProgressForm>,
+) -> Result<Response, PageError> {
+    page.check_csrf(&form.csrf)?;
+    let change = match form.action.as_str() {
+        "start" => ProgressChange::Start,
+        _ => ProgressChange::Complete {
+            on: form_date(&form.done_on, "done_on")?
+                .ok_or_else(|| AppError::invalid("required", "done_on"))?,
+        },
+    };
+    work_items::report_progress(
+        &state.app,
+        &page.actor,
+        WorkItemId(id),
+        change,
+        form.result,
+        form.version,
+    )
+    .await?;
+    Ok(see_other(&format!("/work-items/{id}")))
+}
+
+#[derive(Deserialize)]
+pub struct RequestForm {
+    csrf: String,
+    kind: String,
+    deadline: Option<String>,
+    reason: String,
+}
+
+pub async fn request(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<i64>,
+    FormBody(form): FormBody<RequestForm>,
+) -> Result<Response, PageError> {
+    page.check_csrf(&form.csrf)?;
+    let request = match form.kind.as_str() {
+        "move_deadline" => Request::MoveDeadline {
+            to: form_date(&form.deadline, "deadline")?
+                .ok_or_else(|| AppError::invalid("required", "deadline"))?,
+        },
+        "pause" => Request::Pause,
+        _ => Request::Resume,
+    };
+    work_items::make_request(
+        &state.app,
+        &page.actor,
+        WorkItemId(id),
+        request,
+        &form.reason,
+    )
+    .await?;
+    Ok(see_other(&format!("/work-items/{id}")))
+}
+
+#[derive(Deserialize)]
+pub struct DecisionForm {
+    csrf: String,
+    decision: String,
+    note: Option<String>,
+}
+
+pub async fn decide(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<i64>,
+    FormBody(form): FormBody<DecisionForm>,
+) -> Result<Response, PageError> {
+    page.check_csrf(&form.csrf)?;
+    let decision = if form.decision == "approved" {
+        Decision::Approved
+    } else {
+        Decision::Refused
+    };
+    let note = form
+        .note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    work_items::decide_request(&state.app, &page.actor, WorkItemId(id), decision, note).await?;
+    Ok(see_other(&format!("/work-items/{id}")))
+}
