@@ -312,6 +312,7 @@ pub async fn load_actor(app: &App, conn: &mut Conn, account: AccountId) -> Resul
         username: account.username,
         display_name: account.display_name,
         access: Access::new(grants, app.today()),
+        reads_recent: false,
     }))
 }
 

@@ -291,7 +291,7 @@ pub async fn document_figures(
         unit,
     };
     app.figure_lists
-        .get_or_compute(app, key, || {
+        .get_or_compute_for(app, actor, key, || {
             compute_figures(app, actor, document, period, unit)
         })
         .await

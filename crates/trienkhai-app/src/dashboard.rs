@@ -158,7 +158,7 @@ pub async fn dashboard(
         as_of,
     };
     app.dashboards
-        .get_or_compute(app, key, || {
+        .get_or_compute_for(app, actor, key, || {
             compute(app, actor, unit, document, period, as_of)
         })
         .await

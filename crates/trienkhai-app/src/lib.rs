@@ -50,6 +50,9 @@ pub struct App {
     rollup_answers: std::sync::Arc<served::Served<targets::RollupKey, targets::RollupView>>,
     /// Who is behind a session or a token, kept the same way.
     callers: std::sync::Arc<served::Served<auth::CallerKey, auth::Caller>>,
+    /// When each account's last write ended (see [`App::note_write`]).
+    writes:
+        std::sync::Arc<std::sync::Mutex<std::collections::HashMap<AccountId, std::time::Instant>>>,
     /// Where `now` and `today` come from.
     clock: Clock,
 }
@@ -88,13 +91,45 @@ impl App {
             trees: Default::default(),
             rollups: Default::default(),
             headlines: Default::default(),
-            dashboards: std::sync::Arc::new(served::Served::new(dashboard::DASHBOARDS_KEPT)),
-            figure_lists: std::sync::Arc::new(served::Served::new(cascade::FIGURE_LISTS_KEPT)),
-            item_lists: std::sync::Arc::new(served::Served::new(work_items::ITEM_LISTS_KEPT)),
-            rollup_answers: std::sync::Arc::new(served::Served::new(targets::ROLLUPS_KEPT)),
+            dashboards: std::sync::Arc::new(
+                served::Served::new(dashboard::DASHBOARDS_KEPT).with_grace(served::FIGURE_GRACE),
+            ),
+            figure_lists: std::sync::Arc::new(
+                served::Served::new(cascade::FIGURE_LISTS_KEPT).with_grace(served::FIGURE_GRACE),
+            ),
+            item_lists: std::sync::Arc::new(
+                served::Served::new(work_items::ITEM_LISTS_KEPT).with_grace(served::FIGURE_GRACE),
+            ),
+            rollup_answers: std::sync::Arc::new(
+                served::Served::new(targets::ROLLUPS_KEPT).with_grace(served::FIGURE_GRACE),
+            ),
             callers: std::sync::Arc::new(served::Served::new(auth::CALLERS_KEPT)),
+            writes: Default::default(),
             clock: Clock::default(),
         }
+    }
+
+    /// Records that `account`'s write has just ended (committed or refused): figures and lists
+    /// started before now are no longer served to it within their grace, so whoever writes
+    /// sees what they wrote.
+    pub fn note_write(&self, account: AccountId) {
+        let mut writes = self
+            .writes
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if writes.len() >= 10_000 {
+            writes.retain(|_, at| at.elapsed() < served::FIGURE_GRACE);
+        }
+        writes.insert(account, std::time::Instant::now());
+    }
+
+    /// When `account`'s last write ended, if this instance saw one.
+    pub fn last_write_of(&self, account: AccountId) -> Option<std::time::Instant> {
+        self.writes
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&account)
+            .copied()
     }
 
     /// The same application reading its time from `clock`.
@@ -130,6 +165,10 @@ pub struct Actor {
     pub username: String,
     pub display_name: String,
     pub access: Access,
+    /// May be served figures and lists up to [`served::FIGURE_GRACE`] old while the database
+    /// moves on (a viewer's page or API read; the web layer sets it). Off for everything else
+    /// (commands, tests, a write's own reads), which get exact answers.
+    pub reads_recent: bool,
 }
 
 impl Actor {
@@ -168,6 +207,7 @@ impl Actor {
         Self {
             account_id: None,
             username: label.to_owned(),
+            reads_recent: false,
             display_name: label.to_owned(),
             access: Access::new([grant], today),
         }

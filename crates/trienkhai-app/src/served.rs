@@ -10,6 +10,15 @@
 //! One request per key computes a missing answer while the others asking for it wait and take
 //! it: after a write, the thirty viewers of a province dashboard would otherwise each compute
 //! the same 800 ms answer at once on two cores.
+//!
+//! **Under writes.** On a deadline day every report moves the epoch, dozens of times a second,
+//! and a province dashboard takes most of a second to compute: answers that must always be
+//! current would be recomputed for every viewer, all the time. Figures and lists are therefore
+//! served with a *grace* ([`FIGURE_GRACE`]): an answer whose computation started less than that
+//! long ago is served while one request computes the next one (the others do not wait for it).
+//! What a viewer sees is then a consistent answer at most a few seconds old, never a mix. Who
+//! has just written is never served an answer started before their write ended
+//! ([`crate::App::note_write`]): a clerk who submits sees their report counted.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -22,6 +31,10 @@ use crate::{App, Result};
 /// How long a kept answer may be served, however quiet the database.
 pub const MAX_AGE: Duration = Duration::from_secs(60);
 
+/// How old (from the start of its computation) a figure or a list may be when served while the
+/// database moves on.
+pub const FIGURE_GRACE: Duration = Duration::from_secs(5);
+
 /// Kept answers by key, each with the epoch it was read under and when it was kept.
 #[derive(Debug)]
 pub struct Served<K, V> {
@@ -29,12 +42,17 @@ pub struct Served<K, V> {
     /// One gate per key being computed.
     gates: Mutex<HashMap<K, Arc<tokio::sync::Mutex<()>>>>,
     capacity: usize,
+    /// Served past its epoch for this long (figures and lists), or never (who is behind a
+    /// secret).
+    grace: Option<Duration>,
 }
 
 #[derive(Debug)]
 struct Kept<V> {
     epoch: u64,
     at: Instant,
+    /// When its computation started: what it reflects is at least this recent.
+    started: Instant,
     answer: Arc<V>,
 }
 
@@ -45,12 +63,51 @@ impl<K: Eq + Hash + Clone, V> Served<K, V> {
             entries: Mutex::new(HashMap::new()),
             gates: Mutex::new(HashMap::new()),
             capacity,
+            grace: None,
         }
+    }
+
+    /// The same, serving an answer up to `grace` old while the next is computed.
+    pub fn with_grace(mut self, grace: Duration) -> Self {
+        self.grace = Some(grace);
+        self
     }
 
     /// The answer for `key`: the kept one if the epoch has not moved since it was read, else
     /// `compute`'s, kept when there is an epoch to keep it under.
     pub async fn get_or_compute<F, Fut>(&self, app: &App, key: K, compute: F) -> Result<Arc<V>>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<V>>,
+    {
+        self.serve(app, None, key, compute).await
+    }
+
+    /// [`Self::get_or_compute`] for `actor`, with the grace this instance was given when the
+    /// actor reads recent answers ([`crate::Actor::reads_recent`]): an answer started within it
+    /// (and after the actor's last write) is served while one request computes the next.
+    pub async fn get_or_compute_for<F, Fut>(
+        &self,
+        app: &App,
+        actor: &crate::Actor,
+        key: K,
+        compute: F,
+    ) -> Result<Arc<V>>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<V>>,
+    {
+        let account = actor.account_id.filter(|_| actor.reads_recent);
+        self.serve(app, account, key, compute).await
+    }
+
+    async fn serve<F, Fut>(
+        &self,
+        app: &App,
+        account: Option<trienkhai_core::ids::AccountId>,
+        key: K,
+        compute: F,
+    ) -> Result<Arc<V>>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<V>>,
@@ -63,6 +120,22 @@ impl<K: Eq + Hash + Clone, V> Served<K, V> {
             return Ok(kept);
         }
         let gate = self.gate(&key);
+        if let (Some(grace), Some(account)) = (self.grace, account)
+            && let Some(recent) = self.recent(&key, grace, app.last_write_of(account))
+        {
+            match gate.clone().try_lock_owned() {
+                // Someone is computing the next answer: this one will do meanwhile.
+                Err(_) => return Ok(recent),
+                Ok(turn) => {
+                    let started = Instant::now();
+                    let answer = Arc::new(compute().await?);
+                    self.put_started(key.clone(), epoch, answer.clone(), started);
+                    drop(turn);
+                    self.gates.lock().expect("gates lock").remove(&key);
+                    return Ok(answer);
+                }
+            }
+        }
         let _turn = gate.lock().await;
         // Whoever held the gate before may have kept the answer meanwhile; the epoch is read
         // again, before computing, for the same reason as above.
@@ -72,9 +145,10 @@ impl<K: Eq + Hash + Clone, V> Served<K, V> {
         {
             return Ok(kept);
         }
+        let started = Instant::now();
         let answer = Arc::new(compute().await?);
         if let Some(epoch) = epoch {
-            self.put(key.clone(), epoch, answer.clone());
+            self.put_started(key.clone(), epoch, answer.clone(), started);
         }
         self.gates.lock().expect("gates lock").remove(&key);
         Ok(answer)
@@ -97,7 +171,22 @@ impl<K: Eq + Hash + Clone, V> Served<K, V> {
         }
     }
 
+    /// The kept answer for `key` whatever its epoch, if its computation started less than
+    /// `grace` ago and after `written` (the asker's last write).
+    fn recent(&self, key: &K, grace: Duration, written: Option<Instant>) -> Option<Arc<V>> {
+        let entries = self.entries.lock().expect("served answers lock");
+        let k = entries.get(key)?;
+        (k.started.elapsed() < grace
+            && k.at.elapsed() < MAX_AGE
+            && written.is_none_or(|w| k.started > w))
+        .then(|| k.answer.clone())
+    }
+
     pub(crate) fn put(&self, key: K, epoch: u64, answer: Arc<V>) {
+        self.put_started(key, epoch, answer, Instant::now());
+    }
+
+    fn put_started(&self, key: K, epoch: u64, answer: Arc<V>, started: Instant) {
         let mut entries = self.entries.lock().expect("served answers lock");
         if entries.len() >= self.capacity && !entries.contains_key(&key) {
             // Answers read under an older epoch will never be served again.
@@ -112,6 +201,7 @@ impl<K: Eq + Hash + Clone, V> Served<K, V> {
             Kept {
                 epoch,
                 at: Instant::now(),
+                started,
                 answer,
             },
         );
@@ -155,5 +245,31 @@ mod tests {
             .expect("an instant a minute ago");
         served.entries.lock().unwrap().get_mut(&4).unwrap().at = long_ago;
         assert!(served.get(&4, 8).is_none());
+    }
+
+    #[test]
+    fn a_recent_answer_is_served_past_its_epoch_but_not_to_who_wrote_since() {
+        let served: Served<u32, &str> = Served::new(8).with_grace(FIGURE_GRACE);
+        let before = Instant::now();
+        served.put(1, 7, Arc::new("một"));
+        // The epoch moved (8): not current, but recent.
+        assert!(served.get(&1, 8).is_none());
+        assert_eq!(
+            served.recent(&1, FIGURE_GRACE, None).as_deref(),
+            Some(&"một")
+        );
+        // Who wrote before it was started sees it; who wrote after it was started does not.
+        assert!(served.recent(&1, FIGURE_GRACE, Some(before)).is_some());
+        assert!(
+            served
+                .recent(&1, FIGURE_GRACE, Some(Instant::now()))
+                .is_none()
+        );
+        // Older than the grace: not served.
+        let old = Instant::now()
+            .checked_sub(FIGURE_GRACE + Duration::from_secs(1))
+            .expect("an instant seconds ago");
+        served.entries.lock().unwrap().get_mut(&1).unwrap().started = old;
+        assert!(served.recent(&1, FIGURE_GRACE, None).is_none());
     }
 }

@@ -1085,7 +1085,80 @@ async fn one_request_computes_a_missing_answer_while_the_others_wait(t: TestDb) 
     assert_eq!(calls.load(Ordering::SeqCst), 2);
 }
 
+/// Under writes, a viewer is served the answer being replaced while another request computes
+/// the next (within the grace); one who has just written waits for the new one.
+async fn viewers_are_served_a_recent_answer_while_the_next_is_computed(t: TestDb) {
+    use trienkhai_app::served::{FIGURE_GRACE, Served};
+    use trienkhai_store::reports::{CalendarDay, set_calendar_day};
+    let app = App::new(t.db.clone());
+    epoch_known(&app).await;
+    let exact = Actor {
+        account_id: Some(trienkhai_core::ids::AccountId(1)),
+        ..Actor::system("test", app.today())
+    };
+    let viewer = Actor {
+        reads_recent: true,
+        ..exact.clone()
+    };
+    // A write of a calendar day moves the epoch (seen at once by the instance that wrote).
+    let write = |day: u32| {
+        let app = &app;
+        async move {
+            let before = app.db.change_epoch().await.unwrap();
+            let mut tx = app.db.begin().await.unwrap();
+            let day = CalendarDay {
+                day: NaiveDate::from_ymd_opt(2021, 5, day).unwrap(),
+                working: false,
+                note: None,
+            };
+            set_calendar_day(&mut tx, &day).await.unwrap();
+            trienkhai_store::commit(tx).await.unwrap();
+            assert_ne!(app.db.change_epoch().await.unwrap(), before);
+        }
+    };
+    let served: Served<u8, u32> = Served::new(4).with_grace(FIGURE_GRACE);
+    served
+        .get_or_compute_for(&app, &viewer, 1, || async { Ok(1) })
+        .await
+        .unwrap();
+    write(3).await;
+    let (release, wait) = tokio::sync::oneshot::channel::<()>();
+    let computing = served.get_or_compute_for(&app, &viewer, 1, || async move {
+        wait.await.ok();
+        Ok(2)
+    });
+    let meanwhile = async {
+        // Once the next answer is being computed, another viewer gets the recent one at once.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let recent = served
+            .get_or_compute_for(&app, &viewer, 1, || async { Ok(3) })
+            .await
+            .unwrap();
+        release.send(()).unwrap();
+        recent
+    };
+    let (next, recent) = tokio::join!(computing, meanwhile);
+    assert_eq!((*next.unwrap(), *recent), (2, 1));
+    // Exact readers never get a past answer: the one of the current epoch.
+    let current = served
+        .get_or_compute_for(&app, &exact, 1, || async { Ok(4) })
+        .await
+        .unwrap();
+    assert_eq!(*current, 2);
+    // Who writes is not served an answer started before their write ended.
+    if let Some(account) = viewer.account_id {
+        app.note_write(account);
+    }
+    write(4).await;
+    let own = served
+        .get_or_compute_for(&app, &viewer, 1, || async { Ok(5) })
+        .await
+        .unwrap();
+    assert_eq!(*own, 5);
+}
+
 both_backends!(
+    viewers_are_served_a_recent_answer_while_the_next_is_computed,
     one_request_computes_a_missing_answer_while_the_others_wait,
     kept_dashboards_and_figures_follow_every_write_of_any_instance,
     a_commune_report_goes_through_review,

@@ -84,6 +84,33 @@ pub fn client_ip(
     peer
 }
 
+/// Where the caller of a request that may write is left for [`crate::note_writes`], which
+/// records their write once the answer is made.
+#[derive(Clone, Default)]
+pub struct WriterSlot(std::sync::Arc<std::sync::OnceLock<trienkhai_core::ids::AccountId>>);
+
+impl WriterSlot {
+    pub fn account(&self) -> Option<trienkhai_core::ids::AccountId> {
+        self.0.get().copied()
+    }
+
+    /// Leaves `actor`'s account in the request's slot, if the request has one (it may write).
+    fn fill(parts: &Parts, actor: &Actor) {
+        if let (Some(slot), Some(account)) =
+            (parts.extensions.get::<WriterSlot>(), actor.account_id)
+        {
+            let _ = slot.0.set(account);
+        }
+    }
+}
+
+/// A viewer's request (GET, HEAD): served figures and lists a few seconds old while the
+/// database moves on (`Actor::reads_recent`).
+fn reads_only(parts: &Parts) -> bool {
+    use axum::http::Method;
+    matches!(parts.method, Method::GET | Method::HEAD)
+}
+
 /// The caller of an API route, from `Authorization: Bearer <token>`.
 pub struct ApiActor(pub Actor);
 
@@ -103,9 +130,11 @@ where
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .ok_or(AppError::Unauthenticated)?;
-        let actor = auth::token_actor(&state.app, token)
+        let mut actor = auth::token_actor(&state.app, token)
             .await?
             .ok_or(AppError::Unauthenticated)?;
+        actor.reads_recent = reads_only(parts);
+        WriterSlot::fill(parts, &actor);
         Ok(ApiActor(actor))
     }
 }
@@ -126,9 +155,11 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
         let secret = cookie(&parts.headers, SESSION_COOKIE).ok_or(AppError::Unauthenticated)?;
-        let (actor, csrf) = auth::session_actor(&state.app, secret)
+        let (mut actor, csrf) = auth::session_actor(&state.app, secret)
             .await?
             .ok_or(AppError::Unauthenticated)?;
+        actor.reads_recent = reads_only(parts);
+        WriterSlot::fill(parts, &actor);
         Ok(PageActor { actor, csrf })
     }
 }

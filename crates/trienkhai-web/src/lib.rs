@@ -92,6 +92,7 @@ pub fn router(state: AppState) -> Router {
         // routes raise it for themselves (a tower-level limit here would cap them too).
         .layer(axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024))
         // Inside the language scope, so rewritten errors speak the request's language.
+        .layer(middleware::from_fn_with_state(state.clone(), note_writes))
         .layer(middleware::from_fn(error::uniform_errors))
         .layer(middleware::from_fn(language))
         .layer(middleware::from_fn_with_state(
@@ -133,6 +134,30 @@ fn security_header(
 
 /// Picks the request's language (the `lang` cookie; for the API also `Accept-Language`; else
 /// Vietnamese) and makes it available to error responses.
+/// After a request that may write (anything but GET, HEAD, OPTIONS) by a signed-in caller:
+/// records the caller's write, so that the figures and lists served to them within their grace
+/// include it (`App::note_write`).
+pub(crate) async fn note_writes(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    use axum::http::Method;
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return next.run(request).await;
+    }
+    let slot = extract::WriterSlot::default();
+    request.extensions_mut().insert(slot.clone());
+    let response = next.run(request).await;
+    if let Some(account) = slot.account() {
+        state.app.note_write(account);
+    }
+    response
+}
+
 async fn language(request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     // Pages are Vietnamese until the user switches; API clients may ask by Accept-Language.

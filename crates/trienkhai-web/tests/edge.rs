@@ -208,7 +208,50 @@ async fn secure_cookies_come_with_hsts(t: TestDb) {
     );
 }
 
+/// A write by a signed-in caller is recorded when its answer is made, a read is not: figures
+/// served a few seconds old to viewers under writes are never served so to who just wrote.
+async fn a_callers_write_is_noted_and_a_read_is_not(t: TestDb) {
+    let app = spawn(t).await;
+    let r: Value = login(&app, "admin", "demo", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token = r["token"].as_str().unwrap().to_owned();
+    let client = Client::new();
+    let me: Value = client
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let account = trienkhai_core::ids::AccountId(me["account_id"].as_i64().unwrap());
+    let read = client
+        .get(app.url("/api/v1/me/preferences"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), StatusCode::OK);
+    assert!(app.app.last_write_of(account).is_none());
+    let before = Instant::now();
+    let write = client
+        .put(app.url("/api/v1/me/preferences"))
+        .bearer_auth(&token)
+        .json(&json!({"email": "admin@example.vn", "daily_digest": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(write.status(), StatusCode::OK);
+    let noted = app.app.last_write_of(account).expect("the write is noted");
+    assert!(noted >= before && noted <= Instant::now());
+}
+
 both_backends!(
+    a_callers_write_is_noted_and_a_read_is_not,
     throttling_follows_the_account_and_says_when_to_come_back,
     a_forwarded_address_counts_only_from_a_trusted_proxy,
     slow_and_idle_connections_are_let_go_and_the_ceiling_holds,

@@ -608,7 +608,7 @@ pub async fn rollup(
         };
         let kept = app
             .rollup_answers
-            .get_or_compute(app, key, || {
+            .get_or_compute_for(app, actor, key, || {
                 compute_rollup(app, actor, id, unit, period, wanted)
             })
             .await?;

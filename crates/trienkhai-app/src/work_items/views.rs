@@ -182,7 +182,7 @@ pub async fn items_of_document(
         day,
     };
     app.item_lists
-        .get_or_compute(app, key, || {
+        .get_or_compute_for(app, actor, key, || {
             compute_items_of_document(app, actor, document, day)
         })
         .await
