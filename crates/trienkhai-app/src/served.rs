@@ -14,8 +14,8 @@
 //! **Under writes.** On a deadline day every report moves the epoch, dozens of times a second,
 //! and a province dashboard takes most of a second to compute: answers that must always be
 //! current would be recomputed for every viewer, all the time. Figures and lists are therefore
-//! served with a *grace* ([`FIGURE_GRACE`]): an answer whose computation started less than that
-//! long ago is served while one request computes the next one (the others do not wait for it).
+//! served with a *grace* ([`FIGURE_GRACE`]): an answer kept less than that long ago is served
+//! while one request computes the next one (the others do not wait for it).
 //! What a viewer sees is then a consistent answer at most a few seconds old, never a mix. Who
 //! has just written is never served an answer started before their write ended
 //! ([`crate::App::note_write`]): a clerk who submits sees their report counted.
@@ -31,8 +31,8 @@ use crate::{App, Result};
 /// How long a kept answer may be served, however quiet the database.
 pub const MAX_AGE: Duration = Duration::from_secs(60);
 
-/// How old (from the start of its computation) a figure or a list may be when served while the
-/// database moves on.
+/// How long after it was kept a figure or a list may still be served while the database moves
+/// on (what it shows is then at most this old plus the time it took to compute).
 pub const FIGURE_GRACE: Duration = Duration::from_secs(5);
 
 /// Kept answers by key, each with the epoch it was read under and when it was kept.
@@ -171,15 +171,14 @@ impl<K: Eq + Hash + Clone, V> Served<K, V> {
         }
     }
 
-    /// The kept answer for `key` whatever its epoch, if its computation started less than
-    /// `grace` ago and after `written` (the asker's last write).
+    /// The kept answer for `key` whatever its epoch, if it was kept less than `grace` ago and
+    /// its computation started after `written` (the asker's last write). Counted from when it
+    /// was kept, not started: under a deadline spike a province dashboard takes longer than the
+    /// grace to compute, and counted from its start no answer would ever be recent enough.
     fn recent(&self, key: &K, grace: Duration, written: Option<Instant>) -> Option<Arc<V>> {
         let entries = self.entries.lock().expect("served answers lock");
         let k = entries.get(key)?;
-        (k.started.elapsed() < grace
-            && k.at.elapsed() < MAX_AGE
-            && written.is_none_or(|w| k.started > w))
-        .then(|| k.answer.clone())
+        (k.at.elapsed() < grace && written.is_none_or(|w| k.started > w)).then(|| k.answer.clone())
     }
 
     pub(crate) fn put(&self, key: K, epoch: u64, answer: Arc<V>) {
@@ -265,11 +264,11 @@ mod tests {
                 .recent(&1, FIGURE_GRACE, Some(Instant::now()))
                 .is_none()
         );
-        // Older than the grace: not served.
+        // Kept longer ago than the grace: not served.
         let old = Instant::now()
             .checked_sub(FIGURE_GRACE + Duration::from_secs(1))
             .expect("an instant seconds ago");
-        served.entries.lock().unwrap().get_mut(&1).unwrap().started = old;
+        served.entries.lock().unwrap().get_mut(&1).unwrap().at = old;
         assert!(served.recent(&1, FIGURE_GRACE, None).is_none());
     }
 }

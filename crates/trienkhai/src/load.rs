@@ -14,7 +14,7 @@ use serde_json::json;
 use trienkhai_app::accounts::{self, GrantInput, NewAccount};
 use trienkhai_app::{Actor, App};
 use trienkhai_core::access::Role;
-use trienkhai_core::ids::DocumentId;
+use trienkhai_core::ids::{AccountId, DocumentId};
 use trienkhai_core::period::Period;
 use trienkhai_store::{documents, targets};
 
@@ -38,55 +38,68 @@ async fn generated_plan(app: &App) -> anyhow::Result<documents::Document> {
     bail!("no generated plan: run `trienkhai generate` first")
 }
 
-/// Prints `token=…`, `session=…`, `plan=…`, `root=…` for the benchmark scripts.
-pub async fn bench_access(app: &App) -> anyhow::Result<()> {
+/// The benchmark's administrator `username`, created on first use.
+async fn bench_account(app: &App, username: &str, display_name: &str) -> anyhow::Result<AccountId> {
     let system = Actor::system("bench", app.today());
     let err = |e: trienkhai_app::AppError| anyhow!("{e}");
     let existing = {
         let mut conn = app.db.reader().await?;
-        trienkhai_store::accounts::find_account_by_username(&mut conn, "bench").await?
+        trienkhai_store::accounts::find_account_by_username(&mut conn, username).await?
     };
-    let account = match existing {
-        Some(a) => a.id,
-        None => {
-            let id = accounts::create_account_unchecked(
-                app,
-                &system,
-                &NewAccount {
-                    username: "bench".into(),
-                    display_name: "Đo hiệu năng".into(),
-                    password: trienkhai_app::auth::random_secret(),
-                    person_id: None,
-                },
-                false,
-            )
+    if let Some(a) = existing {
+        return Ok(a.id);
+    }
+    let id = accounts::create_account_unchecked(
+        app,
+        &system,
+        &NewAccount {
+            username: username.into(),
+            display_name: display_name.into(),
+            password: trienkhai_app::auth::random_secret(),
+            person_id: None,
+        },
+        false,
+    )
+    .await
+    .map_err(err)?;
+    accounts::grant_role_unchecked(
+        app,
+        &system,
+        id,
+        &GrantInput {
+            role: Role::Admin,
+            unit_id: None,
+            valid_from: Some(chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("a date")),
+            valid_to: None,
+        },
+    )
+    .await
+    .map_err(err)?;
+    Ok(id)
+}
+
+/// Prints `token=…`, `session=…` (the account that writes: the spike), `viewer_token=…`,
+/// `viewer_session=…` (another account, that only reads: figures served to whoever has just
+/// written are always exact, so viewers must not be the writers), `plan=…`, `root=…` for the
+/// benchmark scripts.
+pub async fn bench_access(app: &App) -> anyhow::Result<()> {
+    let system = Actor::system("bench", app.today());
+    let err = |e: trienkhai_app::AppError| anyhow!("{e}");
+    for (prefix, username, display_name) in [
+        ("", "bench", "Đo hiệu năng"),
+        ("viewer_", "bench-viewer", "Đo hiệu năng (xem)"),
+    ] {
+        let account = bench_account(app, username, display_name).await?;
+        let token = accounts::issue_token(app, &system, account, "bench", Some(7))
             .await
             .map_err(err)?;
-            accounts::grant_role_unchecked(
-                app,
-                &system,
-                id,
-                &GrantInput {
-                    role: Role::Admin,
-                    unit_id: None,
-                    valid_from: Some(chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("a date")),
-                    valid_to: None,
-                },
-            )
+        let session = trienkhai_app::auth::start_session(app, account)
             .await
             .map_err(err)?;
-            id
-        }
-    };
-    let token = accounts::issue_token(app, &system, account, "bench", Some(7))
-        .await
-        .map_err(err)?;
-    let session = trienkhai_app::auth::start_session(app, account)
-        .await
-        .map_err(err)?;
+        println!("{prefix}token={}", token.secret);
+        println!("{prefix}session={}", session.secret);
+    }
     let plan = generated_plan(app).await?;
-    println!("token={}", token.secret);
-    println!("session={}", session.secret);
     println!("plan={}", plan.id.0);
     println!(
         "root={}",
