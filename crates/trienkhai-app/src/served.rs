@@ -145,6 +145,14 @@ impl<K: Eq + Hash + Clone, V> Served<K, V> {
         {
             return Ok(kept);
         }
+        // Under writes the epoch has moved again while we waited: the answer just kept by the
+        // one before us is recent, and computing another would queue every waiter behind one
+        // computation each.
+        if let (Some(grace), Some(account)) = (self.grace, account)
+            && let Some(recent) = self.recent(&key, grace, app.last_write_of(account))
+        {
+            return Ok(recent);
+        }
         let started = Instant::now();
         let answer = Arc::new(compute().await?);
         if let Some(epoch) = epoch {
