@@ -1139,12 +1139,14 @@ async fn viewers_are_served_a_recent_answer_while_the_next_is_computed(t: TestDb
     };
     let (next, recent) = tokio::join!(computing, meanwhile);
     assert_eq!((*next.unwrap(), *recent), (2, 1));
-    // Exact readers never get a past answer: the one of the current epoch.
+    // Exact readers never get a past answer: the one kept under the current epoch, or a new
+    // one (on PostgreSQL the write's notification may arrive after its commit and move the
+    // epoch once more).
     let current = served
         .get_or_compute_for(&app, &exact, 1, || async { Ok(4) })
         .await
         .unwrap();
-    assert_eq!(*current, 2);
+    assert!(matches!(*current, 2 | 4), "{current}");
     // Who writes is not served an answer started before their write ended.
     if let Some(account) = viewer.account_id {
         app.note_write(account);
