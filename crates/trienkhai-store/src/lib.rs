@@ -173,15 +173,20 @@ impl Db {
                 })
             }
             Backend::Postgres => {
-                let pool = AnyPoolOptions::new()
-                    .max_connections(16)
-                    .acquire_timeout(Duration::from_secs(10))
-                    .connect(url)
-                    .await?;
+                // Reads and writes have a pool each: on a deadline day the reports' transactions
+                // hold every connection of a shared pool, and the viewers' reads (a dashboard
+                // takes one connection per target) queued behind them for seconds.
+                let pool = || {
+                    AnyPoolOptions::new()
+                        .max_connections(16)
+                        .acquire_timeout(Duration::from_secs(10))
+                };
+                let write = pool().connect(url).await?;
+                let read = pool().connect(url).await?;
                 Ok(Self {
                     backend,
-                    read: pool.clone(),
-                    write: pool,
+                    read,
+                    write,
                     changes: std::sync::Arc::new(changes::Changes::new(backend, url)),
                 })
             }
