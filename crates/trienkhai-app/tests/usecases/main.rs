@@ -1,0 +1,58 @@
+//! Use cases on both backends, from the demo: the dated tree, scope, audit, concurrency, login.
+
+mod tree;
+use tree::*;
+mod staff;
+use staff::*;
+
+use chrono::NaiveDate;
+use trienkhai_app::org::{self};
+use trienkhai_app::{Actor, App, auth, demo};
+use trienkhai_core::ids::UnitId;
+use trienkhai_testkit::{TestDb, both_backends};
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+async fn demo_app(t: &TestDb) -> App {
+    let app = App::new(t.db.clone());
+    assert!(demo::is_empty(&app).await.unwrap());
+    demo::build(&app).await.unwrap();
+    assert!(!demo::is_empty(&app).await.unwrap());
+    app
+}
+
+async fn actor(app: &App, username: &str) -> Actor {
+    let id = auth::login(app, username, demo::DEMO_PASSWORD, "test")
+        .await
+        .unwrap();
+    let mut conn = app.db.reader().await.unwrap();
+    auth::load_actor(app, &mut conn, id).await.unwrap().unwrap()
+}
+
+async fn unit_by_code(app: &App, code: &str, on: &str) -> UnitId {
+    let admin = Actor::system("test", app.today());
+    org::units_as_of(app, &admin, d(on))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.code == code)
+        .unwrap_or_else(|| panic!("{code} on {on}"))
+        .id
+}
+
+both_backends!(
+    a_kept_caller_ends_with_its_session_token_or_account_on_any_instance,
+    a_unit_that_ends_ends_its_posts,
+    a_commune_editor_pages_through_its_own_people,
+    writes_must_be_allowed_over_the_whole_period_they_change,
+    subtree_administrators_stay_in_their_subtree,
+    a_second_instance_sees_a_structural_change_at_once,
+    the_demo_tree_changes_shape_over_time,
+    a_commune_editor_cannot_read_or_change_another_commune,
+    the_inspector_reads_everything_and_changes_nothing,
+    structural_edits_are_validated_and_stale_ones_refused,
+    people_hold_concurrent_dated_posts,
+    accounts_roles_tokens_and_throttled_logins,
+);
