@@ -23,22 +23,14 @@ pub fn request_lang() -> Lang {
     REQUEST_LANG.try_with(|l| *l).unwrap_or_default()
 }
 
-/// The HTTP status of every error code.
+/// The HTTP status of an error: its row in the one table of codes ([`i18n::ERRORS`]).
 pub fn status_of(err: &AppError) -> StatusCode {
-    match err {
-        AppError::Invalid(e) => match e.code {
-            "invalid_json" | "invalid_utf8" | "invalid_form" => StatusCode::BAD_REQUEST,
-            "csrf_failed" => StatusCode::FORBIDDEN,
-            "payload_too_large" => StatusCode::PAYLOAD_TOO_LARGE,
-            _ => StatusCode::UNPROCESSABLE_ENTITY,
-        },
-        AppError::Unauthenticated | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-        AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-        AppError::Forbidden => StatusCode::FORBIDDEN,
-        AppError::NotFound => StatusCode::NOT_FOUND,
-        AppError::Conflict { .. } => StatusCode::CONFLICT,
-        AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-    }
+    status_of_code(err.code())
+}
+
+/// The status of `code`; a code without a row (a test forbids it) is input breaking a rule.
+pub fn status_of_code(code: &str) -> StatusCode {
+    i18n::error_code(code).map_or(StatusCode::UNPROCESSABLE_ENTITY, |e| e.status)
 }
 
 /// A web-layer input error (bad JSON, bad form, bad CSRF token) in the use-case error's shape.
@@ -64,7 +56,7 @@ impl From<AppError> for ApiError {
 fn api_message(lang: Lang, code: &str) -> &'static str {
     let message = i18n::error_message(lang, code);
     if message == i18n::error_message(lang, "number_invalid") {
-        i18n::tr(lang, "err.api_number_invalid")
+        i18n::tr(lang, "api.number_invalid")
     } else {
         message
     }
@@ -300,6 +292,23 @@ pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Respons
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A framework answer keeps its status: the code it is given has that status in the table.
+    #[test]
+    fn framework_codes_keep_their_status() {
+        for status in [400, 404, 405, 408, 413, 415, 500, 503] {
+            let status = StatusCode::from_u16(status).unwrap();
+            let (code, _) = framework_error(status, "");
+            let expected = if status.is_server_error() {
+                StatusCode::INTERNAL_SERVER_ERROR
+            } else {
+                status
+            };
+            assert_eq!(status_of_code(code), expected, "{code}");
+        }
+        let (code, _) = framework_error(StatusCode::BAD_REQUEST, "query string: x");
+        assert_eq!(status_of_code(code), StatusCode::BAD_REQUEST);
+    }
 
     #[test]
     fn framework_rejections_name_their_field() {

@@ -213,10 +213,11 @@ fn schemas() -> Value {
     let opt_int = json!({ "type": "integer", "nullable": true });
     let text = json!({ "type": "string" });
     let opt_text = json!({ "type": "string", "nullable": true });
+    let error_codes: Vec<&str> = crate::i18n::ERRORS.iter().map(|e| e.code).collect();
     let mut schemas = json!({
         "Object": { "type": "object" },
         "Error": { "type": "object", "required": ["code", "message"], "properties": {
-            "code": { "type": "string", "description": "Stable machine code, e.g. tree_cycle, conflict, forbidden" },
+            "code": { "type": "string", "description": "Stable machine code, e.g. tree_cycle, conflict, forbidden", "enum": error_codes },
             "message": text, "field": opt_text,
             "current": { "type": "object", "description": "On 409: the record as it is now" } } },
         "Login": { "type": "object", "required": ["username", "password"], "properties": { "username": text, "password": text } },

@@ -211,8 +211,8 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
     ("error.field", "Trường", "Field"),
     ("error.current", "Dữ liệu hiện tại", "Current data"),
     (
-        "err.required",
-        "Thông tin này là bắt buộc.",
-        "This is required.",
+        "api.number_invalid",
+        "Số không hợp lệ: gửi số dạng 1234.5, là chuỗi hoặc số JSON.",
+        "Invalid number: send it as 1234.5, a string or a JSON number.",
     ),
 ];

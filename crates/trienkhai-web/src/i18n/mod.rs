@@ -2,6 +2,7 @@
 //! every error code. One table, so a missing translation is a failing test, not a blank label.
 
 mod errors;
+pub use errors::{ERRORS, ErrorCode};
 mod foundation;
 mod plans;
 mod reporting;
@@ -42,14 +43,17 @@ impl Lang {
     }
 }
 
-/// `(key, Vietnamese, English)`. Keys starting with `err.` are the messages of error codes.
-/// Every word, by area.
-pub const STRINGS: [&[(&str, &str, &str)]; 4] = [
-    foundation::WORDS,
-    errors::WORDS,
-    plans::WORDS,
-    reporting::WORDS,
-];
+/// `(key, Vietnamese, English)`: every word of the interface, by area. The sentences of error
+/// codes are in [`ERRORS`], beside their status.
+pub const STRINGS: [&[(&str, &str, &str)]; 3] = [foundation::WORDS, plans::WORDS, reporting::WORDS];
+
+static ERROR_TABLE: LazyLock<HashMap<&'static str, &'static ErrorCode>> =
+    LazyLock::new(|| ERRORS.iter().map(|e| (e.code, e)).collect());
+
+/// The row of `code` in the error table.
+pub fn error_code(code: &str) -> Option<&'static ErrorCode> {
+    ERROR_TABLE.get(code).copied()
+}
 
 static TABLE: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> = LazyLock::new(|| {
     STRINGS
@@ -66,7 +70,7 @@ pub fn tr(lang: Lang, key: &str) -> &'static str {
             Lang::Vi => vi,
             Lang::En => en,
         },
-        None => TABLE.get("err.invalid").map(|(vi, _)| *vi).unwrap_or("?"),
+        None => error_message(lang, "invalid"),
     }
 }
 
@@ -76,13 +80,16 @@ pub fn has(key: &str) -> bool {
 
 /// The sentence for an error code, falling back to a generic one for codes without their own.
 pub fn error_message(lang: Lang, code: &str) -> &'static str {
-    let key = format!("err.{code}");
-    if has(&key) {
-        tr(lang, &key)
-    } else if code.starts_with("number_") {
-        tr(lang, "err.number_invalid")
-    } else {
-        tr(lang, "err.invalid")
+    let entry = error_code(code)
+        .or_else(|| {
+            code.starts_with("number_")
+                .then(|| error_code("number_invalid"))?
+        })
+        .or_else(|| error_code("invalid"));
+    match (entry, lang) {
+        (Some(e), Lang::Vi) => e.vi,
+        (Some(e), Lang::En) => e.en,
+        (None, _) => "?",
     }
 }
 
@@ -117,6 +124,36 @@ mod tests {
             assert!(seen.insert(*key), "duplicate key {key}");
             assert!(!vi.is_empty() && !en.is_empty(), "{key}");
             assert!(trienkhai_core::vn::is_nfc(vi), "{key} is not NFC");
+        }
+    }
+
+    #[test]
+    fn error_codes_are_unique_with_both_sentences() {
+        let mut seen = std::collections::HashSet::new();
+        for e in ERRORS {
+            assert!(seen.insert(e.code), "duplicate code {}", e.code);
+            assert!(!e.vi.is_empty() && !e.en.is_empty(), "{}", e.code);
+            assert!(trienkhai_core::vn::is_nfc(e.vi), "{} is not NFC", e.code);
+            assert!(
+                e.status.is_client_error() || e.status.is_server_error(),
+                "{}: {}",
+                e.code,
+                e.status
+            );
+        }
+        // The codes of the use-case error's own variants are rows too.
+        for (code, status) in [
+            ("unauthenticated", 401),
+            ("invalid_credentials", 401),
+            ("too_many_requests", 429),
+            ("forbidden", 403),
+            ("not_found", 404),
+            ("conflict", 409),
+            ("internal", 500),
+            ("duplicate", 422),
+        ] {
+            let row = error_code(code).unwrap_or_else(|| panic!("{code} has no row"));
+            assert_eq!(row.status.as_u16(), status, "{code}");
         }
     }
 
@@ -277,7 +314,7 @@ mod tests {
                         continue;
                     }
                     checked += 1;
-                    if !has(&format!("err.{code}")) {
+                    if error_code(code).is_none() {
                         missing.push(format!("{code} ({})", file.display()));
                     }
                 }
@@ -301,7 +338,7 @@ mod tests {
         );
         assert_eq!(
             error_message(Lang::Vi, "number_bad_grouping"),
-            tr(Lang::Vi, "err.number_invalid")
+            error_message(Lang::Vi, "number_invalid")
         );
     }
 }

@@ -285,66 +285,6 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
     ("field.baseline", "Số liệu gốc", "Baseline"),
     ("field.milestone_id", "Mốc", "Milestone"),
     ("field.name_input", "Tên", "Name"),
-    (
-        "err.payload_too_large",
-        "Nội dung gửi lên quá lớn.",
-        "The request body is too large.",
-    ),
-    (
-        "err.value_too_large",
-        "Giá trị quá lớn (tối đa 1.000.000.000.000).",
-        "The value is too large (at most 1,000,000,000,000).",
-    ),
-    (
-        "err.too_many_decimals",
-        "Quá nhiều chữ số thập phân (tối đa 6).",
-        "Too many decimal places (6 at most).",
-    ),
-    (
-        "err.preset_unknown",
-        "Bộ dữ liệu mẫu không hợp lệ (district hoặc province).",
-        "Unknown preset (district or province).",
-    ),
-    (
-        "err.period_not_in_calendar",
-        "Kỳ này không có trong lịch báo cáo của kế hoạch.",
-        "This period is not in the plan's reporting calendar.",
-    ),
-    (
-        "err.report_locked",
-        "Báo cáo đã được chấp nhận và khóa; muốn sửa, mở bản điều chỉnh mới.",
-        "The report is accepted and locked; open a new revision to correct it.",
-    ),
-    (
-        "err.report_not_submitted",
-        "Báo cáo chưa được gửi.",
-        "The report has not been submitted.",
-    ),
-    (
-        "err.report_already_submitted",
-        "Báo cáo đã được gửi, đang chờ xem xét.",
-        "The report is already submitted and awaits review.",
-    ),
-    (
-        "err.cadence_unknown",
-        "Chu kỳ báo cáo không hợp lệ.",
-        "Unknown reporting cadence.",
-    ),
-    (
-        "err.report_state_unknown",
-        "Trạng thái báo cáo không hợp lệ.",
-        "Unknown report state.",
-    ),
-    (
-        "err.target_other_plan",
-        "Chỉ tiêu không thuộc kế hoạch của báo cáo này.",
-        "The target is not in this report's plan.",
-    ),
-    (
-        "err.counted_unknown",
-        "Cách tính số liệu không hợp lệ (accepted, submitted, any).",
-        "Unknown counting setting (accepted, submitted, any).",
-    ),
     ("field.comment", "Ý kiến", "Comment"),
     ("field.narrative", "Nội dung báo cáo", "Narrative"),
     ("field.cadence", "Chu kỳ", "Cadence"),

@@ -60,16 +60,6 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
     ),
     ("report.for_item", "Cho đầu việc", "For work item"),
     ("report.attach", "Đính kèm", "Attach"),
-    (
-        "err.target_not_on_report",
-        "Chỉ tiêu không thuộc báo cáo của đơn vị này.",
-        "The target is not on this unit's report.",
-    ),
-    (
-        "err.item_not_on_report",
-        "Đầu việc không thuộc báo cáo của đơn vị này.",
-        "The work item is not on this unit's report.",
-    ),
     ("field.percent", "Tỷ lệ hoàn thành (%)", "Percent done"),
     ("weekday.0", "Thứ Hai", "Monday"),
     ("weekday.1", "Thứ Ba", "Tuesday"),
@@ -292,21 +282,6 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
     ("jobs.inactive", "tạm ngưng", "inactive"),
     ("jobs.activate", "Bật", "Activate"),
     ("jobs.deactivate", "Tắt", "Deactivate"),
-    (
-        "err.email_invalid",
-        "Địa chỉ thư điện tử không hợp lệ.",
-        "The e-mail address is not valid.",
-    ),
-    (
-        "err.url_invalid",
-        "Địa chỉ phải bắt đầu bằng http:// hoặc https://.",
-        "The address must start with http:// or https://.",
-    ),
-    (
-        "err.job_not_failed",
-        "Chỉ chạy lại được tác vụ đã thất bại.",
-        "Only a failed job can be retried.",
-    ),
     ("field.code", "Mã", "Code"),
     ("field.name", "Tên", "Name"),
     ("field.kind", "Loại", "Kind"),
