@@ -13,7 +13,7 @@ use crate::auth::{self, check_new_password, normalize_username};
 use crate::scope::Trees;
 use crate::{Actor, App, AppError, Result};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct GrantView {
     pub id: GrantId,
     pub role: Role,
@@ -25,7 +25,7 @@ pub struct GrantView {
     pub in_force: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AccountView {
     pub id: AccountId,
     pub username: String,

@@ -23,21 +23,21 @@ use crate::{Actor, App, AppError, Result};
 pub const LEVELS_SHOWN: u32 = 3;
 
 /// One period of a calendar with its deadline at the plan's level and each level below.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PeriodDeadlines {
     pub period: Period,
     /// Index 0: the plan's own unit; 1: a level below; …
     pub deadlines: Vec<NaiveDate>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CalendarView {
     #[serde(flatten)]
     pub calendar: Calendar,
     pub periods: Vec<PeriodDeadlines>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PlanCalendars {
     pub document_id: DocumentId,
     pub calendars: Vec<CalendarView>,

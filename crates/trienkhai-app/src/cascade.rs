@@ -24,7 +24,7 @@ use crate::{Actor, App, AppError, Result};
 /// How many days ahead "due soon" looks.
 pub const DUE_SOON_DAYS: i64 = 30;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct TargetRow {
     #[serde(flatten)]
     pub target: Target,
@@ -32,7 +32,7 @@ pub struct TargetRow {
     pub figure: Option<UnitFigure>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Headline {
     /// Targets achieved or exceeded.
     pub met: usize,
@@ -40,7 +40,7 @@ pub struct Headline {
     pub no_data: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PlanOverview {
     pub document: DocumentView,
     pub period: Period,
@@ -352,7 +352,7 @@ pub async fn default_unit_for_document(
 }
 
 /// One step of a cascade.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Step {
     Document {
@@ -370,7 +370,7 @@ pub enum Step {
     },
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Cascade {
     /// From the item up to the highest document: parents, concretized items, their documents.
     pub up: Vec<Step>,
@@ -473,7 +473,7 @@ pub async fn cascade(app: &App, actor: &Actor, id: WorkItemId) -> Result<Cascade
     Ok(Cascade { up, down })
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CoverageEntry {
     pub kind: &'static str,
     pub id: i64,
@@ -483,7 +483,7 @@ pub struct CoverageEntry {
     pub document_number: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Coverage {
     pub document_id: DocumentId,
     pub lower_documents: Vec<DocumentView>,
@@ -598,7 +598,7 @@ pub async fn coverage(app: &App, actor: &Actor, document: DocumentId) -> Result<
     })
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct UnitPlan {
     pub unit_id: UnitId,
     pub unit_name: String,

@@ -21,7 +21,7 @@ use crate::scope::{Trees, unit_name_on};
 use crate::{Actor, App, Result};
 
 /// What one unit reported on an item (its part of it, when the item was split).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct GatheredLine {
     pub unit_id: UnitId,
     pub unit_name: String,
@@ -31,7 +31,7 @@ pub struct GatheredLine {
     pub report_state: ReportState,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ConsolidatedItem {
     pub item: WorkItem,
     pub state: State,
@@ -40,7 +40,7 @@ pub struct ConsolidatedItem {
 }
 
 /// A unit's general narrative.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct UnitNarrative {
     pub unit_id: UnitId,
     pub unit_name: String,
@@ -49,7 +49,7 @@ pub struct UnitNarrative {
     pub narrative: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Consolidated {
     pub overview: PlanOverview,
     pub unit_id: UnitId,

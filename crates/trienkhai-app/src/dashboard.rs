@@ -24,7 +24,7 @@ use crate::targets::Reading;
 use crate::{Actor, App, AppError, Result};
 
 /// A plan covering the unit (issued by it or by a unit above it).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PlanChoice {
     pub id: DocumentId,
     pub number: String,
@@ -67,7 +67,7 @@ impl HeadlineCache {
 }
 
 /// A month's headline, for the trend.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct MonthHeadline {
     pub period: Period,
     pub met: usize,
@@ -76,7 +76,7 @@ pub struct MonthHeadline {
 }
 
 /// A target behind, and who answers for it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct BehindTarget {
     pub target_id: TargetId,
     pub code: String,
@@ -86,7 +86,7 @@ pub struct BehindTarget {
 }
 
 /// A work item behind, and who answers for it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct BehindItem {
     pub id: WorkItemId,
     pub code: String,
@@ -96,7 +96,7 @@ pub struct BehindItem {
     pub responsible_person: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Dashboard {
     pub unit_id: UnitId,
     pub unit_code: String,

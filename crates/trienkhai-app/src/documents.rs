@@ -114,7 +114,7 @@ impl DocumentInput {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DocumentView {
     #[serde(flatten)]
     pub document: Document,

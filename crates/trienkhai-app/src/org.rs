@@ -20,7 +20,7 @@ use crate::{Actor, App, AppError, Result};
 pub use trienkhai_store::units::UnitKind;
 
 /// A unit as shown in lists and the API.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct UnitView {
     pub id: UnitId,
     pub code: String,
@@ -84,7 +84,7 @@ pub async fn unit_id_by_code(app: &App, code: &str) -> Result<Option<UnitId>> {
     Ok(units::unit_by_code(&mut conn, &code).await?)
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SuccessionView {
     pub predecessor_id: UnitId,
     pub predecessor_name: String,
@@ -93,7 +93,7 @@ pub struct SuccessionView {
     pub effective_on: NaiveDate,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PostInUnit {
     pub post_id: i64,
     pub person_id: i64,
@@ -103,7 +103,7 @@ pub struct PostInUnit {
     pub valid_to: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct UnitDetail {
     pub id: UnitId,
     pub row_version: i64,

@@ -46,7 +46,7 @@ pub struct PostInput {
     pub valid_to: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PostView {
     pub id: PostId,
     pub unit_id: UnitId,
@@ -57,7 +57,7 @@ pub struct PostView {
     pub row_version: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PersonView {
     pub id: PersonId,
     pub full_name: String,

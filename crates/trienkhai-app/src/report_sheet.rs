@@ -26,7 +26,7 @@ use crate::{Actor, App, AppError, Result};
 pub const MAX_NARRATIVE_CHARS: usize = 200_000;
 
 /// One target on a unit's report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SheetTarget {
     pub target: Target,
     /// What the unit is measured against for the period: its quota, else the plan's value.
@@ -37,7 +37,7 @@ pub struct SheetTarget {
 }
 
 /// One work item on a unit's report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SheetItem {
     pub item: WorkItem,
     /// Its state at the end of the period (or today, for a period not over).
@@ -45,7 +45,7 @@ pub struct SheetItem {
     pub line: Option<ReportItem>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ReportSheet {
     #[serde(flatten)]
     pub view: ReportView,

@@ -139,7 +139,7 @@ async fn deadline_of(
     Ok(calendar.rule.deadline(&work, period, depth))
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ReportView {
     #[serde(flatten)]
     pub report: Report,
@@ -502,7 +502,7 @@ pub async fn set_counting(
 }
 
 /// Where one unit's report for a period stands, as the level above follows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct UnitReportStatus {
     pub unit_id: UnitId,
     pub unit_code: String,
@@ -528,7 +528,7 @@ pub(crate) fn past_instant(app: &App, as_of: NaiveDate) -> Option<chrono::DateTi
 }
 
 /// Every unit's report of a plan for a period below a unit: received, missing, late.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PeriodReports {
     pub document_id: DocumentId,
     pub period: Period,

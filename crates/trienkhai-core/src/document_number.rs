@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::DomainError;
 use crate::vn;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Grammar {
     /// `n-TYPE/ISSUER`, numbered per issuer × type × committee term.
@@ -26,7 +26,7 @@ pub enum Grammar {
 }
 
 /// A parsed document number.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DocumentNumber {
     pub grammar: Grammar,
     /// The running number.

@@ -21,7 +21,9 @@ use crate::vn;
 
 /// A unit code such as `X-ANTHUY`: upper-case ASCII letters, digits, `-`, `_` and `.`.
 /// Codes are what offices type and what imports match on, so they are kept plain.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(transparent)]
 pub struct UnitCode(String);
 
@@ -78,7 +80,7 @@ pub fn parse_kind(input: &str) -> Result<String, DomainError> {
 }
 
 /// One dated state of a unit: its code, name, kind and parent over an interval.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UnitVersion {
     /// `None` for a version not yet stored.
     pub id: Option<UnitVersionId>,
@@ -101,7 +103,7 @@ pub struct VersionChange {
 }
 
 /// A link from an ended unit to the unit that took over its territory or duties.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Succession {
     pub predecessor_id: UnitId,
     pub successor_id: UnitId,

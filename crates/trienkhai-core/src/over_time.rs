@@ -9,7 +9,7 @@ use crate::period::Period;
 use crate::rollup::Observation;
 
 /// How a target's values combine over time, declared on the target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OverTime {
     /// Flows add up: the months of the year, all of them.
@@ -41,7 +41,7 @@ impl OverTime {
 }
 
 /// A unit's value for a period and the reports it was made of.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Derived {
     /// `None` when the reports do not give the period's value.
     pub observation: Option<Observation>,

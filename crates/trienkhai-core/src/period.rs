@@ -203,6 +203,24 @@ impl FromStr for Period {
     }
 }
 
+/// A period is written as text, in the forms [`Period::parse`] reads and `Display` writes.
+impl schemars::JsonSchema for Period {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Period".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": PERIOD_PATTERN,
+            "description": "2021 (a year), 2021-Q3, 2021-H1, 2021-9M, 2021-07 (a month) or 2020..2025 (a span of years)",
+        })
+    }
+}
+
+/// The written forms of a period, as a regular expression.
+pub const PERIOD_PATTERN: &str = r"^[0-9]{4}(-(Q[1-4]|H1|9M|0[1-9]|1[0-2])|\.\.[0-9]{4})?$";
+
 impl TryFrom<String> for Period {
     type Error = DomainError;
     fn try_from(s: String) -> Result<Self, Self::Error> {
@@ -233,6 +251,33 @@ mod tests {
             Period::plan_year(d("2020-11-02"), Some("2020..2025")),
             Period::Year(2020)
         );
+    }
+
+    /// The pattern the API describes periods with takes every period written, and refuses
+    /// what is not one.
+    #[test]
+    fn the_described_pattern_is_the_written_form() {
+        let pattern = regex::Regex::new(PERIOD_PATTERN).unwrap();
+        for year in [1990, 2021, 2100] {
+            let mut written = vec![
+                Period::Year(year),
+                Period::FirstHalf(year),
+                Period::NineMonths(year),
+                Period::Span(year, year + 5),
+            ];
+            written.extend((1..=4).map(|q| Period::Quarter(year, q)));
+            written.extend((1..=12).map(|m| Period::Month(year, m)));
+            for period in written {
+                let text = period.to_string();
+                assert!(pattern.is_match(&text), "{text}");
+                assert_eq!(Period::parse(&text).unwrap(), period);
+            }
+        }
+        for wrong in [
+            "21", "2021-13", "2021-Q5", "2021-H2", "04/2021", "2021..", "2021-7",
+        ] {
+            assert!(!pattern.is_match(wrong), "{wrong}");
+        }
     }
 
     fn d(s: &str) -> NaiveDate {

@@ -11,7 +11,7 @@ use crate::error::DomainError;
 use crate::period::Period;
 
 /// How often a plan is reported on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Cadence {
     Monthly,
@@ -81,7 +81,7 @@ impl Cadence {
 
 /// When each level reports: the top level (the plan's own unit) `days_after_end` working days
 /// after the period ends, each level below `lead_days` working days before the level above it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DeadlineRule {
     pub days_after_end: u32,
     pub lead_days: u32,
@@ -114,7 +114,7 @@ impl DeadlineRule {
 }
 
 /// Where a unit's report for a period stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportState {
     Draft,
@@ -186,7 +186,7 @@ impl ReportState {
 }
 
 /// What someone does to a report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportAction {
     Submit,
@@ -237,7 +237,9 @@ pub fn transition(state: ReportState, action: ReportAction) -> Result<ReportStat
 /// Which reports' values a plan's roll-ups count (a setting per plan): only accepted ones (the
 /// default), submitted ones too, or every value including drafts. Values recorded outside any
 /// report (by the plan's editors, imports) always count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Counted {
     #[default]

@@ -17,7 +17,7 @@ use crate::ids::UnitId;
 use crate::org::TreeSnapshot;
 
 /// How a target's values combine across units, declared on the target.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "rule")]
 pub enum Aggregation {
     Sum,
@@ -99,7 +99,7 @@ impl Aggregation {
 }
 
 /// One unit's reported value for a period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Observation {
     Value {
@@ -117,7 +117,7 @@ pub enum Observation {
 }
 
 /// The figure of a node.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Figure {
     Value {
@@ -138,7 +138,7 @@ pub enum Figure {
 }
 
 /// What became of one unit's value in a figure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Treatment {
     Counted,
@@ -151,7 +151,7 @@ pub enum Treatment {
     Unusable,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Input {
     pub unit: UnitId,
     pub observation: Option<Observation>,
@@ -160,7 +160,7 @@ pub struct Input {
 }
 
 /// A node's figure with how it was made.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Explained {
     /// `None` when nothing usable was reported (*chưa có số liệu*).
     pub figure: Option<Figure>,
@@ -195,7 +195,7 @@ pub struct RollupInput<'a> {
 }
 
 /// A unit's figure and what went into it, in counts (the inputs themselves: [`explain`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Rolled {
     pub figure: Option<Figure>,
     pub counted: u64,

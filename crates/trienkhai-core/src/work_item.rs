@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::DomainError;
 
 /// What the lead unit reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "progress")]
 pub enum Progress {
     NotStarted,
@@ -18,7 +18,7 @@ pub enum Progress {
 }
 
 /// The state shown, derived from progress, deadline, pause and the date asked about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum State {
     NotStarted,
@@ -67,7 +67,7 @@ impl State {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NationalState {
     DoneOnTime,
@@ -105,7 +105,7 @@ impl NationalState {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "request")]
 pub enum Request {
     MoveDeadline { to: NaiveDate },
@@ -113,7 +113,7 @@ pub enum Request {
     Resume,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
     Pending,
@@ -122,14 +122,14 @@ pub enum Decision {
 }
 
 /// A deadline that was replaced, kept on record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FormerDeadline {
     pub deadline: NaiveDate,
     pub replaced_on: NaiveDate,
 }
 
 /// The schedule part of a work item: what the state is computed from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Schedule {
     pub progress: Progress,
     pub deadline: NaiveDate,

@@ -10,7 +10,7 @@ use trienkhai_core::validity::Validity;
 use crate::sql::{self, RowExt};
 use crate::{Result, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct Account {
     pub id: AccountId,
     pub username: String,
@@ -23,7 +23,7 @@ pub struct Account {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct GrantRow {
     pub id: GrantId,
     pub account_id: AccountId,
@@ -46,7 +46,7 @@ impl GrantRow {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct TokenRow {
     pub id: TokenId,
     pub account_id: AccountId,

@@ -7,7 +7,7 @@ use sqlx::AnyConnection;
 use crate::Result;
 use crate::sql::{self, RowExt};
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct AuditEntry {
     pub id: i64,
     pub at: DateTime<Utc>,
@@ -16,7 +16,9 @@ pub struct AuditEntry {
     pub action: String,
     pub entity_type: String,
     pub entity_id: i64,
+    #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
     pub before: Option<serde_json::Value>,
+    #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
     pub after: Option<serde_json::Value>,
 }
 

@@ -11,7 +11,7 @@ use trienkhai_core::vn;
 use crate::sql::{self, RowExt};
 use crate::{Result, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct Document {
     pub id: DocumentId,
     pub number: String,
@@ -277,7 +277,7 @@ pub async fn numbers_of_issuer(
         .collect()
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct Term {
     pub id: TermId,
     pub unit_id: UnitId,
@@ -325,7 +325,7 @@ pub async fn terms_of(conn: &mut AnyConnection, unit: UnitId) -> Result<Vec<Term
         .collect()
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct DocumentFile {
     pub id: DocumentFileId,
     pub document_id: DocumentId,

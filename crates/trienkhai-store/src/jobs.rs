@@ -9,7 +9,7 @@ use sqlx::AnyConnection;
 use crate::sql::{self, RowExt};
 use crate::{Backend, Db, Result, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct Job {
     pub id: i64,
     pub kind: String,

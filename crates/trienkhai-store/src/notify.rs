@@ -8,7 +8,7 @@ use trienkhai_core::ids::{AccountId, DocumentId};
 use crate::sql::{self, RowExt};
 use crate::{Result, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct Policy {
     pub id: i64,
     pub document_id: DocumentId,
@@ -99,7 +99,7 @@ pub async fn policies(
     rows.iter().map(policy_from_row).collect()
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct Notification {
     pub id: i64,
     pub account_id: AccountId,
@@ -230,7 +230,7 @@ pub async fn mark_read(
     Ok(())
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct Preferences {
     pub email: Option<String>,
     pub daily_digest: bool,
@@ -275,7 +275,7 @@ pub async fn set_preferences(
     Ok(())
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct Webhook {
     pub id: i64,
     pub url: String,

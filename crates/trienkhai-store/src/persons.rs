@@ -10,7 +10,7 @@ use trienkhai_core::vn;
 use crate::sql::{self, RowExt};
 use crate::{Result, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct Person {
     pub id: PersonId,
     pub full_name: String,
@@ -30,7 +30,7 @@ pub struct PersonFields {
     pub source: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct Post {
     pub id: PostId,
     pub person_id: PersonId,

@@ -10,7 +10,7 @@ use trienkhai_core::reporting::{Cadence, DeadlineRule, ReportState};
 use crate::sql::{self, RowExt};
 use crate::{Result, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct Calendar {
     pub id: i64,
     pub document_id: DocumentId,
@@ -118,7 +118,7 @@ pub async fn set_counted_states(
 }
 
 /// A day that differs from the statutory calendar.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct CalendarDay {
     pub day: NaiveDate,
     /// Worked (a make-up Saturday) or off (a bridge).
@@ -162,7 +162,7 @@ pub async fn calendar_days(conn: &mut AnyConnection) -> Result<Vec<CalendarDay>>
         .collect()
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct Report {
     pub id: i64,
     pub document_id: DocumentId,
@@ -391,7 +391,7 @@ pub async fn set_state(
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct ReportItem {
     pub report_id: i64,
     pub work_item_id: WorkItemId,
@@ -455,7 +455,7 @@ pub async fn actuals_of_report(conn: &mut AnyConnection, report: i64) -> Result<
     Ok(ids.into_iter().map(ActualId).collect())
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct Evidence {
     pub id: i64,
     pub report_id: i64,

@@ -9,7 +9,7 @@ use trienkhai_core::validity::Validity;
 use crate::sql::{self, RowExt};
 use crate::{Result, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct UnitRow {
     pub id: UnitId,
     pub row_version: i64,
@@ -18,7 +18,7 @@ pub struct UnitRow {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct UnitEvent {
     pub id: UnitEventId,
     pub kind: String,
@@ -40,7 +40,7 @@ pub struct NewEvent<'a> {
     pub actor_account_id: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct UnitKind {
     pub code: String,
     pub label_vi: String,

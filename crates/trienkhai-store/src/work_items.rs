@@ -13,7 +13,7 @@ use trienkhai_core::work_item::{Decision, Progress, Request};
 use crate::sql::{self, RowExt};
 use crate::{Result, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct WorkItem {
     pub id: WorkItemId,
     pub document_id: DocumentId,
@@ -426,7 +426,7 @@ pub async fn items_of_unit(conn: &mut AnyConnection, unit: UnitId) -> Result<Vec
     .await
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct Milestone {
     pub id: MilestoneId,
     pub work_item_id: WorkItemId,
@@ -488,7 +488,7 @@ pub async fn milestones_of(conn: &mut AnyConnection, item: WorkItemId) -> Result
         .collect()
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct RequestRow {
     pub id: RequestId,
     pub work_item_id: WorkItemId,

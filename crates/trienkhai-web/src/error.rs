@@ -41,6 +41,32 @@ pub fn input_error(code: &'static str, field: Option<&str>) -> AppError {
     })
 }
 
+/// The body of every error answer of the API.
+#[derive(Debug, serde::Serialize, schemars::JsonSchema)]
+pub struct ErrorAnswer {
+    /// Stable machine code, e.g. `tree_cycle`, `conflict`, `forbidden`.
+    #[schemars(extend("enum" = i18n::ERRORS.iter().map(|e| e.code).collect::<Vec<_>>()))]
+    pub code: &'static str,
+    /// In the request's language (Accept-Language).
+    pub message: &'static str,
+    /// The field at fault, as the request named it.
+    pub field: Option<String>,
+    /// On 409: the record as it is now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current: Option<serde_json::Value>,
+}
+
+impl ErrorAnswer {
+    fn new(lang: Lang, code: &'static str, field: Option<String>) -> Self {
+        Self {
+            code,
+            message: api_message(lang, code),
+            field,
+            current: None,
+        }
+    }
+}
+
 /// An error answered as JSON.
 #[derive(Debug)]
 pub struct ApiError(pub AppError);
@@ -65,16 +91,9 @@ fn api_message(lang: Lang, code: &str) -> &'static str {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let lang = request_lang();
-        let mut body = serde_json::json!({
-            "code": self.0.code(),
-            "message": api_message(lang, self.0.code()),
-            "field": self.0.field(),
-        });
-        if let AppError::Conflict {
-            current: Some(current),
-        } = &self.0
-        {
-            body["current"] = current.clone();
+        let mut body = ErrorAnswer::new(lang, self.0.code(), self.0.field().map(str::to_owned));
+        if let AppError::Conflict { current } = &self.0 {
+            body.current.clone_from(current);
         }
         let mut response = (status_of(&self.0), Json(body)).into_response();
         add_retry_after(&self.0, &mut response);
@@ -179,12 +198,7 @@ fn framework_error(status: StatusCode, text: &str) -> (&'static str, Option<Stri
 fn answer(api: bool, status: StatusCode, code: &'static str, field: Option<String>) -> Response {
     let lang = request_lang();
     if api {
-        let body = serde_json::json!({
-            "code": code,
-            "message": api_message(lang, code),
-            "field": field,
-        });
-        return (status, Json(body)).into_response();
+        return (status, Json(ErrorAnswer::new(lang, code, field))).into_response();
     }
     let page = ErrorPage {
         t: Tr(lang),
@@ -281,11 +295,7 @@ pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Respons
         .or_else(|| panic.downcast_ref::<&str>().copied())
         .unwrap_or("?");
     tracing::error!(panic = %detail, "a request handler panicked");
-    let body = serde_json::json!({
-        "code": "internal",
-        "message": api_message(request_lang(), "internal"),
-        "field": serde_json::Value::Null,
-    });
+    let body = ErrorAnswer::new(request_lang(), "internal", None);
     (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
 }
 

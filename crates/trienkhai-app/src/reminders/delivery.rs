@@ -129,18 +129,18 @@ impl Delivery {
     }
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub(super) struct DayPayload {
     pub(super) day: NaiveDate,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub(super) struct DigestPayload {
     pub(super) day: NaiveDate,
     pub(super) account_id: i64,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub(super) struct WebhookPayload {
     pub(super) day: NaiveDate,
     pub(super) webhook_id: i64,

@@ -321,7 +321,7 @@ pub async fn schedule_day(app: &App, day: NaiveDate) -> Result<bool> {
 }
 
 /// What the day's reminders gave: notifications created, digests and posts queued.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DayOutcome {
     pub notifications: usize,
     pub digests: usize,

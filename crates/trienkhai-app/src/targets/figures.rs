@@ -107,7 +107,7 @@ pub(super) fn achieves(o: &Observation) -> bool {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GoalSource {
     /// The plan's own target value.
@@ -460,7 +460,7 @@ pub fn rounded(d: Decimal) -> Decimal {
 }
 
 /// One unit's figure of a target for a period.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct UnitFigure {
     pub target_id: TargetId,
     pub unit_id: UnitId,
@@ -529,7 +529,7 @@ impl Computed {
 }
 
 /// One input of an explanation, with its unit named and the reports it came from.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ExplainedInput {
     pub unit_id: UnitId,
     pub unit_code: String,
@@ -545,7 +545,7 @@ pub struct ExplainedInput {
     pub pending: Vec<(Period, ReportState)>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Explanation {
     pub rule: String,
     /// Which reports' values count: `accepted`, `submitted` or `any`.
@@ -576,7 +576,7 @@ pub enum Inputs {
     },
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct RollupView {
     #[serde(flatten)]
     pub figure: UnitFigure,

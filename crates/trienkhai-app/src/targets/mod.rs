@@ -298,7 +298,7 @@ pub async fn update_target(
 
 /// The plan frame: the themes (phương châm) and fields (lĩnh vực) targets and work items are
 /// filed under.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PlanFrame {
     pub themes: Vec<targets::FrameEntry>,
     pub fields: Vec<targets::FrameEntry>,
@@ -313,7 +313,7 @@ pub async fn plan_frame(app: &App) -> Result<PlanFrame> {
     })
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct TargetView {
     #[serde(flatten)]
     pub target: Target,

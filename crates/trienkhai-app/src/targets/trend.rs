@@ -11,7 +11,7 @@ use trienkhai_core::period::Period;
 use trienkhai_core::target::Status;
 
 /// A point of a trend: a month's figure and, for flows, the running total of the year.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct TrendPoint {
     pub period: Period,
     pub value: Option<Decimal>,
@@ -19,7 +19,7 @@ pub struct TrendPoint {
     pub status: Status,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Trend {
     pub target_id: TargetId,
     pub unit_id: UnitId,

@@ -198,7 +198,7 @@ impl ActualInput {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ActualView {
     #[serde(flatten)]
     pub actual: targets::Actual,

@@ -16,7 +16,7 @@ use trienkhai_store::work_items::{self, Milestone, RequestRow, WorkItem};
 use trienkhai_store::{Conn, documents, persons, units};
 
 /// A work item as shown: its state on a day, its units named, its roadmap and requests.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct WorkItemView {
     #[serde(flatten)]
     pub item: WorkItem,

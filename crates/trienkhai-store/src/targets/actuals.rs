@@ -13,7 +13,7 @@ use trienkhai_core::reporting::{Counted, ReportState};
 use trienkhai_core::rollup::Observation;
 
 /// What a unit reported for a target and a period.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct Actual {
     pub id: ActualId,
     pub target_id: TargetId,

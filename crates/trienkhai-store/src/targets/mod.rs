@@ -21,7 +21,7 @@ use crate::sql::{self, RowExt};
 use crate::{Result, StoreError};
 
 /// A theme or a field of the plan frame.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct FrameEntry {
     pub code: String,
     pub label_vi: String,
@@ -89,7 +89,7 @@ fn frame_from_row(r: &sqlx::any::AnyRow) -> Result<FrameEntry> {
     })
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct Target {
     pub id: TargetId,
     pub document_id: DocumentId,

@@ -10,7 +10,7 @@ use trienkhai_core::ids::{TargetId, UnitId};
 use trienkhai_core::period::Period;
 
 /// A value a plan aims at, or a quota, for one period.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct PlannedValue {
     pub period: Period,
     pub unit_id: Option<UnitId>,

@@ -2,16 +2,16 @@
 
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::routing::{get, post, put};
 use serde::Deserialize;
 use trienkhai_app::accounts::{self, AccountUpdate, AccountView, GrantInput, NewAccount};
+use trienkhai_app::auth;
 use trienkhai_app::history::{self, AuditEntry};
-use trienkhai_app::{Actor, auth};
 use trienkhai_core::access::Role;
 use trienkhai_core::ids::{AccountId, GrantId, TokenId, UnitId};
 
 use super::{Api, Id, RouteDoc, optional_date};
 use crate::AppState;
+use crate::api::answers::{Created, IssuedToken, Me, Revoked, StateAt};
 use crate::error::ApiError;
 use crate::extract::{ApiActor, JsonBody};
 
@@ -25,11 +25,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/login",
             "auth",
             "Exchange a username and password for a bearer token",
-        )
-        .public()
-        .body("Login")
-        .returns("Token"),
-        post(login),
+        ),
+        login,
     )
     .route(
         RouteDoc::new(
@@ -37,9 +34,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/me",
             "auth",
             "The caller and the roles in force today",
-        )
-        .returns("Me"),
-        get(me),
+        ),
+        me,
     )
     .route(
         RouteDoc::new(
@@ -47,13 +43,12 @@ pub(super) fn routes(api: Api) -> Api {
             "/accounts",
             "accounts",
             "Accounts the caller manages",
-        )
-        .returns("[Account]"),
-        get(list),
+        ),
+        list,
     )
     .route(
-        RouteDoc::new("post", "/accounts", "accounts", "Create an account").body("NewAccount"),
-        post(create),
+        RouteDoc::new("post", "/accounts", "accounts", "Create an account"),
+        create,
     )
     .route(
         RouteDoc::new(
@@ -61,9 +56,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/accounts/{id}",
             "accounts",
             "An account with roles and tokens",
-        )
-        .returns("Account"),
-        get(detail),
+        ),
+        detail,
     )
     .route(
         RouteDoc::new(
@@ -71,9 +65,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/accounts/{id}",
             "accounts",
             "Update an account (needs the version read)",
-        )
-        .body("AccountUpdate"),
-        put(update),
+        ),
+        update,
     )
     .route(
         RouteDoc::new(
@@ -81,9 +74,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/accounts/{id}/history",
             "accounts",
             "Every change of the account, its roles and tokens",
-        )
-        .returns("[AuditEntry]"),
-        get(account_history),
+        ),
+        account_history,
     )
     .route(
         RouteDoc::new(
@@ -91,13 +83,12 @@ pub(super) fn routes(api: Api) -> Api {
             "/accounts/{id}/grants",
             "accounts",
             "Grant a role over a unit's subtree (or everywhere) for a period",
-        )
-        .body("GrantInput"),
-        post(grant),
+        ),
+        grant,
     )
     .route(
         RouteDoc::new("post", "/grants/{id}/revoke", "accounts", "Revoke a role"),
-        post(revoke_grant),
+        revoke_grant,
     )
     .route(
         RouteDoc::new(
@@ -105,10 +96,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/accounts/{id}/tokens",
             "accounts",
             "Issue an API token (its secret is returned once)",
-        )
-        .body("TokenInput")
-        .returns("Token"),
-        post(issue_token),
+        ),
+        issue_token,
     )
     .route(
         RouteDoc::new(
@@ -117,7 +106,7 @@ pub(super) fn routes(api: Api) -> Api {
             "accounts",
             "Revoke an API token",
         ),
-        post(revoke_token),
+        revoke_token,
     )
     .route(
         RouteDoc::new(
@@ -125,13 +114,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/audit",
             "audit",
             "The latest changes anywhere (for those who read all history)",
-        )
-        .query(&[
-            ("entity_type", "unit, person or account"),
-            ("limit", "At most this many (1–500)"),
-        ])
-        .returns("[AuditEntry]"),
-        get(audit),
+        ),
+        audit,
     )
     .route(
         RouteDoc::new(
@@ -139,17 +123,12 @@ pub(super) fn routes(api: Api) -> Api {
             "/history/{entity_type}/{id}",
             "audit",
             "A unit, person or account as it stood at an instant (from the change log)",
-        )
-        .query(&[(
-            "at",
-            "An instant (RFC 3339) or a date (the end of that day, Vietnam time)",
-        )])
-        .required(&["at"]),
-        get(state_at),
+        ),
+        state_at,
     )
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct LoginBody {
     username: String,
@@ -160,7 +139,7 @@ async fn login(
     State(state): State<AppState>,
     crate::extract::ClientIp(client): crate::extract::ClientIp,
     JsonBody(body): JsonBody<LoginBody>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<IssuedToken>, ApiError> {
     let account = auth::login(
         &state.app,
         &body.username,
@@ -187,22 +166,14 @@ async fn login(
         Some(LOGIN_TOKEN_DAYS),
     )
     .await?;
-    Ok(Json(
-        serde_json::json!({ "token": issued.secret, "id": issued.id }),
-    ))
+    Ok(Json(IssuedToken {
+        id: issued.id.0,
+        token: issued.secret,
+    }))
 }
 
-async fn me(ApiActor(actor): ApiActor) -> Json<serde_json::Value> {
-    Json(me_json(&actor))
-}
-
-fn me_json(actor: &Actor) -> serde_json::Value {
-    serde_json::json!({
-        "account_id": actor.account_id,
-        "username": actor.username,
-        "display_name": actor.display_name,
-        "grants": actor.access.grants(),
-    })
+async fn me(ApiActor(actor): ApiActor) -> Json<Me> {
+    Json(Me::of(&actor))
 }
 
 async fn list(
@@ -232,7 +203,7 @@ async fn account_history(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct NewAccountBody {
     username: String,
@@ -244,7 +215,7 @@ async fn create(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     JsonBody(body): JsonBody<NewAccountBody>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Created>, ApiError> {
     let input = NewAccount {
         username: body.username,
         display_name: body.display_name,
@@ -252,10 +223,10 @@ async fn create(
         person_id: None,
     };
     let id = accounts::create_account(&state.app, &actor, &input).await?;
-    Ok(Json(serde_json::json!({ "id": id })))
+    Ok(Json(Created::of(id)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct UpdateBody {
     display_name: String,
@@ -282,12 +253,15 @@ async fn update(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct GrantBody {
+    #[schemars(with = "trienkhai_core::access::Role")]
     role: String,
     unit_id: Option<i64>,
+    #[schemars(with = "Option<chrono::NaiveDate>")]
     valid_from: Option<String>,
+    #[schemars(with = "Option<chrono::NaiveDate>")]
     valid_to: Option<String>,
 }
 
@@ -296,7 +270,7 @@ async fn grant(
     ApiActor(actor): ApiActor,
     Id(id): Id,
     JsonBody(body): JsonBody<GrantBody>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Created>, ApiError> {
     let input = GrantInput {
         role: Role::parse(&body.role).map_err(trienkhai_app::AppError::from)?,
         unit_id: body.unit_id.map(UnitId),
@@ -304,19 +278,19 @@ async fn grant(
         valid_to: optional_date(&body.valid_to, "valid_to")?,
     };
     let grant = accounts::grant_role(&state.app, &actor, AccountId(id), &input).await?;
-    Ok(Json(serde_json::json!({ "id": grant })))
+    Ok(Json(Created::of(grant)))
 }
 
 async fn revoke_grant(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Id(id): Id,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Revoked>, ApiError> {
     accounts::revoke_grant(&state.app, &actor, GrantId(id)).await?;
-    Ok(Json(serde_json::json!({ "id": id, "revoked": true })))
+    Ok(Json(Revoked { id, revoked: true }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct TokenBody {
     name: String,
@@ -328,7 +302,7 @@ async fn issue_token(
     ApiActor(actor): ApiActor,
     Id(id): Id,
     JsonBody(body): JsonBody<TokenBody>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<IssuedToken>, ApiError> {
     let issued = accounts::issue_token(
         &state.app,
         &actor,
@@ -337,22 +311,25 @@ async fn issue_token(
         body.valid_days,
     )
     .await?;
-    Ok(Json(
-        serde_json::json!({ "id": issued.id, "token": issued.secret }),
-    ))
+    Ok(Json(IssuedToken {
+        id: issued.id.0,
+        token: issued.secret,
+    }))
 }
 
 async fn revoke_token(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Id(id): Id,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Revoked>, ApiError> {
     accounts::revoke_token(&state.app, &actor, TokenId(id)).await?;
-    Ok(Json(serde_json::json!({ "id": id, "revoked": true })))
+    Ok(Json(Revoked { id, revoked: true }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct AtQuery {
+    /// An instant (RFC 3339) or a date (the end of that day, Vietnam time); required.
+    #[schemars(required)]
     at: Option<String>,
 }
 
@@ -375,17 +352,22 @@ async fn state_at(
     ApiActor(actor): ApiActor,
     axum::extract::Path((entity_type, id)): axum::extract::Path<(String, i64)>,
     Query(q): Query<AtQuery>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<StateAt>, ApiError> {
     let at = parse_at(q.at.as_deref())?;
     let record = history::state_at(&state.app, &actor, &entity_type, id, at).await?;
-    Ok(Json(
-        serde_json::json!({ "entity_type": entity_type, "id": id, "at": at, "state": record }),
-    ))
+    Ok(Json(StateAt {
+        entity_type,
+        id,
+        at,
+        state: record,
+    }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct AuditQuery {
+    /// Only changes of this kind of record: unit, person or account.
     entity_type: Option<String>,
+    /// At most this many (1–500).
     limit: Option<i64>,
 }
 

@@ -4,6 +4,7 @@
 //! issued on the account page); errors are `{"code", "message", "field"}`.
 
 mod accounts;
+pub(crate) mod answers;
 mod openapi;
 mod persons;
 mod plans;
@@ -12,16 +13,19 @@ mod reports;
 mod units;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{FromRequestParts, Path};
+use axum::handler::Handler;
 use axum::http::request::Parts;
-use axum::routing::MethodRouter;
+use axum::routing::{self, MethodRouter};
 use chrono::NaiveDate;
 use trienkhai_app::AppError;
 
 use crate::AppState;
 use crate::error::ApiError;
 
-pub use openapi::RouteDoc;
+use openapi::Documented;
+pub use openapi::{FileAnswer, RouteDoc, Shared};
 pub(crate) use plans::{attachment, file_response};
 
 /// A router that records the documentation of each route it is given.
@@ -38,8 +42,25 @@ impl Api {
         }
     }
 
-    fn route(mut self, doc: RouteDoc, handler: MethodRouter<AppState>) -> Self {
-        self.router = self.router.route(doc.path, handler);
+    /// Registers `handler` at `doc.path` for `doc.method`, and its documentation, completed
+    /// with what the handler's types say ([`openapi::Documented`]).
+    fn route<H, T, D>(mut self, mut doc: RouteDoc, handler: H) -> Self
+    where
+        H: Handler<T, AppState> + Documented<D>,
+        T: 'static,
+    {
+        doc.shape = H::shape();
+        let mut method: MethodRouter<AppState> = match doc.method {
+            "get" => routing::get(handler),
+            "post" => routing::post(handler),
+            "put" => routing::put(handler),
+            "delete" => routing::delete(handler),
+            other => unreachable!("no route is registered with the method {other}"),
+        };
+        if let Some(limit) = doc.body_limit {
+            method = method.layer(DefaultBodyLimit::max(limit));
+        }
+        self.router = self.router.route(doc.path, method);
         self.docs.push(doc);
         self
     }
@@ -56,6 +77,16 @@ pub fn routes() -> (Router<AppState>, Vec<RouteDoc>) {
     let api = reminders::routes(api);
     let api = openapi::routes(api);
     (api.router, api.docs)
+}
+
+/// The schema of a number a client may send as a JSON number or as a string (`1234.5`), exact
+/// either way; absent or null means "no value".
+fn number_input(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "anyOf": [{ "type": "number" }, { "type": "string", "maxLength": 64 }],
+        "nullable": true,
+        "description": "A decimal, as a JSON number or a string such as \"1234.5\"",
+    })
 }
 
 /// A numeric id in the path; anything else is a 400 with the stable code `invalid`.

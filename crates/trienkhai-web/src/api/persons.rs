@@ -2,7 +2,6 @@
 
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::routing::{get, post};
 use serde::Deserialize;
 use trienkhai_app::history::{self, AuditEntry};
 use trienkhai_app::people::{self, PersonInput, PersonView, PostInput};
@@ -10,6 +9,7 @@ use trienkhai_core::ids::{PersonId, PostId, UnitId};
 
 use super::{Api, Id, RouteDoc, optional_date, required_date};
 use crate::AppState;
+use crate::api::answers::Created;
 use crate::error::ApiError;
 use crate::extract::{ApiActor, JsonBody};
 
@@ -20,14 +20,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/persons",
             "persons",
             "Persons in the caller's scope",
-        )
-        .query(&[
-            ("q", "Part of the name, diacritics optional"),
-            ("limit", "At most this many (1–500, default 100)"),
-            ("offset", "Skip this many"),
-        ])
-        .returns("[Person]"),
-        get(list),
+        ),
+        list,
     )
     .route(
         RouteDoc::new(
@@ -35,9 +29,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/persons",
             "persons",
             "Create a person, with a first post",
-        )
-        .body("PersonInput"),
-        post(create),
+        ),
+        create,
     )
     .route(
         RouteDoc::new(
@@ -45,9 +38,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/persons/{id}",
             "persons",
             "A person with posts and party status",
-        )
-        .returns("Person"),
-        get(detail),
+        ),
+        detail,
     )
     .route(
         RouteDoc::new(
@@ -55,9 +47,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/persons/{id}",
             "persons",
             "Update a person (needs the version read)",
-        )
-        .body("PersonInput"),
-        axum::routing::put(update),
+        ),
+        update,
     )
     .route(
         RouteDoc::new(
@@ -65,25 +56,26 @@ pub(super) fn routes(api: Api) -> Api {
             "/persons/{id}/history",
             "persons",
             "Every change of the person",
-        )
-        .returns("[AuditEntry]"),
-        get(person_history),
+        ),
+        person_history,
     )
     .route(
-        RouteDoc::new("post", "/persons/{id}/posts", "persons", "Add a dated post")
-            .body("PostInput"),
-        post(add_post),
+        RouteDoc::new("post", "/persons/{id}/posts", "persons", "Add a dated post"),
+        add_post,
     )
     .route(
-        RouteDoc::new("post", "/posts/{id}/end", "persons", "End a post on a date").body("EndPost"),
-        post(end_post),
+        RouteDoc::new("post", "/posts/{id}/end", "persons", "End a post on a date"),
+        end_post,
     )
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct ListQuery {
+    /// Part of the name, diacritics optional.
     q: Option<String>,
+    /// At most this many (1–500, default 100).
     limit: Option<i64>,
+    /// Skip this many.
     offset: Option<i64>,
 }
 
@@ -125,12 +117,15 @@ async fn person_history(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct PostBody {
     unit_id: Option<i64>,
     title: String,
+    #[schemars(with = "Option<chrono::NaiveDate>")]
+    #[schemars(required)]
     valid_from: Option<String>,
+    #[schemars(with = "Option<chrono::NaiveDate>")]
     valid_to: Option<String>,
 }
 
@@ -145,7 +140,7 @@ impl PostBody {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct PersonBody {
     full_name: String,
@@ -174,11 +169,11 @@ async fn create(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     JsonBody(body): JsonBody<PersonBody>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Created>, ApiError> {
     let post = body.post.as_ref().map(PostBody::input).transpose()?;
     let id =
         people::create_person(&state.app, &actor, &body.input()?, post.as_ref(), "user").await?;
-    Ok(Json(serde_json::json!({ "id": id })))
+    Ok(Json(Created::of(id)))
 }
 
 async fn update(
@@ -201,14 +196,16 @@ async fn add_post(
     ApiActor(actor): ApiActor,
     Id(id): Id,
     JsonBody(body): JsonBody<PostBody>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Created>, ApiError> {
     let post = people::add_post(&state.app, &actor, PersonId(id), &body.input()?).await?;
-    Ok(Json(serde_json::json!({ "id": post })))
+    Ok(Json(Created::of(post)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct EndPostBody {
+    #[schemars(with = "Option<chrono::NaiveDate>")]
+    #[schemars(required)]
     valid_to: Option<String>,
     version: i64,
 }
@@ -218,7 +215,7 @@ async fn end_post(
     ApiActor(actor): ApiActor,
     Id(id): Id,
     JsonBody(body): JsonBody<EndPostBody>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Created>, ApiError> {
     people::end_post(
         &state.app,
         &actor,
@@ -227,5 +224,5 @@ async fn end_post(
         body.version,
     )
     .await?;
-    Ok(Json(serde_json::json!({ "id": id })))
+    Ok(Json(Created::of(id)))
 }

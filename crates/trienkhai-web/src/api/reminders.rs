@@ -3,9 +3,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::routing::{delete, get, post, put};
 use serde::Deserialize;
-use serde_json::Value;
 use trienkhai_app::AppError;
 use trienkhai_app::reminders::{self, PolicyInput};
 use trienkhai_app::reminders::{Job, Notification, Policy, Preferences, Webhook};
@@ -13,6 +11,7 @@ use trienkhai_core::ids::DocumentId;
 
 use super::{Api, Id, RouteDoc};
 use crate::AppState;
+use crate::api::answers::{Created, Notifications, Removed, Requeued, Unread, WebhookCreated};
 use crate::error::ApiError;
 use crate::extract::{ApiActor, JsonBody};
 
@@ -23,9 +22,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/documents/{id}/reminder-policies",
             "reminders",
             "A plan's reminder policies",
-        )
-        .returns("[ReminderPolicy]"),
-        get(policies),
+        ),
+        policies,
     )
     .route(
         RouteDoc::new(
@@ -33,9 +31,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/documents/{id}/reminder-policies",
             "reminders",
             "Add a reminder policy to a plan",
-        )
-        .body("ReminderPolicy"),
-        post(add_policy),
+        ),
+        add_policy,
     )
     .route(
         RouteDoc::new(
@@ -44,7 +41,7 @@ pub(super) fn routes(api: Api) -> Api {
             "reminders",
             "Remove a plan's reminder policy",
         ),
-        delete(remove_policy),
+        remove_policy,
     )
     .route(
         RouteDoc::new(
@@ -52,9 +49,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/me/notifications",
             "reminders",
             "The caller's notifications, newest first, with the unread count",
-        )
-        .returns("Object"),
-        get(notifications),
+        ),
+        notifications,
     )
     .route(
         RouteDoc::new(
@@ -63,7 +59,7 @@ pub(super) fn routes(api: Api) -> Api {
             "reminders",
             "Mark all the caller's notifications read",
         ),
-        post(mark_read),
+        mark_read,
     )
     .route(
         RouteDoc::new(
@@ -71,9 +67,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/me/preferences",
             "reminders",
             "Where the caller's digest goes",
-        )
-        .returns("Preferences"),
-        get(preferences),
+        ),
+        preferences,
     )
     .route(
         RouteDoc::new(
@@ -81,9 +76,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/me/preferences",
             "reminders",
             "Set where the caller's digest goes and whether it is sent",
-        )
-        .body("Preferences"),
-        put(set_preferences),
+        ),
+        set_preferences,
     )
     .route(
         RouteDoc::new(
@@ -91,9 +85,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/jobs",
             "reminders",
             "Background jobs, failed first (administrators)",
-        )
-        .returns("[Object]"),
-        get(jobs),
+        ),
+        jobs,
     )
     .route(
         RouteDoc::new(
@@ -102,12 +95,11 @@ pub(super) fn routes(api: Api) -> Api {
             "reminders",
             "Queue a failed job again (administrators)",
         ),
-        post(retry),
+        retry,
     )
     .route(
-        RouteDoc::new("get", "/webhooks", "reminders", "Webhooks (administrators)")
-            .returns("[Object]"),
-        get(webhooks),
+        RouteDoc::new("get", "/webhooks", "reminders", "Webhooks (administrators)"),
+        webhooks,
     )
     .route(
         RouteDoc::new(
@@ -115,9 +107,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/webhooks",
             "reminders",
             "Register a webhook; its signing secret is returned once (administrators)",
-        )
-        .body("WebhookInput"),
-        post(add_webhook),
+        ),
+        add_webhook,
     )
 }
 
@@ -131,11 +122,13 @@ async fn policies(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct PolicyBody {
+    #[schemars(extend("enum" = reminders::POLICY_KINDS))]
     kind: String,
     days: i64,
+    #[schemars(extend("enum" = reminders::AUDIENCES))]
     audience: String,
     #[serde(default = "yes")]
     email: bool,
@@ -152,7 +145,7 @@ async fn add_policy(
     ApiActor(actor): ApiActor,
     Id(id): Id,
     JsonBody(body): JsonBody<PolicyBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Created>, ApiError> {
     let policy = reminders::add_policy(
         &state.app,
         &actor,
@@ -166,35 +159,36 @@ async fn add_policy(
         },
     )
     .await?;
-    Ok(Json(serde_json::json!({ "id": policy })))
+    Ok(Json(Created::of(policy)))
 }
 
 async fn remove_policy(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     axum::extract::Path((id, policy)): axum::extract::Path<(i64, i64)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Removed>, ApiError> {
     reminders::remove_policy(&state.app, &actor, DocumentId(id), policy).await?;
-    Ok(Json(serde_json::json!({ "removed": policy })))
+    Ok(Json(Removed { removed: policy }))
 }
 
 async fn notifications(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Notifications>, ApiError> {
     let (items, unread): (Vec<Notification>, i64) =
         reminders::my_notifications(&state.app, &actor).await?;
-    Ok(Json(
-        serde_json::json!({ "unread": unread, "notifications": items }),
-    ))
+    Ok(Json(Notifications {
+        unread,
+        notifications: items,
+    }))
 }
 
 async fn mark_read(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Unread>, ApiError> {
     reminders::mark_all_read(&state.app, &actor).await?;
-    Ok(Json(serde_json::json!({ "unread": 0 })))
+    Ok(Json(Unread { unread: 0 }))
 }
 
 async fn preferences(
@@ -204,7 +198,7 @@ async fn preferences(
     Ok(Json(reminders::my_preferences(&state.app, &actor).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct PreferencesBody {
     email: Option<String>,
@@ -233,9 +227,12 @@ async fn retry(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Id(id): Id,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Requeued>, ApiError> {
     reminders::retry_job(&state.app, &actor, id).await?;
-    Ok(Json(serde_json::json!({ "id": id, "state": "queued" })))
+    Ok(Json(Requeued {
+        id,
+        state: "queued",
+    }))
 }
 
 async fn webhooks(
@@ -245,7 +242,7 @@ async fn webhooks(
     Ok(Json(reminders::webhooks(&state.app, &actor).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct WebhookBody {
     url: String,
@@ -255,10 +252,10 @@ async fn add_webhook(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     JsonBody(body): JsonBody<WebhookBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<WebhookCreated>, ApiError> {
     if body.url.trim().is_empty() {
         return Err(AppError::invalid("required", "url").into());
     }
     let (id, secret) = reminders::add_webhook(&state.app, &actor, &body.url).await?;
-    Ok(Json(serde_json::json!({ "id": id, "secret": secret })))
+    Ok(Json(WebhookCreated { id, secret }))
 }

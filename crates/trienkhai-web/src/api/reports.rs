@@ -4,9 +4,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Query, State};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post, put};
+use axum::extract::{Query, State};
 use serde::Deserialize;
 use serde_json::Value;
 use trienkhai_app::calendars::{self, PlanCalendars};
@@ -24,6 +22,8 @@ use trienkhai_core::reporting::{Cadence, Counted, DeadlineRule, ReportAction};
 use super::plans::decimal;
 use super::{Api, Id, RouteDoc, optional_date, required_date};
 use crate::AppState;
+use crate::api::answers::{CountingSet, Created, DaySet, Removed, RemovedDay, Saved};
+use crate::api::{FileAnswer, Shared};
 use crate::error::ApiError;
 use crate::extract::{ApiActor, JsonBody};
 
@@ -34,9 +34,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/documents/{id}/calendars",
             "reports",
             "A plan's reporting calendars with every period's deadline per level",
-        )
-        .returns("PlanCalendars"),
-        get(plan_calendars),
+        ),
+        plan_calendars,
     )
     .route(
         RouteDoc::new(
@@ -44,9 +43,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/documents/{id}/calendars",
             "reports",
             "Add a reporting calendar to a plan",
-        )
-        .body("CalendarInput"),
-        post(add_calendar),
+        ),
+        add_calendar,
     )
     .route(
         RouteDoc::new(
@@ -54,10 +52,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/documents/{id}/calendars/{calendar}",
             "reports",
             "Remove a plan's calendar (version of the calendar read)",
-        )
-        .query(&[("version", "The calendar's version")])
-        .required(&["version"]),
-        delete(remove_calendar),
+        ),
+        remove_calendar,
     )
     .route(
         RouteDoc::new(
@@ -65,9 +61,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/documents/{id}/counting",
             "reports",
             "Which reports' values the plan's roll-ups count",
-        )
-        .body("Counting"),
-        put(set_counting),
+        ),
+        set_counting,
     )
     .route(
         RouteDoc::new(
@@ -75,9 +70,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/calendar-days",
             "reports",
             "Corrections of the working calendar",
-        )
-        .returns("[CalendarDay]"),
-        get(calendar_days),
+        ),
+        calendar_days,
     )
     .route(
         RouteDoc::new(
@@ -85,9 +79,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/calendar-days/{day}",
             "reports",
             "Record a day off or a day worked (administrators)",
-        )
-        .body("CalendarDayInput"),
-        put(set_calendar_day),
+        ),
+        set_calendar_day,
     )
     .route(
         RouteDoc::new(
@@ -96,7 +89,7 @@ pub(super) fn routes(api: Api) -> Api {
             "reports",
             "Remove a correction: the day is as the statutory calendar says",
         ),
-        delete(remove_calendar_day),
+        remove_calendar_day,
     )
     .route(
         RouteDoc::new(
@@ -104,10 +97,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/documents/{id}/reports",
             "reports",
             "Open (or find) a unit's report of the plan for a period",
-        )
-        .body("ReportOpen")
-        .returns("Report"),
-        post(open_report),
+        ),
+        open_report,
     )
     .route(
         RouteDoc::new(
@@ -115,15 +106,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/documents/{id}/reports",
             "reports",
             "Every expected unit's report for a period: received, missing, late",
-        )
-        .query(&[
-            ("period", "The period, e.g. 2021-04"),
-            ("under", "Only units under this one; default the plan's unit"),
-            ("as_of", "Judge lateness on this date; default today"),
-        ])
-        .required(&["period"])
-        .returns("PeriodReports"),
-        get(period_reports),
+        ),
+        period_reports,
     )
     .route(
         RouteDoc::new(
@@ -131,9 +115,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/reports/{id}",
             "reports",
             "A report with its targets, work items, values, lines and evidence",
-        )
-        .returns("ReportSheet"),
-        get(sheet),
+        ),
+        sheet,
     )
     .route(
         RouteDoc::new(
@@ -141,9 +124,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/reports/{id}",
             "reports",
             "Save a draft whole: narrative, values that changed, work item lines (report version read)",
-        )
-        .body("ReportDraft"),
-        put(save),
+        ),
+        save,
     )
     .route(
         RouteDoc::new(
@@ -151,9 +133,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/reports/{id}/actions",
             "reports",
             "Submit, accept, return (with a comment) or reopen a report",
-        )
-        .body("ReportActionInput"),
-        post(act),
+        ),
+        act,
     )
     .route(
         RouteDoc::new(
@@ -162,20 +143,15 @@ pub(super) fn routes(api: Api) -> Api {
             "reports",
             "Attach an evidence file (raw body, up to 20 MB)",
         )
-        .query(&[
-            ("name", "The file's name"),
-            ("work_item_id", "The work item it supports, if any"),
-        ])
-        .required(&["name"])
-        .file_body(),
-        post(attach).layer(DefaultBodyLimit::max(
+        .body_limit(
             trienkhai_app::documents::MAX_FILE_BYTES + 1024,
-        )),
+        ),
+        attach,
     )
     .route(
         RouteDoc::new("get", "/evidence/{id}", "reports", "An evidence file")
-            .returns(super::openapi::FILE),
-        get(evidence),
+,
+        evidence,
     )
     .route(
         RouteDoc::new(
@@ -183,14 +159,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/documents/{id}/consolidated",
             "reports",
             "A level's consolidated report: figures, the four national states, what units reported",
-        )
-        .query(&[
-            ("period", "The period"),
-            ("unit_id", "The level; default the plan's unit"),
-        ])
-        .required(&["period"])
-        .returns("Consolidated"),
-        get(consolidated_report),
+        ),
+        consolidated_report,
     )
     .route(
         RouteDoc::new(
@@ -198,14 +168,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/units/{id}/dashboard",
             "reports",
             "A unit's dashboard: targets with status, headline by month, items by state, reports, what is behind",
-        )
-        .query(&[
-            ("document_id", "The plan; default the nearest plan covering the unit"),
-            ("period", "The period; default the month of as_of"),
-            ("as_of", "Judge states and lateness on this date; default today"),
-        ])
-        .returns("Dashboard"),
-        get(unit_dashboard),
+        ),
+        unit_dashboard,
     )
     .route(
         RouteDoc::new(
@@ -213,11 +177,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/documents/{id}/figures",
             "reports",
             "Every target of a plan with a unit's progress for a period",
-        )
-        .query(&[("unit_id", "The unit"), ("period", "The period")])
-        .required(&["unit_id", "period"])
-        .returns("[Object]"),
-        get(figures),
+        ),
+        figures,
     )
     .route(
         RouteDoc::new(
@@ -225,15 +186,18 @@ pub(super) fn routes(api: Api) -> Api {
             "/documents/{id}/consolidated",
             "reports",
             "Open the level's own report, started from the compiled text",
-        )
-        .body("ReportOpen"),
-        post(start_level_report),
+        ),
+        start_level_report,
     )
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct LevelQuery {
+    /// The period (required), e.g. 2021-04.
+    #[schemars(with = "Option<trienkhai_core::period::Period>")]
+    #[schemars(required)]
     period: Option<String>,
+    /// The level; default the plan's unit (required for figures).
     unit_id: Option<i64>,
 }
 
@@ -255,7 +219,7 @@ async fn start_level_report(
     ApiActor(actor): ApiActor,
     Id(id): Id,
     JsonBody(body): JsonBody<OpenBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Created>, ApiError> {
     let p = period(body.period.as_deref())?;
     let report = consolidated::draft_level_report(
         &state.app,
@@ -265,7 +229,7 @@ async fn start_level_report(
         body.unit_id.map(UnitId),
     )
     .await?;
-    Ok(Json(serde_json::json!({ "id": report })))
+    Ok(Json(Created::of(report)))
 }
 
 async fn plan_calendars(
@@ -278,9 +242,10 @@ async fn plan_calendars(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct CalendarBody {
+    #[schemars(with = "trienkhai_core::reporting::Cadence")]
     cadence: String,
     first_year: i32,
     last_year: i32,
@@ -294,7 +259,7 @@ async fn add_calendar(
     ApiActor(actor): ApiActor,
     Id(id): Id,
     JsonBody(body): JsonBody<CalendarBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Created>, ApiError> {
     let cadence = Cadence::parse(&body.cadence).map_err(AppError::from)?;
     let rule = DeadlineRule::new(body.days_after_end, body.lead_days).map_err(AppError::from)?;
     let calendar = reporting::add_calendar(
@@ -306,11 +271,12 @@ async fn add_calendar(
         rule,
     )
     .await?;
-    Ok(Json(serde_json::json!({ "id": calendar })))
+    Ok(Json(Created::of(calendar)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct VersionQuery {
+    /// The calendar's version, as read (required).
     version: Option<i64>,
 }
 
@@ -319,17 +285,18 @@ async fn remove_calendar(
     ApiActor(actor): ApiActor,
     axum::extract::Path((id, calendar)): axum::extract::Path<(i64, i64)>,
     Query(q): Query<VersionQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Removed>, ApiError> {
     let version = q
         .version
         .ok_or_else(|| AppError::invalid("required", "version"))?;
     calendars::remove_calendar(&state.app, &actor, DocumentId(id), calendar, version).await?;
-    Ok(Json(serde_json::json!({ "removed": calendar })))
+    Ok(Json(Removed { removed: calendar }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct CountingBody {
+    #[schemars(with = "trienkhai_core::reporting::Counted")]
     counted: String,
 }
 
@@ -338,10 +305,10 @@ async fn set_counting(
     ApiActor(actor): ApiActor,
     Id(id): Id,
     JsonBody(body): JsonBody<CountingBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<CountingSet>, ApiError> {
     let counted = Counted::parse(&body.counted).map_err(AppError::from)?;
     reporting::set_counting(&state.app, &actor, DocumentId(id), counted).await?;
-    Ok(Json(serde_json::json!({ "counted": counted })))
+    Ok(Json(CountingSet { counted }))
 }
 
 async fn calendar_days(
@@ -351,7 +318,7 @@ async fn calendar_days(
     Ok(Json(calendars::calendar_days(&state.app).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct CalendarDayBody {
     working: bool,
@@ -363,29 +330,33 @@ async fn set_calendar_day(
     ApiActor(actor): ApiActor,
     axum::extract::Path(day): axum::extract::Path<String>,
     JsonBody(body): JsonBody<CalendarDayBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<DaySet>, ApiError> {
     let day = required_date(&Some(day), "day")?;
     calendars::set_calendar_day(&state.app, &actor, day, body.working, body.note.as_deref())
         .await?;
-    Ok(Json(
-        serde_json::json!({ "day": day, "working": body.working }),
-    ))
+    Ok(Json(DaySet {
+        day,
+        working: body.working,
+    }))
 }
 
 async fn remove_calendar_day(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     axum::extract::Path(day): axum::extract::Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<RemovedDay>, ApiError> {
     let day = required_date(&Some(day), "day")?;
     calendars::remove_calendar_day(&state.app, &actor, day).await?;
-    Ok(Json(serde_json::json!({ "removed": day })))
+    Ok(Json(RemovedDay { removed: day }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct OpenBody {
+    #[schemars(required)]
     unit_id: Option<i64>,
+    #[schemars(with = "Option<trienkhai_core::period::Period>")]
+    #[schemars(required)]
     period: Option<String>,
 }
 
@@ -409,10 +380,16 @@ async fn open_report(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct PeriodQuery {
+    /// The period (required), e.g. 2021-04.
+    #[schemars(with = "Option<trienkhai_core::period::Period>")]
+    #[schemars(required)]
     period: Option<String>,
+    /// Only units under this one; default the plan's unit.
     under: Option<i64>,
+    /// Judge lateness on this date; default today.
+    #[schemars(with = "Option<chrono::NaiveDate>")]
     as_of: Option<String>,
 }
 
@@ -447,12 +424,15 @@ async fn sheet(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ValueBody {
     target_id: i64,
+    #[schemars(schema_with = "crate::api::number_input")]
     value: Option<Value>,
+    #[schemars(schema_with = "crate::api::number_input")]
     numerator: Option<Value>,
+    #[schemars(schema_with = "crate::api::number_input")]
     denominator: Option<Value>,
     flag: Option<bool>,
     #[serde(default)]
@@ -461,7 +441,7 @@ struct ValueBody {
     row_version: Option<i64>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct LineBody {
     work_item_id: i64,
@@ -469,7 +449,7 @@ struct LineBody {
     narrative: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct DraftBody {
     version: Option<i64>,
@@ -485,7 +465,7 @@ async fn save(
     ApiActor(actor): ApiActor,
     Id(id): Id,
     JsonBody(body): JsonBody<DraftBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Saved>, ApiError> {
     let mut values = Vec::with_capacity(body.values.len());
     for v in body.values {
         values.push(DraftValue {
@@ -518,12 +498,15 @@ async fn save(
             .collect(),
     };
     let version = report_sheet::save_draft(&state.app, &actor, id, &draft).await?;
-    Ok(Json(serde_json::json!({ "row_version": version })))
+    Ok(Json(Saved {
+        row_version: version,
+    }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ActionBody {
+    #[schemars(extend("enum" = ["submit", "accept", "return", "reopen"]))]
     action: String,
     comment: Option<String>,
     version: Option<i64>,
@@ -534,7 +517,7 @@ async fn act(
     ApiActor(actor): ApiActor,
     Id(id): Id,
     JsonBody(body): JsonBody<ActionBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Created>, ApiError> {
     let action = ReportAction::parse(&body.action).map_err(AppError::from)?;
     let version = body
         .version
@@ -548,12 +531,15 @@ async fn act(
         version,
     )
     .await?;
-    Ok(Json(serde_json::json!({ "id": report })))
+    Ok(Json(Created::of(report)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct EvidenceQuery {
+    /// The file's name (required).
+    #[schemars(required)]
     name: Option<String>,
+    /// The work item it supports, if any.
     work_item_id: Option<i64>,
 }
 
@@ -563,7 +549,7 @@ async fn attach(
     Id(id): Id,
     Query(q): Query<EvidenceQuery>,
     body: Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Created>, ApiError> {
     let name = q
         .name
         .filter(|n| !n.trim().is_empty())
@@ -577,26 +563,31 @@ async fn attach(
         &body,
     )
     .await?;
-    Ok(Json(serde_json::json!({ "id": evidence })))
+    Ok(Json(Created::of(evidence)))
 }
 
 async fn evidence(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Id(id): Id,
-) -> Result<Response, ApiError> {
+) -> Result<FileAnswer, ApiError> {
     let (record, bytes) = report_sheet::evidence_file(&state.app, &actor, id).await?;
-    Ok(super::attachment(
+    Ok(FileAnswer(super::attachment(
         &record.file_name,
         &record.content_type,
         bytes,
-    ))
+    )))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct DashboardQuery {
+    /// The plan; default the nearest plan covering the unit.
     document_id: Option<i64>,
+    /// The period; default the month of as_of.
+    #[schemars(with = "Option<trienkhai_core::period::Period>")]
     period: Option<String>,
+    /// Judge states and lateness on this date; default today.
+    #[schemars(with = "Option<chrono::NaiveDate>")]
     as_of: Option<String>,
 }
 
@@ -605,7 +596,7 @@ async fn unit_dashboard(
     ApiActor(actor): ApiActor,
     Id(id): Id,
     Query(q): Query<DashboardQuery>,
-) -> Result<Response, ApiError> {
+) -> Result<Shared<dashboard::Dashboard>, ApiError> {
     let p = match q.period.as_deref() {
         None | Some("") => None,
         Some(p) => Some(period(Some(p))?),
@@ -620,7 +611,7 @@ async fn unit_dashboard(
         as_of,
     )
     .await?;
-    Ok(Json(&*board).into_response())
+    Ok(Shared(board))
 }
 
 async fn figures(
@@ -628,7 +619,7 @@ async fn figures(
     ApiActor(actor): ApiActor,
     Id(id): Id,
     Query(q): Query<LevelQuery>,
-) -> Result<Response, ApiError> {
+) -> Result<Shared<Vec<trienkhai_app::cascade::TargetRow>>, ApiError> {
     let p = period(q.period.as_deref())?;
     let unit = q
         .unit_id
@@ -637,5 +628,5 @@ async fn figures(
     let rows =
         trienkhai_app::cascade::document_figures(&state.app, &actor, DocumentId(id), p, unit)
             .await?;
-    Ok(Json(&*rows).into_response())
+    Ok(Shared(rows))
 }

@@ -4,7 +4,6 @@ use std::collections::HashMap;
 
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::routing::{get, post};
 use serde::Deserialize;
 use trienkhai_app::history::{self, AuditEntry};
 use trienkhai_app::org::UnitKind;
@@ -16,6 +15,7 @@ use trienkhai_core::ids::UnitId;
 
 use super::{Api, Id, RouteDoc, optional_date, required_date};
 use crate::AppState;
+use crate::api::answers::{Created, CreatedMany};
 use crate::error::ApiError;
 use crate::extract::{ApiActor, JsonBody};
 
@@ -26,23 +26,16 @@ pub(super) fn routes(api: Api) -> Api {
             "/units",
             "units",
             "Units in the caller's scope, as the tree stood on a date (depth first)",
-        )
-        .query(&[
-            ("as_of", "Date (YYYY-MM-DD or dd/mm/yyyy); default today"),
-            ("q", "Search by name or code, diacritics optional"),
-        ])
-        .returns("[Unit]"),
-        get(list),
+        ),
+        list,
     )
     .route(
-        RouteDoc::new("post", "/units", "units", "Create a unit")
-            .body("NewUnit")
-            .returns("Object"),
-        post(create),
+        RouteDoc::new("post", "/units", "units", "Create a unit"),
+        create,
     )
     .route(
-        RouteDoc::new("get", "/unit-kinds", "units", "The kinds of unit").returns("[UnitKind]"),
-        get(kinds),
+        RouteDoc::new("get", "/unit-kinds", "units", "The kinds of unit"),
+        kinds,
     )
     .route(
         RouteDoc::new(
@@ -50,9 +43,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/units/merge",
             "units",
             "Merge units into an existing or a new unit",
-        )
-        .body("Merge"),
-        post(merge),
+        ),
+        merge,
     )
     .route(
         RouteDoc::new(
@@ -60,10 +52,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/units/{id}",
             "units",
             "A unit as of a date: versions, events, successions, sub-units, posts",
-        )
-        .query(&[("as_of", "Date; default today (clamped to the unit's life)")])
-        .returns("UnitDetail"),
-        get(detail),
+        ),
+        detail,
     )
     .route(
         RouteDoc::new(
@@ -71,9 +61,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/units/{id}/history",
             "units",
             "Every change of the unit: who, when, before, after",
-        )
-        .returns("[AuditEntry]"),
-        get(unit_history),
+        ),
+        unit_history,
     )
     .route(
         RouteDoc::new(
@@ -81,9 +70,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/units/{id}/changes",
             "units",
             "A new version from a date: rename, move, upgrade, recode",
-        )
-        .body("UnitChange"),
-        post(change),
+        ),
+        change,
     )
     .route(
         RouteDoc::new(
@@ -91,9 +79,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/units/{id}/dissolve",
             "units",
             "End a unit from a date",
-        )
-        .body("Dissolve"),
-        post(dissolve),
+        ),
+        dissolve,
     )
     .route(
         RouteDoc::new(
@@ -101,9 +88,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/units/{id}/split",
             "units",
             "Split a unit into new ones",
-        )
-        .body("Split"),
-        post(split),
+        ),
+        split,
     )
 }
 
@@ -121,9 +107,12 @@ fn change_context(
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct ListQuery {
+    /// Date (YYYY-MM-DD or dd/mm/yyyy); default today.
+    #[schemars(with = "Option<chrono::NaiveDate>")]
     as_of: Option<String>,
+    /// Search by name or code, diacritics optional.
     q: Option<String>,
 }
 
@@ -147,8 +136,10 @@ async fn kinds(
     Ok(Json(org::unit_kinds(&state.app).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct DetailQuery {
+    /// Date; default today (clamped to the unit's life).
+    #[schemars(with = "Option<chrono::NaiveDate>")]
     as_of: Option<String>,
 }
 
@@ -174,14 +165,17 @@ async fn unit_history(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct NewUnitBody {
     code: String,
     name: String,
     kind: String,
     parent_id: Option<i64>,
+    #[schemars(with = "Option<chrono::NaiveDate>")]
+    #[schemars(required)]
     valid_from: Option<String>,
+    #[schemars(with = "Option<chrono::NaiveDate>")]
     valid_to: Option<String>,
     basis: Option<String>,
     note: Option<String>,
@@ -191,7 +185,7 @@ async fn create(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     JsonBody(body): JsonBody<NewUnitBody>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Created>, ApiError> {
     let from = required_date(&body.valid_from, "valid_from")?;
     let input = NewUnit {
         code: body.code,
@@ -207,13 +201,16 @@ async fn create(
         source: None,
     };
     let id = org::create_unit(&state.app, &actor, &input, &ctx).await?;
-    Ok(Json(serde_json::json!({ "id": id })))
+    Ok(Json(Created::of(id)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ChangeBody {
+    #[schemars(extend("enum" = ["rename", "move", "upgrade", "recode", "edit"]))]
     change: String,
+    #[schemars(required)]
+    #[schemars(with = "Option<chrono::NaiveDate>")]
     effective_on: Option<String>,
     name: Option<String>,
     code: Option<String>,
@@ -231,7 +228,7 @@ async fn change(
     ApiActor(actor): ApiActor,
     Id(id): Id,
     JsonBody(body): JsonBody<ChangeBody>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Created>, ApiError> {
     let parent_id = if body.to_top {
         Some(None)
     } else {
@@ -247,12 +244,14 @@ async fn change(
     };
     let ctx = change_context(&body.effective_on, body.basis, body.note)?;
     org::change_unit(&state.app, &actor, UnitId(id), &change, &ctx).await?;
-    Ok(Json(serde_json::json!({ "id": id })))
+    Ok(Json(Created::of(id)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct DissolveBody {
+    #[schemars(required)]
+    #[schemars(with = "Option<chrono::NaiveDate>")]
     effective_on: Option<String>,
     version: i64,
     basis: Option<String>,
@@ -264,19 +263,20 @@ async fn dissolve(
     ApiActor(actor): ApiActor,
     Id(id): Id,
     JsonBody(body): JsonBody<DissolveBody>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Created>, ApiError> {
     let ctx = change_context(&body.effective_on, body.basis, body.note)?;
     org::dissolve_unit(&state.app, &actor, UnitId(id), body.version, &ctx).await?;
-    Ok(Json(serde_json::json!({ "id": id })))
+    Ok(Json(Created::of(id)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct PartBody {
     code: String,
     name: String,
     kind: String,
     parent_id: Option<i64>,
+    #[schemars(with = "Option<chrono::NaiveDate>")]
     valid_to: Option<String>,
 }
 
@@ -293,12 +293,14 @@ impl PartBody {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct MergeBody {
     sources: Vec<i64>,
     target_id: Option<i64>,
     new_target: Option<PartBody>,
+    #[schemars(required)]
+    #[schemars(with = "Option<chrono::NaiveDate>")]
     effective_on: Option<String>,
     basis: Option<String>,
     note: Option<String>,
@@ -310,7 +312,7 @@ async fn merge(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     JsonBody(body): JsonBody<MergeBody>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Created>, ApiError> {
     let input = MergeInput {
         sources: body.sources.into_iter().map(UnitId).collect(),
         target_id: body.target_id.map(UnitId),
@@ -323,15 +325,17 @@ async fn merge(
     };
     let ctx = change_context(&body.effective_on, body.basis, body.note)?;
     let target = org::merge_units(&state.app, &actor, &input, &ctx).await?;
-    Ok(Json(serde_json::json!({ "id": target })))
+    Ok(Json(Created::of(target)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct SplitBody {
     parts: Vec<PartBody>,
     #[serde(default)]
     children: HashMap<i64, usize>,
+    #[schemars(required)]
+    #[schemars(with = "Option<chrono::NaiveDate>")]
     effective_on: Option<String>,
     version: i64,
     basis: Option<String>,
@@ -343,7 +347,7 @@ async fn split(
     ApiActor(actor): ApiActor,
     Id(id): Id,
     JsonBody(body): JsonBody<SplitBody>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<CreatedMany>, ApiError> {
     let input = SplitInput {
         parts: body
             .parts
@@ -359,5 +363,7 @@ async fn split(
     };
     let ctx = change_context(&body.effective_on, body.basis, body.note)?;
     let ids = org::split_unit(&state.app, &actor, UnitId(id), &input, &ctx).await?;
-    Ok(Json(serde_json::json!({ "ids": ids })))
+    Ok(Json(CreatedMany {
+        ids: ids.into_iter().map(i64::from).collect(),
+    }))
 }

@@ -1,7 +1,8 @@
 //! API of documents: their register, numbers, files and the chain they concretize.
 
-use super::*;
 use crate::AppState;
+use crate::api::FileAnswer;
+use crate::api::answers::{Created, NextNumber};
 use crate::api::{Id, optional_date, required_date};
 use crate::error::ApiError;
 use crate::extract::{ApiActor, JsonBody};
@@ -11,16 +12,39 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::Value;
 use trienkhai_app::AppError;
 use trienkhai_app::documents::{self, DocumentInput, DocumentView};
 use trienkhai_core::ids::{DocumentFileId, DocumentId, UnitId};
 
-#[derive(Deserialize)]
+/// A search among documents.
+#[derive(Deserialize, schemars::JsonSchema)]
 pub(super) struct DocumentQuery {
+    /// Exact number, in any spelling (02-nq/hu finds 02-NQ/HU).
     number: Option<String>,
+    /// Words of the summary, diacritics optional.
     q: Option<String>,
+    /// Issued by this unit.
     issuer_unit_id: Option<i64>,
+}
+
+/// The name of an uploaded file.
+#[derive(Deserialize, schemars::JsonSchema)]
+pub(super) struct FileNameQuery {
+    /// The file name (required), e.g. 02-NQ-HU.pdf.
+    #[schemars(required)]
+    name: Option<String>,
+}
+
+/// The type and date of the next document number.
+#[derive(Deserialize, schemars::JsonSchema)]
+pub(super) struct NumberQuery {
+    /// The type of document (required): NQ, CT, KH …
+    #[serde(rename = "type")]
+    #[schemars(required)]
+    type_code: Option<String>,
+    /// Issue date; default today.
+    #[schemars(with = "Option<chrono::NaiveDate>")]
+    on: Option<String>,
 }
 
 pub(super) async fn list_documents(
@@ -40,12 +64,14 @@ pub(super) async fn list_documents(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct DocumentBody {
     number: String,
     kind: String,
     issuer_unit_id: Option<i64>,
+    #[schemars(with = "Option<chrono::NaiveDate>")]
+    #[schemars(required)]
     issued_on: Option<String>,
     summary: String,
     theme_of_year: Option<String>,
@@ -75,9 +101,9 @@ pub(super) async fn create_document(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     JsonBody(body): JsonBody<DocumentBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Created>, ApiError> {
     let id = documents::register_document(&state.app, &actor, &body.input()?, "user").await?;
-    Ok(Json(serde_json::json!({ "id": id })))
+    Ok(Json(Created::of(id)))
 }
 
 pub(super) async fn document(
@@ -119,15 +145,15 @@ pub(super) async fn attach(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Id(id): Id,
-    Query(q): Query<OnQuery>,
+    Query(q): Query<FileNameQuery>,
     body: Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Created>, ApiError> {
     let name = q
         .name
         .filter(|n| !n.trim().is_empty())
         .ok_or_else(|| AppError::invalid("required", "name"))?;
     let file = documents::attach_file(&state.app, &actor, DocumentId(id), &name, &body).await?;
-    Ok(Json(serde_json::json!({ "id": file })))
+    Ok(Json(Created::of(file)))
 }
 
 /// A stored file, sent as an attachment under its cleaned name.
@@ -156,17 +182,17 @@ pub(super) async fn download(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Id(id): Id,
-) -> Result<Response, ApiError> {
+) -> Result<FileAnswer, ApiError> {
     let (record, bytes) = documents::file(&state.app, &actor, DocumentFileId(id)).await?;
-    Ok(file_response(&record, bytes))
+    Ok(FileAnswer(file_response(&record, bytes)))
 }
 
 pub(super) async fn next_number(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Id(id): Id,
-    Query(q): Query<OnQuery>,
-) -> Result<Json<Value>, ApiError> {
+    Query(q): Query<NumberQuery>,
+) -> Result<Json<NextNumber>, ApiError> {
     let on = optional_date(&q.on, "on")?.unwrap_or_else(|| state.app.today());
     let type_code = q
         .type_code
@@ -176,5 +202,5 @@ pub(super) async fn next_number(
         .map_err(|e| {
             crate::api::with_api_names(e, &[("type_code", "type"), ("issued_on", "on")])
         })?;
-    Ok(Json(serde_json::json!({ "number": number })))
+    Ok(Json(NextNumber { number }))
 }

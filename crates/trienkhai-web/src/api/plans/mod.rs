@@ -9,8 +9,7 @@ mod work_item_routes;
 use work_item_routes::*;
 
 use axum::Json;
-use axum::extract::{DefaultBodyLimit, Query, State};
-use axum::routing::{get, post, put};
+use axum::extract::{Query, State};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::Value;
@@ -25,14 +24,23 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::ApiActor;
 
-#[derive(Deserialize)]
+/// The day on which states are judged.
+#[derive(Deserialize, schemars::JsonSchema)]
 pub(super) struct OnQuery {
+    /// Judge states on this date (YYYY-MM-DD or dd/mm/yyyy); default today.
+    #[schemars(with = "Option<chrono::NaiveDate>")]
     pub(super) on: Option<String>,
+}
+
+/// A plan seen for a period from a unit.
+#[derive(Deserialize, schemars::JsonSchema)]
+pub(super) struct PeriodQuery {
+    /// The period (required): 2021, 2021-Q3, 2021-H1, 2021-9M, 2021-07 or 2020..2025.
+    #[schemars(with = "Option<trienkhai_core::period::Period>")]
+    #[schemars(required)]
     pub(super) period: Option<String>,
+    /// Seen from this unit; default the issuer.
     pub(super) unit_id: Option<i64>,
-    #[serde(rename = "type")]
-    pub(super) type_code: Option<String>,
-    pub(super) name: Option<String>,
 }
 
 pub(super) fn routes(api: Api) -> Api {
@@ -42,21 +50,12 @@ pub(super) fn routes(api: Api) -> Api {
             "/documents",
             "plans",
             "Documents the caller may read, newest first",
-        )
-        .query(&[
-            (
-                "number",
-                "Exact number, in any spelling (02-nq/hu finds 02-NQ/HU)",
-            ),
-            ("q", "Words of the summary, diacritics optional"),
-            ("issuer_unit_id", "Issued by this unit"),
-        ])
-        .returns("[Document]"),
-        get(list_documents),
+        ),
+        list_documents,
     )
     .route(
-        RouteDoc::new("post", "/documents", "plans", "Register a document").body("DocumentInput"),
-        post(create_document),
+        RouteDoc::new("post", "/documents", "plans", "Register a document"),
+        create_document,
     )
     .route(
         RouteDoc::new(
@@ -64,9 +63,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/documents/{id}",
             "plans",
             "A document with its files",
-        )
-        .returns("Document"),
-        get(document),
+        ),
+        document,
     )
     .route(
         RouteDoc::new(
@@ -74,9 +72,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/documents/{id}",
             "plans",
             "Update a document (needs the version read)",
-        )
-        .body("DocumentInput"),
-        put(update_document),
+        ),
+        update_document,
     )
     .route(
         RouteDoc::new(
@@ -84,9 +81,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/documents/{id}/targets",
             "plans",
             "The targets of a plan, in order",
-        )
-        .returns("[Target]"),
-        get(document_targets),
+        ),
+        document_targets,
     )
     .route(
         RouteDoc::new(
@@ -94,9 +90,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/documents/{id}/targets",
             "plans",
             "Define a target of the plan",
-        )
-        .body("TargetInput"),
-        post(create_target),
+        ),
+        create_target,
     )
     .route(
         RouteDoc::new(
@@ -104,10 +99,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/documents/{id}/work-items",
             "plans",
             "The top-level work items of a plan",
-        )
-        .query(&[("on", "Judge states on this date; default today")])
-        .returns("[WorkItem]"),
-        get(document_items),
+        ),
+        document_items,
     )
     .route(
         RouteDoc::new(
@@ -115,9 +108,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/documents/{id}/work-items",
             "plans",
             "Create a work item (or, with parent_id, a sub-item)",
-        )
-        .body("WorkItemInput"),
-        post(create_item),
+        ),
+        create_item,
     )
     .route(
         RouteDoc::new(
@@ -125,17 +117,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/documents/{id}/overview",
             "plans",
             "A plan for a period: headline x/y, targets with figures, items with states",
-        )
-        .query(&[
-            (
-                "period",
-                "2021, 2021-Q3, 2021-H1, 2021-9M, 2021-07 or 2020..2025",
-            ),
-            ("unit_id", "Seen from this unit; default the issuer"),
-        ])
-        .required(&["period"])
-        .returns("PlanOverview"),
-        get(overview),
+        ),
+        overview,
     )
     .route(
         RouteDoc::new(
@@ -143,9 +126,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/documents/{id}/coverage",
             "plans",
             "What lower plans leave out and what hangs from nothing",
-        )
-        .returns("Coverage"),
-        get(coverage),
+        ),
+        coverage,
     )
     .route(
         RouteDoc::new(
@@ -153,9 +135,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/documents/{id}/chain",
             "plans",
             "The document and those it concretizes, up to the highest",
-        )
-        .returns("[Document]"),
-        get(chain),
+        ),
+        chain,
     )
     .route(
         RouteDoc::new(
@@ -164,15 +145,12 @@ pub(super) fn routes(api: Api) -> Api {
             "plans",
             "Attach the document's file (the body is the file)",
         )
-        .query(&[("name", "The file name, e.g. 02-NQ-HU.pdf")])
-        .required(&["name"])
-        .file_body(),
-        post(attach).layer(DefaultBodyLimit::max(documents::MAX_FILE_BYTES + 1024)),
+        .body_limit(documents::MAX_FILE_BYTES + 1024),
+        attach,
     )
     .route(
-        RouteDoc::new("get", "/files/{id}", "plans", "A document's file")
-            .returns(super::openapi::FILE),
-        get(download),
+        RouteDoc::new("get", "/files/{id}", "plans", "A document's file"),
+        download,
     )
     .route(
         RouteDoc::new(
@@ -180,13 +158,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/units/{id}/next-number",
             "plans",
             "The next free Party number of an issuer, per type and committee term",
-        )
-        .query(&[
-            ("type", "NQ, CT, KH …"),
-            ("on", "Issue date; default today"),
-        ])
-        .required(&["type"]),
-        get(next_number),
+        ),
+        next_number,
     )
     .route(
         RouteDoc::new(
@@ -194,9 +167,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/units/{id}/plan",
             "plans",
             "Everything the unit leads or coordinates: late, due soon, under way, done",
-        )
-        .returns("UnitPlan"),
-        get(unit_plan),
+        ),
+        unit_plan,
     )
     .route(
         RouteDoc::new(
@@ -204,9 +176,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/plan-frame",
             "plans",
             "Themes and fields of the plan frame",
-        )
-        .returns("Object"),
-        get(frame),
+        ),
+        frame,
     )
     .route(
         RouteDoc::new(
@@ -214,9 +185,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/targets/{id}",
             "plans",
             "A target with its planned values and quotas",
-        )
-        .returns("Target"),
-        get(target),
+        ),
+        target,
     )
     .route(
         RouteDoc::new(
@@ -224,9 +194,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/targets/{id}",
             "plans",
             "Update a target (needs the version read)",
-        )
-        .body("TargetInput"),
-        put(update_target),
+        ),
+        update_target,
     )
     .route(
         RouteDoc::new(
@@ -234,9 +203,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/targets/{id}/values",
             "plans",
             "Set the plan's value for a period (null removes it)",
-        )
-        .body("PlannedValue"),
-        put(set_value),
+        ),
+        set_value,
     )
     .route(
         RouteDoc::new(
@@ -244,9 +212,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/targets/{id}/quotas",
             "plans",
             "Hand a share to a lower unit for a period",
-        )
-        .body("Quota"),
-        put(set_quota),
+        ),
+        set_quota,
     )
     .route(
         RouteDoc::new(
@@ -254,11 +221,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/targets/{id}/actuals",
             "plans",
             "What a unit reported, oldest first",
-        )
-        .query(&[("unit_id", "The unit")])
-        .required(&["unit_id"])
-        .returns("[Actual]"),
-        get(actuals),
+        ),
+        actuals,
     )
     .route(
         RouteDoc::new(
@@ -266,10 +230,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/targets/{id}/actuals",
             "plans",
             "Record what a unit reports for a period (row_version of the value read, if any)",
-        )
-        .body("ActualInput")
-        .returns("Actual"),
-        put(record_actual),
+        ),
+        record_actual,
     )
     .route(
         RouteDoc::new(
@@ -278,17 +240,8 @@ pub(super) fn routes(api: Api) -> Api {
             "plans",
             "A unit's figure for a period with its status and formula; how many inputs it is \
              made of is `explanation.inputs_total`, the inputs themselves at `rollup/inputs`",
-        )
-        .query(&[
-            ("unit_id", "The unit"),
-            (
-                "period",
-                "2021, 2021-Q3, 2021-H1, 2021-9M, 2021-07 or 2020..2025",
-            ),
-        ])
-        .required(&["unit_id", "period"])
-        .returns("Rollup"),
-        get(rollup),
+        ),
+        rollup,
     )
     .route(
         RouteDoc::new(
@@ -296,19 +249,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/targets/{id}/rollup/inputs",
             "plans",
             "The inputs a unit's figure is made of, a page at a time, in the roll-up's order",
-        )
-        .query(&[
-            ("unit_id", "The unit"),
-            (
-                "period",
-                "2021, 2021-Q3, 2021-H1, 2021-9M, 2021-07 or 2020..2025",
-            ),
-            ("limit", "At most this many (1–500, default 100)"),
-            ("offset", "Skip this many"),
-        ])
-        .required(&["unit_id", "period"])
-        .returns("RollupInputs"),
-        get(rollup_inputs),
+        ),
+        rollup_inputs,
     )
     .route(
         RouteDoc::new(
@@ -316,11 +258,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/targets/{id}/trend",
             "plans",
             "A unit's figure month by month over a year",
-        )
-        .query(&[("unit_id", "The unit"), ("year", "The year")])
-        .required(&["unit_id", "year"])
-        .returns("Object"),
-        get(trend),
+        ),
+        trend,
     )
     .route(
         RouteDoc::new(
@@ -328,10 +267,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/work-items/{id}",
             "plans",
             "A work item with its state, roadmap and requests",
-        )
-        .query(&[("on", "Judge the state on this date; default today")])
-        .returns("WorkItem"),
-        get(item),
+        ),
+        item,
     )
     .route(
         RouteDoc::new(
@@ -339,9 +276,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/work-items/{id}",
             "plans",
             "Update a work item (needs the version read)",
-        )
-        .body("WorkItemInput"),
-        put(update_item),
+        ),
+        update_item,
     )
     .route(
         RouteDoc::new(
@@ -349,9 +285,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/work-items/{id}/sub-items",
             "plans",
             "The sub-items of an item",
-        )
-        .returns("[WorkItem]"),
-        get(sub_items),
+        ),
+        sub_items,
     )
     .route(
         RouteDoc::new(
@@ -359,9 +294,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/work-items/{id}/split",
             "plans",
             "One sub-item per unit",
-        )
-        .body("ItemSplit"),
-        post(split),
+        ),
+        split,
     )
     .route(
         RouteDoc::new(
@@ -369,9 +303,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/work-items/{id}/progress",
             "plans",
             "Report start or completion",
-        )
-        .body("Progress"),
-        post(progress),
+        ),
+        progress,
     )
     .route(
         RouteDoc::new(
@@ -379,9 +312,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/work-items/{id}/requests",
             "plans",
             "Ask to move the deadline, pause or resume",
-        )
-        .body("WorkItemRequest"),
-        post(request),
+        ),
+        request,
     )
     .route(
         RouteDoc::new(
@@ -389,9 +321,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/work-items/{id}/decision",
             "plans",
             "Approve or refuse the pending request",
-        )
-        .body("Decision"),
-        post(decide),
+        ),
+        decide,
     )
     .route(
         RouteDoc::new(
@@ -399,9 +330,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/work-items/{id}/milestones",
             "plans",
             "Add a milestone to the roadmap",
-        )
-        .body("Milestone"),
-        post(add_milestone),
+        ),
+        add_milestone,
     )
     .route(
         RouteDoc::new(
@@ -409,9 +339,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/work-items/{id}/milestones/done",
             "plans",
             "Mark a milestone done (or not)",
-        )
-        .body("MilestoneDone"),
-        post(milestone_done),
+        ),
+        milestone_done,
     )
     .route(
         RouteDoc::new(
@@ -419,9 +348,8 @@ pub(super) fn routes(api: Api) -> Api {
             "/work-items/{id}/cascade",
             "plans",
             "Up to the highest document, down to the lowest sub-item",
-        )
-        .returns("Cascade"),
-        get(cascade_of),
+        ),
+        cascade_of,
     )
 }
 
@@ -450,7 +378,7 @@ async fn overview(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Id(id): Id,
-    Query(q): Query<OnQuery>,
+    Query(q): Query<PeriodQuery>,
 ) -> Result<Json<PlanOverview>, ApiError> {
     let p = period(q.period.as_deref())?;
     Ok(Json(

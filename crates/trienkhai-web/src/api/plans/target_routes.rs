@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::AppState;
+use crate::api::answers::Created;
 use crate::api::{Id, optional_date};
 use crate::error::ApiError;
 use crate::extract::{ApiActor, JsonBody};
@@ -27,7 +28,7 @@ pub(super) async fn document_targets(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct TargetBody {
     code: String,
@@ -36,13 +37,17 @@ pub(super) struct TargetBody {
     #[serde(default)]
     themes: Vec<String>,
     unit_of_measure: String,
+    #[schemars(with = "trienkhai_core::target::ValueType")]
     value_type: String,
     direction: String,
     aggregation: String,
+    #[schemars(with = "Option<trienkhai_core::over_time::OverTime>")]
     over_time: Option<String>,
     #[serde(default)]
     reporting_kinds: Vec<String>,
+    #[schemars(schema_with = "crate::api::number_input")]
     baseline: Option<Value>,
+    #[schemars(with = "Option<chrono::NaiveDate>")]
     baseline_on: Option<String>,
     responsible_unit_id: Option<i64>,
     concretizes: Option<i64>,
@@ -78,10 +83,10 @@ pub(super) async fn create_target(
     ApiActor(actor): ApiActor,
     Id(id): Id,
     JsonBody(body): JsonBody<TargetBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Created>, ApiError> {
     let id =
         targets::define_target(&state.app, &actor, DocumentId(id), &body.input()?, "user").await?;
-    Ok(Json(serde_json::json!({ "id": id })))
+    Ok(Json(Created::of(id)))
 }
 
 pub(super) async fn target(
@@ -109,11 +114,13 @@ pub(super) async fn update_target(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct PlannedBody {
+    #[schemars(with = "Option<trienkhai_core::period::Period>")]
     period: Option<String>,
     unit_id: Option<i64>,
+    #[schemars(schema_with = "crate::api::number_input")]
     value: Option<Value>,
     /// The version of the value read; absent when there was none.
     row_version: Option<i64>,
@@ -157,13 +164,51 @@ pub(super) async fn set_quota(
     ))
 }
 
-#[derive(Deserialize)]
+/// The unit whose values are asked for.
+#[derive(Deserialize, schemars::JsonSchema)]
 pub(super) struct UnitQuery {
+    /// The unit.
+    #[schemars(required)]
     unit_id: Option<i64>,
+}
+
+/// A figure: a unit and a period.
+#[derive(Deserialize, schemars::JsonSchema)]
+pub(super) struct FigureQuery {
+    /// The unit.
+    #[schemars(required)]
+    unit_id: Option<i64>,
+    /// The period: 2021, 2021-Q3, 2021-H1, 2021-9M, 2021-07 or 2020..2025.
+    #[schemars(with = "Option<trienkhai_core::period::Period>")]
+    #[schemars(required)]
     period: Option<String>,
-    year: Option<i32>,
+}
+
+/// A page of a figure's inputs.
+#[derive(Deserialize, schemars::JsonSchema)]
+pub(super) struct InputsQuery {
+    /// The unit.
+    #[schemars(required)]
+    unit_id: Option<i64>,
+    /// The period: 2021, 2021-Q3, 2021-H1, 2021-9M, 2021-07 or 2020..2025.
+    #[schemars(with = "Option<trienkhai_core::period::Period>")]
+    #[schemars(required)]
+    period: Option<String>,
+    /// At most this many (1–500, default 100).
     limit: Option<i64>,
+    /// Skip this many.
     offset: Option<i64>,
+}
+
+/// A year of a unit's figure, month by month.
+#[derive(Deserialize, schemars::JsonSchema)]
+pub(super) struct TrendQuery {
+    /// The unit.
+    #[schemars(required)]
+    unit_id: Option<i64>,
+    /// The year.
+    #[schemars(required)]
+    year: Option<i32>,
 }
 
 pub(super) async fn actuals(
@@ -178,13 +223,17 @@ pub(super) async fn actuals(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ActualBody {
     unit_id: Option<i64>,
+    #[schemars(with = "Option<trienkhai_core::period::Period>")]
     period: Option<String>,
+    #[schemars(schema_with = "crate::api::number_input")]
     value: Option<Value>,
+    #[schemars(schema_with = "crate::api::number_input")]
     numerator: Option<Value>,
+    #[schemars(schema_with = "crate::api::number_input")]
     denominator: Option<Value>,
     flag: Option<bool>,
     #[serde(default)]
@@ -219,7 +268,7 @@ pub(super) async fn rollup(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Id(id): Id,
-    Query(q): Query<UnitQuery>,
+    Query(q): Query<FigureQuery>,
 ) -> Result<Json<RollupView>, ApiError> {
     let unit = required_unit(q.unit_id)?;
     let p = period(q.period.as_deref())?;
@@ -229,7 +278,7 @@ pub(super) async fn rollup(
 }
 
 /// A page of a figure's inputs.
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, schemars::JsonSchema)]
 pub(super) struct InputsPage {
     total: usize,
     offset: usize,
@@ -240,7 +289,7 @@ pub(super) async fn rollup_inputs(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Id(id): Id,
-    Query(q): Query<UnitQuery>,
+    Query(q): Query<InputsQuery>,
 ) -> Result<Json<InputsPage>, ApiError> {
     let unit = required_unit(q.unit_id)?;
     let p = period(q.period.as_deref())?;
@@ -266,7 +315,7 @@ pub(super) async fn trend(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Id(id): Id,
-    Query(q): Query<UnitQuery>,
+    Query(q): Query<TrendQuery>,
 ) -> Result<Json<Trend>, ApiError> {
     let unit = required_unit(q.unit_id)?;
     let year = q

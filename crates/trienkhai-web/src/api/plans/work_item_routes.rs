@@ -3,14 +3,14 @@
 
 use super::*;
 use crate::AppState;
+use crate::api::Shared;
+use crate::api::answers::{Created, CreatedMany};
 use crate::api::{Id, optional_date, required_date};
 use crate::error::ApiError;
 use crate::extract::{ApiActor, JsonBody};
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::Value;
 use trienkhai_app::AppError;
 use trienkhai_app::cascade::{self, Cascade};
 use trienkhai_app::work_items::{self, ProgressChange, WorkItemInput, WorkItemView};
@@ -22,13 +22,13 @@ pub(super) async fn document_items(
     ApiActor(actor): ApiActor,
     Id(id): Id,
     Query(q): Query<OnQuery>,
-) -> Result<Response, ApiError> {
+) -> Result<Shared<Vec<WorkItemView>>, ApiError> {
     let on = optional_date(&q.on, "on")?;
     let items = work_items::items_of_document(&state.app, &actor, DocumentId(id), on).await?;
-    Ok(Json(&*items).into_response())
+    Ok(Shared(items))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ItemBody {
     code: String,
@@ -42,7 +42,10 @@ pub(super) struct ItemBody {
     responsible_person_id: Option<i64>,
     #[serde(default)]
     target_ids: Vec<i64>,
+    #[schemars(with = "Option<chrono::NaiveDate>")]
     starts_on: Option<String>,
+    #[schemars(with = "Option<chrono::NaiveDate>")]
+    #[schemars(required)]
     deadline: Option<String>,
     expected_product: Option<String>,
     result: Option<String>,
@@ -82,7 +85,7 @@ pub(super) async fn create_item(
     ApiActor(actor): ApiActor,
     Id(id): Id,
     JsonBody(body): JsonBody<ItemBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Created>, ApiError> {
     let item = work_items::create_work_item(
         &state.app,
         &actor,
@@ -92,7 +95,7 @@ pub(super) async fn create_item(
         "user",
     )
     .await?;
-    Ok(Json(serde_json::json!({ "id": item })))
+    Ok(Json(Created::of(item)))
 }
 
 pub(super) async fn item(
@@ -135,9 +138,9 @@ pub(super) async fn sub_items(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub(super) struct SplitBody {
+pub(super) struct ItemSplitBody {
     unit_ids: Vec<i64>,
 }
 
@@ -145,17 +148,22 @@ pub(super) async fn split(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Id(id): Id,
-    JsonBody(body): JsonBody<SplitBody>,
-) -> Result<Json<Value>, ApiError> {
+    JsonBody(body): JsonBody<ItemSplitBody>,
+) -> Result<Json<CreatedMany>, ApiError> {
     let units: Vec<UnitId> = body.unit_ids.iter().map(|u| UnitId(*u)).collect();
     let ids = work_items::split_to_units(&state.app, &actor, WorkItemId(id), &units).await?;
-    Ok(Json(serde_json::json!({ "ids": ids })))
+    Ok(Json(CreatedMany {
+        ids: ids.into_iter().map(i64::from).collect(),
+    }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ProgressBody {
+    #[schemars(extend("enum" = ["start", "complete"]))]
     action: String,
+    /// Required to complete.
+    #[schemars(with = "Option<chrono::NaiveDate>")]
     done_on: Option<String>,
     result: Option<String>,
     version: Option<i64>,
@@ -191,10 +199,13 @@ pub(super) async fn progress(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RequestBody {
+    #[schemars(extend("enum" = ["move_deadline", "pause", "resume"]))]
     kind: String,
+    /// The new deadline, to move it.
+    #[schemars(with = "Option<chrono::NaiveDate>")]
     deadline: Option<String>,
     reason: String,
 }
@@ -219,9 +230,10 @@ pub(super) async fn request(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct DecisionBody {
+    #[schemars(extend("enum" = ["approved", "refused"]))]
     decision: String,
     note: Option<String>,
 }
@@ -250,12 +262,22 @@ pub(super) async fn decide(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct MilestoneBody {
     title: Option<String>,
+    #[schemars(with = "Option<chrono::NaiveDate>")]
+    #[schemars(required)]
     due_on: Option<String>,
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct MilestoneDoneBody {
+    #[schemars(required)]
     milestone_id: Option<i64>,
+    /// Default today.
+    #[schemars(with = "Option<chrono::NaiveDate>")]
     done_on: Option<String>,
 }
 
@@ -264,7 +286,7 @@ pub(super) async fn add_milestone(
     ApiActor(actor): ApiActor,
     Id(id): Id,
     JsonBody(body): JsonBody<MilestoneBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Created>, ApiError> {
     let due = required_date(&body.due_on, "due_on")?;
     let m = work_items::add_milestone(
         &state.app,
@@ -274,14 +296,14 @@ pub(super) async fn add_milestone(
         due,
     )
     .await?;
-    Ok(Json(serde_json::json!({ "id": m })))
+    Ok(Json(Created::of(m)))
 }
 
 pub(super) async fn milestone_done(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Id(id): Id,
-    JsonBody(body): JsonBody<MilestoneBody>,
+    JsonBody(body): JsonBody<MilestoneDoneBody>,
 ) -> Result<Json<WorkItemView>, ApiError> {
     let milestone = body
         .milestone_id
