@@ -209,13 +209,15 @@ pub(crate) async fn viewers_are_served_a_recent_answer_while_the_next_is_compute
         .unwrap();
     write(3).await;
     let (release, wait) = tokio::sync::oneshot::channel::<()>();
+    let (started, computation_started) = tokio::sync::oneshot::channel::<()>();
     let computing = served.get_or_compute_for(&app, &viewer, 1, || async move {
+        started.send(()).ok();
         wait.await.ok();
         Ok(2)
     });
     let meanwhile = async {
         // Once the next answer is being computed, another viewer gets the recent one at once.
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        computation_started.await.unwrap();
         let recent = served
             .get_or_compute_for(&app, &viewer, 1, || async { Ok(3) })
             .await
