@@ -5,6 +5,8 @@
 //! [`both_backends!`] turns one async test function into a test per backend, so the conformance
 //! suite cannot forget PostgreSQL.
 
+pub mod http;
+
 use sqlx::Connection;
 use trienkhai_store::{Backend, Db};
 

@@ -3,47 +3,14 @@
 //! ceiling, `/metrics` for this host or a token, HSTS with secure cookies.
 
 use std::io::{Read, Write};
-use std::net::{IpAddr, Ipv4Addr, TcpStream};
+use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
+use trienkhai_testkit::http::*;
 use trienkhai_testkit::{TestApp, TestDb, both_backends};
 use trienkhai_web::serve::Limits;
-
-async fn spawn(t: TestDb) -> TestApp {
-    TestApp::spawn(t, true).await
-}
-
-/// The demo served with this loopback address trusted as a reverse proxy, so that a test can
-/// speak for several client addresses through `X-Forwarded-For`.
-async fn spawn_behind_proxy(t: TestDb) -> TestApp {
-    TestApp::spawn_with(
-        t,
-        true,
-        |s| {
-            s.with_trusted_proxies(vec![IpAddr::V4(Ipv4Addr::LOCALHOST)])
-                .with_metrics_token(Some("metrics-secret".into()))
-        },
-        Limits::default(),
-    )
-    .await
-}
-
-async fn login(
-    app: &TestApp,
-    username: &str,
-    password: &str,
-    from: Option<&str>,
-) -> reqwest::Response {
-    let mut request = Client::new()
-        .post(app.url("/api/v1/login"))
-        .json(&json!({"username": username, "password": password}));
-    if let Some(address) = from {
-        request = request.header("x-forwarded-for", address);
-    }
-    request.send().await.unwrap()
-}
 
 // 9. ------------------------------------------------------------------------------------------
 

@@ -7,66 +7,8 @@
 
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
+use trienkhai_testkit::http::*;
 use trienkhai_testkit::{TestApp, TestDb, both_backends};
-
-async fn spawn(t: TestDb) -> TestApp {
-    TestApp::spawn(t, true).await
-}
-
-async fn login(
-    app: &TestApp,
-    username: &str,
-    password: &str,
-    from: Option<&str>,
-) -> reqwest::Response {
-    let mut request = Client::new()
-        .post(app.url("/api/v1/login"))
-        .json(&json!({"username": username, "password": password}));
-    if let Some(address) = from {
-        request = request.header("x-forwarded-for", address);
-    }
-    request.send().await.unwrap()
-}
-
-async fn token(app: &TestApp, username: &str) -> String {
-    let r = login(app, username, "demo", None).await;
-    assert_eq!(r.status(), StatusCode::OK);
-    r.json::<Value>().await.unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
-async fn call(
-    app: &TestApp,
-    token: &str,
-    method: &str,
-    path: &str,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-    let mut request = Client::new()
-        .request(method, app.url(path))
-        .bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let r = request.send().await.unwrap();
-    let status = r.status();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
-
-async fn unit_id(app: &TestApp, token: &str, code: &str) -> i64 {
-    let (_, units) = call(app, token, "GET", "/api/v1/units?as_of=2021-06-01", None).await;
-    units
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["code"] == code)
-        .unwrap_or_else(|| panic!("{code}"))["id"]
-        .as_i64()
-        .unwrap()
-}
 
 async fn plan_id(app: &TestApp, token: &str) -> i64 {
     let (_, docs) = call(app, token, "GET", "/api/v1/documents?number=02-NQ/HU", None).await;
@@ -161,7 +103,7 @@ async fn calendar_years_are_bounded_and_the_calendars_still_answer(t: TestDb) {
     )
     .await;
     let target = targets[0]["id"].as_i64().unwrap();
-    let district = unit_id(&app, &admin, "BTR").await;
+    let district = unit_id(&app, &admin, "BTR", "2021-06-01").await;
     for year in ["300000", "-134", "0"] {
         let (status, err) = call(
             &app,
@@ -433,7 +375,7 @@ async fn the_last_administrator_of_everything_stays(t: TestDb) {
 async fn document_numbers_keep_their_grammar_and_compare_as_numbers(t: TestDb) {
     let app = spawn(t).await;
     let admin = token(&app, "admin").await;
-    let district = unit_id(&app, &admin, "BTR").await;
+    let district = unit_id(&app, &admin, "BTR", "2021-06-01").await;
     let document = |number: &str, issuer: Option<i64>| {
         json!({
             "number": number,
@@ -512,7 +454,7 @@ async fn evidence_shares_and_numbers_are_judged_for_what_they_are(t: TestDb) {
     let admin = token(&app, "admin").await;
     let anthuy = token(&app, "anthuy").await;
     let plan = plan_id(&app, &admin).await;
-    let own = unit_id(&app, &admin, "X-ANTHUY").await;
+    let own = unit_id(&app, &admin, "X-ANTHUY", "2021-06-01").await;
     let body = json!({"cadence": "monthly", "first_year": 2021, "last_year": 2021, "days_after_end": 5, "lead_days": 2});
     let (status, _) = call(
         &app,

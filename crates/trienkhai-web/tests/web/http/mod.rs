@@ -1,0 +1,37 @@
+//! The HTTP surface on both backends, over the demo: the API contract later checks rely on,
+//! scope on every route, errors, concurrency, sessions and CSRF.
+
+mod foundation;
+use foundation::*;
+mod pages;
+use pages::*;
+mod plans;
+use plans::*;
+mod reports;
+use reports::*;
+mod calendars;
+use calendars::*;
+
+use trienkhai_testkit::both_backends;
+use trienkhai_testkit::http::*;
+
+both_backends!(
+    reminders_are_set_up_read_and_watched_through_pages_and_api,
+    a_units_dashboard_renders_printable_and_keeps_scope,
+    calendar_counting_and_period_pages_work_for_editors_and_read_for_others,
+    a_report_goes_through_the_api_and_every_unit_is_followed,
+    a_report_is_filled_submitted_returned_and_accepted_through_the_pages,
+    plan_pages_render_for_whoever_may_see_them_and_keep_scope,
+    the_plan_interface_later_checks_rely_on,
+    a_commune_editor_records_values_for_its_commune_only_over_http,
+    every_page_renders_for_whoever_may_see_it_and_refuses_the_others,
+    health_metrics_and_an_openapi_document_that_lists_every_route,
+    the_units_api_answers_the_tree_of_any_date,
+    a_commune_editor_is_refused_everywhere_outside_its_commune,
+    the_inspector_reads_everything_and_changes_nothing,
+    bad_input_is_refused_with_a_code_and_a_field,
+    repeated_failed_logins_are_throttled,
+    pages_need_a_session_and_forms_a_csrf_token,
+    api_tokens_are_stored_as_digests_and_can_be_revoked,
+    any_record_can_be_read_as_it_was_at_an_instant,
+);
