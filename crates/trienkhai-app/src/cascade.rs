@@ -153,7 +153,7 @@ async fn figures_of(
     unit: Option<UnitId>,
 ) -> Result<Vec<TargetRow>> {
     let versions: std::collections::HashMap<TargetId, i64> =
-        targets::values_versions_of_document(conn, document)
+        targets::values_versions_of_document(conn, document, period)
             .await?
             .into_iter()
             .collect();

@@ -245,10 +245,12 @@ async fn compute(
 
     // Targets: this period's figures, and the headline month by month through its year.
     let plan_targets = targets::targets_of_document(&mut conn, plan.id).await?;
-    let versions: HashMap<TargetId, i64> = targets::values_versions_of_document(&mut conn, plan.id)
-        .await?
-        .into_iter()
-        .collect();
+    // The versions of the period's years hold for the months before it, which lie within them.
+    let versions: HashMap<TargetId, i64> =
+        targets::values_versions_of_document(&mut conn, plan.id, period)
+            .await?
+            .into_iter()
+            .collect();
     let basis = FigureBasis {
         targets: &plan_targets,
         versions: &versions,
@@ -266,10 +268,25 @@ async fn compute(
         12
     };
     // The months before: their headlines only, kept small per (plan, unit, month) and checked
-    // against the plan's values versions; their whole-tree roll-ups are not kept.
+    // against the plan's values versions of their year; their whole-tree roll-ups are not kept.
+    // A version is a sum over the years of a period, so only the versions of a month's own year
+    // may key its figures: a period of several years reads them apart.
+    let year_of_months = period.dates().0.year();
+    let month_versions: HashMap<TargetId, i64> = if end.year() == year_of_months {
+        versions.clone()
+    } else {
+        targets::values_versions_of_document(&mut conn, plan.id, Period::Year(year_of_months))
+            .await?
+            .into_iter()
+            .collect()
+    };
+    let basis = FigureBasis {
+        versions: &month_versions,
+        ..basis
+    };
     let fingerprint = {
         use std::hash::{Hash, Hasher};
-        let mut pairs: Vec<(i64, i64)> = versions.iter().map(|(t, v)| (t.0, *v)).collect();
+        let mut pairs: Vec<(i64, i64)> = month_versions.iter().map(|(t, v)| (t.0, *v)).collect();
         pairs.sort_unstable();
         let mut h = std::collections::hash_map::DefaultHasher::new();
         pairs.hash(&mut h);

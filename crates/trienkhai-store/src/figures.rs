@@ -24,9 +24,9 @@ use crate::{Result, StoreError, reports};
 
 /// Every table a cached figure is read from, and the key its writes move.
 pub const FIGURE_SOURCES: &[(&str, FigureKey)] = &[
-    ("actuals", FigureKey::UnitShard),
-    ("quotas", FigureKey::UnitShard),
-    ("reports", FigureKey::UnitShard),
+    ("actuals", FigureKey::YearShard),
+    ("quotas", FigureKey::TargetRow),
+    ("reports", FigureKey::YearShard),
     ("target_values", FigureKey::TargetRow),
     ("targets", FigureKey::TargetRow),
     ("documents", FigureKey::TargetRow),
@@ -38,8 +38,9 @@ pub const FIGURE_SOURCES: &[(&str, FigureKey)] = &[
 /// Which counter a write to a figure source moves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FigureKey {
-    /// The shard row `unit_id % 32` of the target's values version.
-    UnitShard,
+    /// The row (target, year of the value, `unit_id % 32`) of `target_year_shards`: only the
+    /// figures of periods spanning that year read it.
+    YearShard,
     /// The target row's own `values_version`.
     TargetRow,
     /// The organisation tree's generation.

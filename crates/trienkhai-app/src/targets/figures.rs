@@ -312,7 +312,7 @@ pub(crate) async fn computed(
     target: TargetId,
     period: Period,
 ) -> Result<Arc<Computed>> {
-    let values_version = targets::values_version(conn, target).await?;
+    let values_version = targets::values_version(conn, target, period).await?;
     let generation = units::generation(conn).await?;
     computed_at(app, conn, trees, target, period, values_version, generation).await
 }
@@ -336,7 +336,7 @@ pub(crate) async fn computed_at(
     }
     let c = Arc::new(compute(conn, trees, target, period, None).await?);
     // Cache only what was read under the versions checked first.
-    if targets::values_version(conn, target).await? == values_version
+    if targets::values_version(conn, target, period).await? == values_version
         && units::generation(conn).await? == generation
     {
         app.rollups

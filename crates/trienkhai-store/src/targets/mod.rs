@@ -8,11 +8,12 @@ pub use planned::*;
 mod actuals;
 pub use actuals::*;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use sqlx::AnyConnection;
 use trienkhai_core::ids::{DocumentId, TargetId, UnitId};
 use trienkhai_core::over_time::OverTime;
+use trienkhai_core::period::Period;
 use trienkhai_core::rollup::Aggregation;
 use trienkhai_core::target::{Direction, ValueType};
 use trienkhai_core::vn;
@@ -363,34 +364,50 @@ pub async fn targets_concretizing(
     rows.iter().map(target_from_row).collect()
 }
 
-/// A target's values version: its row's counter plus the sum of its 32 shard rows, all moved
-/// by the database's `*_figures` triggers in the writing transaction (a unit's value or quota
-/// moves the shard `unit_id % 32`, so concurrent reports of different units do not queue on
-/// one row; a change of the plan's own values or of the definition moves the row). Counters
-/// only grow, so the sum moves with every committed write.
-/// The current values version of a target, the cheap check roll-up caches make.
-pub async fn values_version(conn: &mut AnyConnection, id: TargetId) -> Result<i64> {
+/// The years whose values a figure of `period` reads: those its dates span.
+fn years_of(period: Period) -> (i64, i64) {
+    let (start, end) = period.dates();
+    (i64::from(start.year()), i64::from(end.year()))
+}
+
+/// A target's values version for the figures of `period`: its row's counter plus the counts of
+/// the years the period spans (`target_year_shards`, per year and unit shard), all moved by the
+/// database's `*_figures` triggers in the writing transaction. A unit's value moves its year's
+/// shard `unit_id % 32`, so concurrent reports of different units do not queue on one row and
+/// a value of 2022 leaves the figures of 2021 standing; a quota, a plan's own value or the
+/// definition moves the row, which every period reads. Counters only grow, so the sum moves
+/// with every committed write the figure reads.
+pub async fn values_version(conn: &mut AnyConnection, id: TargetId, period: Period) -> Result<i64> {
+    let (first, last) = years_of(period);
     sqlx::query_scalar(
-        "SELECT CAST(t.values_version + COALESCE((SELECT SUM(s.n) FROM target_value_shards s \
-         WHERE s.target_id = t.id), 0) AS BIGINT) FROM targets t WHERE t.id = $1",
+        "SELECT CAST(t.values_version + COALESCE((SELECT SUM(s.n) FROM target_year_shards s \
+         WHERE s.target_id = t.id AND s.year >= $2 AND s.year <= $3), 0) AS BIGINT) \
+         FROM targets t WHERE t.id = $1",
     )
     .bind(id.0)
+    .bind(first)
+    .bind(last)
     .fetch_optional(conn)
     .await?
     .ok_or(StoreError::NotFound)
 }
 
-/// The values version of every target of a document, in one query (lists check their cached
-/// figures with it).
+/// The values version for `period` of every target of a document, in one query (lists check
+/// their cached figures with it).
 pub async fn values_versions_of_document(
     conn: &mut AnyConnection,
     document: DocumentId,
+    period: Period,
 ) -> Result<Vec<(TargetId, i64)>> {
+    let (first, last) = years_of(period);
     let rows = sqlx::query(
-        "SELECT t.id, CAST(t.values_version + COALESCE((SELECT SUM(s.n) FROM target_value_shards s \
-         WHERE s.target_id = t.id), 0) AS BIGINT) AS version FROM targets t WHERE t.document_id = $1",
+        "SELECT t.id, CAST(t.values_version + COALESCE((SELECT SUM(s.n) FROM target_year_shards s \
+         WHERE s.target_id = t.id AND s.year >= $2 AND s.year <= $3), 0) AS BIGINT) AS version \
+         FROM targets t WHERE t.document_id = $1",
     )
     .bind(document.0)
+    .bind(first)
+    .bind(last)
     .fetch_all(conn)
     .await?;
     rows.iter()

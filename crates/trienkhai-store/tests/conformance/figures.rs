@@ -99,8 +99,10 @@ async fn plan(t: &TestDb) -> Plan {
 async fn key(t: &TestDb, p: &Plan, key: FigureKey) -> i64 {
     let mut conn = t.db.reader().await.unwrap();
     match key {
-        FigureKey::UnitShard | FigureKey::TargetRow => {
-            targets::values_version(&mut conn, p.target).await.unwrap()
+        FigureKey::YearShard | FigureKey::TargetRow => {
+            targets::values_version(&mut conn, p.target, Period::Year(2021))
+                .await
+                .unwrap()
         }
         FigureKey::TreeGeneration => units::generation(&mut conn).await.unwrap(),
     }
@@ -128,26 +130,26 @@ async fn every_write_to_a_figure_source_moves_its_key(t: TestDb) {
     let writes: &[(&str, FigureKey, &str)] = &[
         (
             "actuals",
-            UnitShard,
+            YearShard,
             "INSERT INTO actuals (target_id, unit_id, period, period_start, period_end, value, packed, \
              recorded_at, report_id) VALUES ({target}, {commune}, '2021-04', '2021-04-01', '2021-04-30', '3', 'x', 'x', {report})",
         ),
         (
             "actuals",
-            UnitShard,
+            YearShard,
             "UPDATE actuals SET value = '4' WHERE target_id = {target}",
         ),
         (
             "quotas",
-            UnitShard,
+            TargetRow,
             "INSERT INTO quotas (target_id, unit_id, period, period_start, period_end, value) \
              VALUES ({target}, {commune}, '2021', '2021-01-01', '2021-12-31', '2')",
         ),
-        ("quotas", UnitShard, "UPDATE quotas SET value = '3'"),
-        ("quotas", UnitShard, "DELETE FROM quotas"),
+        ("quotas", TargetRow, "UPDATE quotas SET value = '3'"),
+        ("quotas", TargetRow, "DELETE FROM quotas"),
         (
             "reports",
-            UnitShard,
+            YearShard,
             "UPDATE reports SET state = 'submitted' WHERE id = {report}",
         ),
         (
@@ -205,7 +207,7 @@ async fn every_write_to_a_figure_source_moves_its_key(t: TestDb) {
             "DELETE FROM unit_versions WHERE unit_id = {commune}",
         ),
         // Last: the report's values go with it.
-        ("actuals", UnitShard, "DELETE FROM actuals"),
+        ("actuals", YearShard, "DELETE FROM actuals"),
     ];
     for (_, k, sql) in writes {
         assert!(moves(&t, &p, *k, sql).await, "{sql} left the figures' key");
@@ -236,7 +238,7 @@ async fn saving_a_draft_moves_only_what_it_writes(t: TestDb) {
         !moves(
             &t,
             &p,
-            FigureKey::UnitShard,
+            FigureKey::YearShard,
             "UPDATE reports SET narrative = 'đã làm', row_version = row_version + 1 WHERE id = {report}",
         )
         .await
@@ -270,7 +272,7 @@ async fn a_figure_reads_nothing_but_its_sources(t: TestDb) {
         .await
         .unwrap();
     units::generation(&mut tx).await.unwrap();
-    targets::values_versions_of_document(&mut tx, p.doc)
+    targets::values_versions_of_document(&mut tx, p.doc, period)
         .await
         .unwrap();
     let after: Vec<(String, i64)> = sqlx::query_as(scans).fetch_all(&mut *tx).await.unwrap();
@@ -282,7 +284,7 @@ async fn a_figure_reads_nothing_but_its_sources(t: TestDb) {
     let allowed: BTreeSet<String> = FIGURE_SOURCES
         .iter()
         .map(|(t, _)| t.to_string())
-        .chain(["target_value_shards".into(), "org_generation".into()])
+        .chain(["target_year_shards".into(), "org_generation".into()])
         .collect();
     assert!(
         read.contains("actuals") && read.contains("unit_weights"),
@@ -295,7 +297,70 @@ async fn a_figure_reads_nothing_but_its_sources(t: TestDb) {
     );
 }
 
+/// A figure's key moves with the values of the years its period spans, and with nothing else
+/// the values tables hold: a report for 2022 leaves the figures of 2021 standing.
+async fn a_value_of_another_year_leaves_a_figure_standing(t: TestDb) {
+    let p = plan(&t).await;
+    let version = |period: Period| {
+        let db = t.db.clone();
+        let target = p.target;
+        async move {
+            let mut conn = db.reader().await.unwrap();
+            targets::values_version(&mut conn, target, period)
+                .await
+                .unwrap()
+        }
+    };
+    let write = |period: &str, start: &str, end: &str| {
+        let sql = format!(
+            "INSERT INTO actuals (target_id, unit_id, period, period_start, period_end, value, \
+             packed, recorded_at) VALUES ({}, {}, '{period}', '{start}', '{end}', '3', 'x', 'x')",
+            p.target.0, p.commune.0
+        );
+        let db = t.db.clone();
+        async move {
+            let mut tx = db.begin().await.unwrap();
+            sqlx::query(&sql).execute(&mut *tx).await.unwrap();
+            tx.commit().await.unwrap();
+        }
+    };
+    let (june, year, next_year, term) = (
+        Period::Month(2021, 6),
+        Period::Year(2021),
+        Period::Year(2022),
+        Period::Span(2020, 2025),
+    );
+    let before = [
+        version(june).await,
+        version(year).await,
+        version(next_year).await,
+        version(term).await,
+    ];
+    write("2022-02", "2022-02-01", "2022-02-28").await;
+    let after = [
+        version(june).await,
+        version(year).await,
+        version(next_year).await,
+        version(term).await,
+    ];
+    assert_eq!(after[0], before[0], "June 2021 moved with February 2022");
+    assert_eq!(after[1], before[1], "2021 moved with February 2022");
+    assert!(after[2] > before[2], "2022 did not move");
+    assert!(after[3] > before[3], "the term 2020..2025 did not move");
+    // A value of 2021 moves every figure whose period spans 2021.
+    write("2021-03", "2021-03-01", "2021-03-31").await;
+    let last = [
+        version(june).await,
+        version(year).await,
+        version(next_year).await,
+        version(term).await,
+    ];
+    assert!(last[0] > after[0] && last[1] > after[1] && last[3] > after[3]);
+    assert_eq!(last[2], after[2], "2022 moved with March 2021");
+}
+
 both_backends!(
+    a_value_of_another_year_leaves_a_figure_standing,
     every_write_to_a_figure_source_moves_its_key,
     saving_a_draft_moves_only_what_it_writes,
     a_figure_reads_nothing_but_its_sources,

@@ -201,7 +201,9 @@ pub(crate) async fn plans_are_stored_and_read_back_with_version_checks(t: TestDb
         targets::update_target(&mut tx, target, &target_fields, 1, now()).await,
         Err(StoreError::Conflict)
     ));
-    let before = targets::values_version(&mut tx, target).await.unwrap();
+    let before = targets::values_version(&mut tx, target, Period::Year(2021))
+        .await
+        .unwrap();
     assert_eq!(
         targets::set_target_value(&mut tx, target, Period::Year(2021), Some(dec("3")), None)
             .await
@@ -280,7 +282,9 @@ pub(crate) async fn plans_are_stored_and_read_back_with_version_checks(t: TestDb
     assert_eq!(quotas[0].unit_id, Some(commune));
     assert_eq!((quotas[0].value, quotas[0].row_version), (dec("2"), 2));
     // The database moves the version with every write (see the `figures` module).
-    let at_quota = targets::values_version(&mut tx, target).await.unwrap();
+    let at_quota = targets::values_version(&mut tx, target, Period::Year(2021))
+        .await
+        .unwrap();
     assert!(at_quota > before);
     targets::set_weight(&mut tx, commune, "population", 2021, dec("12000"))
         .await
@@ -368,7 +372,7 @@ pub(crate) async fn plans_are_stored_and_read_back_with_version_checks(t: TestDb
             .is_none()
     );
     assert!(matches!(
-        targets::values_version(&mut tx, TargetId(999_999)).await,
+        targets::values_version(&mut tx, TargetId(999_999), Period::Year(2021)).await,
         Err(StoreError::NotFound)
     ));
     // A unit's values of one period in a batch: new ones inserted, a changed one checked
@@ -378,7 +382,9 @@ pub(crate) async fn plans_are_stored_and_read_back_with_version_checks(t: TestDb
         Observation::Value { value: dec("5") },
         Observation::Value { value: dec("6") },
     );
-    let before_batch = targets::values_version(&mut tx, target).await.unwrap();
+    let before_batch = targets::values_version(&mut tx, target, Period::Year(2021))
+        .await
+        .unwrap();
     targets::put_actuals_batch(
         &mut tx,
         commune,
@@ -406,11 +412,13 @@ pub(crate) async fn plans_are_stored_and_read_back_with_version_checks(t: TestDb
     .unwrap();
     // One value written, one move of its target's version.
     assert_eq!(
-        targets::values_version(&mut tx, target).await.unwrap(),
+        targets::values_version(&mut tx, target, Period::Year(2021))
+            .await
+            .unwrap(),
         before_batch + 1
     );
     let listed: std::collections::HashMap<TargetId, i64> =
-        targets::values_versions_of_document(&mut tx, doc)
+        targets::values_versions_of_document(&mut tx, doc, Period::Year(2021))
             .await
             .unwrap()
             .into_iter()
@@ -418,7 +426,9 @@ pub(crate) async fn plans_are_stored_and_read_back_with_version_checks(t: TestDb
     assert_eq!(listed[&target], before_batch + 1);
     assert_eq!(
         listed[&lower],
-        targets::values_version(&mut tx, lower).await.unwrap()
+        targets::values_version(&mut tx, lower, Period::Year(2021))
+            .await
+            .unwrap()
     );
     let of_june = targets::actuals_of_unit_period(&mut tx, commune, june)
         .await
@@ -471,7 +481,9 @@ pub(crate) async fn plans_are_stored_and_read_back_with_version_checks(t: TestDb
         .unwrap();
     assert_eq!((changed.observation, changed.row_version), (six.clone(), 2));
     // In bulk: hundreds of rows per statement, exact values back, the version moved by each.
-    let version = targets::values_version(&mut tx, lower).await.unwrap();
+    let version = targets::values_version(&mut tx, lower, Period::Year(2022))
+        .await
+        .unwrap();
     let bulk: Vec<(UnitId, Period, Observation)> = (1..=12u8)
         .flat_map(|m| {
             [district, commune].into_iter().map(move |u| {
@@ -495,7 +507,9 @@ pub(crate) async fn plans_are_stored_and_read_back_with_version_checks(t: TestDb
         24
     );
     assert_eq!(
-        targets::values_version(&mut tx, lower).await.unwrap(),
+        targets::values_version(&mut tx, lower, Period::Year(2022))
+            .await
+            .unwrap(),
         version + 24
     );
     let mut q1: Vec<_> = targets::reported_within(
@@ -521,11 +535,23 @@ pub(crate) async fn plans_are_stored_and_read_back_with_version_checks(t: TestDb
             denominator: dec("123.45")
         }
     );
-    let versions = targets::values_versions_of_document(&mut tx, doc)
+    let versions = targets::values_versions_of_document(&mut tx, doc, Period::Year(2022))
         .await
         .unwrap();
     assert_eq!(versions.len(), 2);
     assert!(versions.contains(&(lower, version + 24)));
+    // The same values leave the key of 2021 where it was.
+    let of_2021 = targets::values_versions_of_document(&mut tx, doc, Period::Year(2021))
+        .await
+        .unwrap();
+    assert!(
+        of_2021.contains(&(
+            lower,
+            targets::values_version(&mut tx, lower, Period::Year(2021))
+                .await
+                .unwrap()
+        ))
+    );
 
     // Work items, sub-items, links, schedule, milestones and requests.
     let item_fields = |code: &str, parent, lead| work_items::WorkItemFields {
