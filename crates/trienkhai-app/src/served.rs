@@ -126,14 +126,7 @@ impl<K: Eq + Hash + Clone, V> Served<K, V> {
             match gate.clone().try_lock_owned() {
                 // Someone is computing the next answer: this one will do meanwhile.
                 Err(_) => return Ok(recent),
-                Ok(turn) => {
-                    let started = Instant::now();
-                    let answer = Arc::new(compute().await?);
-                    self.put_started(key.clone(), epoch, answer.clone(), started);
-                    drop(turn);
-                    self.gates.lock().expect("gates lock").remove(&key);
-                    return Ok(answer);
-                }
+                Ok(_turn) => return self.compute_and_keep(key, Some(epoch), compute).await,
             }
         }
         let _turn = gate.lock().await;
@@ -153,6 +146,21 @@ impl<K: Eq + Hash + Clone, V> Served<K, V> {
         {
             return Ok(recent);
         }
+        self.compute_and_keep(key, epoch, compute).await
+    }
+
+    /// Computes the answer for `key` (the caller holds its gate), keeps it under `epoch` with
+    /// the instant its computation started, and lets the gate go.
+    async fn compute_and_keep<F, Fut>(
+        &self,
+        key: K,
+        epoch: Option<u64>,
+        compute: F,
+    ) -> Result<Arc<V>>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<V>>,
+    {
         let started = Instant::now();
         let answer = Arc::new(compute().await?);
         if let Some(epoch) = epoch {
