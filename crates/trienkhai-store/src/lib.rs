@@ -176,13 +176,16 @@ impl Db {
                 // Reads and writes have a pool each: on a deadline day the reports' transactions
                 // hold every connection of a shared pool, and the viewers' reads (a dashboard
                 // takes one connection per target) queued behind them for seconds.
-                let pool = || {
+                let pool = |max| {
                     AnyPoolOptions::new()
-                        .max_connections(16)
+                        .max_connections(max)
                         .acquire_timeout(Duration::from_secs(10))
                 };
-                let write = pool().connect(url).await?;
-                let read = pool().connect(url).await?;
+                // Writers beyond twice the cores only wait on one another's shard locks and take
+                // the CPU the viewers need; readers mostly wait on the network.
+                let cores = std::thread::available_parallelism().map_or(2, |n| n.get() as u32);
+                let write = pool((2 * cores).clamp(4, 16)).connect(url).await?;
+                let read = pool(16).connect(url).await?;
                 Ok(Self {
                     backend,
                     read,
