@@ -20,6 +20,39 @@ pub struct TestDb {
     pub url: String,
     pub backend: Backend,
     _dir: Option<tempfile::TempDir>,
+    /// On PostgreSQL: the server's admin URL and the database made for this test.
+    created: Option<(String, String)>,
+}
+
+/// A test's PostgreSQL database goes with it, unless the test failed (kept to be looked at): a
+/// suite run makes several hundred, and a developer's server kept them all (40 GB in a week).
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some((admin_url, name)) = self.created.take() else {
+            return;
+        };
+        if std::thread::panicking() {
+            eprintln!("test database {name} kept for inspection");
+            return;
+        }
+        // Drop runs inside the test's runtime, which cannot be blocked on; a thread of its own
+        // with a small runtime drops the database (closing this test's connections with it).
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime to drop the test database");
+            runtime.block_on(async {
+                let mut admin = sqlx::PgConnection::connect(&admin_url).await.ok()?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut admin)
+                    .await
+                    .ok()?;
+                admin.close().await.ok()
+            })
+        });
+        let _ = dropped.join();
+    }
 }
 
 impl TestDb {
@@ -34,6 +67,19 @@ impl TestDb {
             }
             Backend::Postgres => (fresh_postgres_database().await?, None),
         };
+        let created = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => {
+                let admin = std::env::var(PG_URL_VAR).expect("the server's URL");
+                let name = url
+                    .rsplit('/')
+                    .next()
+                    .and_then(|tail| tail.split('?').next())
+                    .expect("a database name")
+                    .to_owned();
+                Some((admin, name))
+            }
+        };
         let db = Db::open(&url)
             .await
             .expect("open and migrate the test database");
@@ -42,6 +88,7 @@ impl TestDb {
             url,
             backend,
             _dir: dir,
+            created,
         })
     }
 }
