@@ -142,6 +142,11 @@ impl App {
         self.clock.now()
     }
 
+    /// How the roll-ups read since start were made.
+    pub fn rollup_counts(&self) -> targets::RollupCounts {
+        self.rollups.counts()
+    }
+
     /// Forgets the computed roll-ups (they are rebuilt on the next read): for measuring.
     pub fn clear_rollup_cache(&self) {
         self.rollups.clear();

@@ -6,7 +6,9 @@
 //! `figure_versions`) that move those counters in the writing transaction, whoever writes. The
 //! conformance suite checks both halves: that [`figure_inputs`] and the tree read nothing else
 //! (on PostgreSQL, by the server's own per-transaction table statistics), and that a raw write
-//! to each source moves its key.
+//! to each source moves its key. A unit's values move only their unit's shard
+//! ([`crate::targets::shard_key`]), so a kept figure whose shards moved re-reads those units
+//! alone ([`unit_inputs`]).
 
 use std::collections::HashMap;
 
@@ -19,7 +21,7 @@ use trienkhai_core::reporting::{Counted, ReportState};
 use trienkhai_core::rollup::Aggregation;
 
 use crate::documents::{self, Document};
-use crate::targets::{self, PlannedValue, Reported, Target};
+use crate::targets::{self, PlannedValue, Reported, Target, UnitShards};
 use crate::{Result, StoreError, reports};
 
 /// Every table a cached figure is read from, and the key its writes move.
@@ -78,8 +80,9 @@ pub async fn figure_inputs(
     let (start, end) = period.dates();
     let counted = Counted::parse(&reports::counted_states(conn, document.id).await?)
         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let pending = targets::pending_within(conn, id, start, end, counted, at).await?;
-    let reported = targets::reported_within(conn, id, start, end, counted, at).await?;
+    let all = UnitShards::All;
+    let pending = targets::pending_within(conn, id, start, end, counted, at, &all).await?;
+    let reported = targets::reported_within(conn, id, start, end, counted, at, &all).await?;
     let weights = match &target.aggregation {
         Aggregation::WeightedMean { weight } => targets::weights(conn, weight, end.year())
             .await?
@@ -97,4 +100,20 @@ pub async fn figure_inputs(
         pending,
         weights,
     })
+}
+
+/// The per-unit part of [`figure_inputs`] for the units of `shards` only: the values that count
+/// now and those left out. A cached figure whose shard counters moved re-reads these, and
+/// nothing else, when its target's row and the tree are as it was computed under.
+pub async fn unit_inputs(
+    conn: &mut AnyConnection,
+    id: TargetId,
+    period: Period,
+    counted: Counted,
+    shards: &UnitShards,
+) -> Result<(Vec<Reported>, Vec<(UnitId, Period, ReportState)>)> {
+    let (start, end) = period.dates();
+    let pending = targets::pending_within(conn, id, start, end, counted, None, shards).await?;
+    let reported = targets::reported_within(conn, id, start, end, counted, None, shards).await?;
+    Ok((reported, pending))
 }

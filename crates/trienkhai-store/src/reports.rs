@@ -289,6 +289,28 @@ pub async fn reports_of_period(
     rows.iter().map(report_from_row).collect()
 }
 
+/// For every plan with reports, the periods of its latest reports (those starting last): what
+/// its dashboards are opened on, computed at start.
+pub async fn latest_reported_periods(
+    conn: &mut AnyConnection,
+) -> Result<Vec<(DocumentId, Period)>> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT r.document_id, r.period FROM reports r \
+         JOIN (SELECT document_id, MAX(period_start) AS latest FROM reports GROUP BY document_id) l \
+         ON l.document_id = r.document_id AND l.latest = r.period_start \
+         ORDER BY r.document_id, r.period",
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let period = Period::parse(&r.text("period")?)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            Ok((DocumentId(r.int("document_id")?), period))
+        })
+        .collect()
+}
+
 /// Every revision of a unit's report for a period, oldest first.
 pub async fn revisions(
     conn: &mut AnyConnection,

@@ -4,6 +4,8 @@
 //! - B1: every target of the plan rolled up over the whole tree for one period, at the root:
 //!   computed from the database (roll-up cache emptied, the tree of the date already loaded),
 //!   and served from the cache (each figure checked against the database's versions).
+//! - B1 after another instance's write: one leaf of every target rewritten by a second
+//!   instance, then every figure read by the first (each kept roll-up re-reads its moved shard).
 //! - B2: one leaf value changed (a recorded value, its transaction and audit entry), then the
 //!   root figure of that target read.
 //! - The use cases under the dashboard (B3), warm: every unit's report of the period, and the
@@ -167,6 +169,35 @@ pub async fn run(app: &App, period: &str, runs: usize) -> anyhow::Result<()> {
     let (m, lo, hi) = median(samples);
     println!(
         "B2 change one leaf, read the root: median {m:.1} ms (min {lo:.1}, max {hi:.1}) over {runs} runs"
+    );
+
+    // B1 after another instance's write: a second instance rewrites one leaf's value of every
+    // target for the month (what a report's submission moves), then every figure is read by the
+    // first, which re-reads the shard that moved of each kept roll-up.
+    let other = App::new(app.db.clone());
+    let before = app.rollup_counts();
+    let mut after_write = Vec::new();
+    for _ in 0..runs {
+        for t in &all {
+            let current = targets::actuals_of_unit(&other, &actor, t.id, leaf)
+                .await
+                .map_err(err)?
+                .into_iter()
+                .find(|a| a.period == month);
+            let Some(a) = current else { continue };
+            let input = ActualInput::same_as(&a.observation, a.note.clone(), a.row_version);
+            targets::record_actual(&other, &actor, t.id, leaf, month, &input, "illustrative")
+                .await
+                .map_err(err)?;
+        }
+        after_write.push(roll_all().await?);
+    }
+    let counts = app.rollup_counts();
+    let (m, lo, hi) = median(after_write);
+    println!(
+        "B1 after another instance wrote a leaf of every target: median {m:.1} ms (min {lo:.1}, max {hi:.1}) over {runs} runs; {} roll-ups re-read by shard, {} computed",
+        counts.recomputed - before.recomputed,
+        counts.computed - before.computed
     );
 
     // What the dashboard (B3) is made of, one request's use cases at a time, served warm. Reports

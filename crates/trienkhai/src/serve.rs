@@ -32,6 +32,21 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         build_demo(&app).await?;
     }
     tokio::spawn(housekeeping(app.clone()));
+    // The figures of the latest reported periods, computed while the server starts answering.
+    tokio::spawn({
+        let app = app.clone();
+        async move {
+            let started = std::time::Instant::now();
+            match trienkhai_app::targets::warm_latest_periods(&app).await {
+                Ok(n) => tracing::info!(
+                    roll_ups = n,
+                    ms = started.elapsed().as_millis() as u64,
+                    "figures of the latest periods computed"
+                ),
+                Err(e) => tracing::warn!(error = %e, "figures of the latest periods not computed"),
+            }
+        }
+    });
     if args.jobs_every > 0 {
         let smtp = match &args.smtp_url {
             Some(url) => Some(

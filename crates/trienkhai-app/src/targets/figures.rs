@@ -3,9 +3,8 @@
 //!
 //! A roll-up follows the tree **as it stood at the end of the period**. A unit's own value for
 //! a period is the one it reported for that period, or follows from its monthly reports by the
-//! target's over-time rule ([`trienkhai_core::over_time`]). Computed roll-ups are cached per
-//! target and period and checked against the target's values version and the tree generation
-//! on every read (both moved by the database itself, see `trienkhai_store::figures`), so an
+//! target's over-time rule ([`trienkhai_core::over_time`]). How a roll-up is computed and kept
+//! is `computing`'s: checked on every read against counters the database moves itself, so an
 //! instance never serves a figure another instance has changed.
 
 use super::*;
@@ -15,24 +14,18 @@ use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use trienkhai_core::ids::{TargetId, UnitId};
 use trienkhai_core::org::TreeSnapshot;
-use trienkhai_core::over_time::{self, Derived, OverTime};
+use trienkhai_core::over_time::{Derived, OverTime};
 use trienkhai_core::period::Period;
 use trienkhai_core::reporting::{Counted, ReportState};
 use trienkhai_core::rollup::{
     self, Explained, Figure, Observation, Rolled, RollupInput, Treatment,
 };
 use trienkhai_core::target::{self as rules, Status};
+use trienkhai_store::targets::PlannedValue;
 use trienkhai_store::targets::Target;
-use trienkhai_store::targets::{self, PlannedValue};
-use trienkhai_store::{Conn, units};
-
-/// How many unit rows the cached roll-ups may hold in all: a province's roll-up of one target
-/// for one period is about 3,200 rows and 2 MB, so this keeps about 60 of them (every target of
-/// a province plan for one period and a half, about 130 MB); the least recently used go first.
-pub(super) const CACHED_ROWS: usize = 200_000;
 
 /// One target's figures over a whole tree for one period, with what they were made from.
 #[derive(Debug, Clone)]
@@ -61,7 +54,7 @@ pub struct Computed {
 }
 
 impl Computed {
-    fn input<'a>(
+    pub(super) fn input<'a>(
         &'a self,
         expected: &'a dyn Fn(UnitId) -> bool,
         achieves: &'a dyn Fn(&Observation) -> bool,
@@ -116,93 +109,6 @@ pub enum GoalSource {
     Quota,
 }
 
-/// Roll-ups by (target, period), each valid while the target's values version and the tree
-/// generation are those it was computed under.
-#[derive(Debug, Default)]
-pub struct RollupCache {
-    inner: Mutex<CacheInner>,
-}
-
-#[derive(Debug, Default)]
-struct CacheInner {
-    entries: HashMap<(TargetId, Period), CachedRollup>,
-    rows: usize,
-    clock: u64,
-}
-
-/// A roll-up with the values version and tree generation it was computed under, and when it
-/// was last used.
-#[derive(Debug)]
-struct CachedRollup {
-    values: i64,
-    generation: i64,
-    computed: Arc<Computed>,
-    used: u64,
-}
-
-impl Computed {
-    /// What the cache counts an entry's size by.
-    fn rows(&self) -> usize {
-        self.rolled.len().max(self.own.len()) + 1
-    }
-}
-
-impl RollupCache {
-    fn get(&self, key: (TargetId, Period), values: i64, generation: i64) -> Option<Arc<Computed>> {
-        let mut inner = self.inner.lock().expect("rollup cache lock");
-        inner.clock += 1;
-        let now = inner.clock;
-        match inner.entries.get_mut(&key) {
-            Some(e) if e.values == values && e.generation == generation => {
-                e.used = now;
-                Some(e.computed.clone())
-            }
-            _ => None,
-        }
-    }
-
-    /// Forgets every roll-up (the benchmark's cold runs).
-    pub fn clear(&self) {
-        let mut inner = self.inner.lock().expect("rollup cache lock");
-        inner.entries.clear();
-        inner.rows = 0;
-    }
-
-    fn put(&self, key: (TargetId, Period), values: i64, generation: i64, c: Arc<Computed>) {
-        let mut inner = self.inner.lock().expect("rollup cache lock");
-        inner.clock += 1;
-        let used = inner.clock;
-        let rows = c.rows();
-        if let Some(old) = inner.entries.remove(&key) {
-            inner.rows -= old.computed.rows();
-        }
-        if inner.rows + rows > CACHED_ROWS {
-            // Evict the least recently used until the new entry fits.
-            let mut by_use: Vec<((TargetId, Period), u64)> =
-                inner.entries.iter().map(|(k, e)| (*k, e.used)).collect();
-            by_use.sort_by_key(|(_, u)| *u);
-            for (k, _) in by_use {
-                if inner.rows + rows <= CACHED_ROWS {
-                    break;
-                }
-                if let Some(e) = inner.entries.remove(&k) {
-                    inner.rows -= e.computed.rows();
-                }
-            }
-        }
-        inner.rows += rows;
-        inner.entries.insert(
-            key,
-            CachedRollup {
-                values,
-                generation,
-                computed: c,
-                used,
-            },
-        );
-    }
-}
-
 /// The smallest planned period holding `period` (the year's value for a month).
 pub(crate) fn enclosing<'a>(
     values: impl Iterator<Item = &'a PlannedValue>,
@@ -218,238 +124,6 @@ pub(crate) fn enclosing<'a>(
             let (s, e) = v.period.dates();
             (e - s).num_days()
         })
-}
-
-/// Computes the roll-ups of `versions`' targets that are not cached yet, several at a time (a
-/// plan's figures after a restart): each on its own connection and task, so the machine's
-/// cores share the work.
-pub(crate) async fn compute_missing(
-    app: &App,
-    versions: &HashMap<TargetId, i64>,
-    period: Period,
-    generation: i64,
-) -> Result<()> {
-    let missing: Vec<(TargetId, i64)> = versions
-        .iter()
-        .filter(|(t, v)| app.rollups.get((**t, period), **v, generation).is_none())
-        .map(|(t, v)| (*t, *v))
-        .collect();
-    if missing.len() < 2 {
-        return Ok(());
-    }
-    compute_many(app, missing, period, generation, Reading::Keep).await?;
-    Ok(())
-}
-
-/// How [`compute_many`] reads roll-ups.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Reading {
-    /// From the cache, or computed and kept there.
-    Keep,
-    /// From the cache, or computed and not kept (a dashboard's past months are read once and
-    /// summed up: a province's month is 80 MB).
-    Once,
-    /// As the values counted at a past instant: computed, never kept.
-    At(chrono::DateTime<chrono::Utc>),
-}
-
-/// Computes the roll-ups of `wanted` (target, values version) for a period, one task per core.
-pub(crate) async fn compute_many(
-    app: &App,
-    wanted: Vec<(TargetId, i64)>,
-    period: Period,
-    generation: i64,
-    reading: Reading,
-) -> Result<Vec<(TargetId, Arc<Computed>)>> {
-    // One task per core (measured: twice as many was no faster).
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let queue = Arc::new(Mutex::new(wanted));
-    let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..workers {
-        let (app, queue) = (app.clone(), queue.clone());
-        tasks.spawn(async move {
-            let mut conn = app.db.reader().await?;
-            let mut trees = Trees::shared(&app);
-            let mut done = Vec::new();
-            loop {
-                let next = queue.lock().expect("queue lock").pop();
-                let Some((target, version)) = next else {
-                    return Ok::<_, AppError>(done);
-                };
-                let c = match reading {
-                    Reading::Keep => {
-                        computed_at(
-                            &app, &mut conn, &mut trees, target, period, version, generation,
-                        )
-                        .await?
-                    }
-                    Reading::Once => match app.rollups.get((target, period), version, generation) {
-                        Some(c) => c,
-                        None => {
-                            Arc::new(compute(&mut conn, &mut trees, target, period, None).await?)
-                        }
-                    },
-                    Reading::At(at) => {
-                        Arc::new(compute(&mut conn, &mut trees, target, period, Some(at)).await?)
-                    }
-                };
-                done.push((target, c));
-            }
-        });
-    }
-    let mut all = Vec::new();
-    while let Some(done) = tasks.join_next().await {
-        all.extend(done.map_err(|e| AppError::Internal(e.to_string()))??);
-    }
-    Ok(all)
-}
-
-/// Computes (or takes from the cache) a target's roll-up for a period over the whole tree.
-pub(crate) async fn computed(
-    app: &App,
-    conn: &mut Conn,
-    trees: &mut Trees,
-    target: TargetId,
-    period: Period,
-) -> Result<Arc<Computed>> {
-    let values_version = targets::values_version(conn, target, period).await?;
-    let generation = units::generation(conn).await?;
-    computed_at(app, conn, trees, target, period, values_version, generation).await
-}
-
-/// [`computed`] when the caller has just read the target's values version and the tree
-/// generation (a list reads all its targets' versions in one query).
-pub(crate) async fn computed_at(
-    app: &App,
-    conn: &mut Conn,
-    trees: &mut Trees,
-    target: TargetId,
-    period: Period,
-    values_version: i64,
-    generation: i64,
-) -> Result<Arc<Computed>> {
-    if let Some(c) = app
-        .rollups
-        .get((target, period), values_version, generation)
-    {
-        return Ok(c);
-    }
-    let c = Arc::new(compute(conn, trees, target, period, None).await?);
-    // Cache only what was read under the versions checked first.
-    if targets::values_version(conn, target, period).await? == values_version
-        && units::generation(conn).await? == generation
-    {
-        app.rollups
-            .put((target, period), values_version, generation, c.clone());
-    }
-    Ok(c)
-}
-
-/// A target's roll-up for a period from the database: the values that count now, or with `at`
-/// those that counted at that instant.
-pub(super) async fn compute(
-    conn: &mut Conn,
-    trees: &mut Trees,
-    id: TargetId,
-    period: Period,
-    at: Option<chrono::DateTime<chrono::Utc>>,
-) -> Result<Computed> {
-    let inputs = trienkhai_store::figures::figure_inputs(conn, id, period, at).await?;
-    let tree = trees.at(conn, period.tree_date()).await?;
-    let (target, doc, counted) = (inputs.target, inputs.document, inputs.counted);
-    let mut pending: HashMap<UnitId, Vec<(Period, ReportState)>> = HashMap::new();
-    for (unit, p, state) in inputs.pending {
-        pending.entry(unit).or_default().push((p, state));
-    }
-    let mut by_unit: HashMap<UnitId, Vec<(Period, Observation)>> = HashMap::new();
-    for r in inputs.reported {
-        by_unit
-            .entry(r.unit_id)
-            .or_default()
-            .push((r.period, r.observation));
-    }
-    let mut own = HashMap::with_capacity(by_unit.len());
-    let mut derived = HashMap::with_capacity(by_unit.len());
-    for (unit, reports) in &by_unit {
-        let refs: Vec<(Period, &Observation)> = reports.iter().map(|(p, o)| (*p, o)).collect();
-        let d = over_time::derive(target.over_time, period, &refs);
-        if let Some(o) = &d.observation {
-            own.insert(*unit, o.clone());
-        }
-        derived.insert(*unit, Arc::new(d));
-    }
-    let weights = inputs.weights;
-    let plan_unit = doc.issuer_unit_id.or(target.responsible_unit_id);
-    let expected: HashSet<UnitId> = if target.reporting_kinds.is_empty() {
-        target
-            .responsible_unit_id
-            .or(doc.issuer_unit_id)
-            .filter(|u| tree.get(*u).is_some())
-            .into_iter()
-            .collect()
-    } else {
-        let members = match plan_unit {
-            Some(root) => tree.walk_from(root),
-            None => tree.walk(),
-        };
-        members
-            .into_iter()
-            .filter(|(_, v)| target.reporting_kinds.contains(&v.kind))
-            .map(|(_, v)| v.unit_id)
-            .collect()
-    };
-    let base_expected = expected;
-    let plan_value = enclosing(inputs.planned.iter(), period).cloned();
-    let all_quotas = inputs.quotas;
-    let mut quotas: HashMap<UnitId, PlannedValue> = HashMap::new();
-    for unit in all_quotas
-        .iter()
-        .filter_map(|q| q.unit_id)
-        .collect::<HashSet<_>>()
-    {
-        if let Some(q) = enclosing(
-            all_quotas.iter().filter(|q| q.unit_id == Some(unit)),
-            period,
-        ) {
-            quotas.insert(unit, q.clone());
-        }
-    }
-    let mut c = Computed {
-        target,
-        period,
-        tree,
-        own,
-        derived,
-        weights,
-        base_expected,
-        expected: HashSet::new(),
-        rolled: HashMap::new(),
-        plan_value,
-        quotas,
-        plan_unit,
-        counted,
-        pending,
-    };
-    c.roll();
-    Ok(c)
-}
-
-impl Computed {
-    /// Rolls the whole tree up from the units' own values (one pass, in memory).
-    fn roll(&mut self) {
-        // Units whose months are partly reported are expected for the figure too: their gap
-        // shows.
-        self.expected = self
-            .base_expected
-            .iter()
-            .copied()
-            .chain(self.derived.keys().copied())
-            .filter(|u| self.tree.get(*u).is_some())
-            .collect();
-        let expected = |u: UnitId| self.expected.contains(&u);
-        let rolled = rollup::roll_up(&self.input(&expected, &achieves));
-        self.rolled = rolled;
-    }
 }
 
 /// A figure rounded the way it is shown and compared: two decimals (a rate of 4,945 % is

@@ -7,6 +7,8 @@ mod values;
 pub use values::*;
 mod figures;
 pub use figures::*;
+mod computing;
+pub use computing::*;
 mod trend;
 pub use trend::*;
 

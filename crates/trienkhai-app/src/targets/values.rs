@@ -142,6 +142,29 @@ pub struct ActualInput {
 }
 
 impl ActualInput {
+    /// The input that records `observation` again (a correction that keeps the value, or a
+    /// benchmark's write), over the version last read.
+    pub fn same_as(observation: &Observation, note: Option<String>, row_version: i64) -> Self {
+        let mut input = ActualInput {
+            note,
+            row_version: Some(row_version),
+            ..Default::default()
+        };
+        match observation {
+            Observation::Value { value } => input.value = Some(*value),
+            Observation::Ratio {
+                numerator,
+                denominator,
+            } => {
+                input.numerator = Some(*numerator);
+                input.denominator = Some(*denominator);
+            }
+            Observation::Flag { value } => input.flag = Some(*value),
+            Observation::NotApplicable => input.not_applicable = true,
+        }
+        input
+    }
+
     /// The observation this input records for `target`, checked against its value type (and,
     /// for a share, that the part is no larger than the whole).
     pub(crate) fn observation(&self, target: &Target) -> Result<Observation> {

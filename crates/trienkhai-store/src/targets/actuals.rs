@@ -227,6 +227,54 @@ pub async fn delete_actual(
     Ok(())
 }
 
+/// How many shards a target's units are counted in: a unit's values move the counter of shard
+/// `unit_id % UNIT_SHARDS` of their year (`target_year_shards`, moved by the database's
+/// triggers), so concurrent reports rarely queue on one row and a figure can re-read only the
+/// units whose shard moved.
+pub const UNIT_SHARDS: usize = 32;
+
+/// The shard of a unit's values.
+pub fn unit_shard(unit: UnitId) -> usize {
+    // Unit ids are positive: the remainder is the one SQL's `%` gives.
+    (unit.0.rem_euclid(UNIT_SHARDS as i64)) as usize
+}
+
+/// Which units a bulk read of values covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnitShards {
+    All,
+    /// Only the units of these shards (each below [`UNIT_SHARDS`]).
+    Only(Vec<usize>),
+}
+
+impl UnitShards {
+    /// The SQL condition on `column` (numbers made here, not user input: safe inside a query).
+    fn condition(&self, column: &str) -> String {
+        match self {
+            UnitShards::All => String::new(),
+            UnitShards::Only(shards) => {
+                let list: Vec<String> = shards
+                    .iter()
+                    .filter(|s| **s < UNIT_SHARDS)
+                    .map(|s| s.to_string())
+                    .collect();
+                if list.is_empty() {
+                    " AND 1 = 0".to_owned()
+                } else {
+                    format!(" AND {column} % {UNIT_SHARDS} IN ({})", list.join(", "))
+                }
+            }
+        }
+    }
+
+    pub fn contains(&self, unit: UnitId) -> bool {
+        match self {
+            UnitShards::All => true,
+            UnitShards::Only(shards) => shards.contains(&unit_shard(unit)),
+        }
+    }
+}
+
 /// One reported value, the lean form the roll-up reads in bulk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reported {
@@ -243,7 +291,8 @@ pub struct Reported {
 /// (BENCHMARKS.md). Each row's text is written with its values (`packed`), so the database
 /// only concatenates.
 ///
-/// With `at`, the values that counted at that instant (see [`counted_filter`]).
+/// With `at`, the values that counted at that instant (see [`counted_filter`]); with `shards`,
+/// only the units of those shards (see [`UnitShards`]).
 pub async fn reported_within(
     conn: &mut AnyConnection,
     target: TargetId,
@@ -251,6 +300,7 @@ pub async fn reported_within(
     end: NaiveDate,
     counted: Counted,
     at: Option<DateTime<Utc>>,
+    shards: &UnitShards,
 ) -> Result<Vec<Reported>> {
     // The rows travel as one text: the driver hands rows from its worker thread one at a time,
     // and at 3,000 to 40,000 rows that hand-over, not SQLite, is the cost.
@@ -260,9 +310,10 @@ pub async fn reported_within(
         "group_concat"
     };
     let filter = counted_filter(counted, at);
+    let units = shards.condition("unit_id");
     let packed: Option<String> = sqlx::query_scalar(&format!(
         "SELECT {concat}(packed, ';') FROM actuals \
-         WHERE target_id = $1 AND period_start >= $2 AND period_start <= $3 AND period_end <= $3{filter}"
+         WHERE target_id = $1{units} AND period_start >= $2 AND period_start <= $3 AND period_end <= $3{filter}"
     ))
     .bind(target.0)
     .bind(sql::date(start))
@@ -324,7 +375,7 @@ pub(super) fn counted_filter(counted: Counted, at: Option<DateTime<Utc>>) -> Str
 /// state yet: the unit, the period and the report's state.
 ///
 /// With `at`: the values recorded by then whose report was then in a state that does not
-/// count, with that state.
+/// count, with that state. With `shards`, only the units of those shards.
 pub async fn pending_within(
     conn: &mut AnyConnection,
     target: TargetId,
@@ -332,6 +383,7 @@ pub async fn pending_within(
     end: NaiveDate,
     counted: Counted,
     at: Option<DateTime<Utc>>,
+    shards: &UnitShards,
 ) -> Result<Vec<(UnitId, Period, ReportState)>> {
     if counted == Counted::Any {
         return Ok(Vec::new());
@@ -346,10 +398,11 @@ pub async fn pending_within(
         Some(at) => format!(" AND a.recorded_at <= '{}'", sql::instant(at)),
         None => format!(" AND r.state NOT IN ({})", states.join(", ")),
     };
+    let units = shards.condition("a.unit_id");
     let rows = sqlx::query(&format!(
         "SELECT a.unit_id, a.period, r.state, r.submitted_at, r.reviewed_at FROM actuals a \
          JOIN reports r ON r.id = a.report_id \
-         WHERE a.target_id = $1 AND a.period_start >= $2 AND a.period_start <= $3 AND a.period_end <= $3 \
+         WHERE a.target_id = $1{units} AND a.period_start >= $2 AND a.period_start <= $3 AND a.period_end <= $3 \
          AND a.report_id IS NOT NULL{filter} ORDER BY a.unit_id, a.period_start"
     ))
     .bind(target.0)

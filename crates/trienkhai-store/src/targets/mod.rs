@@ -392,6 +392,58 @@ pub async fn values_version(conn: &mut AnyConnection, id: TargetId, period: Peri
     .ok_or(StoreError::NotFound)
 }
 
+/// A target's figure key for a period, shard by shard: what [`values_version`] sums.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShardKey {
+    /// The target row's own counter (quotas, the plan's values, the definition, the plan's
+    /// settings, weights): every unit's figure reads it.
+    pub target: i64,
+    /// Per unit shard, the counts of the years the period spans.
+    pub shards: [i64; UNIT_SHARDS],
+}
+
+impl ShardKey {
+    /// The one number lists compare: the sum of every counter (they only grow).
+    pub fn version(&self) -> i64 {
+        self.target + self.shards.iter().sum::<i64>()
+    }
+
+    /// The shards whose counters differ from `older`'s.
+    pub fn moved_since(&self, older: &ShardKey) -> Vec<usize> {
+        (0..UNIT_SHARDS)
+            .filter(|s| self.shards[*s] != older.shards[*s])
+            .collect()
+    }
+}
+
+/// [`values_version`] shard by shard, in one query.
+pub async fn shard_key(conn: &mut AnyConnection, id: TargetId, period: Period) -> Result<ShardKey> {
+    let (first, last) = years_of(period);
+    let target: i64 = sqlx::query_scalar("SELECT values_version FROM targets WHERE id = $1")
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let rows = sqlx::query(
+        "SELECT shard, CAST(SUM(n) AS BIGINT) AS n FROM target_year_shards \
+         WHERE target_id = $1 AND year >= $2 AND year <= $3 GROUP BY shard",
+    )
+    .bind(id.0)
+    .bind(first)
+    .bind(last)
+    .fetch_all(conn)
+    .await?;
+    let mut shards = [0; UNIT_SHARDS];
+    for r in &rows {
+        let shard = usize::try_from(r.int("shard")?)
+            .ok()
+            .filter(|s| *s < UNIT_SHARDS)
+            .ok_or_else(|| StoreError::Corrupt(format!("figure shard of target {}", id.0)))?;
+        shards[shard] = r.int("n")?;
+    }
+    Ok(ShardKey { target, shards })
+}
+
 /// The values version for `period` of every target of a document, in one query (lists check
 /// their cached figures with it).
 pub async fn values_versions_of_document(

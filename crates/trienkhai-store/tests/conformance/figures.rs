@@ -359,7 +359,71 @@ async fn a_value_of_another_year_leaves_a_figure_standing(t: TestDb) {
     assert_eq!(last[2], after[2], "2022 moved with March 2021");
 }
 
+/// A figure's key shard by shard: a unit's value moves its unit's shard and no other; moving a
+/// value to another unit moves both units' shards; a quota moves the target's row and no shard.
+/// The sum is the values version lists compare.
+async fn a_value_moves_the_shard_of_its_unit_and_only_it(t: TestDb) {
+    let p = plan(&t).await;
+    let other = create_unit(&t, "X-B", "Xã B", Some(p.district), "2000-01-01", None).await;
+    assert_ne!(targets::unit_shard(other), targets::unit_shard(p.commune));
+    let year = Period::Year(2021);
+    let key = || {
+        let db = t.db.clone();
+        let target = p.target;
+        async move {
+            let mut conn = db.reader().await.unwrap();
+            let key = targets::shard_key(&mut conn, target, year).await.unwrap();
+            let version = targets::values_version(&mut conn, target, year)
+                .await
+                .unwrap();
+            assert_eq!(key.version(), version, "the shards sum to the version");
+            key
+        }
+    };
+    let run = |sql: String| {
+        let db = t.db.clone();
+        async move {
+            let mut tx = db.begin().await.unwrap();
+            let done = sqlx::query(&sql).execute(&mut *tx).await.unwrap();
+            assert!(done.rows_affected() > 0, "{sql} wrote nothing");
+            tx.commit().await.unwrap();
+        }
+    };
+    let first = key().await;
+    run(format!(
+        "INSERT INTO actuals (target_id, unit_id, period, period_start, period_end, value, \
+         packed, recorded_at) VALUES ({}, {}, '2021-03', '2021-03-01', '2021-03-31', '3', 'x', 'x')",
+        p.target.0, p.commune.0
+    ))
+    .await;
+    let written = key().await;
+    assert_eq!(written.target, first.target);
+    assert_eq!(
+        written.moved_since(&first),
+        vec![targets::unit_shard(p.commune)]
+    );
+    run(format!(
+        "UPDATE actuals SET unit_id = {} WHERE target_id = {} AND unit_id = {}",
+        other.0, p.target.0, p.commune.0
+    ))
+    .await;
+    let moved = key().await;
+    let mut both = vec![targets::unit_shard(p.commune), targets::unit_shard(other)];
+    both.sort();
+    assert_eq!(moved.moved_since(&written), both);
+    run(format!(
+        "INSERT INTO quotas (target_id, unit_id, period, period_start, period_end, value) \
+         VALUES ({}, {}, '2021', '2021-01-01', '2021-12-31', '5')",
+        p.target.0, other.0
+    ))
+    .await;
+    let quota = key().await;
+    assert!(quota.target > moved.target);
+    assert!(quota.moved_since(&moved).is_empty());
+}
+
 both_backends!(
+    a_value_moves_the_shard_of_its_unit_and_only_it,
     a_value_of_another_year_leaves_a_figure_standing,
     every_write_to_a_figure_source_moves_its_key,
     saving_a_draft_moves_only_what_it_writes,

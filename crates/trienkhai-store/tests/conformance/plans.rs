@@ -351,6 +351,7 @@ pub(crate) async fn plans_are_stored_and_read_back_with_version_checks(t: TestDb
         d("2021-03-31"),
         trienkhai_core::reporting::Counted::Accepted,
         None,
+        &targets::UnitShards::All,
     )
     .await
     .unwrap();
@@ -512,19 +513,47 @@ pub(crate) async fn plans_are_stored_and_read_back_with_version_checks(t: TestDb
             .unwrap(),
         version + 24
     );
-    let mut q1: Vec<_> = targets::reported_within(
-        &mut tx,
-        lower,
-        d("2022-01-01"),
-        d("2022-03-31"),
-        trienkhai_core::reporting::Counted::Accepted,
-        None,
-    )
-    .await
-    .unwrap()
-    .into_iter()
-    .filter(|r| r.unit_id == commune)
-    .collect();
+    async fn quarter(
+        conn: &mut sqlx::AnyConnection,
+        target: TargetId,
+        shards: targets::UnitShards,
+    ) -> Vec<targets::Reported> {
+        targets::reported_within(
+            conn,
+            target,
+            d("2022-01-01"),
+            d("2022-03-31"),
+            trienkhai_core::reporting::Counted::Accepted,
+            None,
+            &shards,
+        )
+        .await
+        .unwrap()
+    }
+    // One shard's read is the whole read's rows of that shard's units, no more, no fewer.
+    let everyone = quarter(&mut tx, lower, targets::UnitShards::All).await;
+    let shard = targets::unit_shard(commune);
+    let of_shard = quarter(&mut tx, lower, targets::UnitShards::Only(vec![shard])).await;
+    assert!(!of_shard.is_empty());
+    assert_eq!(
+        of_shard,
+        everyone
+            .iter()
+            .filter(|r| targets::unit_shard(r.unit_id) == shard)
+            .cloned()
+            .collect::<Vec<_>>()
+    );
+    let other = (shard + 1) % targets::UNIT_SHARDS;
+    assert!(
+        quarter(&mut tx, lower, targets::UnitShards::Only(vec![other]))
+            .await
+            .iter()
+            .all(|r| targets::unit_shard(r.unit_id) == other)
+    );
+    let mut q1: Vec<_> = of_shard
+        .into_iter()
+        .filter(|r| r.unit_id == commune)
+        .collect();
     q1.sort_by_key(|r| r.period.dates().0);
     assert_eq!(q1.len(), 3);
     assert!(q1.iter().all(|r| r.unit_id == commune));

@@ -198,25 +198,49 @@ pub(crate) async fn reports_move_through_review_with_revisions_and_evidence(t: T
             (Counted::Any, hours(1), 1),
             (Counted::Any, hours(-1), 0),
         ] {
-            let within = targets::reported_within(&mut tx, target, start, end, counted, at)
-                .await
-                .unwrap();
+            let within = targets::reported_within(
+                &mut tx,
+                target,
+                start,
+                end,
+                counted,
+                at,
+                &targets::UnitShards::All,
+            )
+            .await
+            .unwrap();
             assert_eq!(within.len(), expected, "{counted:?} at {at:?}");
         }
         // Between submission and acceptance the value was pending, as submitted; before it
         // was recorded, it was nothing.
         assert_eq!(
-            targets::pending_within(&mut tx, target, start, end, Counted::Accepted, hours(1))
-                .await
-                .unwrap(),
+            targets::pending_within(
+                &mut tx,
+                target,
+                start,
+                end,
+                Counted::Accepted,
+                hours(1),
+                &targets::UnitShards::All
+            )
+            .await
+            .unwrap(),
             [(commune, april, ReportState::Submitted)]
         );
         for at in [hours(-1), hours(3), None] {
             assert!(
-                targets::pending_within(&mut tx, target, start, end, Counted::Accepted, at)
-                    .await
-                    .unwrap()
-                    .is_empty()
+                targets::pending_within(
+                    &mut tx,
+                    target,
+                    start,
+                    end,
+                    Counted::Accepted,
+                    at,
+                    &targets::UnitShards::All
+                )
+                .await
+                .unwrap()
+                .is_empty()
             );
         }
     }

@@ -6,6 +6,8 @@ mod figures;
 use figures::*;
 mod items;
 use items::*;
+mod kept;
+use kept::*;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -77,4 +79,6 @@ both_backends!(
     work_items_move_through_their_states,
     documents_are_numbered_per_issuer_type_and_term,
     the_cascade_and_the_coverage_report,
+    a_figure_recomputed_by_shard_equals_one_computed_from_nothing,
+    the_latest_reported_period_is_computed_at_start,
 );
