@@ -3,7 +3,10 @@
 // Each test file starts its own server (`startServer()` in `before`, `stop()` in `after`) on a
 // fresh SQLite data directory with the Ba Tri demo, so files never see each other's changes.
 
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -42,13 +45,13 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * Returns `{ baseUrl, dataDir, stop, log }`; `stop()` sends SIGTERM, awaits the exit and removes
  * the data directory (kept when `E2E_KEEP_DATA` is set).
  */
-export async function startServer({ timeoutMs = 60_000 } = {}) {
+export async function startServer({ timeoutMs = 60_000, demoDay } = {}) {
   const bin = serverBinary();
   let lastError;
   // The free port may be taken between our probe and the server's bind: try a few ports.
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      return await startOnce(bin, timeoutMs);
+      return await startOnce(bin, timeoutMs, demoDay);
     } catch (err) {
       lastError = err;
       if (!err.retryable) break;
@@ -57,7 +60,7 @@ export async function startServer({ timeoutMs = 60_000 } = {}) {
   throw lastError;
 }
 
-async function startOnce(bin, timeoutMs) {
+async function startOnce(bin, timeoutMs, demoDay) {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'trienkhai-e2e-'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -73,7 +76,15 @@ async function startOnce(bin, timeoutMs) {
   }
   const child = spawn(
     bin,
-    ['serve', '--demo', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`],
+    [
+      'serve',
+      '--demo',
+      ...(demoDay ? ['--demo-day', demoDay] : []),
+      '--data-dir',
+      dataDir,
+      '--listen',
+      `127.0.0.1:${port}`,
+    ],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let log = '';
@@ -191,7 +202,7 @@ export async function submit(page, selector) {
 
 /**
  * Logs in through the login page. Returns the response of the page the form lands on
- * (`/units` on success, the login page again on failure).
+ * (`/`, the work of the day, on success; the login page again on failure).
  */
 export async function login(page, baseUrl, username, password = 'demo') {
   await page.goto(`${baseUrl}/login`);
@@ -231,4 +242,36 @@ export async function unitHref(page, baseUrl, name, date) {
 
 export function escapeRe(s) {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A phone as the commune's clerk holds it: 390 × 844 CSS pixels, touch. */
+export const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+/** A desktop screen of the district office. */
+export const DESKTOP = { viewport: { width: 1366, height: 900 } };
+
+/** Fails when the page is wider than its window (a phone would scroll sideways). */
+export async function assertNoSidewaysScroll(page, label) {
+  const { scroll, inner } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    inner: window.innerWidth,
+  }));
+  assert.ok(scroll <= inner, `${label}: the page is ${scroll} px wide in a ${inner} px window`);
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * Runs axe-core on the page as it stands and fails on any critical or serious violation,
+ * naming each rule and the elements it found.
+ */
+export async function assertAccessible(page, label) {
+  // Evaluated through the browser's protocol: the pages' policy allows no inline script.
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'critical' || v.impact === 'serious')
+      .map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  assert.deepEqual(violations, [], `${label}: accessibility violations`);
 }

@@ -22,7 +22,8 @@ test('kiemtra sees the page of xã Bảo Thạnh with its history and no change 
   try {
     const page = await context.newPage();
     await login(page, server.baseUrl, 'kiemtra');
-    assert.equal(new URL(page.url()).pathname, '/units');
+    assert.equal(new URL(page.url()).pathname, '/');
+    await page.goto(`${server.baseUrl}/units`);
     assert.equal(await page.locator('#merge-units').count(), 0, 'no merge button for a reader');
 
     const href = await unitHref(page, server.baseUrl, 'Đảng bộ xã Bảo Thạnh', '01/06/2021');

@@ -45,15 +45,15 @@ test('a wrong password shows an error and keeps the user on the login page', asy
   }
 });
 
-test('the right password lands on the tree with the user\'s display name', async () => {
+test('the right password lands on the work of the day with the user\'s display name', async () => {
   const context = await newContext(browser);
   try {
     const page = await context.newPage();
     const response = await login(page, server.baseUrl, 'admin');
     await screenshot(page, 'login-ok');
     assert.equal(response.status(), 200);
-    assert.equal(new URL(page.url()).pathname, '/units');
-    assert.equal(await page.locator('h1').innerText(), 'Cây tổ chức');
+    assert.equal(new URL(page.url()).pathname, '/');
+    assert.equal(await page.locator('h1').innerText(), 'Việc cần làm');
     assert.equal(await page.locator('#current-user').innerText(), 'Quản trị hệ thống (demo)');
     assert.equal(await page.locator('#login-error').count(), 0);
   } finally {

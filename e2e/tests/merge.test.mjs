@@ -22,7 +22,7 @@ before(async () => {
   const context = await newContext(browser);
   page = await context.newPage();
   await login(page, server.baseUrl, 'admin');
-  assert.equal(new URL(page.url()).pathname, '/units');
+  assert.equal(new URL(page.url()).pathname, '/');
 });
 
 after(async () => {

@@ -46,7 +46,7 @@ test('anthuy sees only xã An Thủy and is refused the page of xã Bảo Thạn
   try {
     const page = await context.newPage();
     await login(page, server.baseUrl, 'anthuy');
-    assert.equal(new URL(page.url()).pathname, '/units');
+    assert.equal(new URL(page.url()).pathname, '/');
 
     await page.goto(`${server.baseUrl}/units?as_of=01/06/2021`);
     await screenshot(page, 'scope-anthuy-tree-2021-06-01');

@@ -379,6 +379,13 @@ pub async fn build(app: &App) -> Result<DemoSummary> {
             Some(an_thuy),
         ),
         ("kiemtra", "Ủy ban Kiểm tra (demo)", Role::Inspector, None),
+        // The district office, which the communes report to.
+        (
+            "huyenuy",
+            "Văn phòng Huyện ủy Ba Tri (demo)",
+            Role::Editor,
+            Some(ids["BTR"]),
+        ),
     ];
     for (username, display, role, unit) in accounts_to_make {
         let id = accounts::create_account_unchecked(

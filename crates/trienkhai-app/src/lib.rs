@@ -23,6 +23,7 @@ pub mod reporting;
 pub mod scope;
 pub mod served;
 pub mod targets;
+pub mod todo;
 pub mod work_items;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -57,27 +58,44 @@ pub struct App {
     clock: Clock,
 }
 
-/// What the application reads the time from: the system's, or one a test sets and moves, so
-/// that a test of "the next day" or "after the deadline" says so instead of sleeping.
+/// What the application reads the time from: the system's; one a test sets and moves, so that
+/// a test of "the next day" or "after the deadline" says so instead of sleeping; or the system's
+/// shifted to another day (the demo played on a day of its story).
 #[derive(Clone, Debug, Default)]
-pub struct Clock(Option<std::sync::Arc<std::sync::Mutex<DateTime<Utc>>>>);
+pub struct Clock(ClockSource);
+
+#[derive(Clone, Debug, Default)]
+enum ClockSource {
+    #[default]
+    System,
+    Fixed(std::sync::Arc<std::sync::Mutex<DateTime<Utc>>>),
+    Shifted(chrono::Duration),
+}
 
 impl Clock {
     /// A clock standing at `t` until set or moved.
     pub fn fixed(t: DateTime<Utc>) -> Self {
-        Clock(Some(std::sync::Arc::new(std::sync::Mutex::new(t))))
+        Clock(ClockSource::Fixed(std::sync::Arc::new(
+            std::sync::Mutex::new(t),
+        )))
+    }
+
+    /// A clock that reads `t` now and runs with the system's from there.
+    pub fn starting_at(t: DateTime<Utc>) -> Self {
+        Clock(ClockSource::Shifted(t - Utc::now()))
     }
 
     pub fn now(&self) -> DateTime<Utc> {
         match &self.0 {
-            None => Utc::now(),
-            Some(t) => *t.lock().unwrap_or_else(std::sync::PoisonError::into_inner),
+            ClockSource::System => Utc::now(),
+            ClockSource::Fixed(t) => *t.lock().unwrap_or_else(std::sync::PoisonError::into_inner),
+            ClockSource::Shifted(by) => Utc::now() + *by,
         }
     }
 
-    /// Moves a fixed clock by `by` (the system clock moves by itself).
+    /// Moves a fixed clock by `by` (the others move by themselves).
     pub fn advance(&self, by: chrono::Duration) {
-        if let Some(t) = &self.0 {
+        if let ClockSource::Fixed(t) = &self.0 {
             let mut t = t.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             *t += by;
         }

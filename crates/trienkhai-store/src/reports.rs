@@ -45,6 +45,16 @@ pub async fn insert_calendar(
     .map_err(StoreError::classify)
 }
 
+/// The plans that have a reporting calendar, in id order.
+pub async fn documents_with_calendars(conn: &mut AnyConnection) -> Result<Vec<DocumentId>> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT document_id FROM report_calendars ORDER BY document_id",
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(ids.into_iter().map(DocumentId).collect())
+}
+
 pub async fn calendars_of(conn: &mut AnyConnection, document: DocumentId) -> Result<Vec<Calendar>> {
     let rows = sqlx::query(
         "SELECT id, document_id, cadence, first_year, last_year, days_after_end, lead_days, row_version \

@@ -157,6 +157,11 @@ pub struct ServeArgs {
     /// accounts have a published password.
     #[arg(long)]
     pub demo: bool,
+    /// With `--demo`: play the demo on this day of its story (dd/mm/yyyy, e.g. 03/05/2021, when
+    /// the communes' April reports are due). The clock starts at 09:00 that day, Vietnam time,
+    /// and runs from there.
+    #[arg(long, requires = "demo", value_parser = parse_day)]
+    pub demo_day: Option<chrono::NaiveDate>,
     /// Mark cookies Secure (serve behind HTTPS).
     #[arg(long, env = "TRIENKHAI_SECURE_COOKIES")]
     pub secure_cookies: bool,
@@ -313,4 +318,10 @@ pub async fn build_demo(app: &App) -> anyhow::Result<()> {
         "demo built"
     );
     Ok(())
+}
+
+/// A day as people write it, dd/mm/yyyy.
+fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s.trim(), "%d/%m/%Y")
+        .map_err(|_| format!("{s:?} is not a day written dd/mm/yyyy"))
 }

@@ -27,9 +27,14 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             args.listen
         );
     }
-    let app = args.db.open().await?;
+    let mut app = args.db.open().await?;
     if args.demo {
         build_demo(&app).await?;
+    }
+    // After the demo is built: it records work done up to 2025, which a clock in 2021 refuses.
+    if let Some(day) = args.demo_day {
+        let start = trienkhai_core::vn::time::at_hour(day, 9);
+        app = app.with_clock(trienkhai_app::Clock::starting_at(start));
     }
     tokio::spawn(housekeeping(app.clone()));
     // The figures of the latest reported periods, computed while the server starts answering.

@@ -298,7 +298,10 @@ async fn policies_become_notifications_one_digest_per_person_and_a_signed_post(t
     let ran = reminders::run_due_jobs(&app, &delivery, "w1", 100)
         .await
         .unwrap();
-    assert_eq!(ran, 3, "reminders, one digest, one webhook post");
+    assert_eq!(
+        ran, 4,
+        "reminders, a digest for An Thủy and one for the district office, one webhook post"
+    );
     let (mine, unread) = reminders::my_notifications(&app, &anthuy).await.unwrap();
     assert_eq!(unread as usize, mine.len());
     let reminded: Vec<&str> = mine
@@ -314,6 +317,17 @@ async fn policies_become_notifications_one_digest_per_person_and_a_signed_post(t
     assert!(
         mine.iter()
             .filter(|n| !n.title.starts_with("Nhắc"))
+            .all(|n| n.title.starts_with("Quá hạn báo cáo 02-NQ/HU kỳ 2021-0"))
+    );
+    // The district office, which the overdue policy also tells, hears of the communes' late
+    // reports, not of the reminder meant for An Thủy's staff.
+    let (district, _) = reminders::my_notifications(&app, &actor(&app, "huyenuy").await)
+        .await
+        .unwrap();
+    assert!(!district.is_empty());
+    assert!(
+        district
+            .iter()
             .all(|n| n.title.starts_with("Quá hạn báo cáo 02-NQ/HU kỳ 2021-0"))
     );
     // Installation-wide administrators are not reminded of every unit's report.

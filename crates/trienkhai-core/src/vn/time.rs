@@ -17,6 +17,14 @@ pub fn date_of(t: DateTime<Utc>) -> NaiveDate {
     local(t).date()
 }
 
+/// The instant it is `hour` o'clock on `day` in Vietnam.
+pub fn at_hour(day: NaiveDate, hour: u32) -> DateTime<Utc> {
+    day.and_hms_opt(hour.min(23), 0, 0)
+        .expect("an hour of the day")
+        .and_utc()
+        - Duration::hours(UTC_OFFSET_HOURS)
+}
+
 /// The last instant of `day` in Vietnam (23:59:59.999999 local), as UTC: what "as of 20/05"
 /// includes.
 pub fn end_of_day(day: NaiveDate) -> DateTime<Utc> {
@@ -32,6 +40,13 @@ mod tests {
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn nine_in_the_morning_in_vietnam_is_two_in_utc() {
+        let day = NaiveDate::from_ymd_opt(2021, 5, 3).unwrap();
+        assert_eq!(at_hour(day, 9), at("2021-05-03T02:00:00Z"));
+        assert_eq!(date_of(at_hour(day, 0)), day);
     }
 
     #[test]

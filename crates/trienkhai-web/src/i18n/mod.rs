@@ -4,6 +4,7 @@
 mod errors;
 pub use errors::{ERRORS, ErrorCode};
 mod foundation;
+mod home;
 mod plans;
 mod reporting;
 
@@ -45,7 +46,12 @@ impl Lang {
 
 /// `(key, Vietnamese, English)`: every word of the interface, by area. The sentences of error
 /// codes are in [`ERRORS`], beside their status.
-pub const STRINGS: [&[(&str, &str, &str)]; 3] = [foundation::WORDS, plans::WORDS, reporting::WORDS];
+pub const STRINGS: [&[(&str, &str, &str)]; 4] = [
+    foundation::WORDS,
+    plans::WORDS,
+    reporting::WORDS,
+    home::WORDS,
+];
 
 static ERROR_TABLE: LazyLock<HashMap<&'static str, &'static ErrorCode>> =
     LazyLock::new(|| ERRORS.iter().map(|e| (e.code, e)).collect());

@@ -12,6 +12,7 @@ mod plans;
 mod reminders;
 mod reports;
 mod session;
+mod todo;
 mod units;
 
 use askama::Template;
@@ -30,7 +31,7 @@ use crate::i18n::{Lang, Tr};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(|| async { Redirect::to("/units") }))
+        .route("/", get(todo::page))
         .route("/login", get(session::login_form).post(session::login))
         .route("/logout", post(session::logout))
         .route("/lang", get(session::switch_language))

@@ -97,7 +97,7 @@ pub async fn login(
     {
         Ok(account) => {
             let session = auth::start_session(&state.app, account).await?;
-            let mut response = Redirect::to("/units").into_response();
+            let mut response = Redirect::to("/").into_response();
             let max_age = auth::SESSION_HOURS * 3600;
             response.headers_mut().append(
                 header::SET_COOKIE,
@@ -161,7 +161,7 @@ pub async fn switch_language(
     let back = q
         .back
         .filter(|b| is_local_path(b))
-        .unwrap_or_else(|| "/units".into());
+        .unwrap_or_else(|| "/".into());
     let mut response = Redirect::to(&back).into_response();
     let secure = if state.secure_cookies { "; Secure" } else { "" };
     let value = format!(

@@ -8,6 +8,8 @@ mod sheets;
 use sheets::*;
 mod served;
 use served::*;
+mod todo;
+use todo::*;
 
 use chrono::NaiveDate;
 use trienkhai_app::reporting;
@@ -85,4 +87,5 @@ both_backends!(
     the_district_consolidates_what_its_communes_reported,
     a_units_dashboard_follows_targets_items_and_reports_as_of_a_date,
     concurrent_reports_of_many_units_are_all_saved_and_submitted,
+    a_commune_sees_what_it_owes_and_its_district_what_arrived,
 );
