@@ -5,6 +5,9 @@
 // communes have sent April's report and which have not.
 
 import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
   DESKTOP,
@@ -70,21 +73,64 @@ test('a commune lands on what it owes, on a phone; its district on what has arri
     await assertAccessible(page, 'the home page at 390 px');
     await screenshot(page, 'home-anthuy-390');
 
-    // One button opens April's report.
-    await submit(page, '#reports-due article:nth-child(4) button');
-    assert.match(new URL(page.url()).pathname, /^\/reports\/\d+$/);
-    await page.goto(`${server.baseUrl}/`);
-    assert.match(await cards.nth(3).innerText(), /Nháp/);
-    assert.equal(await cards.nth(3).locator('a.button').innerText(), 'Tiếp tục điền');
-
-    // The district office waits for its communes.
+    // The district office, before anything is sent: April's reports are all missing.
     await office.goto(`${server.baseUrl}/`);
-    const arrivals = office.locator('#arrivals article', { hasText: 'Tháng 4/2021' });
-    assert.match(await arrivals.innerText(), /0\/\d+ đơn vị đã gửi/);
-    assert.match(await arrivals.locator('ul.missing').innerText(), /Đảng bộ xã An Thủy/);
+    const aprilArrivals = office.locator('#arrivals article', { hasText: 'Tháng 4/2021' });
+    assert.match(await aprilArrivals.innerText(), /0\/\d+ đơn vị đã gửi/);
+    assert.match(await aprilArrivals.locator('ul.missing').innerText(), /Đảng bộ xã An Thủy/);
     await assertNoSidewaysScroll(office, 'the district home page at 1366 px');
     await assertAccessible(office, 'the district home page');
     await screenshot(office, 'home-huyenuy-1366');
+
+    // One button opens April's report; the home page then leads back to it.
+    await submit(page, '#reports-due article:nth-child(4) button');
+    assert.match(new URL(page.url()).pathname, /^\/reports\/\d+$/);
+    const reportUrl = page.url();
+    await page.goto(`${server.baseUrl}/`);
+    assert.match(await cards.nth(3).innerText(), /Nháp/);
+    await submit(page, '#reports-due article:nth-child(4) a.button');
+    assert.equal(page.url(), reportUrl);
+
+    // Filled on the phone: a wrong number comes back marked, with everything typed kept.
+    const firms = page.locator('#report-targets [data-code="KT05"] input[name^="v"]');
+    await firms.fill('12,3,4');
+    await page.fill('#narrative', 'Tháng 4: vận động 120 hộ trữ nước.');
+    const refused = await submit(page, '#narrative-save');
+    assert.equal(refused.status(), 422);
+    assert.match(await page.locator('#form-error').innerText(), /Chưa lưu/);
+    assert.equal(await firms.inputValue(), '12,3,4');
+    assert.equal(await page.locator('#narrative').inputValue(), 'Tháng 4: vận động 120 hộ trữ nước.');
+    assert.equal(
+      await page.locator('#report-targets [data-code="KT05"] .field-error').count(),
+      1,
+      'the row says what is wrong',
+    );
+    await assertNoSidewaysScroll(page, 'the report form at 390 px');
+    await assertAccessible(page, 'the report form with an error');
+    await screenshot(page, 'report-form-error-390');
+    // Corrected, then the evidence attached by the button that also saves.
+    await firms.fill('25');
+    const dir = await mkdtemp(path.join(tmpdir(), 'trienkhai-home-'));
+    const pdf = path.join(dir, 'Biên bản.pdf');
+    await writeFile(pdf, '%PDF-1.4\n% biên bản\n%%EOF\n');
+    await page.setInputFiles('#evidence-file', pdf);
+    await submit(page, '#evidence-upload');
+    assert.match(await page.locator('#evidence').innerText(), /Biên bản\.pdf/);
+    assert.equal(await firms.inputValue(), '25');
+    assert.equal(await page.locator('#narrative').inputValue(), 'Tháng 4: vận động 120 hộ trữ nước.');
+    // Sent after one question, which shows what goes.
+    await submit(page, '#report-submit');
+    assert.match(await page.locator('#report-targets').innerText(), /25/);
+    await submit(page, '#report-confirm');
+    assert.equal(await page.locator('#report-state').getAttribute('data-state'), 'submitted');
+    assert.equal(page.url(), reportUrl);
+
+    // April leaves the commune's list and arrives at the district.
+    await page.goto(`${server.baseUrl}/`);
+    assert.equal(await page.locator('#due-count').innerText(), '3');
+    await office.goto(`${server.baseUrl}/`);
+    assert.match(await aprilArrivals.innerText(), /1\/\d+ đơn vị đã gửi/);
+    assert.doesNotMatch(await aprilArrivals.locator('ul.missing').innerText(), /Đảng bộ xã An Thủy/);
   } finally {
     await desk.close();
     await phone.close();

@@ -64,15 +64,15 @@ test('a commune reports, the district returns it, the commune corrects, the dist
     await submit(page, '#open-report');
     assert.equal(await page.locator('#report-state').getAttribute('data-state'), 'draft');
     assert.equal(await page.locator('#report-deadline').innerText(), '06/05/2021');
-    const firms = page.locator('#report-targets tr[data-code="KT05"] input[name^="v"]');
+    const firms = page.locator('#report-targets [data-code="KT05"] input[name^="v"]');
     await firms.fill('1.234');
-    const line = page.locator('#report-items tbody tr').first();
+    const line = page.locator('#report-items fieldset').first();
     await line.locator('input[name^="p"]').fill('40');
     await line.locator('textarea').fill('Đã khảo sát 3 tuyến kênh');
     await page.fill('#narrative', 'Tháng 4: vận động 120 hộ trữ nước.\nChuẩn bị mùa mưa.');
     await submit(page, '#narrative-save');
     assert.equal(await firms.inputValue(), '1.234', 'the value as typed, read back');
-    assert.match(await page.locator('#report-targets tr[data-code="KT05"]').innerText(), /nhập qua báo cáo/);
+    assert.match(await page.locator('#report-targets [data-code="KT05"]').innerText(), /nhập qua báo cáo/);
 
     // Evidence: a PDF attached and listed with its size.
     const dir = await mkdtemp(path.join(tmpdir(), 'trienkhai-evidence-'));
@@ -87,11 +87,14 @@ test('a commune reports, the district returns it, the commune corrects, the dist
     await page.setInputFiles('#evidence-file', fake);
     const refused = await submit(page, '#evidence-upload');
     assert.equal(refused.status(), 422);
-    assert.match(await page.locator('#error-field').innerText(), /Tệp|File/);
-    await page.goBack();
-    await page.reload();
+    assert.ok((await page.locator('#file-error').innerText()).length > 0, 'the file says why');
+    assert.equal(await firms.inputValue(), '1.234', 'the figures stay');
 
+    // Submitting shows what will be sent and asks once.
     await submit(page, '#report-submit');
+    assert.match(new URL(page.url()).pathname, /\/confirm$/);
+    assert.equal(await page.locator('#report-state').getAttribute('data-state'), 'draft');
+    await submit(page, '#report-confirm');
     assert.equal(await page.locator('#report-state').getAttribute('data-state'), 'submitted');
     assert.equal(await page.locator('#report-late').count(), 1, 'submitted after the deadline');
     const reportUrl = page.url();
@@ -117,8 +120,8 @@ test('a commune reports, the district returns it, the commune corrects, the dist
     assert.equal(await page.locator('#report-state').getAttribute('data-state'), 'returned');
     assert.equal(await page.locator('#review-comment').innerText(), 'Bổ sung số hộ nghèo');
     await page.fill('#narrative', 'Tháng 4: vận động 120 hộ trữ nước; 35 hộ nghèo được hỗ trợ.');
-    await submit(page, '#narrative-save');
     await submit(page, '#report-submit');
+    await submit(page, '#report-confirm');
     assert.equal(await page.locator('#report-state').getAttribute('data-state'), 'submitted');
 
     // The district accepts: locked for the commune.

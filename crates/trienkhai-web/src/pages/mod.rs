@@ -10,6 +10,7 @@ mod history;
 mod persons;
 mod plans;
 mod reminders;
+mod report_form;
 mod reports;
 mod session;
 mod todo;
@@ -121,7 +122,14 @@ pub fn routes() -> Router<AppState> {
             get(calendars::days).post(calendars::set_day),
         )
         .route("/reports/{id}", get(reports::detail))
-        .route("/reports/{id}/narrative", post(reports::save))
+        // The whole form with its evidence file: the same 20 MB as the file alone.
+        .route(
+            "/reports/{id}/narrative",
+            post(report_form::save).layer(axum::extract::DefaultBodyLimit::max(
+                trienkhai_app::documents::MAX_FILE_BYTES + 256 * 1024,
+            )),
+        )
+        .route("/reports/{id}/confirm", get(reports::confirm))
         .route("/reports/{id}/act", post(reports::act))
         // The same 20 MB as a document's file (and the API's evidence), with room for the form.
         .route(

@@ -2,21 +2,19 @@
 //! submitted by the unit, returned with a comment or accepted one level up, reopened as a new
 //! revision after acceptance.
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::http::Uri;
 use axum::response::Response;
 use serde::Deserialize;
 use trienkhai_app::AppError;
-use trienkhai_app::report_sheet::{self, DraftLine, DraftValue, ReportDraft, SheetTarget};
+use trienkhai_app::report_sheet::{self, SheetTarget};
 use trienkhai_app::reporting;
-use trienkhai_app::targets::ActualInput;
-use trienkhai_core::ids::{DocumentId, TargetId, WorkItemId};
+use trienkhai_core::ids::{DocumentId, WorkItemId};
 use trienkhai_core::period::Period;
 use trienkhai_core::reporting::ReportAction;
 
+use super::report_form::Typed;
 use super::{PageCtx, render, see_other, unit_by_code};
 use crate::AppState;
 use crate::error::PageError;
@@ -50,34 +48,37 @@ pub async fn open(
 
 /// A target's row on the report: what the unit enters, as the form shows it back.
 pub struct TargetRow {
-    id: i64,
-    code: String,
-    name: String,
-    unit_of_measure: String,
-    goal: String,
+    pub(super) id: i64,
+    pub(super) code: String,
+    pub(super) name: String,
+    pub(super) unit_of_measure: String,
+    pub(super) goal: String,
     /// `ratio`, `flag` or `value`: which inputs the row has.
-    kind: &'static str,
-    value: String,
-    numerator: String,
-    denominator: String,
-    flag: &'static str,
-    not_applicable: bool,
-    note: String,
-    row_version: String,
-    shown: String,
-    in_report: bool,
+    pub(super) kind: &'static str,
+    pub(super) value: String,
+    pub(super) numerator: String,
+    pub(super) denominator: String,
+    pub(super) flag: &'static str,
+    pub(super) not_applicable: bool,
+    pub(super) note: String,
+    pub(super) row_version: String,
+    pub(super) shown: String,
+    pub(super) in_report: bool,
+    /// Why what was typed in this row was not saved.
+    pub(super) error: String,
 }
 
 pub struct ItemRow {
-    id: i64,
-    code: String,
-    title: String,
-    deadline: String,
-    state: &'static str,
-    state_code: &'static str,
-    state_class: &'static str,
-    percent: String,
-    narrative: String,
+    pub(super) id: i64,
+    pub(super) code: String,
+    pub(super) title: String,
+    pub(super) deadline: String,
+    pub(super) state: &'static str,
+    pub(super) state_code: &'static str,
+    pub(super) state_class: &'static str,
+    pub(super) percent: String,
+    pub(super) narrative: String,
+    pub(super) error: String,
 }
 
 pub struct EvidenceRow {
@@ -85,7 +86,6 @@ pub struct EvidenceRow {
     file_name: String,
     size: String,
     item: String,
-    sha256: String,
 }
 
 #[derive(Template)]
@@ -115,6 +115,11 @@ struct ReportPage {
     targets: Vec<TargetRow>,
     items: Vec<ItemRow>,
     evidence: Vec<EvidenceRow>,
+    /// Why the form came back unsaved (what was typed is in it), or why a file was refused.
+    form_error: String,
+    file_error: String,
+    /// The page that asks once before submitting: what will be sent, read-only.
+    confirming: bool,
 }
 
 /// Exact, so that a value shown and sent back unchanged is recognised as unchanged.
@@ -191,6 +196,7 @@ fn target_row(lang: crate::i18n::Lang, t: &SheetTarget) -> TargetRow {
             .unwrap_or_default(),
         shown,
         in_report: t.in_report,
+        error: String::new(),
     }
 }
 
@@ -200,7 +206,29 @@ pub async fn detail(
     uri: Uri,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let ctx = PageCtx::new(&page, &uri);
+    report_response(&state, &page, &uri, id, None, false).await
+}
+
+/// What a person asked before submitting: the report as it will be sent, and one button.
+pub async fn confirm(
+    State(state): State<AppState>,
+    page: PageActor,
+    uri: Uri,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    report_response(&state, &page, &uri, id, None, true).await
+}
+
+/// The report's page; with `typed`, the form as it was posted and why it was not saved.
+pub(super) async fn report_response(
+    state: &AppState,
+    page: &PageActor,
+    uri: &Uri,
+    id: i64,
+    typed: Option<&Typed>,
+    confirming: bool,
+) -> Result<Response, PageError> {
+    let ctx = PageCtx::new(page, uri);
     let lang = ctx.lang();
     let sheet = report_sheet::report_sheet(&state.app, &page.actor, id).await?;
     let v = &sheet.view;
@@ -210,7 +238,44 @@ pub async fn detail(
         .iter()
         .map(|i| (i.item.id, i.item.code.clone()))
         .collect();
-    render(&ReportPage {
+    let mut targets: Vec<TargetRow> = sheet.targets.iter().map(|t| target_row(lang, t)).collect();
+    let mut items: Vec<ItemRow> = sheet
+        .items
+        .iter()
+        .map(|i| ItemRow {
+            id: i.item.id.0,
+            code: i.item.code.clone(),
+            title: i.item.title.clone(),
+            deadline: fmt::date(i.item.deadline),
+            state: fmt::state(lang, i.state),
+            state_code: i.state.as_str(),
+            state_class: fmt::state_class(i.state),
+            percent: i
+                .line
+                .as_ref()
+                .and_then(|l| l.percent)
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
+            narrative: i
+                .line
+                .as_ref()
+                .and_then(|l| l.narrative.clone())
+                .unwrap_or_default(),
+            error: String::new(),
+        })
+        .collect();
+    let mut narrative = r.narrative.clone().unwrap_or_default();
+    let mut row_version = r.row_version;
+    let (mut form_error, mut file_error) = (String::new(), String::new());
+    if let Some(typed) = typed {
+        let shown = typed.apply(lang, &mut targets, &mut items, &mut narrative);
+        form_error = shown.form_error;
+        file_error = shown.file_error;
+        if let Some(v) = shown.version {
+            row_version = v;
+        }
+    }
+    let mut response = render(&ReportPage {
         id,
         document_id: r.document_id.0,
         document_number: sheet.document_number.clone(),
@@ -225,37 +290,14 @@ pub async fn detail(
         state_code: r.state.as_str(),
         deadline: fmt::date(r.deadline),
         late: r.late,
-        narrative: r.narrative.clone().unwrap_or_default(),
+        narrative,
         review_comment: r.review_comment.clone().unwrap_or_default(),
-        row_version: r.row_version,
+        row_version,
         can_edit: v.can_edit,
         can_review: v.can_review,
         accepted: v.can_reopen,
-        targets: sheet.targets.iter().map(|t| target_row(lang, t)).collect(),
-        items: sheet
-            .items
-            .iter()
-            .map(|i| ItemRow {
-                id: i.item.id.0,
-                code: i.item.code.clone(),
-                title: i.item.title.clone(),
-                deadline: fmt::date(i.item.deadline),
-                state: fmt::state(lang, i.state),
-                state_code: i.state.as_str(),
-                state_class: fmt::state_class(i.state),
-                percent: i
-                    .line
-                    .as_ref()
-                    .and_then(|l| l.percent)
-                    .map(|p| p.to_string())
-                    .unwrap_or_default(),
-                narrative: i
-                    .line
-                    .as_ref()
-                    .and_then(|l| l.narrative.clone())
-                    .unwrap_or_default(),
-            })
-            .collect(),
+        targets,
+        items,
         evidence: sheet
             .evidence
             .iter()
@@ -267,95 +309,17 @@ pub async fn detail(
                     .work_item_id
                     .and_then(|w| codes.get(&w).cloned())
                     .unwrap_or_default(),
-                sha256: e.sha256.chars().take(12).collect(),
             })
             .collect(),
+        form_error,
+        file_error,
+        confirming: confirming && v.can_edit,
         ctx,
-    })
-}
-
-/// The report form: the narrative, then per target `v{id}`, `n{id}`, `d{id}`, `f{id}`,
-/// `na{id}`, `note{id}`, `rv{id}`, and per work item `p{id}`, `c{id}`.
-pub async fn save(
-    State(state): State<AppState>,
-    page: PageActor,
-    Path(id): Path<i64>,
-    FormBody(form): FormBody<HashMap<String, String>>,
-) -> Result<Response, PageError> {
-    page.check_csrf(form.get("csrf").map(String::as_str).unwrap_or(""))?;
-    let draft = draft_of_form(&form)?;
-    report_sheet::save_draft(&state.app, &page.actor, id, &draft).await?;
-    Ok(see_other(&format!("/reports/{id}")))
-}
-
-fn form_decimal(
-    text: Option<&String>,
-    field: &str,
-) -> Result<Option<rust_decimal::Decimal>, PageError> {
-    match text.map(|t| t.trim()) {
-        None | Some("") => Ok(None),
-        Some(t) => trienkhai_core::vn::parse_decimal(t)
-            .map(Some)
-            .map_err(|e| PageError(AppError::invalid(e.code(), field))),
+    })?;
+    if let Some(typed) = typed {
+        *response.status_mut() = crate::error::status_of(&typed.error);
     }
-}
-
-fn draft_of_form(form: &HashMap<String, String>) -> Result<ReportDraft, PageError> {
-    let int = |key: &str, field: &str| -> Result<Option<i64>, PageError> {
-        match form.get(key).map(|v| v.trim()) {
-            None | Some("") => Ok(None),
-            Some(v) => v
-                .parse()
-                .map(Some)
-                .map_err(|_| PageError(AppError::invalid("invalid_number", field))),
-        }
-    };
-    let version =
-        int("version", "version")?.ok_or_else(|| AppError::invalid("required", "version"))?;
-    let mut target_ids: Vec<i64> = form
-        .keys()
-        .filter_map(|k| k.strip_prefix("rv").and_then(|id| id.parse().ok()))
-        .collect();
-    target_ids.sort_unstable();
-    let mut values = Vec::new();
-    for t in target_ids {
-        let flag = match form.get(&format!("f{t}")).map(String::as_str) {
-            Some("yes") => Some(true),
-            Some("no") => Some(false),
-            _ => None,
-        };
-        values.push(DraftValue {
-            target_id: TargetId(t),
-            input: ActualInput {
-                value: form_decimal(form.get(&format!("v{t}")), "value")?,
-                numerator: form_decimal(form.get(&format!("n{t}")), "numerator")?,
-                denominator: form_decimal(form.get(&format!("d{t}")), "denominator")?,
-                flag,
-                not_applicable: form.contains_key(&format!("na{t}")),
-                note: form.get(&format!("note{t}")).cloned(),
-                row_version: int(&format!("rv{t}"), "row_version")?,
-            },
-        });
-    }
-    let mut item_ids: Vec<i64> = form
-        .keys()
-        .filter_map(|k| k.strip_prefix('p').and_then(|id| id.parse().ok()))
-        .collect();
-    item_ids.sort_unstable();
-    let mut lines = Vec::new();
-    for i in item_ids {
-        lines.push(DraftLine {
-            work_item_id: WorkItemId(i),
-            percent: int(&format!("p{i}"), "percent")?,
-            narrative: form.get(&format!("c{i}")).cloned(),
-        });
-    }
-    Ok(ReportDraft {
-        version,
-        narrative: form.get("narrative").cloned(),
-        values,
-        lines,
-    })
+    Ok(response)
 }
 
 /// Attaches an evidence file (multipart: `csrf`, `file`, optional `work_item_id`).

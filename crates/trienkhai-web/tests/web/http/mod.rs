@@ -9,6 +9,8 @@ mod plans;
 use plans::*;
 mod reports;
 use reports::*;
+mod report_form;
+use report_form::*;
 mod calendars;
 use calendars::*;
 
@@ -21,6 +23,7 @@ both_backends!(
     calendar_counting_and_period_pages_work_for_editors_and_read_for_others,
     a_report_goes_through_the_api_and_every_unit_is_followed,
     a_report_is_filled_submitted_returned_and_accepted_through_the_pages,
+    the_report_form_keeps_what_is_typed_and_every_button_saves_first,
     plan_pages_render_for_whoever_may_see_them_and_keep_scope,
     the_plan_interface_later_checks_rely_on,
     a_commune_editor_records_values_for_its_commune_only_over_http,

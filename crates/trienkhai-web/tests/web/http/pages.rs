@@ -298,3 +298,45 @@ pub(crate) async fn every_page_renders_for_whoever_may_see_it_and_refuses_the_ot
         }
     }
 }
+
+/// Posts `fields` and, when given, a file (`name`, content type, bytes) as a browser posts a
+/// multipart form.
+pub(crate) async fn post_multipart(
+    client: &Client,
+    url: String,
+    fields: &[(String, String)],
+    file: Option<(&str, &str, &[u8])>,
+) -> reqwest::Response {
+    let boundary = "trienkhai-test-boundary";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    if let Some((name, content_type, bytes)) = file {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+                 Content-Type: {content_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    client
+        .post(url)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}

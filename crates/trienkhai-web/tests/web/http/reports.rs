@@ -106,12 +106,13 @@ pub(crate) async fn a_report_is_filled_submitted_returned_and_accepted_through_t
         (format!("p{item}"), "40".into()),
         (format!("c{item}"), "Đang  khảo sát".into()),
     ];
-    let r = anthuy
-        .post(app.url(&format!("{report}/narrative")))
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
+    let r = post_multipart(
+        &anthuy,
+        app.url(&format!("{report}/narrative")),
+        &fields,
+        None,
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let html = page(&anthuy, report.clone()).await;
     assert!(html.contains("Đã vận động 120 hộ trữ nước"));
@@ -119,33 +120,20 @@ pub(crate) async fn a_report_is_filled_submitted_returned_and_accepted_through_t
     assert!(kt05_row.contains("value=\"1.234\""), "the value as typed");
     assert!(html.contains("Đang khảo sát"));
     // Evidence through the page: multipart, type checked, served back to the district.
-    let boundary = "trienkhai-test-boundary";
-    let mut body = Vec::new();
-    for (name, value) in [("csrf", csrf.as_str()), ("work_item_id", item.as_str())] {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bien-ban.pdf\"\r\n\
-             Content-Type: application/pdf\r\n\r\n%PDF-1.4 bien ban\n%%EOF\r\n--{boundary}--\r\n"
-        )
-        .as_bytes(),
-    );
-    let r = anthuy
-        .post(app.url(&format!("{report}/evidence")))
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    let r = post_multipart(
+        &anthuy,
+        app.url(&format!("{report}/evidence")),
+        &[
+            ("csrf".to_owned(), csrf.clone()),
+            ("work_item_id".to_owned(), item.clone()),
+        ],
+        Some((
+            "bien-ban.pdf",
+            "application/pdf",
+            b"%PDF-1.4 bien ban\n%%EOF",
+        )),
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let html = page(&anthuy, report.clone()).await;
     let evidence = html
