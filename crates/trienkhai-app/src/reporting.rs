@@ -396,6 +396,45 @@ pub async fn act(
             .await?;
         }
     }
+    // A report sent up is announced to the level that reviews it.
+    if action == ReportAction::Submit {
+        let tree = trees.at(&mut tx, report.period.tree_date()).await?;
+        if let Some(unit) = tree.get(report.unit_id)
+            && let Some(parent) = unit.parent_id
+        {
+            let number = documents::get_document(&mut tx, report.document_id)
+                .await?
+                .number;
+            let title = format!(
+                "{} đã gửi báo cáo {number} {}",
+                unit.name,
+                report.period.label_vi()
+            );
+            for account in trienkhai_store::notify::accounts_granted_at(
+                &mut tx,
+                parent,
+                &["editor", "admin"],
+                today,
+            )
+            .await?
+            {
+                trienkhai_store::notify::notify(
+                    &mut tx,
+                    &trienkhai_store::notify::NewNotification {
+                        account_id: account,
+                        day: today,
+                        title: &title,
+                        link: Some(&format!("/reports/{id}")),
+                        dedupe_key: &format!("submitted:{id}:{}:{}", report.row_version, account.0),
+                        email: false,
+                        webhook: false,
+                    },
+                    app.now(),
+                )
+                .await?;
+            }
+        }
+    }
     let action_name = action.as_str();
     audit::append(
         &mut tx,

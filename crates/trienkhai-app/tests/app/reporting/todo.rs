@@ -103,8 +103,22 @@ pub(crate) async fn a_commune_sees_what_it_owes_and_its_district_what_arrived(t:
             .iter()
             .any(|r| r.period == Period::Month(2021, 4))
     );
-    let arrived = arrivals(&todo::todo(&app, &district).await.unwrap());
+    let waiting = todo::todo(&app, &district).await.unwrap();
+    let arrived = arrivals(&waiting);
     assert_eq!(arrived.received, 1);
+    // The district is told, with a link to the report.
+    assert_eq!(waiting.unread, 1);
+    let (told, _) = trienkhai_app::reminders::my_notifications(&app, &district)
+        .await
+        .unwrap();
+    assert_eq!(
+        told[0].title,
+        "Đảng bộ xã An Thủy đã gửi báo cáo 02-NQ/HU Tháng 4/2021"
+    );
+    assert_eq!(
+        told[0].link.as_deref(),
+        Some(format!("/reports/{id}").as_str())
+    );
     assert_eq!(arrived.missing.len(), arrived.expected - 1);
     assert!(!arrived.missing.iter().any(|m| m.unit_id == own));
 

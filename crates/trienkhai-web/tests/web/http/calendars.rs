@@ -205,23 +205,10 @@ pub(crate) async fn a_units_dashboard_renders_printable_and_keeps_scope(t: TestD
 }
 
 pub(crate) async fn reminders_are_set_up_read_and_watched_through_pages_and_api(t: TestDb) {
-    use trienkhai_core::reporting::{Cadence, DeadlineRule};
     let app = spawn(t).await;
     let admin_token = token(&app, "admin").await;
     let commune_token = token(&app, "anthuy").await;
-    let (_, docs) = get(&app, &admin_token, "/api/v1/documents?number=02-NQ/HU").await;
-    let plan = docs[0]["id"].as_i64().unwrap();
-    let system = trienkhai_app::Actor::system("test", app.app.today());
-    trienkhai_app::reporting::add_calendar(
-        &app.app,
-        &system,
-        trienkhai_core::ids::DocumentId(plan),
-        Cadence::Monthly,
-        (2021, 2021),
-        DeadlineRule::new(5, 2).unwrap(),
-    )
-    .await
-    .unwrap();
+    let plan = plan_reporting_monthly_in_2021(&app).await;
     let admin = login_browser(&app, "admin").await;
     let anthuy = login_browser(&app, "anthuy").await;
     let path = format!("/documents/{plan}/calendars");

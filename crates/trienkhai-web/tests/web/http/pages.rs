@@ -340,3 +340,24 @@ pub(crate) async fn post_multipart(
         .await
         .unwrap()
 }
+
+/// The demo plan 02-NQ/HU with its monthly calendar of 2021 (communes two working days before
+/// the district's fifth): its id.
+pub(crate) async fn plan_reporting_monthly_in_2021(app: &TestApp) -> i64 {
+    use trienkhai_core::reporting::{Cadence, DeadlineRule};
+    let admin_token = token(app, "admin").await;
+    let (_, docs) = get(app, &admin_token, "/api/v1/documents?number=02-NQ/HU").await;
+    let plan = docs[0]["id"].as_i64().unwrap();
+    let system = trienkhai_app::Actor::system("test", app.app.today());
+    trienkhai_app::reporting::add_calendar(
+        &app.app,
+        &system,
+        trienkhai_core::ids::DocumentId(plan),
+        Cadence::Monthly,
+        (2021, 2021),
+        DeadlineRule::new(5, 2).unwrap(),
+    )
+    .await
+    .unwrap();
+    plan
+}

@@ -8,22 +8,9 @@ use trienkhai_testkit::TestDb;
 pub(crate) async fn a_report_is_filled_submitted_returned_and_accepted_through_the_pages(
     t: TestDb,
 ) {
-    use trienkhai_core::reporting::{Cadence, DeadlineRule};
     let app = spawn(t).await;
     let admin_token = token(&app, "admin").await;
-    let (_, docs) = get(&app, &admin_token, "/api/v1/documents?number=02-NQ/HU").await;
-    let plan = docs[0]["id"].as_i64().unwrap();
-    let system = trienkhai_app::Actor::system("test", app.app.today());
-    trienkhai_app::reporting::add_calendar(
-        &app.app,
-        &system,
-        trienkhai_core::ids::DocumentId(plan),
-        Cadence::Monthly,
-        (2021, 2021),
-        DeadlineRule::new(5, 2).unwrap(),
-    )
-    .await
-    .unwrap();
+    let plan = plan_reporting_monthly_in_2021(&app).await;
     let anthuy = login_browser(&app, "anthuy").await;
     let csrf = csrf_of(&anthuy, &app, &format!("/documents/{plan}")).await;
     let open = |unit: &'static str| {
