@@ -362,23 +362,48 @@ pub async fn act(
             id
         }
     };
-    // A returned report goes back to its unit: its staff are told, with the comment.
-    if action == ReportAction::Return {
-        let number = documents::get_document(&mut tx, report.document_id)
-            .await?
-            .number;
-        let title = format!(
-            "Báo cáo {number} kỳ {} bị trả lại: {}",
-            report.period,
-            comment.as_deref().unwrap_or("")
-        );
-        for account in trienkhai_store::notify::accounts_granted_at(
-            &mut tx,
-            report.unit_id,
-            &["editor", "reporter", "admin"],
-            today,
-        )
-        .await?
+    // A returned report goes back to its unit: its staff are told, with the comment. A report
+    // sent up is announced to the level that reviews it.
+    let told = match action {
+        ReportAction::Return => {
+            let number = documents::get_document(&mut tx, report.document_id)
+                .await?
+                .number;
+            let title = format!(
+                "Báo cáo {number} kỳ {} bị trả lại: {}",
+                report.period,
+                comment.as_deref().unwrap_or("")
+            );
+            Some((
+                report.unit_id,
+                &["editor", "reporter", "admin"][..],
+                title,
+                "returned",
+            ))
+        }
+        ReportAction::Submit => {
+            let tree = trees.at(&mut tx, report.period.tree_date()).await?;
+            match tree.get(report.unit_id) {
+                Some(unit) if unit.parent_id.is_some() => {
+                    let number = documents::get_document(&mut tx, report.document_id)
+                        .await?
+                        .number;
+                    let title = format!(
+                        "{} đã gửi báo cáo {number} {}",
+                        unit.name,
+                        report.period.label_vi()
+                    );
+                    unit.parent_id
+                        .map(|parent| (parent, &["editor", "admin"][..], title, "submitted"))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    if let Some((unit, roles, title, kind)) = told {
+        for account in
+            trienkhai_store::notify::accounts_granted_at(&mut tx, unit, roles, today).await?
         {
             trienkhai_store::notify::notify(
                 &mut tx,
@@ -387,52 +412,13 @@ pub async fn act(
                     day: today,
                     title: &title,
                     link: Some(&format!("/reports/{id}")),
-                    dedupe_key: &format!("returned:{id}:{}:{}", report.row_version, account.0),
+                    dedupe_key: &format!("{kind}:{id}:{}:{}", report.row_version, account.0),
                     email: false,
                     webhook: false,
                 },
                 app.now(),
             )
             .await?;
-        }
-    }
-    // A report sent up is announced to the level that reviews it.
-    if action == ReportAction::Submit {
-        let tree = trees.at(&mut tx, report.period.tree_date()).await?;
-        if let Some(unit) = tree.get(report.unit_id)
-            && let Some(parent) = unit.parent_id
-        {
-            let number = documents::get_document(&mut tx, report.document_id)
-                .await?
-                .number;
-            let title = format!(
-                "{} đã gửi báo cáo {number} {}",
-                unit.name,
-                report.period.label_vi()
-            );
-            for account in trienkhai_store::notify::accounts_granted_at(
-                &mut tx,
-                parent,
-                &["editor", "admin"],
-                today,
-            )
-            .await?
-            {
-                trienkhai_store::notify::notify(
-                    &mut tx,
-                    &trienkhai_store::notify::NewNotification {
-                        account_id: account,
-                        day: today,
-                        title: &title,
-                        link: Some(&format!("/reports/{id}")),
-                        dedupe_key: &format!("submitted:{id}:{}:{}", report.row_version, account.0),
-                        email: false,
-                        webhook: false,
-                    },
-                    app.now(),
-                )
-                .await?;
-            }
         }
     }
     let action_name = action.as_str();
