@@ -24,6 +24,8 @@ before(async () => {
   page = await context.newPage();
   await login(page, server.baseUrl, 'admin');
   assert.equal(new URL(page.url()).pathname, '/');
+  // The tests below start on the tree, which the work of the day links to.
+  await page.goto(`${server.baseUrl}/units`);
 });
 
 after(async () => {
