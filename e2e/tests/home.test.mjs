@@ -131,6 +131,13 @@ test('a commune lands on what it owes, on a phone; its district on what has arri
     await office.goto(`${server.baseUrl}/`);
     assert.match(await aprilArrivals.innerText(), /1\/\d+ đơn vị đã gửi/);
     assert.doesNotMatch(await aprilArrivals.locator('ul.missing').innerText(), /Đảng bộ xã An Thủy/);
+
+    // The other pages of the commune's path fit the phone too.
+    for (const path of ['/documents', '/my-plan', '/notifications']) {
+      await page.goto(`${server.baseUrl}${path}`);
+      await assertNoSidewaysScroll(page, `${path} at 390 px`);
+      await assertAccessible(page, `${path} at 390 px`);
+    }
   } finally {
     await desk.close();
     await phone.close();

@@ -9,7 +9,15 @@ import { writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { launchBrowser, login, newContext, screenshot, startServer, submit } from './helpers.mjs';
+import {
+  assertAccessible,
+  launchBrowser,
+  login,
+  newContext,
+  screenshot,
+  startServer,
+  submit,
+} from './helpers.mjs';
 
 let server;
 let browser;
@@ -54,6 +62,7 @@ test('a commune reports, the district returns it, the commune corrects, the dist
     await submit(admin, '#policy-save');
     assert.match(await admin.locator('#reminder-policies').innerText(), /Trước hạn nộp: 2/);
     await screenshot(admin, 'calendar-02-NQ-HU');
+    await assertAccessible(admin, 'the plan\'s calendars');
 
     // An Thủy opens its April report from the plan's page.
     const page = await commune.newPage();
@@ -143,6 +152,7 @@ test('a commune reports, the district returns it, the commune corrects, the dist
     await submit(admin, '#start-level-report-button');
     assert.match(await admin.locator('#narrative').inputValue(), /^I\. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU/);
     await screenshot(admin, 'consolidated-start');
+    await assertAccessible(admin, 'the consolidated report');
 
     // As of 20/05/2021 nothing had come in (the report was submitted today): all overdue.
     await admin.goto(
@@ -190,6 +200,7 @@ test("a unit's dashboard shows figures, items, reports and what is behind, print
     await page.emulateMedia({ media: 'print' });
     assert.equal(await page.locator('#dashboard-form').isVisible(), false);
     await screenshot(page, 'dashboard-ba-tri');
+    await assertAccessible(page, 'the dashboard');
   } finally {
     await context.close();
   }

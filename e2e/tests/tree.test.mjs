@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
+  assertAccessible,
   launchBrowser,
   login,
   newContext,
@@ -99,6 +100,7 @@ test('clicking Tiệm Tôm opens its page, whose events show resolution 724/NQ-U
   assert.equal(await link.count(), 1);
   const response = await submit(page, '#tree li > a:text-is("Đảng bộ thị trấn Tiệm Tôm")');
   await screenshot(page, 'unit-tiem-tom');
+  await assertAccessible(page, 'a unit\'s page');
   assert.equal(response.status(), 200);
   assert.match(new URL(page.url()).pathname, /^\/units\/\d+$/);
   assert.match(await page.locator('#unit-name').innerText(), /Đảng bộ thị trấn Tiệm Tôm/);
