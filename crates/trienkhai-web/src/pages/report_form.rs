@@ -26,6 +26,9 @@ use crate::i18n::{self, Lang};
 /// two, and room): more is not a report.
 const MAX_FIELDS: usize = 2_000;
 
+/// The inputs of a target's row, each followed by the target's id (`v12`, `note12`).
+const TARGET_INPUTS: [&str; 7] = ["v", "n", "d", "f", "na", "note", "rv"];
+
 /// A posted form that was not saved, with why.
 pub struct Typed {
     /// What was typed, by field name; `None` when the form was saved and only a file failed.
@@ -83,12 +86,11 @@ impl Typed {
                     t.row_version = get(format!("rv{}", t.id));
                 }
                 // The row named by the field (`v12`) or by the code the detail starts with.
-                let named = field
-                    .strip_prefix(|c: char| c.is_ascii_alphabetic())
-                    .is_some_and(|rest| {
-                        rest.trim_start_matches(|c: char| c.is_ascii_alphabetic())
-                            == t.id.to_string()
-                    });
+                // Only a target's own inputs: a work item's `p12` is not target 12's.
+                let id = t.id.to_string();
+                let named = TARGET_INPUTS
+                    .iter()
+                    .any(|prefix| field.strip_prefix(prefix) == Some(id.as_str()));
                 let by_code = !detail.is_empty()
                     && detail.split(':').next().map(str::trim) == Some(t.code.as_str());
                 if marked.is_none() && (named || by_code) {
@@ -308,4 +310,80 @@ fn draft_of_form(form: &HashMap<String, String>) -> Result<ReportDraft, PageErro
         values,
         lines,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target(id: i64) -> TargetRow {
+        TargetRow {
+            id,
+            code: "KT05".into(),
+            name: "Số doanh nghiệp".into(),
+            unit_of_measure: "doanh nghiệp".into(),
+            goal: String::new(),
+            kind: "value",
+            value: String::new(),
+            numerator: String::new(),
+            denominator: String::new(),
+            flag: "",
+            not_applicable: false,
+            note: String::new(),
+            row_version: String::new(),
+            shown: String::new(),
+            in_report: false,
+            error: String::new(),
+        }
+    }
+
+    fn item(id: i64) -> ItemRow {
+        ItemRow {
+            id,
+            code: "DV06".into(),
+            title: "Trữ nước".into(),
+            deadline: String::new(),
+            state: "",
+            state_code: "",
+            state_class: "",
+            percent: String::new(),
+            narrative: String::new(),
+            error: String::new(),
+        }
+    }
+
+    /// Marks the rows for an error on `field`, as posted with `typed`: (target marked, item
+    /// marked, what the target's value input shows).
+    fn marks(field: &str, typed: &[(&str, &str)]) -> (bool, bool, String) {
+        let typed = Typed {
+            fields: Some(
+                typed
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            ),
+            error: AppError::invalid("invalid_number", field),
+        };
+        let (mut targets, mut items, mut narrative) = ([target(12)], [item(12)], String::new());
+        let shown = typed.apply(Lang::Vi, &mut targets, &mut items, &mut narrative);
+        assert!(!shown.form_error.is_empty());
+        (
+            !targets[0].error.is_empty(),
+            !items[0].error.is_empty(),
+            targets[0].value.clone(),
+        )
+    }
+
+    #[test]
+    fn the_row_marked_is_the_one_whose_input_was_refused() {
+        let typed = [("v12", "12,3,4"), ("p12", "abc"), ("narrative", "Tháng 4")];
+        assert_eq!(marks("v12", &typed), (true, false, "12,3,4".into()));
+        assert_eq!(
+            marks("p12", &typed),
+            (false, true, "12,3,4".into()),
+            "a work item's percent is not the target of the same id"
+        );
+        assert!(marks("note12", &typed).0);
+        assert!(!marks("v1", &typed).0);
+    }
 }
