@@ -126,18 +126,23 @@ pub enum Status {
     /// *Không áp dụng*.
     NotApplicable,
     /// *Chưa đánh giá*: a value without a goal to judge it by (no quota handed to the unit, or
-    /// a flow part-way through the period its goal is set for).
+    /// part-way through the period its goal is set for).
     NotJudged,
+    /// *Chưa đủ số liệu*: some of the units expected to report have not; the figure is
+    /// provisional and is not judged, since the missing parts could change the verdict.
+    Incomplete,
 }
 
 impl Status {
-    pub const ALL: [Status; 6] = [
+    /// In the order summaries show them: verdicts first, then what keeps one from being said.
+    pub const ALL: [Status; 7] = [
         Status::Exceeded,
         Status::Achieved,
         Status::NotAchieved,
+        Status::NotJudged,
+        Status::Incomplete,
         Status::NoData,
         Status::NotApplicable,
-        Status::NotJudged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -148,6 +153,7 @@ impl Status {
             Status::NoData => "no_data",
             Status::NotApplicable => "not_applicable",
             Status::NotJudged => "not_judged",
+            Status::Incomplete => "incomplete",
         }
     }
 
@@ -159,6 +165,7 @@ impl Status {
             Status::NoData => "Chưa có số liệu",
             Status::NotApplicable => "Không áp dụng",
             Status::NotJudged => "Chưa đánh giá",
+            Status::Incomplete => "Chưa đủ số liệu",
         }
     }
 

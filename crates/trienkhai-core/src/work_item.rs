@@ -242,9 +242,56 @@ impl Schedule {
     }
 }
 
+/// The state of an item split into parts (one per unit), which never contradicts its parts:
+/// an item is not done while a part is not, it is overdue when a part is, and done late when a
+/// part was. A pause of the whole stands.
+pub fn with_parts(own: State, parts: &[State]) -> State {
+    if parts.is_empty() || own == State::Paused {
+        return own;
+    }
+    let done = |s: &State| matches!(s, State::DoneOnTime | State::DoneLate);
+    if parts.contains(&State::Overdue) {
+        return State::Overdue;
+    }
+    match own {
+        State::DoneOnTime | State::DoneLate if !parts.iter().all(done) => {
+            State::InProgressWithinTime
+        }
+        State::DoneOnTime if parts.contains(&State::DoneLate) => State::DoneLate,
+        State::NotStarted if parts.iter().any(|p| *p != State::NotStarted) => {
+            State::InProgressWithinTime
+        }
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_item_never_says_more_than_its_parts() {
+        use State::*;
+        // The district's item reported done while one commune's part is overdue.
+        assert_eq!(with_parts(DoneOnTime, &[DoneOnTime, Overdue]), Overdue);
+        assert_eq!(
+            with_parts(DoneOnTime, &[DoneOnTime, InProgressWithinTime]),
+            InProgressWithinTime
+        );
+        assert_eq!(with_parts(DoneOnTime, &[DoneOnTime, DoneLate]), DoneLate);
+        assert_eq!(
+            with_parts(DoneOnTime, &[DoneOnTime, DoneOnTime]),
+            DoneOnTime
+        );
+        assert_eq!(
+            with_parts(NotStarted, &[NotStarted, InProgressWithinTime]),
+            InProgressWithinTime
+        );
+        assert_eq!(with_parts(NotStarted, &[NotStarted]), NotStarted);
+        assert_eq!(with_parts(Overdue, &[DoneOnTime]), Overdue);
+        assert_eq!(with_parts(Paused, &[Overdue]), Paused);
+        assert_eq!(with_parts(DoneLate, &[]), DoneLate);
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

@@ -165,11 +165,7 @@ pub async fn list_persons(conn: &mut AnyConnection, filter: &PersonFilter) -> Re
             return Ok(Vec::new());
         }
         // Ids are integers we made, so inlining them is safe and keeps the argument list short.
-        let ids = units
-            .iter()
-            .map(|u| u.0.to_string())
-            .collect::<Vec<_>>()
-            .join(",");
+        let ids = crate::sql::id_list(units.iter().map(|u| u.0));
         query.push_str(&format!(
             " AND EXISTS (SELECT 1 FROM posts s WHERE s.person_id = p.id AND s.unit_id IN ({ids})"
         ));

@@ -464,6 +464,48 @@ pub async fn items_of_report(conn: &mut AnyConnection, report: i64) -> Result<Ve
         .collect()
 }
 
+/// The lines of `items` in reports, each with its report (every revision, newest period
+/// first): what units said of those items, month after month.
+pub async fn lines_of_items(
+    conn: &mut AnyConnection,
+    items: &[WorkItemId],
+) -> Result<Vec<(Report, ReportItem)>> {
+    let mut out = Vec::new();
+    for chunk in items.chunks(500) {
+        let list = crate::sql::id_list(chunk.iter().map(|i| i.0));
+        let rows = sqlx::query(&format!(
+            "SELECT {cols}, i.work_item_id AS line_item, i.percent AS line_percent, \
+             i.narrative AS line_narrative FROM report_items i JOIN reports r ON r.id = i.report_id \
+             WHERE i.work_item_id IN ({list})",
+            cols = REPORT_COLUMNS
+                .split(", ")
+                .map(|c| format!("r.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .fetch_all(&mut *conn)
+        .await?;
+        for r in &rows {
+            let report = report_from_row(r)?;
+            let line = ReportItem {
+                report_id: report.id,
+                work_item_id: WorkItemId(r.int("line_item")?),
+                percent: r.opt_int("line_percent")?,
+                narrative: r.opt_text("line_narrative")?,
+            };
+            out.push((report, line));
+        }
+    }
+    out.sort_by(|(a, _), (b, _)| {
+        (b.period.dates().1, b.revision, a.unit_id).cmp(&(
+            a.period.dates().1,
+            a.revision,
+            b.unit_id,
+        ))
+    });
+    Ok(out)
+}
+
 /// Marks a recorded value as part of a report (its state decides whether it counts).
 pub async fn link_actual(conn: &mut AnyConnection, actual: ActualId, report: i64) -> Result<()> {
     let done = sqlx::query("UPDATE actuals SET report_id = $1 WHERE id = $2")

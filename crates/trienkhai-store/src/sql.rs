@@ -9,6 +9,15 @@ use crate::{Result, StoreError};
 
 const INSTANT_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.6fZ";
 
+/// Ids joined for an `IN (…)` list. They are integers the database made, so putting them in
+/// the query text is safe, and keeps a list of thousands off the argument limit.
+pub fn id_list(ids: impl IntoIterator<Item = i64>) -> String {
+    ids.into_iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 pub fn date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }

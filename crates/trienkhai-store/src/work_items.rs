@@ -64,13 +64,19 @@ const COLUMNS: &str = "id, document_id, parent_id, concretizes_id, code, title, 
      responsible_person_id, starts_on, deadline, progress, done_on, paused_since, expected_product, result, \
      sort_order, source, row_version, updated_at";
 
+fn progress_from_row(r: &sqlx::any::AnyRow) -> Result<Progress> {
+    Ok(
+        match (r.text("progress")?.as_str(), r.opt_date("done_on")?) {
+            ("done", Some(on)) => Progress::Done { on },
+            ("in_progress", _) => Progress::InProgress,
+            ("not_started", _) => Progress::NotStarted,
+            (other, _) => return Err(StoreError::Corrupt(format!("progress {other:?}"))),
+        },
+    )
+}
+
 fn from_row(r: &sqlx::any::AnyRow) -> Result<WorkItem> {
-    let progress = match (r.text("progress")?.as_str(), r.opt_date("done_on")?) {
-        ("done", Some(on)) => Progress::Done { on },
-        ("in_progress", _) => Progress::InProgress,
-        ("not_started", _) => Progress::NotStarted,
-        (other, _) => return Err(StoreError::Corrupt(format!("progress {other:?}"))),
-    };
+    let progress = progress_from_row(r)?;
     Ok(WorkItem {
         id: WorkItemId(r.int("id")?),
         document_id: DocumentId(r.int("document_id")?),
@@ -374,12 +380,7 @@ pub async fn item_leads_of_document(
 pub async fn items_by_ids(conn: &mut AnyConnection, ids: &[WorkItemId]) -> Result<Vec<WorkItem>> {
     let mut items = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
-        // Integer ids joined into the query: safe.
-        let list = chunk
-            .iter()
-            .map(|i| i.0.to_string())
-            .collect::<Vec<_>>()
-            .join(",");
+        let list = crate::sql::id_list(chunk.iter().map(|i| i.0));
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM work_items WHERE id IN ({list})"
         ))
@@ -396,6 +397,34 @@ pub async fn items_by_ids(conn: &mut AnyConnection, ids: &[WorkItemId]) -> Resul
 
 pub async fn children_of(conn: &mut AnyConnection, parent: WorkItemId) -> Result<Vec<WorkItem>> {
     select(conn, "parent_id = $1", parent.0).await
+}
+
+/// What a part's state is computed from, for the parts of `parents`: (parent, progress,
+/// deadline, paused since). The light read a plan's list makes so that no item says more than
+/// its parts, whatever their number.
+pub async fn part_schedules(
+    conn: &mut AnyConnection,
+    parents: &[WorkItemId],
+) -> Result<Vec<(WorkItemId, Progress, NaiveDate, Option<NaiveDate>)>> {
+    let mut out = Vec::new();
+    for chunk in parents.chunks(500) {
+        let list = crate::sql::id_list(chunk.iter().map(|i| i.0));
+        let rows = sqlx::query(&format!(
+            "SELECT parent_id, progress, done_on, deadline, paused_since FROM work_items \
+             WHERE parent_id IN ({list})"
+        ))
+        .fetch_all(&mut *conn)
+        .await?;
+        for r in &rows {
+            out.push((
+                WorkItemId(r.int("parent_id")?),
+                progress_from_row(r)?,
+                r.date("deadline")?,
+                r.opt_date("paused_since")?,
+            ));
+        }
+    }
+    Ok(out)
 }
 
 /// Items of other plans that concretize `upper`.
@@ -618,12 +647,7 @@ pub async fn requests_of_items(
     if items.is_empty() {
         return Ok(out);
     }
-    // Integer ids joined into the query: safe.
-    let list = items
-        .iter()
-        .map(|i| i.0.to_string())
-        .collect::<Vec<_>>()
-        .join(",");
+    let list = crate::sql::id_list(items.iter().map(|i| i.0));
     let rows = sqlx::query(&format!(
         "SELECT {REQUEST_COLUMNS} FROM work_item_requests WHERE work_item_id IN ({list}) ORDER BY id"
     ))

@@ -150,6 +150,7 @@ pub fn status_class(status: Status) -> &'static str {
         Status::NoData => "st-no-data",
         Status::NotApplicable => "st-na",
         Status::NotJudged => "st-progress",
+        Status::Incomplete => "st-incomplete",
     }
 }
 
@@ -161,6 +162,7 @@ fn status_fill(status: Status) -> &'static str {
         Status::NoData => "#9aa1ad",
         Status::NotApplicable => "#d9dde5",
         Status::NotJudged => "#7aa2dc",
+        Status::Incomplete => "#d8a93b",
     }
 }
 

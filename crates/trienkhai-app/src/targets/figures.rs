@@ -147,8 +147,8 @@ pub struct UnitFigure {
     pub goal: Option<Decimal>,
     pub goal_source: Option<GoalSource>,
     pub goal_period: Option<Period>,
-    /// The goal is set for a longer period and the target is a flow: the figure is progress
-    /// towards it (`achievement_percent`), not judged yet (`status` is `not_judged`).
+    /// The goal is set for a longer period: the figure is progress towards it
+    /// (`achievement_percent`), not judged yet (`status` is `not_judged`).
     pub partial: bool,
     pub achievement_percent: Option<Decimal>,
     pub complete: bool,
@@ -163,16 +163,20 @@ impl Computed {
         let figure = rolled.and_then(|r| r.figure.clone());
         let value = figure.as_ref().and_then(Figure::scalar).map(rounded);
         let goal = self.goal_of(unit);
-        // A flow is judged at the end of the period its goal is set for: six months of new
-        // enterprises against the year's goal is progress, not a shortfall.
-        let partial = goal
-            .is_some_and(|(_, _, p)| p != self.period && self.target.over_time == OverTime::Sum);
+        // A period is judged against a goal set for that very period. Against a longer one it
+        // is progress: six months of new enterprises against the year's goal is not a
+        // shortfall, nor is April's poverty rate the year's. A plan that wants its months or
+        // quarters judged says so by setting their values (or quotas) for them.
+        let partial = goal.is_some_and(|(_, _, p)| p != self.period);
         let judging = goal.filter(|_| !partial);
         let only_not_applicable =
             rolled.is_some_and(|r| r.counted == 0 && r.missing == 0 && r.not_applicable > 0);
+        let complete = rolled.is_some_and(|r| r.complete);
         let status = match (judging, value) {
             _ if only_not_applicable => Status::NotApplicable,
             (_, None) => Status::NoData,
+            // What has not been reported could turn any verdict: the figure is provisional.
+            (Some(_), Some(_)) if !complete => Status::Incomplete,
             (Some((g, _, _)), v) => rules::status(self.target.direction, g, v),
             (None, Some(_)) => Status::NotJudged,
         };
@@ -194,7 +198,7 @@ impl Computed {
             goal_period: goal.map(|(_, _, p)| p),
             partial,
             achievement_percent,
-            complete: rolled.is_some_and(|r| r.complete),
+            complete,
             counted: rolled.map_or(0, |r| r.counted),
             missing: rolled.map_or(0, |r| r.missing),
             not_applicable: rolled.map_or(0, |r| r.not_applicable),

@@ -11,7 +11,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 use trienkhai_core::access::Action;
 use trienkhai_core::ids::{DocumentId, PersonId, UnitId, WorkItemId};
-use trienkhai_core::work_item::{FormerDeadline, Request, State};
+use trienkhai_core::work_item::{FormerDeadline, Request, State, with_parts};
 use trienkhai_store::work_items::{self, Milestone, RequestRow, WorkItem};
 use trienkhai_store::{Conn, documents, persons, units};
 
@@ -20,8 +20,17 @@ use trienkhai_store::{Conn, documents, persons, units};
 pub struct WorkItemView {
     #[serde(flatten)]
     pub item: WorkItem,
+    /// The state shown: the item's own, never saying more than its parts ([`with_parts`]).
     pub state: State,
+    /// The state from the item's own progress and deadline alone.
+    pub own_state: State,
     pub state_on: NaiveDate,
+    /// Its parts (one per unit it was split to): how many, how many done, how many overdue.
+    pub parts_total: usize,
+    pub parts_done: usize,
+    pub parts_overdue: usize,
+    /// What reports said of the item and its parts, newest period first (details only).
+    pub reported: Vec<ReportedLine>,
     pub lead_unit_name: String,
     pub coordinating_unit_names: Vec<String>,
     pub responsible_person_name: Option<String>,
@@ -32,6 +41,18 @@ pub struct WorkItemView {
     pub sub_items: usize,
     pub can_edit: bool,
     pub can_report: bool,
+}
+
+/// A work item's line in a unit's report: how far it had come, as the unit said.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ReportedLine {
+    pub report_id: i64,
+    pub work_item_id: WorkItemId,
+    pub unit_name: String,
+    pub period: trienkhai_core::period::Period,
+    pub report_state: trienkhai_core::reporting::ReportState,
+    pub percent: Option<i64>,
+    pub narrative: Option<String>,
 }
 
 /// The views of `items` on `day` (today, or the end of a past period), with `requests` their
@@ -59,6 +80,22 @@ pub(crate) async fn views(
             .and_then(|v| crate::scope::name_on(v, on))
             .unwrap_or_default()
     };
+    let ids: Vec<WorkItemId> = items.iter().map(|i| i.id).collect();
+    let mut parts: HashMap<WorkItemId, Vec<State>> = HashMap::new();
+    for (parent, progress, deadline, paused_since) in work_items::part_schedules(conn, &ids).await?
+    {
+        let schedule = trienkhai_core::work_item::Schedule {
+            progress,
+            deadline,
+            former_deadlines: Vec::new(),
+            paused_since,
+            pending: None,
+        };
+        parts
+            .entry(parent)
+            .or_default()
+            .push(schedule.state_on(day));
+    }
     let mut person_names: HashMap<PersonId, Option<String>> = HashMap::new();
     let mut out = Vec::with_capacity(items.len());
     for item in items {
@@ -99,9 +136,24 @@ pub(crate) async fn views(
         } else {
             (false, false, Vec::new(), 0)
         };
+        let own_state = schedule.state_on(day);
+        let part_states = parts.remove(&item.id).unwrap_or_default();
+        let reported = if with_details {
+            reported_lines(conn, trees, actor, &item).await?
+        } else {
+            Vec::new()
+        };
         out.push(WorkItemView {
-            state: schedule.state_on(day),
+            state: with_parts(own_state, &part_states),
+            own_state,
             state_on: day,
+            parts_total: part_states.len(),
+            parts_done: part_states
+                .iter()
+                .filter(|s| matches!(s, State::DoneOnTime | State::DoneLate))
+                .count(),
+            parts_overdue: part_states.iter().filter(|s| **s == State::Overdue).count(),
+            reported,
             lead_unit_name: name(item.lead_unit_id, name_day),
             coordinating_unit_names: item
                 .coordinating_unit_ids
@@ -120,6 +172,56 @@ pub(crate) async fn views(
         });
     }
     Ok(out)
+}
+
+/// What the reports said of `item` and of its parts, each line named by its unit: the lines of
+/// the reports the actor may read.
+async fn reported_lines(
+    conn: &mut Conn,
+    trees: &mut Trees,
+    actor: &Actor,
+    item: &WorkItem,
+) -> Result<Vec<ReportedLine>> {
+    let mut ids = vec![item.id];
+    ids.extend(
+        work_items::children_of(conn, item.id)
+            .await?
+            .iter()
+            .map(|c| c.id),
+    );
+    let mut lines = Vec::new();
+    for (report, line) in trienkhai_store::reports::lines_of_items(conn, &ids).await? {
+        if trees
+            .require(
+                conn,
+                actor,
+                Action::Read,
+                report.unit_id,
+                report.period.tree_date(),
+            )
+            .await
+            .is_ok()
+        {
+            lines.push((report, line));
+        }
+    }
+    let units: Vec<UnitId> = lines.iter().map(|(r, _)| r.unit_id).collect();
+    let versions = units::versions_of_units(conn, &units).await?;
+    Ok(lines
+        .into_iter()
+        .map(|(report, line)| ReportedLine {
+            report_id: report.id,
+            work_item_id: line.work_item_id,
+            unit_name: versions
+                .get(&report.unit_id)
+                .and_then(|v| crate::scope::name_on(v, report.period.dates().1))
+                .unwrap_or_default(),
+            period: report.period,
+            report_state: report.state,
+            percent: line.percent,
+            narrative: line.narrative,
+        })
+        .collect())
 }
 
 pub async fn get_work_item(

@@ -628,6 +628,15 @@ pub(crate) async fn plans_are_stored_and_read_back_with_version_checks(t: TestDb
         work_items::children_of(&mut tx, item).await.unwrap()[0].id,
         sub
     );
+    // A part's schedule, read light for its parent's state.
+    let parts = work_items::part_schedules(&mut tx, &[item, sub])
+        .await
+        .unwrap();
+    assert_eq!(parts.len(), 1, "{parts:?}");
+    assert_eq!(parts[0].0, item);
+    assert_eq!(parts[0].1, trienkhai_core::work_item::Progress::NotStarted);
+    assert_eq!(parts[0].2, d("2021-12-31"));
+    assert_eq!(parts[0].3, None);
     assert_eq!(
         work_items::top_items_of_document(&mut tx, doc)
             .await

@@ -325,6 +325,19 @@ pub(crate) async fn reports_move_through_review_with_revisions_and_evidence(t: T
         reports::items_of_report(&mut tx, second).await.unwrap()[0].percent,
         Some(80)
     );
+    // The same line read from the item's side, with the report it is in.
+    let by_item = reports::lines_of_items(&mut tx, &[WorkItemId(item.0)])
+        .await
+        .unwrap();
+    assert_eq!(by_item.len(), 1);
+    assert_eq!(by_item[0].0.id, second);
+    assert_eq!(by_item[0].1.percent, Some(80));
+    assert!(
+        reports::lines_of_items(&mut tx, &[WorkItemId(item.0 + 1000)])
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let evidence = reports::insert_evidence(
         &mut tx,
         &reports::NewEvidence {

@@ -170,6 +170,7 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
     ("status.no_data", "Chưa có số liệu", "No data"),
     ("status.not_applicable", "Không áp dụng", "Not applicable"),
     ("status.not_judged", "Chưa đánh giá", "Not judged"),
+    ("status.incomplete", "Chưa đủ số liệu", "Incomplete data"),
     (
         "target.of_longer_goal",
         "so với chỉ tiêu",
@@ -220,6 +221,29 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
         "following the organisation of",
     ),
     ("item.state", "Tình trạng", "State"),
+    (
+        "item.parts",
+        "{total} phần giao đơn vị: {done} đã hoàn thành, {overdue} quá hạn",
+        "{total} parts handed to units: {done} done, {overdue} overdue",
+    ),
+    (
+        "item.own_state",
+        "Đơn vị chủ trì báo",
+        "The lead unit reported",
+    ),
+    (
+        "item.reported",
+        "Tiến độ theo báo cáo",
+        "Progress as reported",
+    ),
+    ("item.reported_period", "Kỳ báo cáo", "Period"),
+    ("item.reported_unit", "Đơn vị", "Unit"),
+    ("item.reported_percent", "Tiến độ", "Progress"),
+    (
+        "item.reported_narrative",
+        "Kết quả thực hiện",
+        "What was done",
+    ),
     ("item.responsible", "Người chịu trách nhiệm", "Responsible"),
     ("item.former_deadline", "Thời hạn cũ", "Former deadline"),
     ("item.replaced_on", "thay đổi ngày", "replaced on"),

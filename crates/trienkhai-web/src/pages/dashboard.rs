@@ -101,15 +101,8 @@ pub async fn page(
     };
     let b =
         dashboard::dashboard(&state.app, &page.actor, UnitId(id), document, period, as_of).await?;
-    let statuses = [
-        Status::Exceeded,
-        Status::Achieved,
-        Status::NotAchieved,
-        Status::NotJudged,
-        Status::NoData,
-        Status::NotApplicable,
-    ];
-    let counts: Vec<(Status, usize, String)> = statuses
+    // Every status, so that the bar adds up to the headline's total.
+    let counts: Vec<(Status, usize, String)> = Status::ALL
         .iter()
         .map(|s| {
             (

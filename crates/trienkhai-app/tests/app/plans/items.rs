@@ -121,8 +121,38 @@ pub(crate) async fn work_items_move_through_their_states(t: TestDb) {
     let v = work_items::get_work_item(&app, &admin, id, None)
         .await
         .unwrap();
-    assert_eq!(v.state, State::DoneLate);
+    // The lead unit says done, but An Thủy's part is still open past its deadline: the item
+    // is shown overdue, with its own report kept beside it.
+    assert_eq!(v.own_state, State::DoneLate);
+    assert_eq!(v.state, State::Overdue);
+    assert_eq!((v.parts_total, v.parts_done, v.parts_overdue), (1, 0, 1));
     assert_eq!(v.item.result.as_deref(), Some("Đã hỗ trợ 12 hộ"));
+    let part = work_items::get_work_item(&app, &anthuy, subs[0], None)
+        .await
+        .unwrap();
+    work_items::report_progress(
+        &app,
+        &anthuy,
+        subs[0],
+        ProgressChange::Complete {
+            on: d("2021-06-20"),
+        },
+        None,
+        part.item.row_version,
+    )
+    .await
+    .unwrap();
+    let v = work_items::get_work_item(&app, &admin, id, None)
+        .await
+        .unwrap();
+    assert_eq!(v.state, State::DoneLate);
+    assert_eq!((v.parts_total, v.parts_done, v.parts_overdue), (1, 1, 0));
+    // The plan's list says the same as the item's page.
+    let listed = work_items::items_of_document(&app, &admin, doc, None)
+        .await
+        .unwrap();
+    let listed = listed.iter().find(|i| i.item.id == id).unwrap();
+    assert_eq!(listed.state, State::DoneLate);
     // A refused request changes nothing.
     let err = work_items::make_request(&app, &admin, id, Request::Pause, "x")
         .await
@@ -379,20 +409,54 @@ pub(crate) async fn review_rules_scope_size_and_progress(t: TestDb) {
     assert_eq!(h1.figure.status, Status::NotJudged);
     assert_eq!(h1.figure.goal_period, Some(Period::Year(2021)));
     assert!(h1.figure.achievement_percent.is_some());
-    // A rate is judged in any period against the year's goal.
-    let poverty = target(&app, &admin, district_plan, "XH01").await;
-    let q2 = targets::rollup(
+    // The year with two communes' months missing is provisional, never "Vượt".
+    let year = targets::rollup(
         &app,
         &admin,
-        poverty,
+        firms,
         district,
-        Period::Quarter(2021, 2),
-        targets::Inputs::All,
+        Period::Year(2021),
+        targets::Inputs::None,
     )
     .await
     .unwrap();
-    assert!(!q2.figure.partial);
-    assert_ne!(q2.figure.status, Status::NotJudged);
+    assert!(!year.figure.complete);
+    assert!(year.figure.value.is_some());
+    assert_eq!(year.figure.status, Status::Incomplete);
+    // Nor is a quarter's rate judged against the year's goal, until the plan sets one for
+    // the quarter.
+    let poverty = target(&app, &admin, district_plan, "XH01").await;
+    let q2 = || {
+        targets::rollup(
+            &app,
+            &admin,
+            poverty,
+            district,
+            Period::Quarter(2021, 2),
+            targets::Inputs::All,
+        )
+    };
+    let before = q2().await.unwrap();
+    assert!(before.figure.partial);
+    assert_eq!(before.figure.status, Status::NotJudged);
+    targets::set_target_value(
+        &app,
+        &admin,
+        poverty,
+        Period::Quarter(2021, 2),
+        Some(dec("3")),
+        None,
+    )
+    .await
+    .unwrap();
+    let judged = q2().await.unwrap();
+    assert!(!judged.figure.partial);
+    assert_eq!(judged.figure.goal_period, Some(Period::Quarter(2021, 2)));
+    assert!(
+        !matches!(judged.figure.status, Status::NotJudged | Status::NoData),
+        "{:?}",
+        judged.figure
+    );
     // Goals and quotas carry a version: a blind overwrite is a conflict with the record as it is.
     let err = targets::set_target_value(
         &app,

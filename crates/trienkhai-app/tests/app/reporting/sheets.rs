@@ -154,6 +154,29 @@ pub(crate) async fn the_report_sheet_is_filled_saved_whole_and_carries_evidence(
     let line = saved.items[0].line.clone().unwrap();
     assert_eq!(line.percent, Some(60));
     assert_eq!(line.narrative.as_deref(), Some("Đã hoàn thành 3/5 tuyến"));
+    // The item's page shows what the report said of it, to the commune and to the district;
+    // the item it is a part of shows it too.
+    for who in [&anthuy, &admin] {
+        let on_item = trienkhai_app::work_items::get_work_item(&app, who, item.item.id, None)
+            .await
+            .unwrap();
+        assert_eq!(on_item.reported.len(), 1, "{:?}", on_item.reported);
+        assert_eq!(on_item.reported[0].percent, Some(60));
+        assert_eq!(on_item.reported[0].report_id, id);
+        assert!(on_item.reported[0].unit_name.contains("An Thủy"));
+    }
+    if let Some(parent) = item.item.parent_id {
+        let on_parent = trienkhai_app::work_items::get_work_item(&app, &admin, parent, None)
+            .await
+            .unwrap();
+        assert!(on_parent.reported.iter().any(|r| r.percent == Some(60)));
+    }
+    // Another commune does not read An Thủy's report through the item.
+    let elsewhere =
+        trienkhai_app::work_items::get_work_item(&app, &anduc, item.item.id, None).await;
+    if let Ok(seen) = elsewhere {
+        assert!(seen.reported.is_empty(), "{:?}", seen.reported);
+    }
 
     // Clearing a field removes the value; an unchanged one is not rewritten.
     let clear = ReportDraft {

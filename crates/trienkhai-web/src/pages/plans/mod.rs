@@ -250,14 +250,8 @@ pub async fn detail(
         },
         |i| item_line(lang, i),
     );
-    let statuses = [
-        Status::Exceeded,
-        Status::Achieved,
-        Status::NotAchieved,
-        Status::NoData,
-        Status::NotApplicable,
-    ];
-    let counts: Vec<(Status, usize, String)> = statuses
+    // Every status, so that the bar adds up to the headline's total.
+    let counts: Vec<(Status, usize, String)> = Status::ALL
         .iter()
         .map(|s| {
             (

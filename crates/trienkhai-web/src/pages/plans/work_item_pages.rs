@@ -129,6 +129,12 @@ pub(super) struct ItemPage {
     former: Vec<(String, String)>,
     state: String,
     state_class: &'static str,
+    /// How the parts stand, when the item was split ("3 phần giao đơn vị: …").
+    parts: String,
+    /// The lead unit's own report, when the parts say otherwise.
+    own_state: String,
+    /// What reports said: (report link, period, unit, percent, narrative, report state).
+    reported: Vec<(String, String, String, String, String, String)>,
     expected_product: String,
     result: String,
     illustrative: bool,
@@ -205,6 +211,33 @@ pub async fn work_item(
             .collect(),
         state: fmt::state(lang, v.state).to_owned(),
         state_class: fmt::state_class(v.state),
+        parts: if v.parts_total > 0 {
+            tr(lang, "item.parts")
+                .replace("{total}", &v.parts_total.to_string())
+                .replace("{done}", &v.parts_done.to_string())
+                .replace("{overdue}", &v.parts_overdue.to_string())
+        } else {
+            String::new()
+        },
+        own_state: if v.own_state != v.state {
+            fmt::state(lang, v.own_state).to_owned()
+        } else {
+            String::new()
+        },
+        reported: v
+            .reported
+            .iter()
+            .map(|r| {
+                (
+                    format!("/reports/{}", r.report_id),
+                    fmt::period(lang, r.period),
+                    r.unit_name.clone(),
+                    r.percent.map(|p| format!("{p} %")).unwrap_or_default(),
+                    r.narrative.clone().unwrap_or_default(),
+                    tr(lang, &format!("report.state_{}", r.report_state.as_str())).to_owned(),
+                )
+            })
+            .collect(),
         expected_product: v.item.expected_product.clone().unwrap_or_default(),
         result: v.item.result.clone().unwrap_or_default(),
         illustrative: v.item.source == "illustrative",
