@@ -43,7 +43,7 @@ pub(crate) async fn work_calendar_spanning(
 }
 
 /// The plan's calendar whose cadence has `period`.
-async fn calendar_for(
+pub(crate) async fn calendar_for(
     conn: &mut Conn,
     document: DocumentId,
     period: Period,
@@ -544,6 +544,8 @@ pub struct UnitReportStatus {
     pub received: bool,
     /// Not received and its deadline has passed.
     pub overdue: bool,
+    /// Not received, and the reader reviews this unit's reports: may nudge it ("Nhắc").
+    pub can_nudge: bool,
 }
 
 /// The end of `as_of` when it is a past day (what an "as of" view reads reports at); `None`
@@ -625,6 +627,7 @@ pub(crate) async fn reports_judged_on(
             .map(|r| (r.unit_id, r))
             .collect();
     let mut deadlines: std::collections::HashMap<u32, NaiveDate> = Default::default();
+    let mut reviews: std::collections::HashMap<UnitId, bool> = Default::default();
     let mut units = Vec::new();
     for (depth, v) in tree.walk_from(under) {
         let depth = depth as u32 + offset;
@@ -641,7 +644,21 @@ pub(crate) async fn reports_judged_on(
             None => r.state,
         });
         let received = matches!(state, Some(ReportState::Submitted | ReportState::Accepted));
+        let can_nudge = match v.parent_id {
+            Some(parent) if !received && then.is_none() => match reviews.get(&parent) {
+                Some(known) => *known,
+                None => {
+                    let allowed = trees
+                        .allows(&mut conn, actor, Action::EditContent, parent, day)
+                        .await?;
+                    reviews.insert(parent, allowed);
+                    allowed
+                }
+            },
+            _ => false,
+        };
         units.push(UnitReportStatus {
+            can_nudge,
             unit_id: v.unit_id,
             unit_code: v.code.as_str().to_owned(),
             unit_name: v.name.clone(),

@@ -7,7 +7,9 @@
 //! them, a failed delivery is retried with back-off and stays visible to administrators.
 
 mod delivery;
+mod nudge;
 pub use delivery::*;
+pub use nudge::nudge;
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;

@@ -5,7 +5,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use trienkhai_app::calendars::{self, PlanCalendars};
 use trienkhai_app::consolidated::{self, Consolidated};
@@ -108,6 +108,15 @@ pub(super) fn routes(api: Api) -> Api {
             "Every expected unit's report for a period: received, missing, late",
         ),
         period_reports,
+    )
+    .route(
+        RouteDoc::new(
+            "post",
+            "/documents/{id}/reports/nudge",
+            "reports",
+            "Remind a unit whose report for a period has not arrived (reviewers; once a day)",
+        ),
+        nudge,
     )
     .route(
         RouteDoc::new(
@@ -360,6 +369,33 @@ struct OpenBody {
     period: Option<String>,
 }
 
+/// How many of the unit's accounts a reminder reached now.
+#[derive(Serialize, schemars::JsonSchema)]
+struct Nudged {
+    told: usize,
+}
+
+async fn nudge(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+    JsonBody(body): JsonBody<OpenBody>,
+) -> Result<Json<Nudged>, ApiError> {
+    let (unit, p) = body.unit_and_period()?;
+    let told = trienkhai_app::reminders::nudge(&state.app, &actor, DocumentId(id), unit, p).await?;
+    Ok(Json(Nudged { told }))
+}
+
+impl OpenBody {
+    fn unit_and_period(&self) -> AppResult<(UnitId, Period)> {
+        let unit = self
+            .unit_id
+            .map(UnitId)
+            .ok_or_else(|| AppError::invalid("required", "unit_id"))?;
+        Ok((unit, period(self.period.as_deref())?))
+    }
+}
+
 fn period(input: Option<&str>) -> AppResult<Period> {
     Ok(Period::parse(input.unwrap_or(""))?)
 }
@@ -370,11 +406,7 @@ async fn open_report(
     Id(id): Id,
     JsonBody(body): JsonBody<OpenBody>,
 ) -> Result<Json<ReportView>, ApiError> {
-    let unit = body
-        .unit_id
-        .map(UnitId)
-        .ok_or_else(|| AppError::invalid("required", "unit_id"))?;
-    let p = period(body.period.as_deref())?;
+    let (unit, p) = body.unit_and_period()?;
     Ok(Json(
         reporting::open_report(&state.app, &actor, DocumentId(id), unit, p).await?,
     ))

@@ -569,6 +569,12 @@ pub const ERRORS: &[ErrorCode] = &[
         en: "This period is not in the plan's reporting calendar.",
     },
     ErrorCode {
+        code: "report_already_received",
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        vi: "Báo cáo của đơn vị này đã được gửi, không cần nhắc.",
+        en: "This unit's report has arrived; there is nothing to remind.",
+    },
+    ErrorCode {
         code: "report_locked",
         status: StatusCode::UNPROCESSABLE_ENTITY,
         vi: "Báo cáo đã được chấp nhận và khóa; muốn sửa, mở bản điều chỉnh mới.",

@@ -40,6 +40,13 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
         "Open the report of a period",
     ),
     ("report.state_draft", "Nháp", "Draft"),
+    ("report.nudge", "Nhắc", "Remind"),
+    ("report.nudged_mark", "Đã nhắc", "Reminded"),
+    (
+        "report.nudged",
+        "Đã nhắc {unit} gửi báo cáo ({told} tài khoản nhận được thông báo).",
+        "{unit} was reminded to send its report ({told} accounts notified).",
+    ),
     ("report.state_submitted", "Đã gửi, chờ xem xét", "Submitted"),
     ("report.state_returned", "Bị trả lại", "Returned"),
     (

@@ -95,6 +95,7 @@ pub fn routes() -> Router<AppState> {
             "/documents/{id}/reports",
             get(reports::period_list).post(reports::open),
         )
+        .route("/documents/{id}/reports/nudge", post(reports::nudge))
         .route(
             "/documents/{id}/calendars",
             get(calendars::plan_calendars).post(calendars::add),

@@ -404,6 +404,9 @@ pub async fn act(
 }
 
 pub struct StatusRow {
+    unit_id: i64,
+    can_nudge: bool,
+    nudged: bool,
     unit_code: String,
     unit_name: String,
     indent: u32,
@@ -428,11 +431,16 @@ struct PeriodPage {
     missing: usize,
     late: usize,
     rows: Vec<StatusRow>,
+    /// "Đã nhắc …" after a nudge.
+    nudged_note: String,
 }
 
 #[derive(Deserialize)]
 pub struct PeriodQuery {
     period: Option<String>,
+    /// The unit just nudged, and how many of its accounts were told.
+    nudged: Option<i64>,
+    told: Option<usize>,
     under: Option<String>,
     as_of: Option<String>,
 }
@@ -468,7 +476,18 @@ pub async fn period_list(
     )
     .await?;
     let top = list.units.iter().map(|u| u.depth).min().unwrap_or(0);
+    let nudged_note = list
+        .units
+        .iter()
+        .find(|u| q.nudged == Some(u.unit_id.0))
+        .map(|u| {
+            tr(lang, "report.nudged")
+                .replace("{unit}", &u.unit_name)
+                .replace("{told}", &q.told.unwrap_or(0).to_string())
+        })
+        .unwrap_or_default();
     render(&PeriodPage {
+        nudged_note,
         document_id: id,
         document_number: doc.document.number.clone(),
         period: fmt::period(lang, period),
@@ -481,6 +500,9 @@ pub async fn period_list(
             .units
             .iter()
             .map(|u| StatusRow {
+                unit_id: u.unit_id.0,
+                can_nudge: u.can_nudge,
+                nudged: q.nudged == Some(u.unit_id.0),
                 unit_code: u.unit_code.clone(),
                 unit_name: u.unit_name.clone(),
                 indent: u.depth - top,
@@ -497,4 +519,35 @@ pub async fn period_list(
             .collect(),
         ctx,
     })
+}
+
+#[derive(Deserialize)]
+pub struct NudgeForm {
+    csrf: String,
+    unit_id: i64,
+    period: String,
+}
+
+/// "Nhắc": tells a unit whose report has not arrived that it is awaited, then shows the list
+/// again with the unit marked.
+pub async fn nudge(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<i64>,
+    crate::extract::FormBody(form): crate::extract::FormBody<NudgeForm>,
+) -> Result<Response, PageError> {
+    page.check_csrf(&form.csrf)?;
+    let period = Period::parse(&form.period).map_err(AppError::from)?;
+    let told = trienkhai_app::reminders::nudge(
+        &state.app,
+        &page.actor,
+        DocumentId(id),
+        trienkhai_core::ids::UnitId(form.unit_id),
+        period,
+    )
+    .await?;
+    Ok(see_other(&format!(
+        "/documents/{id}/reports?period={period}&nudged={}&told={told}",
+        form.unit_id
+    )))
 }

@@ -74,6 +74,39 @@ pub(crate) async fn a_commune_sees_what_it_owes_and_its_district_what_arrived(t:
         "not late before 6 May"
     );
 
+    // The district nudges An Thủy ("Nhắc"): the commune is told once that day, however many
+    // times it is pressed; the commune itself may not nudge; the list says who may be nudged.
+    let april_list =
+        |who| reporting::period_reports(&app, who, plan, Period::Month(2021, 4), None, None);
+    let listed = april_list(&district).await.unwrap();
+    assert!(
+        listed.units.iter().all(|u| u.can_nudge),
+        "nothing arrived yet"
+    );
+    let told = trienkhai_app::reminders::nudge(&app, &district, plan, own, Period::Month(2021, 4))
+        .await
+        .unwrap();
+    assert!(told >= 1);
+    let again = trienkhai_app::reminders::nudge(&app, &district, plan, own, Period::Month(2021, 4))
+        .await
+        .unwrap();
+    assert_eq!(again, 0, "told once a day");
+    let (nudges, _) = trienkhai_app::reminders::my_notifications(&app, &anthuy)
+        .await
+        .unwrap();
+    assert_eq!(
+        nudges[0].title,
+        "Nhắc: đề nghị Đảng bộ xã An Thủy gửi báo cáo 02-NQ/HU Tháng 4/2021"
+    );
+    assert!(matches!(
+        trienkhai_app::reminders::nudge(&app, &anthuy, plan, own, Period::Month(2021, 4)).await,
+        Err(AppError::Forbidden)
+    ));
+    let err = trienkhai_app::reminders::nudge(&app, &district, plan, own, Period::Year(2030))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "period_not_in_calendar");
+
     // An Thủy opens and sends April's report: it leaves the commune's list and arrives.
     let opened = reporting::open_report(&app, &anthuy, plan, own, Period::Month(2021, 4))
         .await
@@ -106,6 +139,20 @@ pub(crate) async fn a_commune_sees_what_it_owes_and_its_district_what_arrived(t:
     let waiting = todo::todo(&app, &district).await.unwrap();
     let arrived = arrivals(&waiting);
     assert_eq!(arrived.received, 1);
+    // What has arrived is not nudged.
+    let err = trienkhai_app::reminders::nudge(&app, &district, plan, own, Period::Month(2021, 4))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "report_already_received");
+    let listed = april_list(&district).await.unwrap();
+    assert!(
+        !listed
+            .units
+            .iter()
+            .find(|u| u.unit_id == own)
+            .unwrap()
+            .can_nudge
+    );
     // The district is told, with a link to the report.
     assert_eq!(waiting.unread, 1);
     let (told, _) = trienkhai_app::reminders::my_notifications(&app, &district)

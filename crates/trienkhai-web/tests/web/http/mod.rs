@@ -13,11 +13,14 @@ mod report_form;
 use report_form::*;
 mod calendars;
 use calendars::*;
+mod reviewer;
+use reviewer::*;
 
 use trienkhai_testkit::both_backends;
 use trienkhai_testkit::http::*;
 
 both_backends!(
+    the_district_nudges_a_missing_report_and_reads_what_happened_in_words,
     reminders_are_set_up_read_and_watched_through_pages_and_api,
     a_units_dashboard_renders_printable_and_keeps_scope,
     calendar_counting_and_period_pages_work_for_editors_and_read_for_others,

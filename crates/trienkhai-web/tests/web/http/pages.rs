@@ -55,16 +55,22 @@ pub(crate) async fn login_browser(app: &TestApp, username: &str) -> Client {
     client
 }
 
-pub(crate) async fn csrf_of(client: &Client, app: &TestApp, path: &str) -> String {
-    let html = client
+/// The HTML of a page as `client` reads it.
+pub(crate) async fn page_html(client: &Client, app: &TestApp, path: &str) -> String {
+    client
         .get(app.url(path))
         .send()
         .await
         .unwrap()
         .text()
         .await
-        .unwrap();
-    html.split("name=\"csrf\" value=\"")
+        .unwrap()
+}
+
+pub(crate) async fn csrf_of(client: &Client, app: &TestApp, path: &str) -> String {
+    page_html(client, app, path)
+        .await
+        .split("name=\"csrf\" value=\"")
         .nth(1)
         .unwrap()
         .split('"')
