@@ -36,6 +36,9 @@ pub struct TargetRow {
 pub struct Headline {
     /// Targets achieved or exceeded.
     pub met: usize,
+    /// Targets with a verdict (achieved, exceeded or not achieved): the others are progress
+    /// towards a longer period's goal, incomplete, without data or not applicable.
+    pub judged: usize,
     pub total: usize,
     pub no_data: usize,
 }
@@ -55,6 +58,17 @@ pub struct PlanOverview {
     pub fields: Vec<FrameEntry>,
     /// Item counts per state.
     pub states: Vec<(State, usize)>,
+}
+
+/// How many of `rows` have a verdict.
+pub(crate) fn judged(rows: &[TargetRow]) -> usize {
+    rows.iter()
+        .filter(|r| {
+            r.figure.as_ref().is_some_and(|f| {
+                f.status.is_met() || f.status == trienkhai_core::target::Status::NotAchieved
+            })
+        })
+        .count()
 }
 
 /// A plan for a period, seen from `unit` (by default the issuer).
@@ -95,6 +109,7 @@ pub async fn plan_overview(
             .iter()
             .filter(|r| r.figure.as_ref().is_some_and(|f| f.status.is_met()))
             .count(),
+        judged: judged(&rows),
         total: rows.len(),
         no_data: rows
             .iter()

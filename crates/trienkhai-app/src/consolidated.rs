@@ -236,20 +236,36 @@ fn compile(c: &Consolidated) -> String {
     let mut out = String::new();
     let h = &c.overview.headline;
     let _ = writeln!(out, "I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU");
-    let _ = writeln!(out, "{}/{} chỉ tiêu đạt và vượt.", h.met, h.total);
+    let _ = write!(out, "{}/{} chỉ tiêu đạt và vượt", h.met, h.total);
+    if h.judged < h.total {
+        let _ = write!(
+            out,
+            "; {} chỉ tiêu chưa đánh giá (kỳ ngắn hơn kỳ của mục tiêu hoặc chưa đủ số liệu)",
+            h.total - h.judged
+        );
+    }
+    let _ = writeln!(out, ".");
     for row in &c.overview.targets {
         let Some(f) = &row.figure else { continue };
         let value = f.value.map(fmt_value).unwrap_or_else(|| "—".into());
-        let goal = f
-            .goal
-            .map(|g| {
-                format!(
-                    " (chỉ tiêu {} {})",
-                    fmt_value(g),
-                    row.target.unit_of_measure
-                )
-            })
-            .unwrap_or_default();
+        let goal = match (f.goal, f.goal_period) {
+            // Progress towards a longer period's goal says which period, and how far.
+            (Some(g), Some(p)) if f.partial => format!(
+                " (chỉ tiêu {} {} {}{})",
+                p.label_vi().to_lowercase(),
+                fmt_value(g),
+                row.target.unit_of_measure,
+                f.achievement_percent
+                    .map(|a| format!(", đạt {}%", fmt_value(a)))
+                    .unwrap_or_default()
+            ),
+            (Some(g), _) => format!(
+                " (chỉ tiêu {} {})",
+                fmt_value(g),
+                row.target.unit_of_measure
+            ),
+            _ => String::new(),
+        };
         let _ = writeln!(
             out,
             "- {} {}: {} {}{}: {}.",

@@ -133,7 +133,8 @@ pub struct DashboardKey {
     as_of: Option<NaiveDate>,
 }
 
-/// The dashboard of `unit` for `period` (default: the month holding `as_of`), judged on
+/// The dashboard of `unit` for `period` (default: the latest month with values, see
+/// [`default_period`]), judged on
 /// `as_of` (default today), for `document` (default: the nearest plan covering the unit).
 /// Served from memory while nothing was written since it was read (budget B3).
 pub async fn dashboard(
@@ -173,10 +174,13 @@ async fn compute(
     as_of: Option<NaiveDate>,
 ) -> Result<Dashboard> {
     let as_of = as_of.unwrap_or_else(|| app.today());
-    let period = period.unwrap_or(Period::Month(as_of.year(), as_of.month() as u8));
-    let day = period.tree_date();
     let mut conn = app.db.reader().await?;
     let mut trees = Trees::shared(app);
+    let (period, document) = match period {
+        Some(p) => (p, document),
+        None => default_period(&mut conn, &mut trees, unit, document, as_of).await?,
+    };
+    let day = period.tree_date();
     trees
         .require(&mut conn, actor, Action::Read, unit, day)
         .await?;
@@ -185,32 +189,7 @@ async fn compute(
         .get(unit)
         .ok_or_else(|| AppError::invalid("unit_not_alive", "unit_id"))?;
     let (unit_code, unit_name) = (node.code.as_str().to_owned(), node.name.clone());
-    // Plans issued along the unit's path, nearest first, then the latest.
-    let path: Vec<UnitId> = tree.path(unit).iter().map(|v| v.unit_id).collect();
-    let with_targets = targets::documents_with_targets(&mut conn).await?;
-    let mut plans: Vec<(usize, NaiveDate, PlanChoice)> = Vec::new();
-    for doc in documents::list_documents(&mut conn, &Default::default()).await? {
-        let Some(at) = doc
-            .issuer_unit_id
-            .and_then(|i| path.iter().position(|p| *p == i))
-        else {
-            continue;
-        };
-        if !with_targets.contains(&doc.id) {
-            continue;
-        }
-        plans.push((
-            at,
-            doc.issued_on,
-            PlanChoice {
-                id: doc.id,
-                number: doc.number.clone(),
-                summary: doc.summary.clone(),
-            },
-        ));
-    }
-    plans.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
-    let plans: Vec<PlanChoice> = plans.into_iter().map(|(_, _, p)| p).collect();
+    let plans = plans_along(&mut conn, &tree, unit).await?;
     let chosen = match document {
         Some(d) => Some(
             plans
@@ -413,10 +392,83 @@ fn headline(rows: &[TargetRow]) -> Headline {
             .iter()
             .filter(|r| r.figure.as_ref().is_some_and(|f| f.status.is_met()))
             .count(),
+        judged: crate::cascade::judged(rows),
         total: rows.len(),
         no_data: rows
             .iter()
             .filter(|r| r.figure.as_ref().is_none_or(|f| f.status == Status::NoData))
             .count(),
     }
+}
+
+/// Plans issued along `unit`'s path in `tree` that have targets: the nearest issuer first, then
+/// the latest issued.
+async fn plans_along(
+    conn: &mut trienkhai_store::Conn,
+    tree: &trienkhai_core::org::TreeSnapshot,
+    unit: UnitId,
+) -> Result<Vec<PlanChoice>> {
+    // Plans issued along the unit's path, nearest first, then the latest.
+    let path: Vec<UnitId> = tree.path(unit).iter().map(|v| v.unit_id).collect();
+    let with_targets = targets::documents_with_targets(conn).await?;
+    let mut plans: Vec<(usize, NaiveDate, PlanChoice)> = Vec::new();
+    for doc in documents::list_documents(conn, &Default::default()).await? {
+        let Some(at) = doc
+            .issuer_unit_id
+            .and_then(|i| path.iter().position(|p| *p == i))
+        else {
+            continue;
+        };
+        if !with_targets.contains(&doc.id) {
+            continue;
+        }
+        plans.push((
+            at,
+            doc.issued_on,
+            PlanChoice {
+                id: doc.id,
+                number: doc.number.clone(),
+                summary: doc.summary.clone(),
+            },
+        ));
+    }
+    plans.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
+    Ok(plans.into_iter().map(|(_, _, p)| p).collect())
+}
+
+/// The month and plan a dashboard opens on when no period is asked: the latest month with values
+/// of the plan asked, else of the nearest plan along the unit's path that has any, up to
+/// `as_of`, or up to the unit's last day when it no longer exists (a merged commune's dashboard
+/// shows its last months, not an error); the month of that day when nothing was recorded.
+async fn default_period(
+    conn: &mut trienkhai_store::Conn,
+    trees: &mut Trees,
+    unit: UnitId,
+    document: Option<DocumentId>,
+    as_of: NaiveDate,
+) -> Result<(Period, Option<DocumentId>)> {
+    let versions = units::versions_of(conn, unit).await?;
+    let day = versions
+        .iter()
+        .filter(|v| v.validity.from <= as_of)
+        .map(|v| v.validity.to.map_or(as_of, |to| to.min(as_of)))
+        .max()
+        .unwrap_or(as_of);
+    let documents = match document {
+        Some(d) => vec![d],
+        None => {
+            let tree = trees.at(conn, day).await?;
+            plans_along(conn, &tree, unit)
+                .await?
+                .into_iter()
+                .map(|p| p.id)
+                .collect()
+        }
+    };
+    for doc in documents {
+        if let Some(end) = targets::latest_value_end(conn, doc, day).await? {
+            return Ok((Period::Month(end.year(), end.month() as u8), Some(doc)));
+        }
+    }
+    Ok((Period::Month(day.year(), day.month() as u8), document))
 }

@@ -127,6 +127,20 @@ pub fn decimal(d: Option<rust_decimal::Decimal>) -> String {
     d.map(|d| vn::format_decimal(&d, 2)).unwrap_or_default()
 }
 
+/// A plan's headline as offices write it ("11/22 chỉ tiêu đạt và vượt"), saying how many have
+/// no verdict yet, so that it agrees with the bar of statuses beside it.
+pub fn headline(lang: Lang, h: &trienkhai_app::cascade::Headline) -> String {
+    let mut out = tr(lang, "plan.headline")
+        .replace("{met}", &h.met.to_string())
+        .replace("{total}", &h.total.to_string());
+    if h.judged < h.total {
+        out.push_str(
+            &tr(lang, "plan.headline_unjudged").replace("{n}", &(h.total - h.judged).to_string()),
+        );
+    }
+    out
+}
+
 pub fn status(lang: Lang, s: trienkhai_core::target::Status) -> &'static str {
     tr(lang, &format!("status.{}", s.as_str()))
 }

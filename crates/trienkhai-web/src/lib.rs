@@ -77,6 +77,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
         .route("/static/style.css", get(stylesheet))
+        .route("/static/print.js", get(print_script))
         .merge(pages::routes())
         .nest("/api/v1", api_router)
         .fallback(not_found)
@@ -214,6 +215,18 @@ async fn metrics_text(
             "text/plain; version=0.0.4; charset=utf-8",
         )],
         body,
+    )
+        .into_response()
+}
+
+/// The one script: print buttons (inline scripts are refused by the page's policy).
+async fn print_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/print.js"),
     )
         .into_response()
 }

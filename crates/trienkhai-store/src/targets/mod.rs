@@ -444,6 +444,35 @@ pub async fn shard_key(conn: &mut AnyConnection, id: TargetId, period: Period) -
     Ok(ShardKey { target, shards })
 }
 
+/// The end of the latest period a value of `document`'s targets was recorded for, up to `up_to`:
+/// where a dashboard opens when no period is asked. One indexed look per target (the actuals are
+/// indexed by target first), so a province's millions of values are not scanned.
+pub async fn latest_value_end(
+    conn: &mut AnyConnection,
+    document: DocumentId,
+    up_to: NaiveDate,
+) -> Result<Option<NaiveDate>> {
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM targets WHERE document_id = $1")
+        .bind(document.0)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut latest: Option<NaiveDate> = None;
+    for id in ids {
+        let end: Option<String> = sqlx::query_scalar(
+            "SELECT MAX(period_end) FROM actuals WHERE target_id = $1 AND period_end <= $2",
+        )
+        .bind(id)
+        .bind(sql::date(up_to))
+        .fetch_one(&mut *conn)
+        .await?;
+        if let Some(end) = end {
+            let end = sql::parse_date(&end)?;
+            latest = latest.max(Some(end));
+        }
+    }
+    Ok(latest)
+}
+
 /// The values version for `period` of every target of a document, in one query (lists check
 /// their cached figures with it).
 pub async fn values_versions_of_document(

@@ -564,6 +564,25 @@ pub(crate) async fn plans_are_stored_and_read_back_with_version_checks(t: TestDb
             denominator: dec("123.45")
         }
     );
+    // Where a dashboard opens: the end of the latest period with a value, up to a day.
+    assert_eq!(
+        targets::latest_value_end(&mut tx, doc, d("2030-01-01"))
+            .await
+            .unwrap(),
+        Some(d("2022-12-31"))
+    );
+    assert_eq!(
+        targets::latest_value_end(&mut tx, doc, d("2022-06-15"))
+            .await
+            .unwrap(),
+        Some(d("2022-05-31"))
+    );
+    assert_eq!(
+        targets::latest_value_end(&mut tx, doc, d("2000-01-01"))
+            .await
+            .unwrap(),
+        None
+    );
     let versions = targets::values_versions_of_document(&mut tx, doc, Period::Year(2022))
         .await
         .unwrap();

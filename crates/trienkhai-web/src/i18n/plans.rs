@@ -84,6 +84,11 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
         "{met}/{total} chỉ tiêu đạt và vượt",
         "{met}/{total} targets achieved or exceeded",
     ),
+    (
+        "plan.headline_unjudged",
+        "; {n} chỉ tiêu chưa đánh giá (kỳ ngắn hơn kỳ của mục tiêu hoặc chưa đủ số liệu)",
+        "; {n} not judged yet (a shorter period than the goal's, or incomplete data)",
+    ),
     ("plan.targets", "Chỉ tiêu", "Targets"),
     ("plan.target", "Chỉ tiêu", "Target"),
     ("plan.items", "Đầu việc", "Work items"),

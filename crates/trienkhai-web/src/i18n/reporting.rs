@@ -41,6 +41,12 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
     ),
     ("report.state_draft", "Nháp", "Draft"),
     ("report.nudge", "Nhắc", "Remind"),
+    ("print.dated", "ngày {d} tháng {m} năm {y}", "{d}/{m}/{y}"),
+    (
+        "print.carrying_out",
+        "Kết quả thực hiện {number} – {summary}",
+        "Carrying out {number} – {summary}",
+    ),
     ("report.nudged_mark", "Đã nhắc", "Reminded"),
     (
         "report.nudged",
@@ -170,11 +176,6 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
         "consolidated.title",
         "Báo cáo tổng hợp",
         "Consolidated report",
-    ),
-    (
-        "consolidated.met",
-        "chỉ tiêu đạt và vượt",
-        "targets achieved or exceeded",
     ),
     (
         "consolidated.reports_gathered",

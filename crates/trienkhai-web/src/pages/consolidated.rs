@@ -39,6 +39,7 @@ pub struct ItemBlock {
 #[template(path = "consolidated.html")]
 struct ConsolidatedPage {
     ctx: PageCtx,
+    official: super::OfficialHeader,
     document_id: i64,
     document_number: String,
     unit_name: String,
@@ -46,8 +47,7 @@ struct ConsolidatedPage {
     period: String,
     period_code: String,
     state_on: String,
-    met: usize,
-    total: usize,
+    headline: String,
     gathered: usize,
     targets: Vec<TargetLine>,
     national: Vec<(&'static str, &'static str, usize)>,
@@ -76,6 +76,15 @@ pub async fn page(
     let c =
         consolidated::consolidated(&state.app, &page.actor, DocumentId(id), period, unit).await?;
     render(&ConsolidatedPage {
+        official: super::OfficialHeader::new(
+            lang,
+            c.overview.unit_name.as_deref().unwrap_or_default(),
+            &c.overview.document.document.number,
+            &c.overview.document.document.summary,
+            "consolidated.title",
+            &fmt::period(lang, period),
+            c.state_on,
+        ),
         document_id: id,
         document_number: c.overview.document.document.number.clone(),
         unit_name: c.overview.unit_name.clone().unwrap_or_default(),
@@ -83,8 +92,7 @@ pub async fn page(
         period: fmt::period(lang, period),
         period_code: period.to_string(),
         state_on: fmt::date(c.state_on),
-        met: c.overview.headline.met,
-        total: c.overview.headline.total,
+        headline: fmt::headline(lang, &c.overview.headline),
         gathered: c.reports_gathered,
         targets: c
             .overview

@@ -38,6 +38,7 @@ pub struct LateUnit {
 #[template(path = "dashboard.html")]
 struct DashboardPage {
     ctx: PageCtx,
+    official: super::OfficialHeader,
     unit_id: i64,
     unit_name: String,
     unit_code: String,
@@ -119,11 +120,7 @@ pub async fn page(
     let headline = b
         .headline
         .as_ref()
-        .map(|h| {
-            tr(lang, "plan.headline")
-                .replace("{met}", &h.met.to_string())
-                .replace("{total}", &h.total.to_string())
-        })
+        .map(|h| fmt::headline(lang, h))
         .unwrap_or_default();
     let trend_title = tr(lang, "dashboard.trend");
     let points: Vec<charts::Point> = b
@@ -146,6 +143,15 @@ pub async fn page(
         })
         .unwrap_or_default();
     render(&DashboardPage {
+        official: super::OfficialHeader::new(
+            lang,
+            &b.unit_name,
+            b.document.as_ref().map_or("", |d| d.number.as_str()),
+            b.document.as_ref().map_or("", |d| d.summary.as_str()),
+            "dashboard.title",
+            &fmt::period(lang, b.period),
+            b.as_of,
+        ),
         unit_id: id,
         unit_name: b.unit_name.clone(),
         unit_code: b.unit_code.clone(),

@@ -142,6 +142,48 @@ pub fn routes() -> Router<AppState> {
         .route("/evidence/{id}", get(reports::evidence))
 }
 
+/// The official header of a printed report: the issuing unit on the left, the Party's or the
+/// State's motto on the right with the date, then the title naming the resolution carried out.
+/// Shown on paper (and on screen, smaller: a reader sees what will be printed).
+pub struct OfficialHeader {
+    pub issuer: String,
+    /// A Party document (its number reads `02-NQ/HU`): "ĐẢNG CỘNG SẢN VIỆT NAM".
+    pub party: bool,
+    pub dated: String,
+    pub title: String,
+    pub document: String,
+    pub period: String,
+}
+
+impl OfficialHeader {
+    pub fn new(
+        lang: Lang,
+        unit_name: &str,
+        number: &str,
+        summary: &str,
+        title_key: &str,
+        period: &str,
+        day: chrono::NaiveDate,
+    ) -> Self {
+        use chrono::Datelike;
+        let party = trienkhai_core::document_number::DocumentNumber::parse(number)
+            .is_ok_and(|n| n.grammar == trienkhai_core::document_number::Grammar::Party);
+        Self {
+            issuer: unit_name.to_uppercase(),
+            party,
+            dated: crate::i18n::tr(lang, "print.dated")
+                .replace("{d}", &format!("{:02}", day.day()))
+                .replace("{m}", &format!("{:02}", day.month()))
+                .replace("{y}", &day.year().to_string()),
+            title: crate::i18n::tr(lang, title_key).to_uppercase(),
+            document: crate::i18n::tr(lang, "print.carrying_out")
+                .replace("{number}", number)
+                .replace("{summary}", summary),
+            period: period.to_owned(),
+        }
+    }
+}
+
 /// What every page's frame needs: language, user, menus, CSRF token.
 pub struct PageCtx {
     pub t: Tr,

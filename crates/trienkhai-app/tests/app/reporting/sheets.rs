@@ -343,11 +343,17 @@ pub(crate) async fn the_district_consolidates_what_its_communes_reported(t: Test
     assert_eq!(gathered.lines[0].unit_name, "Đảng bộ xã An Thủy");
     assert_eq!(gathered.lines[0].percent, Some(75));
     assert_eq!(c.narratives[0].narrative, "An Thủy: tình hình ổn định");
+    // April is judged against no goal of its own: no verdict, and the draft says so rather
+    // than "0/22 đạt" over a column of "Không đạt".
+    let h = &c.overview.headline;
+    assert_eq!((h.met, h.judged), (0, 0));
     let headline = format!(
-        "{}/{} chỉ tiêu đạt và vượt.",
-        c.overview.headline.met, c.overview.headline.total
+        "0/{} chỉ tiêu đạt và vượt; {} chỉ tiêu chưa đánh giá",
+        h.total, h.total
     );
     assert!(c.draft.contains(&headline), "{}", c.draft);
+    assert!(!c.draft.contains("Không đạt"), "{}", c.draft);
+    assert!(c.draft.contains("(chỉ tiêu năm 2021 "), "{}", c.draft);
     assert!(
         c.draft
             .contains("Đảng bộ xã An Thủy (75%): Đã nạo vét 3 tuyến kênh")
@@ -463,6 +469,28 @@ pub(crate) async fn a_units_dashboard_follows_targets_items_and_reports_as_of_a_
     .await
     .unwrap();
     assert_eq!(early.reports.as_ref().unwrap().late, 0);
+    // Opened without a period, a dashboard shows the latest month with values, never an
+    // empty month of today: the district's on December 2021, the last month of the demo's
+    // figures, and An Thủy's (a commune merged since) the same, not an error.
+    let opened = dashboard::dashboard(&app, &admin, district, None, None, None)
+        .await
+        .unwrap();
+    assert_eq!(opened.period, Period::Month(2021, 12));
+    assert!(
+        opened
+            .targets
+            .iter()
+            .any(|r| r.figure.as_ref().is_some_and(|f| f.value.is_some()))
+    );
+    let theirs = dashboard::dashboard(&app, &anthuy, own, None, None, None)
+        .await
+        .unwrap();
+    assert_eq!(theirs.period, Period::Month(2021, 12));
+    // As of a day in May 2021, the latest month then: April.
+    let in_may = dashboard::dashboard(&app, &admin, district, None, None, Some(d("2021-05-20")))
+        .await
+        .unwrap();
+    assert_eq!(in_may.period, Period::Month(2021, 4));
     // A commune sees its own dashboard, not the district's.
     assert!(matches!(
         dashboard::dashboard(&app, &anthuy, district, None, Some(april), None).await,

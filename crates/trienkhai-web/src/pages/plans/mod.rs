@@ -264,9 +264,7 @@ pub async fn detail(
             )
         })
         .collect();
-    let headline = tr(lang, "plan.headline")
-        .replace("{met}", &o.headline.met.to_string())
-        .replace("{total}", &o.headline.total.to_string());
+    let headline = fmt::headline(lang, &o.headline);
     let lower = documents::concretized_by(&state.app, &page.actor, DocumentId(id)).await?;
     let edit = if doc.can_edit {
         let issuer_code = match doc.document.issuer_unit_id {

@@ -161,6 +161,19 @@ pub(crate) async fn a_units_dashboard_renders_printable_and_keeps_scope(t: TestD
     assert_eq!(html.matches("<tr data-code=").count(), 22);
     assert!(html.contains("02-NQ/HU"));
     assert!(html.contains("20/05/2021"));
+    // Printed under an official header naming the resolution; the print button works under
+    // the page's policy (no inline script).
+    assert!(html.contains("id=\"official-header\""));
+    assert!(html.contains("ĐẢNG CỘNG SẢN VIỆT NAM"));
+    assert!(html.contains("Kết quả thực hiện 02-NQ/HU – "));
+    assert!(html.contains("ngày 20 tháng 05 năm 2021"));
+    assert!(html.contains("data-print") && !html.contains("onclick"));
+    let script = admin.get(app.url("/static/print.js")).send().await.unwrap();
+    assert_eq!(script.status(), StatusCode::OK);
+    assert!(script.text().await.unwrap().contains("window.print()"));
+    // Opened without a period: the latest month with figures, not an empty month of today.
+    let opened = page_html(&admin, &app, &format!("/units/{district}/dashboard")).await;
+    assert!(opened.contains("Tháng 12/2021"), "the demo's last month");
     assert!(
         html.contains("id=\"dashboard-past\""),
         "a past day says how it is read"
