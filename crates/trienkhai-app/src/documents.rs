@@ -1,8 +1,7 @@
 //! Use cases of documents (C3): register and edit them with a validated number, find them by
 //! number or words, suggest the next free number of an issuer, attach their file, and follow the
 //! `concretizes` chain. A document belongs to its issuing unit: editing it needs the right to
-//! edit content there; reading it is open to whoever works at or below the issuer (a commune must
-//! read the district's resolution to concretize it) or above it. Documents of issuers outside the
+//! edit content there; who may read it is `document_access`'s. Documents of issuers outside the
 //! tree (the National Assembly's) are read by everyone and edited by editors of everything.
 
 use chrono::NaiveDate;
@@ -17,7 +16,7 @@ use trienkhai_core::vn;
 use trienkhai_store::documents::{self, Document, DocumentFields, DocumentFilter};
 use trienkhai_store::{Conn, StoreError, audit, units};
 
-use crate::scope::{Trees, hide_missing, judging_date};
+use crate::scope::{Trees, hide_missing};
 use crate::{Actor, App, AppError, Result};
 
 /// The records of this use case, as the web layer sees them.
@@ -129,29 +128,7 @@ pub fn default_period(doc: &Document) -> Period {
     Period::plan_year(doc.issued_on, doc.phase.as_deref())
 }
 
-/// May `actor` read `doc`? See the module header.
-pub(crate) async fn can_read(
-    conn: &mut Conn,
-    trees: &mut Trees,
-    actor: &Actor,
-    doc: &Document,
-    today: NaiveDate,
-) -> Result<bool> {
-    let Some(roots) = actor.access.roots_for(Action::Read) else {
-        return Ok(true);
-    };
-    let Some(issuer) = doc.issuer_unit_id else {
-        return Ok(actor.access.allows_somewhere(Action::Read));
-    };
-    let versions = units::versions_of(conn, issuer).await?;
-    let Some(date) = judging_date(&versions, doc.issued_on.min(today)) else {
-        return Ok(false);
-    };
-    let tree = trees.at(conn, date).await?;
-    Ok(roots
-        .iter()
-        .any(|&root| tree.is_within(root, issuer) || tree.is_within(issuer, root)))
-}
+pub(crate) use crate::document_access::can_read;
 
 /// Requires the right to edit the plan content of `doc`'s issuer.
 pub(crate) async fn require_edit(

@@ -11,6 +11,7 @@ pub mod consolidated;
 pub mod dashboard;
 pub mod demo;
 pub mod demo_plan;
+mod document_access;
 pub mod documents;
 pub mod error;
 pub mod generate;

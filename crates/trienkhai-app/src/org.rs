@@ -122,6 +122,9 @@ pub struct UnitDetail {
     pub can_manage: bool,
     pub can_edit: bool,
     pub can_read_history: bool,
+    /// Only the unit's card (name, kind, place in the tree, life): a unit outside the reader's
+    /// scope, named on a page the reader may read (an issuer, a lead unit, a parent).
+    pub limited: bool,
 }
 
 pub async fn unit_detail(
@@ -130,6 +133,120 @@ pub async fn unit_detail(
     unit: UnitId,
     as_of: NaiveDate,
 ) -> Result<UnitDetail> {
+    detail(app, actor, unit, as_of, false).await
+}
+
+/// A unit's card for a reader outside its scope: what the organisation's own decisions
+/// publish (name, kind, parent, life, structural changes), never its people, its units below
+/// outside the reader's scope, or its history. A page links every unit it names; the card is
+/// what the link shows a reader who may not read the unit whole. Inside the scope it is the
+/// whole detail.
+pub async fn unit_card(
+    app: &App,
+    actor: &Actor,
+    unit: UnitId,
+    as_of: NaiveDate,
+) -> Result<UnitDetail> {
+    detail(app, actor, unit, as_of, true).await
+}
+
+/// May the actor see `unit`'s card on `day` (outside the actor's scope)? When the unit is above
+/// the actor's units (the district, the province), a body below one of those that is not a
+/// peer (the standing committee, a department that leads an item), or the predecessor or
+/// successor of one of the actor's units. Never a peer: a unit that branches off the actor's
+/// path with the kind of the actor's own unit there (another commune, another district), which
+/// stays out of sight (C2).
+async fn card_visible(
+    conn: &mut Conn,
+    trees: &mut Trees,
+    actor: &Actor,
+    unit: UnitId,
+    day: NaiveDate,
+) -> Result<bool> {
+    let Some(roots) = actor.access.roots_for(Action::Read) else {
+        return Ok(true);
+    };
+    let tree = trees.at(conn, day).await?;
+    let path: Vec<(UnitId, String)> = tree
+        .path(unit)
+        .iter()
+        .map(|v| (v.unit_id, v.kind.clone()))
+        .collect();
+    for &root in &roots {
+        let own: Vec<(UnitId, String)> = tree
+            .path(root)
+            .iter()
+            .map(|v| (v.unit_id, v.kind.clone()))
+            .collect();
+        let shared = own
+            .iter()
+            .zip(&path)
+            .take_while(|(a, b)| a.0 == b.0)
+            .count();
+        let above = shared == path.len() && shared > 0;
+        let branch = shared > 0
+            && shared < path.len()
+            && own.get(shared).is_none_or(|mine| mine.1 != path[shared].1);
+        if above || branch {
+            return Ok(true);
+        }
+    }
+    // A unit merged into another, or split from one, stays followable from its own page.
+    for s in units::successions_of(conn, unit).await? {
+        let other = if s.successor_id == unit {
+            s.predecessor_id
+        } else {
+            s.successor_id
+        };
+        let versions = units::versions_of(conn, other).await?;
+        if let Some(on) = judging_date(
+            &versions,
+            s.effective_on.pred_opt().unwrap_or(s.effective_on),
+        ) && trees.allows(conn, actor, Action::Read, other, on).await?
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Which of `units` the actor may open on `day` (the unit's page, whole or as its card): what
+/// a page links, the others it names as plain text.
+pub async fn openable_units(
+    app: &App,
+    actor: &Actor,
+    units_named: &[UnitId],
+    day: NaiveDate,
+) -> Result<std::collections::HashSet<UnitId>> {
+    let mut conn = app.db.reader().await?;
+    let mut trees = Trees::shared(app);
+    let mut out = std::collections::HashSet::new();
+    for &unit in units_named {
+        if out.contains(&unit) {
+            continue;
+        }
+        let versions = units::versions_of(&mut conn, unit).await?;
+        let Some(on) = judging_date(&versions, day) else {
+            continue;
+        };
+        if trees
+            .allows(&mut conn, actor, Action::Read, unit, on)
+            .await?
+            || card_visible(&mut conn, &mut trees, actor, unit, on).await?
+        {
+            out.insert(unit);
+        }
+    }
+    Ok(out)
+}
+
+async fn detail(
+    app: &App,
+    actor: &Actor,
+    unit: UnitId,
+    as_of: NaiveDate,
+    card_outside_scope: bool,
+) -> Result<UnitDetail> {
     let mut conn = app.db.reader().await?;
     let row = units::get_unit(&mut conn, unit)
         .await
@@ -137,9 +254,19 @@ pub async fn unit_detail(
     let versions = units::versions_of(&mut conn, unit).await?;
     let shown_on = judging_date(&versions, as_of).ok_or(AppError::NotFound)?;
     let mut trees = Trees::shared(app);
-    trees
+    let limited = match trees
         .require(&mut conn, actor, Action::Read, unit, shown_on)
-        .await?;
+        .await
+    {
+        Ok(()) => false,
+        Err(AppError::Forbidden) if card_outside_scope => {
+            if !card_visible(&mut conn, &mut trees, actor, unit, shown_on).await? {
+                return Err(AppError::Forbidden);
+            }
+            true
+        }
+        Err(e) => return Err(e),
+    };
     let can_manage = trees
         .allows(&mut conn, actor, Action::ManageStructure, unit, shown_on)
         .await?;
@@ -173,8 +300,12 @@ pub async fn unit_detail(
             effective_on: s.effective_on,
         });
     }
-    let posts = persons::posts_in_unit(&mut conn, unit, shown_on)
-        .await?
+    let posts = if limited {
+        Vec::new()
+    } else {
+        persons::posts_in_unit(&mut conn, unit, shown_on).await?
+    };
+    let posts = posts
         .into_iter()
         .map(|(p, name)| PostInUnit {
             post_id: p.id.0,
@@ -206,6 +337,7 @@ pub async fn unit_detail(
         can_manage,
         can_edit,
         can_read_history,
+        limited,
     })
 }
 

@@ -376,6 +376,20 @@ pub async fn item_leads_of_document(
         .collect()
 }
 
+/// The units leading an item of a document (sub-items included), each once: who a plan hands
+/// work to.
+pub async fn lead_units_of_document(
+    conn: &mut AnyConnection,
+    document: DocumentId,
+) -> Result<Vec<UnitId>> {
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT DISTINCT lead_unit_id FROM work_items WHERE document_id = $1")
+            .bind(document.0)
+            .fetch_all(conn)
+            .await?;
+    Ok(ids.into_iter().map(UnitId).collect())
+}
+
 /// Items by id, in plan order.
 pub async fn items_by_ids(conn: &mut AnyConnection, ids: &[WorkItemId]) -> Result<Vec<WorkItem>> {
     let mut items = Vec::with_capacity(ids.len());

@@ -77,6 +77,11 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
     ("unit.children", "Đơn vị trực thuộc", "Sub-units"),
     ("unit.posts", "Cán bộ giữ chức vụ", "Posts held"),
     ("unit.shown_on", "Hiển thị theo ngày", "Shown as of"),
+    (
+        "unit.limited",
+        "Đơn vị ngoài phạm vi tài khoản của bạn: chỉ hiển thị thông tin chung.",
+        "A unit outside your account's scope: its general information only.",
+    ),
     ("unit.lifetime", "Thời gian tồn tại", "Existed"),
     ("unit.change", "Thay đổi từ một ngày", "Change from a date"),
     ("unit.change_kind", "Loại thay đổi", "Kind of change"),

@@ -79,6 +79,8 @@ pub struct PostLine {
     pub id: i64,
     pub unit_id: i64,
     pub unit_name: String,
+    /// The reader may open the unit's page (else its name is plain text).
+    pub linked: bool,
     pub title: String,
     pub dates: String,
     pub open: bool,
@@ -193,6 +195,10 @@ pub async fn detail(
     } else {
         Vec::new()
     };
+    let named: Vec<_> = p.posts.iter().map(|post| post.unit_id).collect();
+    let openable =
+        trienkhai_app::org::openable_units(&state.app, &page.actor, &named, state.app.today())
+            .await?;
     render(&DetailPage {
         id,
         name: p.full_name.clone(),
@@ -209,6 +215,7 @@ pub async fn detail(
                 id: post.id.0,
                 unit_id: post.unit_id.0,
                 unit_name: post.unit_name.clone(),
+                linked: openable.contains(&post.unit_id),
                 title: post.title.clone(),
                 dates: fmt::interval(lang, post.valid_from, post.valid_to),
                 open: post.valid_to.is_none(),

@@ -133,8 +133,10 @@ pub struct EventRow {
 pub struct SuccessionRow {
     pub from_id: i64,
     pub from_name: String,
+    pub from_linked: bool,
     pub to_id: i64,
     pub to_name: String,
+    pub to_linked: bool,
     pub date: String,
 }
 
@@ -194,6 +196,8 @@ struct UnitPage {
     history: Vec<HistoryRow>,
     can_manage: bool,
     can_read_history: bool,
+    /// Only the unit's card: it is outside the reader's scope.
+    limited: bool,
     row_version: i64,
     kinds: Vec<(String, String)>,
 }
@@ -208,8 +212,15 @@ pub async fn detail(
     let ctx = PageCtx::new(&page, &uri);
     let lang = ctx.lang();
     let date = as_of(&state, &query.as_of)?;
-    let d = org::unit_detail(&state.app, &page.actor, UnitId(id), date).await?;
+    // Every unit a page names is linked; outside the reader's scope the link shows its card.
+    let d = org::unit_card(&state.app, &page.actor, UnitId(id), date).await?;
     let kinds = kind_labels(&state, lang).await?;
+    let named: Vec<UnitId> = d
+        .successions
+        .iter()
+        .flat_map(|s| [s.predecessor_id, s.successor_id])
+        .collect();
+    let openable = org::openable_units(&state.app, &page.actor, &named, date).await?;
     let history = if d.can_read_history {
         history_rows(history::unit_history(&state.app, &page.actor, d.id).await?)
     } else {
@@ -254,8 +265,10 @@ pub async fn detail(
             .map(|s| SuccessionRow {
                 from_id: s.predecessor_id.0,
                 from_name: s.predecessor_name.clone(),
+                from_linked: openable.contains(&s.predecessor_id),
                 to_id: s.successor_id.0,
                 to_name: s.successor_name.clone(),
+                to_linked: openable.contains(&s.successor_id),
                 date: fmt::date(s.effective_on),
             })
             .collect(),
@@ -277,6 +290,7 @@ pub async fn detail(
         history,
         can_manage: d.can_manage,
         can_read_history: d.can_read_history,
+        limited: d.limited,
         row_version: d.row_version,
         kinds: kind_options,
         ctx,

@@ -307,7 +307,18 @@ pub async fn detail(
     };
     render(&PlanPage {
         id,
-        issuer_id: doc.document.issuer_unit_id.map(|u| u.0),
+        issuer_id: match doc.document.issuer_unit_id {
+            Some(u) => trienkhai_app::org::openable_units(
+                &state.app,
+                &page.actor,
+                &[u],
+                doc.document.issued_on,
+            )
+            .await?
+            .contains(&u)
+            .then_some(u.0),
+            None => None,
+        },
         theme_of_year: doc.document.theme_of_year.clone().unwrap_or_default(),
         phase: doc.document.phase.clone().unwrap_or_default(),
         vision_year: doc

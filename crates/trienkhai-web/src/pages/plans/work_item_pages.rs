@@ -123,6 +123,7 @@ pub(super) struct ItemPage {
     document_id: i64,
     lead_unit_id: i64,
     lead: String,
+    lead_linked: bool,
     coordinating: String,
     responsible: String,
     deadline: String,
@@ -194,7 +195,16 @@ pub async fn work_item(
     let v = work_items::get_work_item(&state.app, &page.actor, WorkItemId(id), None).await?;
     let c = cascade::cascade(&state.app, &page.actor, WorkItemId(id)).await?;
     use trienkhai_core::work_item::Progress;
+    let lead_linked = trienkhai_app::org::openable_units(
+        &state.app,
+        &page.actor,
+        &[v.item.lead_unit_id],
+        v.item.deadline.min(state.app.today()),
+    )
+    .await?
+    .contains(&v.item.lead_unit_id);
     render(&ItemPage {
+        lead_linked,
         id,
         code: v.item.code.clone(),
         title: v.item.title.clone(),

@@ -15,11 +15,14 @@ mod calendars;
 use calendars::*;
 mod reviewer;
 use reviewer::*;
+mod links;
+use links::*;
 
 use trienkhai_testkit::both_backends;
 use trienkhai_testkit::http::*;
 
 both_backends!(
+    every_link_shown_to_a_person_leads_to_a_page_they_may_read,
     the_district_nudges_a_missing_report_and_reads_what_happened_in_words,
     reminders_are_set_up_read_and_watched_through_pages_and_api,
     a_units_dashboard_renders_printable_and_keeps_scope,
