@@ -61,6 +61,33 @@ pub async fn units_as_of(app: &App, actor: &Actor, as_of: NaiveDate) -> Result<V
         .collect())
 }
 
+/// The most units a picker offers: a province's whole tree fits.
+pub const PICKABLE_UNITS: usize = 4_000;
+
+/// The units a picker offers the actor for `action` on `as_of`: those it is allowed `action` on,
+/// under `under` when given (a plan's issuer), depth first in Vietnamese order.
+pub async fn units_to_pick(
+    app: &App,
+    actor: &Actor,
+    under: Option<UnitId>,
+    action: Action,
+    as_of: NaiveDate,
+) -> Result<Vec<UnitView>> {
+    let mut conn = app.db.reader().await?;
+    let mut trees = Trees::shared(app);
+    let tree = trees.at(&mut conn, as_of).await?;
+    let walked = match under {
+        Some(top) if tree.get(top).is_some() => tree.walk_from(top),
+        _ => tree.walk(),
+    };
+    Ok(walked
+        .into_iter()
+        .filter(|(_, v)| actor.access.allows(action, v.unit_id, &tree))
+        .take(PICKABLE_UNITS)
+        .map(|(depth, v)| UnitView::new(v, depth))
+        .collect())
+}
+
 /// Units of the tree of `as_of` whose name or code contains `query`, ignoring case and
 /// diacritics ("tiem tom" finds "Tiệm Tôm"), among those the actor reads.
 pub async fn search_units(

@@ -78,6 +78,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics_text))
         .route("/static/style.css", get(stylesheet))
         .route("/static/print.js", get(print_script))
+        .route("/static/picker.js", get(picker_script))
         .merge(pages::routes())
         .nest("/api/v1", api_router)
         .fallback(not_found)
@@ -219,16 +220,25 @@ async fn metrics_text(
         .into_response()
 }
 
-/// The one script: print buttons (inline scripts are refused by the page's policy).
-async fn print_script() -> Response {
+/// The scripts, small and optional: print buttons and the pickers' search (inline scripts are
+/// refused by the page's policy).
+fn script(text: &'static str) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        include_str!("../static/print.js"),
+        text,
     )
         .into_response()
+}
+
+async fn print_script() -> Response {
+    script(include_str!("../static/print.js"))
+}
+
+async fn picker_script() -> Response {
+    script(include_str!("../static/picker.js"))
 }
 
 async fn stylesheet() -> Response {

@@ -403,7 +403,9 @@ pub async fn split_to_units(
             document_id: parent.document_id,
             parent_id: Some(id),
             concretizes: None,
-            code: format!("{}.{}", parent.code, version.code.as_str()),
+            // Numbered the way offices number a task's parts (6.1, 6.2): the unit is named
+            // in the title, never by its code.
+            code: format!("{}.{}", parent.code, existing.len() + out.len() + 1),
             title: format!("{} — {}", parent.title, version.name),
             field_code: parent.field_code.clone(),
             themes: parent.themes.clone(),

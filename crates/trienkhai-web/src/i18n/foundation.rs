@@ -78,6 +78,11 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
     ("unit.posts", "Cán bộ giữ chức vụ", "Posts held"),
     ("unit.shown_on", "Hiển thị theo ngày", "Shown as of"),
     (
+        "picker.search",
+        "Tìm theo tên (gõ không dấu cũng được)",
+        "Search by name",
+    ),
+    (
         "unit.limited",
         "Đơn vị ngoài phạm vi tài khoản của bạn: chỉ hiển thị thông tin chung.",
         "A unit outside your account's scope: its general information only.",

@@ -8,6 +8,7 @@ mod consolidated;
 mod dashboard;
 mod history;
 mod persons;
+pub(crate) mod pickers;
 mod plans;
 mod reminders;
 mod report_form;

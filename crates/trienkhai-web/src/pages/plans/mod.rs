@@ -27,13 +27,15 @@ use trienkhai_core::period::Period;
 use trienkhai_core::target::Status;
 use trienkhai_core::vn;
 
-use super::{PageCtx, render, unit_by_code};
+use super::{PageCtx, pickers, render, unit_by_code};
 use crate::AppState;
 use crate::charts;
 use crate::error::PageError;
 use crate::extract::PageActor;
 use crate::fmt;
 use crate::i18n::{Lang, tr};
+use chrono::Datelike;
+use trienkhai_core::access::Action;
 
 /// A decimal typed in a form, the Vietnamese way (`1.234,5`) or with a dot.
 fn form_decimal(input: &Option<String>, field: &str) -> Result<Option<Decimal>, PageError> {
@@ -87,6 +89,11 @@ pub struct Group<T> {
 #[template(path = "document.html")]
 struct PlanPage {
     ctx: PageCtx,
+    /// Pickers: periods in words, units by name (see `pickers`).
+    period_options: Vec<pickers::Choice>,
+    unit_options: Vec<pickers::Choice>,
+    report_units: Vec<pickers::Choice>,
+    report_periods: Vec<pickers::Choice>,
     id: i64,
     doc: DocRow,
     issuer_id: Option<i64>,
@@ -214,6 +221,10 @@ pub async fn detail(
     let period =
         form_period(&query.period)?.unwrap_or_else(|| documents::default_period(&doc.document));
     let unit = unit_by_code(&state, query.unit.as_deref(), "unit_id").await?;
+    let plan_year = match documents::default_period(&doc.document) {
+        Period::Span(from, _) => from,
+        p => p.dates().0.year(),
+    };
     let o = cascade::plan_overview(&state.app, &page.actor, DocumentId(id), period, unit).await?;
     let group = match query.group.as_deref() {
         Some("theme") => "theme",
@@ -338,6 +349,28 @@ pub async fn detail(
                 )
             })
             .collect(),
+        period_options: pickers::period_choices(lang, plan_year - 1..=plan_year + 1, Some(period)),
+        unit_options: pickers::unit_choices(
+            &state,
+            &page,
+            doc.document.issuer_unit_id,
+            Action::Read,
+            period.tree_date(),
+            &unit_code,
+            None,
+        )
+        .await?,
+        report_units: pickers::unit_choices(
+            &state,
+            &page,
+            doc.document.issuer_unit_id,
+            Action::Report,
+            period.tree_date(),
+            &unit_code,
+            None,
+        )
+        .await?,
+        report_periods: pickers::month_choices(lang, plan_year..=plan_year + 1, None),
         can_edit: doc.can_edit,
         doc: doc_row(&doc, lang),
         period: period.to_string(),

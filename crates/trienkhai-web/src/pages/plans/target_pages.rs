@@ -220,6 +220,14 @@ pub(super) struct TargetPage {
     /// The plan's value for the period shown and its version, to edit it.
     planned_now: (String, String),
     quotas: Vec<(String, String, String, i64)>,
+    /// Pickers: periods in words, units by name (see `pickers`).
+    period_options: Vec<super::pickers::Choice>,
+    unit_options: Vec<super::pickers::Choice>,
+    report_units: Vec<super::pickers::Choice>,
+    /// The version of the value and of the quota shown (unit and period of the page), sent
+    /// back hidden: a value changed meanwhile is a conflict, never overwritten.
+    actual_version: String,
+    quota_version: String,
     can_report: bool,
     can_edit: bool,
     is_ratio: bool,
@@ -384,7 +392,55 @@ pub async fn target(
             },
         ),
     ];
+    let years = year - 1..=year + 1;
+    let actual_version = if can_report {
+        targets::actuals_of_unit(&state.app, &page.actor, TargetId(id), unit)
+            .await
+            .unwrap_or_default()
+            .iter()
+            .find(|a| a.period == period)
+            .map(|a| a.row_version.to_string())
+            .unwrap_or_default()
+    } else {
+        String::new()
+    };
+    let quota_version = view
+        .quotas
+        .iter()
+        .find(|q| q.unit_id == Some(unit) && q.period == period)
+        .map(|q| q.row_version.to_string())
+        .unwrap_or_default();
+    let issuer = doc.document.issuer_unit_id;
+    let day = period.tree_date();
+    let unit_code = unit_detail.current.code.clone();
     render(&TargetPage {
+        period_options: super::pickers::period_choices(lang, years, Some(period)),
+        unit_options: super::pickers::unit_choices(
+            &state,
+            &page,
+            issuer,
+            Action::Read,
+            day,
+            &unit_code,
+            None,
+        )
+        .await?,
+        report_units: if can_report {
+            super::pickers::unit_choices(
+                &state,
+                &page,
+                issuer,
+                Action::Report,
+                day,
+                &unit_code,
+                None,
+            )
+            .await?
+        } else {
+            Vec::new()
+        },
+        actual_version,
+        quota_version,
         id,
         document_id: doc.document.id.0,
         document_number: doc.document.number.clone(),

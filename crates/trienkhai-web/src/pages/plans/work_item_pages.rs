@@ -74,21 +74,21 @@ pub async fn create_item(
     Ok(see_other(&format!("/work-items/{item}")))
 }
 
-#[derive(Deserialize)]
-pub struct SplitForm {
-    csrf: String,
-    unit_codes: Option<String>,
-}
-
-/// Splits an item into one sub-item per unit typed.
+/// Splits an item into one sub-item per unit chosen (the picker sends one `unit_codes` per
+/// unit; a list typed in one field is read too).
 pub async fn split(
     State(state): State<AppState>,
     page: PageActor,
     Path(id): Path<i64>,
-    FormBody(form): FormBody<SplitForm>,
+    FormBody(form): FormBody<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    page.check_csrf(&form.csrf)?;
-    let units = units_by_codes(&state, &form.unit_codes, "unit_ids").await?;
+    page.check_csrf(&super::super::pair(&form, "csrf").unwrap_or_default())?;
+    let chosen: Vec<&str> = form
+        .iter()
+        .filter(|(k, _)| k == "unit_codes")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let units = units_by_codes(&state, &Some(chosen.join(" ")), "unit_ids").await?;
     work_items::split_to_units(&state.app, &page.actor, WorkItemId(id), &units).await?;
     Ok(see_other(&format!("/work-items/{id}")))
 }
@@ -124,6 +124,8 @@ pub(super) struct ItemPage {
     lead_unit_id: i64,
     lead: String,
     lead_linked: bool,
+    /// The units it may be split to, by name (editors only).
+    split_units: Vec<super::super::pickers::Choice>,
     coordinating: String,
     responsible: String,
     deadline: String,
@@ -203,8 +205,26 @@ pub async fn work_item(
     )
     .await?
     .contains(&v.item.lead_unit_id);
+    let split_units = if v.can_edit {
+        let doc =
+            trienkhai_app::documents::get_document(&state.app, &page.actor, v.item.document_id)
+                .await?;
+        super::super::pickers::unit_choices(
+            &state,
+            &page,
+            doc.document.issuer_unit_id,
+            trienkhai_core::access::Action::Read,
+            v.item.deadline.min(state.app.today()),
+            "",
+            None,
+        )
+        .await?
+    } else {
+        Vec::new()
+    };
     render(&ItemPage {
         lead_linked,
+        split_units,
         id,
         code: v.item.code.clone(),
         title: v.item.title.clone(),
