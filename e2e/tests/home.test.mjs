@@ -35,7 +35,7 @@ after(async () => {
   await server?.stop();
 });
 
-test('a commune lands on what it owes, on a phone; its district on what has arrived', async () => {
+test('the commune\'s month on a phone: land, fill, correct, attach, submit, returned, fix, resubmit; the district\'s figures tell the truth', async () => {
   const desk = await newContext(browser, DESKTOP);
   const phone = await newContext(browser, PHONE);
   try {
@@ -109,18 +109,20 @@ test('a commune lands on what it owes, on a phone; its district on what has arri
     await assertAccessible(page, 'the report form with an error');
     await screenshot(page, 'report-form-error-390');
     // Corrected, then the evidence attached by the button that also saves.
-    await firms.fill('25');
+    await firms.fill('2');
     const dir = await mkdtemp(path.join(tmpdir(), 'trienkhai-home-'));
     const pdf = path.join(dir, 'Biên bản.pdf');
     await writeFile(pdf, '%PDF-1.4\n% biên bản\n%%EOF\n');
     await page.setInputFiles('#evidence-file', pdf);
     await submit(page, '#evidence-upload');
     assert.match(await page.locator('#evidence').innerText(), /Biên bản\.pdf/);
-    assert.equal(await firms.inputValue(), '25');
+    assert.equal(await firms.inputValue(), '2');
     assert.equal(await page.locator('#narrative').inputValue(), 'Tháng 4: vận động 120 hộ trữ nước.');
     // Sent after one question, which shows what goes.
     await submit(page, '#report-submit');
-    assert.match(await page.locator('#report-targets').innerText(), /25/);
+    assert.match(await page.locator('#report-targets [data-code="KT05"]').innerText(), /\b2\b/);
+    await assertNoSidewaysScroll(page, 'the confirmation at 390 px');
+    await screenshot(page, 'report-confirm-390');
     await submit(page, '#report-confirm');
     assert.equal(await page.locator('#report-state').getAttribute('data-state'), 'submitted');
     assert.equal(page.url(), reportUrl);
@@ -132,11 +134,88 @@ test('a commune lands on what it owes, on a phone; its district on what has arri
     assert.match(await aprilArrivals.innerText(), /1\/\d+ đơn vị đã gửi/);
     assert.doesNotMatch(await aprilArrivals.locator('ul.missing').innerText(), /Đảng bộ xã An Thủy/);
 
-    // The other pages of the commune's path fit the phone too.
-    for (const path of ['/documents', '/my-plan', '/notifications']) {
+    // The district reads it at its desk and returns it with a comment.
+    await office.goto(reportUrl);
+    await assertAccessible(office, 'the submitted report at 1366 px');
+    await office.fill('#review-comment-input', 'Đề nghị kiểm tra lại số doanh nghiệp');
+    await submit(office, '#report-return');
+    assert.equal(await office.locator('#report-state').getAttribute('data-state'), 'returned');
+
+    // The commune lands on it, with the comment, and opens it from there.
+    await page.goto(`${server.baseUrl}/`);
+    assert.equal(await page.locator('#returned-count').innerText(), '1');
+    assert.match(await page.locator('#returned').innerText(), /Đề nghị kiểm tra lại số doanh nghiệp/);
+    await submit(page, '#returned a.button');
+    assert.equal(page.url(), reportUrl);
+    // A slip of the thumb: 1.234 is kept, but the row asks whether it is right (larger than
+    // the commune's whole year's goal); corrected in place, the question goes.
+    await firms.fill('1.234');
+    await submit(page, '#narrative-save');
+    assert.equal(await firms.inputValue(), '1.234');
+    const question = page.locator('#report-targets [data-code="KT05"] .unusual');
+    assert.match(await question.innerText(), /Số liệu bất thường/);
+    await assertNoSidewaysScroll(page, 'a value asked about at 390 px');
+    await assertAccessible(page, 'a value asked about');
+    await screenshot(page, 'report-form-unusual-390');
+    await firms.fill('3');
+    await submit(page, '#narrative-save');
+    assert.equal(await question.count(), 0);
+    assert.match(
+      await page.locator('#report-targets [data-code="KT05"] .previous').innerText(),
+      /Kỳ trước: .*\(Tháng 3\/2021\)/,
+      'the value says what came before it',
+    );
+    await submit(page, '#report-submit');
+    await assertNoSidewaysScroll(page, 'the confirmation at 390 px');
+    await assertAccessible(page, 'the confirmation');
+    await submit(page, '#report-confirm');
+    assert.equal(await page.locator('#report-state').getAttribute('data-state'), 'submitted');
+
+    // The district accepts; its dashboard and consolidated report of April tell the truth:
+    // the month is progress towards the year (no verdict), and An Thủy's 3 is in its figure.
+    await office.goto(reportUrl);
+    await submit(office, '#report-accept');
+    assert.equal(await office.locator('#report-state').getAttribute('data-state'), 'accepted');
+    await office.goto(`${server.baseUrl}/documents/${plan}/consolidated?period=2021-04`);
+    assert.match(
+      await office.locator('#consolidated-headline').innerText(),
+      /0\/22 chỉ tiêu đạt và vượt; 22 chỉ tiêu chưa đánh giá/,
+    );
+    assert.doesNotMatch(await office.locator('#consolidated-targets').innerText(), /Không đạt|Vượt/);
+    await assertAccessible(office, 'the consolidated report');
+    const kt05 = office.locator('#consolidated-targets tr[data-code="KT05"] a').first();
+    if (await kt05.count()) {
+      await Promise.all([office.waitForNavigation(), kt05.click()]);
+    } else {
+      await office.goto(`${server.baseUrl}/documents/${plan}?period=2021-04`);
+      await Promise.all([
+        office.waitForNavigation(),
+        office.locator('table.targets tr[data-code="KT05"] a').first().click(),
+      ]);
+    }
+    assert.equal(
+      (await office.locator('#inputs tr', { hasText: 'An Thủy' }).locator('td.num').first().innerText()).trim(),
+      '3',
+      'the commune\'s value is in the district\'s figure',
+    );
+
+    // Every page of the commune's path fits the phone and passes axe-core.
+    const own = await page.locator('a', { hasText: /^Đảng bộ xã An Thủy$/ }).first().getAttribute('href').catch(() => null);
+    const paths = [
+      '/', reportUrl.replace(server.baseUrl, ''), `/documents/${plan}`, `/documents/${plan}/reports?period=2021-04`,
+      '/documents', '/my-plan', '/notifications',
+    ];
+    if (own) paths.push(own.split('?')[0], `${own.split('?')[0]}/dashboard`);
+    for (const path of paths) {
       await page.goto(`${server.baseUrl}${path}`);
       await assertNoSidewaysScroll(page, `${path} at 390 px`);
       await assertAccessible(page, `${path} at 390 px`);
+    }
+    // And the district's at a desk.
+    for (const path of ['/', `/documents/${plan}`, `/documents/${plan}/reports?period=2021-04`]) {
+      await office.goto(`${server.baseUrl}${path}`);
+      await assertNoSidewaysScroll(office, `${path} at 1366 px`);
+      await assertAccessible(office, `${path} at 1366 px`);
     }
   } finally {
     await desk.close();

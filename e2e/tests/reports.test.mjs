@@ -184,7 +184,7 @@ test("a unit's dashboard shows figures, items, reports and what is behind, print
     ]);
     await Promise.all([page.waitForNavigation(), page.click('#dashboard-link')]);
     assert.equal(await page.locator('#dashboard-as-of').innerText(), '20/05/2021');
-    await page.fill('#dashboard-period', '2021-04');
+    await page.selectOption('#dashboard-period', { label: 'Tháng 4/2021' });
     await submit(page, '#dashboard-form button[type="submit"]');
     // April against the year's goals: progress, no verdict, and the headline says so.
     assert.match(await page.locator('#dashboard-headline').innerText(), /^0\/22 chỉ tiêu đạt và vượt; 22 chỉ tiêu chưa đánh giá/);

@@ -7,10 +7,13 @@
 
 use std::collections::HashMap;
 
+use rust_decimal::Decimal;
 use serde::Serialize;
 use trienkhai_core::access::Action;
 use trienkhai_core::ids::{TargetId, UnitId, WorkItemId};
+use trienkhai_core::over_time::OverTime;
 use trienkhai_core::rollup::Observation;
+use trienkhai_core::unusual::Unusual;
 use trienkhai_core::work_item::State;
 use trienkhai_store::reports::{self, Evidence, Report, ReportItem};
 use trienkhai_store::targets::{self, Actual, PlannedValue, Target};
@@ -34,6 +37,11 @@ pub struct SheetTarget {
     pub actual: Option<Actual>,
     /// The value was entered through this report (not imported or typed elsewhere).
     pub in_report: bool,
+    /// The unit's value for the period of the same kind just before (March for April).
+    pub previous: Option<Actual>,
+    /// Why the value deserves a second look, if it does: asked of the person typing before
+    /// sending, flagged to the reviewer (never a refusal).
+    pub unusual: Option<Unusual>,
 }
 
 /// One work item on a unit's report.
@@ -127,9 +135,43 @@ pub async fn report_sheet(app: &App, actor: &Actor, id: i64) -> Result<ReportShe
             }
             None => None,
         };
-        let actual =
-            targets::get_actual(&mut conn, target.id, report.unit_id, report.period).await?;
+        let history = targets::actuals_of_unit(&mut conn, target.id, report.unit_id).await?;
+        let actual = history.iter().find(|a| a.period == report.period).cloned();
+        let previous = report
+            .period
+            .previous()
+            .and_then(|p| history.iter().find(|a| a.period == p).cloned());
+        let unusual = actual
+            .as_ref()
+            .and_then(|a| a.observation.number())
+            .and_then(|value| {
+                // The unit's twelve latest values of the same kind of period, before this one.
+                let (start, _) = report.period.dates();
+                let mut earlier: Vec<&Actual> = history
+                    .iter()
+                    .filter(|a| a.period.same_kind(&report.period) && a.period.dates().1 < start)
+                    .collect();
+                earlier.sort_by_key(|a| a.period.dates().0);
+                let numbers: Vec<Decimal> = earlier
+                    .iter()
+                    .rev()
+                    .take(12)
+                    .filter_map(|a| a.observation.number())
+                    .collect();
+                // A flow's part against the goal of the whole it adds up to.
+                let whole = goal
+                    .as_ref()
+                    .filter(|g| {
+                        target.over_time == OverTime::Sum
+                            && g.period != report.period
+                            && target.value_type != trienkhai_core::target::ValueType::Ratio
+                    })
+                    .map(|g| (g.value, g.period));
+                trienkhai_core::unusual::unusual(value, &numbers, whole)
+            });
         sheet_targets.push(SheetTarget {
+            previous,
+            unusual,
             in_report: actual.as_ref().is_some_and(|a| in_report.contains(&a.id.0)),
             goal,
             actual,

@@ -15,6 +15,7 @@ pub mod period;
 pub mod reporting;
 pub mod rollup;
 pub mod target;
+pub mod unusual;
 pub mod validity;
 pub mod vn;
 pub mod work_item;

@@ -164,6 +164,35 @@ impl Period {
         }
     }
 
+    /// The period of the same kind just before: March for April, Q4 2020 for Q1 2021, the year
+    /// before for a year or its first half. `None` for a span or before the first year.
+    pub fn previous(&self) -> Option<Period> {
+        let p = match *self {
+            Period::Month(y, 1) => Period::Month(y - 1, 12),
+            Period::Month(y, m) => Period::Month(y, m - 1),
+            Period::Quarter(y, 1) => Period::Quarter(y - 1, 4),
+            Period::Quarter(y, q) => Period::Quarter(y, q - 1),
+            Period::FirstHalf(y) => Period::FirstHalf(y - 1),
+            Period::NineMonths(y) => Period::NineMonths(y - 1),
+            Period::Year(y) => Period::Year(y - 1),
+            Period::Span(..) => return None,
+        };
+        let year = match p {
+            Period::Month(y, _)
+            | Period::Quarter(y, _)
+            | Period::FirstHalf(y)
+            | Period::NineMonths(y)
+            | Period::Year(y)
+            | Period::Span(y, _) => y,
+        };
+        YEARS.contains(&year).then_some(p)
+    }
+
+    /// Whether `other` is a period of the same kind (both months, both quarters…).
+    pub fn same_kind(&self, other: &Period) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other)
+    }
+
     /// The day whose organisation tree the period's roll-ups follow: its last day.
     pub fn tree_date(&self) -> NaiveDate {
         self.dates().1

@@ -475,6 +475,22 @@ fn fits(rule: &Aggregation, observation: &Observation, weight: Option<Decimal>) 
     }
 }
 
+impl Observation {
+    /// The one number a reported value is compared by: a ratio in percent (`None` over a zero
+    /// denominator), a flag as 1 or 0; `None` for not applicable.
+    pub fn number(&self) -> Option<Decimal> {
+        match self {
+            Observation::Value { value } => Some(*value),
+            Observation::Ratio {
+                numerator,
+                denominator,
+            } => (!denominator.is_zero()).then(|| numerator / denominator * Decimal::ONE_HUNDRED),
+            Observation::Flag { value } => Some(Decimal::from(u8::from(*value))),
+            Observation::NotApplicable => None,
+        }
+    }
+}
+
 impl Figure {
     /// The one number a figure is compared and charted by: a ratio in percent, a flag as 1 or
     /// 0, a count of achieving units.

@@ -41,6 +41,37 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
     ),
     ("report.state_draft", "Nháp", "Draft"),
     ("report.nudge", "Nhắc", "Remind"),
+    (
+        "report.measure_flow",
+        "Số phát sinh trong {period} (không cộng dồn)",
+        "Arising in {period} alone (not cumulative)",
+    ),
+    (
+        "report.measure_state",
+        "Số tại thời điểm cuối {period}",
+        "As it stands at the end of {period}",
+    ),
+    ("report.previous", "Kỳ trước", "Last period"),
+    (
+        "report.change",
+        "Thay đổi so với kỳ trước",
+        "Change from last period",
+    ),
+    (
+        "report.unusual_goal",
+        "Số liệu bất thường: lớn hơn cả chỉ tiêu {period} ({goal}). Kiểm tra lại trước khi gửi.",
+        "Unusual: larger than the whole goal of {period} ({goal}). Check it before sending.",
+    ),
+    (
+        "report.unusual_history",
+        "Số liệu bất thường: gấp {factor} lần mức thường báo của đơn vị ({usual}). Kiểm tra lại trước khi gửi.",
+        "Unusual: {factor} times the unit's usual value ({usual}). Check it before sending.",
+    ),
+    (
+        "report.unusual_list",
+        "Số liệu bất thường cần kiểm tra lại trước khi gửi",
+        "Unusual values to check before sending",
+    ),
     ("print.dated", "ngày {d} tháng {m} năm {y}", "{d}/{m}/{y}"),
     (
         "print.carrying_out",

@@ -6,6 +6,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::Uri;
 use axum::response::Response;
+use chrono::Datelike;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use trienkhai_app::AppError;
@@ -38,6 +39,7 @@ pub struct LateUnit {
 #[template(path = "dashboard.html")]
 struct DashboardPage {
     ctx: PageCtx,
+    period_options: Vec<super::pickers::Choice>,
     official: super::OfficialHeader,
     unit_id: i64,
     unit_name: String,
@@ -142,7 +144,9 @@ pub async fn page(
                 .collect::<Vec<_>>()
         })
         .unwrap_or_default();
+    let year = b.period.dates().1.year();
     render(&DashboardPage {
+        period_options: super::pickers::period_choices(lang, year - 1..=year + 1, Some(b.period)),
         official: super::OfficialHeader::new(
             lang,
             &b.unit_name,

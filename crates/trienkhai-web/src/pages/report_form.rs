@@ -334,6 +334,10 @@ mod tests {
             shown: String::new(),
             in_report: false,
             error: String::new(),
+            measure: String::new(),
+            previous: String::new(),
+            change: String::new(),
+            unusual: String::new(),
         }
     }
 

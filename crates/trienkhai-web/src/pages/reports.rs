@@ -66,6 +66,13 @@ pub struct TargetRow {
     pub(super) in_report: bool,
     /// Why what was typed in this row was not saved.
     pub(super) error: String,
+    /// What the value is: the period's own flow, or the state at its end.
+    pub(super) measure: String,
+    /// Last period's value with its period ("20 (Tháng 3/2021)"), and the change to this one.
+    pub(super) previous: String,
+    pub(super) change: String,
+    /// Why the value deserves a second look (asked before sending, flagged to the reviewer).
+    pub(super) unusual: String,
 }
 
 pub struct ItemRow {
@@ -113,6 +120,8 @@ struct ReportPage {
     can_review: bool,
     accepted: bool,
     targets: Vec<TargetRow>,
+    /// Some value deserves a second look (listed before submitting).
+    has_unusual: bool,
     items: Vec<ItemRow>,
     evidence: Vec<EvidenceRow>,
     /// Why the form came back unsaved (what was typed is in it), or why a file was refused.
@@ -127,7 +136,7 @@ fn exact(d: rust_decimal::Decimal) -> String {
     trienkhai_core::vn::format_decimal(&d, 6)
 }
 
-fn target_row(lang: crate::i18n::Lang, t: &SheetTarget) -> TargetRow {
+fn target_row(lang: crate::i18n::Lang, t: &SheetTarget, period: Period) -> TargetRow {
     use trienkhai_core::rollup::Observation;
     use trienkhai_core::target::ValueType;
     let kind = match t.target.value_type {
@@ -150,7 +159,16 @@ fn target_row(lang: crate::i18n::Lang, t: &SheetTarget) -> TargetRow {
             } => {
                 numerator = exact(*n);
                 denominator = exact(*d);
-                shown = format!("{numerator}/{denominator}");
+                // The percentage the two numbers make, as the target is judged by it.
+                shown = match a.observation.number() {
+                    Some(p) => format!(
+                        "{}/{} = {} %",
+                        fmt::decimal(Some(*n)),
+                        fmt::decimal(Some(*d)),
+                        fmt::decimal(Some(p))
+                    ),
+                    None => format!("{}/{}", fmt::decimal(Some(*n)), fmt::decimal(Some(*d))),
+                };
             }
             Observation::Flag { value: f } => {
                 flag = if *f { "yes" } else { "no" };
@@ -197,6 +215,73 @@ fn target_row(lang: crate::i18n::Lang, t: &SheetTarget) -> TargetRow {
         shown,
         in_report: t.in_report,
         error: String::new(),
+        measure: tr(
+            lang,
+            match t.target.over_time {
+                trienkhai_core::over_time::OverTime::Sum => "report.measure_flow",
+                trienkhai_core::over_time::OverTime::Latest => "report.measure_state",
+            },
+        )
+        .replace("{period}", &fmt::period(lang, period)),
+        previous: t
+            .previous
+            .as_ref()
+            .map(|p| {
+                format!(
+                    "{} ({})",
+                    observation_words(lang, &p.observation),
+                    fmt::period(lang, p.period)
+                )
+            })
+            .unwrap_or_default(),
+        change: match (
+            t.previous.as_ref().and_then(|p| p.observation.number()),
+            t.actual.as_ref().and_then(|a| a.observation.number()),
+        ) {
+            (Some(before), Some(now)) => {
+                let d = now - before;
+                let sign = if d > rust_decimal::Decimal::ZERO {
+                    "+"
+                } else {
+                    ""
+                };
+                format!("{sign}{}", fmt::decimal(Some(d)))
+            }
+            _ => String::new(),
+        },
+        unusual: t
+            .unusual
+            .map(|u| unusual_words(lang, u))
+            .unwrap_or_default(),
+    }
+}
+
+/// A reported value in words: a number, a ratio with its percentage, yes or no.
+fn observation_words(lang: crate::i18n::Lang, o: &trienkhai_core::rollup::Observation) -> String {
+    use trienkhai_core::rollup::Observation;
+    match o {
+        Observation::Value { value } => fmt::decimal(Some(*value)),
+        Observation::Ratio { .. } => format!("{} %", fmt::decimal(o.number())),
+        Observation::Flag { value } => {
+            tr(lang, if *value { "common.yes" } else { "common.no" }).to_owned()
+        }
+        Observation::NotApplicable => tr(lang, "status.not_applicable").to_owned(),
+    }
+}
+
+/// Why a value is unusual, as the person typing and the reviewer read it.
+pub(super) fn unusual_words(
+    lang: crate::i18n::Lang,
+    u: trienkhai_core::unusual::Unusual,
+) -> String {
+    use trienkhai_core::unusual::Unusual;
+    match u {
+        Unusual::AboveWholeGoal { goal, goal_period } => tr(lang, "report.unusual_goal")
+            .replace("{goal}", &fmt::decimal(Some(goal)))
+            .replace("{period}", &fmt::period(lang, goal_period)),
+        Unusual::FarFromHistory { usual, factor } => tr(lang, "report.unusual_history")
+            .replace("{usual}", &fmt::decimal(Some(usual)))
+            .replace("{factor}", &fmt::decimal(Some(factor))),
     }
 }
 
@@ -238,7 +323,11 @@ pub(super) async fn report_response(
         .iter()
         .map(|i| (i.item.id, i.item.code.clone()))
         .collect();
-    let mut targets: Vec<TargetRow> = sheet.targets.iter().map(|t| target_row(lang, t)).collect();
+    let mut targets: Vec<TargetRow> = sheet
+        .targets
+        .iter()
+        .map(|t| target_row(lang, t, sheet.view.report.period))
+        .collect();
     let mut items: Vec<ItemRow> = sheet
         .items
         .iter()
@@ -275,7 +364,9 @@ pub(super) async fn report_response(
             row_version = v;
         }
     }
+    let has_unusual = targets.iter().any(|t| !t.unusual.is_empty());
     let mut response = render(&ReportPage {
+        has_unusual,
         id,
         document_id: r.document_id.0,
         document_number: sheet.document_number.clone(),

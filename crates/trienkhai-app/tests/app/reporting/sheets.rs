@@ -151,6 +151,14 @@ pub(crate) async fn the_report_sheet_is_filled_saved_whole_and_carries_evidence(
             value: "1234".parse().unwrap()
         }
     );
+    // Each value says what came before it, and 1.234 where the commune reported a few a month
+    // is asked about (not refused: it was saved).
+    assert_eq!(
+        t.previous.as_ref().map(|p| p.period),
+        Some(trienkhai_core::period::Period::Month(2021, 3)),
+        "{t:?}"
+    );
+    assert!(t.unusual.is_some(), "{t:?}");
     let line = saved.items[0].line.clone().unwrap();
     assert_eq!(line.percent, Some(60));
     assert_eq!(line.narrative.as_deref(), Some("Đã hoàn thành 3/5 tuyến"));
