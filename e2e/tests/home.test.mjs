@@ -200,12 +200,16 @@ test('the commune\'s month on a phone: land, fill, correct, attach, submit, retu
     );
 
     // Every page of the commune's path fits the phone and passes axe-core.
-    const own = await page.locator('a', { hasText: /^Đảng bộ xã An Thủy$/ }).first().getAttribute('href').catch(() => null);
+    // (The accepted report links its unit, its targets and its items.)
+    await page.goto(reportUrl);
+    const href = async (selector) => page.locator(selector).first().getAttribute('href');
+    const own = (await href('a[href^="/units/"]')).split('?')[0];
     const paths = [
       '/', reportUrl.replace(server.baseUrl, ''), `/documents/${plan}`, `/documents/${plan}/reports?period=2021-04`,
-      '/documents', '/my-plan', '/notifications',
+      '/documents', '/my-plan', '/notifications', own, `${own}/dashboard`,
+      await href('#report-targets a[href^="/targets/"]'),
+      await href('#report-items a[href^="/work-items/"]'),
     ];
-    if (own) paths.push(own.split('?')[0], `${own.split('?')[0]}/dashboard`);
     for (const path of paths) {
       await page.goto(`${server.baseUrl}${path}`);
       await assertNoSidewaysScroll(page, `${path} at 390 px`);
