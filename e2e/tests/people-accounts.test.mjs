@@ -31,7 +31,7 @@ test('a person is created with party dates and holds two posts at once', async (
   await form.locator('input[name=birth_year]').fill('1990');
   await form.locator('input[name=party_admitted_on]').fill('01/02/2015');
   await form.locator('input[name=party_full_member_on]').fill('01/02/2016');
-  await form.locator('input[name=unit_code]').fill('X-TANTHUY-2025');
+  await form.locator('select[name=unit_code]').selectOption('X-TANTHUY-2025');
   await form.locator('input[name=title]').fill('Ủy viên Ban Chấp hành');
   await form.locator('input[name=valid_from]').fill('01/01/2026');
   const created = await submit(page, '#new-person-form button[type=submit]');
@@ -42,7 +42,7 @@ test('a person is created with party dates and holds two posts at once', async (
   assert.equal(await page.locator('#party-status').innerText(), 'Đảng viên chính thức');
 
   const add = page.locator('#add-post-form');
-  await add.locator('input[name=unit_code]').fill('CB-TANTHUY-1');
+  await add.locator('select[name=unit_code]').selectOption('CB-TANTHUY-1');
   await add.locator('input[name=title]').fill('Bí thư Chi bộ');
   await add.locator('input[name=valid_from]').fill('01/02/2026');
   await submit(page, '#add-post-form button[type=submit]');
@@ -52,7 +52,7 @@ test('a person is created with party dates and holds two posts at once', async (
   await screenshot(page, 'person-two-posts');
 
   // The same post again over the same period is refused with the field named.
-  await add.locator('input[name=unit_code]').fill('CB-TANTHUY-1');
+  await add.locator('select[name=unit_code]').selectOption('CB-TANTHUY-1');
   await add.locator('input[name=title]').fill('Bí thư Chi bộ');
   await add.locator('input[name=valid_from]').fill('01/03/2026');
   const refused = await submit(page, '#add-post-form button[type=submit]');
@@ -94,7 +94,9 @@ test('an account gets a scoped role and an API token shown once', async () => {
 
   const grant = page.locator('#grant-form');
   await grant.locator('select[name=role]').selectOption('viewer');
-  await grant.locator('input[name=unit_code]').fill('X-TANTHUY-2025');
+  // The scope is found by its name typed without diacritics.
+  await grant.locator('.picker-search').fill('tan thuy');
+  await grant.locator('select[name=unit_code]').selectOption('X-TANTHUY-2025');
   await submit(page, '#grant-form button[type=submit]');
   const grants = await page.locator('#grants tbody').innerText();
   assert.match(grants, /Xem/);

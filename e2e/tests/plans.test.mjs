@@ -195,7 +195,7 @@ test('an editor defines a target and a work item from the plan page, hands down 
     await page.click('#new-item summary');
     await page.fill('#item-code', 'DV30');
     await page.fill('#item-title-input', 'Chăm sóc dinh dưỡng trẻ em');
-    await page.fill('#item-lead', 'BTR-LDTBXH');
+    await page.selectOption('#item-lead', 'BTR-LDTBXH');
     await page.fill('#item-coordinating', 'BTR-HLHPN, BTR-MTTQ');
     await page.fill('#item-deadline-input', '30/11/2021');
     await page.fill('#item-targets', 'XH09');

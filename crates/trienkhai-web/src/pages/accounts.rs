@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::error::PageError;
 use crate::extract::{FormBody, PageActor};
 use crate::fmt;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, tr};
 
 pub struct GrantRow {
     pub id: i64,
@@ -108,6 +108,8 @@ pub async fn list(
 #[template(path = "account.html")]
 struct DetailPage {
     ctx: PageCtx,
+    /// Where a role may be granted, by name ("everywhere" first for those who may).
+    scope_options: Vec<super::pickers::Choice>,
     id: i64,
     username: String,
     display_name: String,
@@ -134,7 +136,26 @@ async fn detail_page(
     let a = accounts::get_account(&state.app, &page.actor, id).await?;
     let can_manage = accounts::can_manage_account(&state.app, &page.actor, id).await?;
     let history = history_rows(history::account_history(&state.app, &page.actor, id).await?);
+    let scope_options = if can_manage {
+        let everywhere = page
+            .actor
+            .access
+            .allows_everywhere(trienkhai_core::access::Action::ManageAccounts);
+        super::pickers::unit_choices(
+            state,
+            page,
+            None,
+            trienkhai_core::access::Action::ManageAccounts,
+            state.app.today(),
+            "",
+            everywhere.then(|| tr(lang, "account.scope_all")),
+        )
+        .await?
+    } else {
+        Vec::new()
+    };
     render(&DetailPage {
+        scope_options,
         id: id.0,
         username: a.username.clone(),
         display_name: a.display_name.clone(),

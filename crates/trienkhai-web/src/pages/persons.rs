@@ -91,6 +91,8 @@ pub struct PostLine {
 #[template(path = "person.html")]
 struct DetailPage {
     ctx: PageCtx,
+    /// The units a post may be added in, by name.
+    unit_options: Vec<super::pickers::Choice>,
     id: i64,
     name: String,
     birth_year: String,
@@ -199,7 +201,13 @@ pub async fn detail(
     let openable =
         trienkhai_app::org::openable_units(&state.app, &page.actor, &named, state.app.today())
             .await?;
+    let unit_options = if p.can_edit {
+        post_units(&state, &page).await?
+    } else {
+        Vec::new()
+    };
     render(&DetailPage {
+        unit_options,
         id,
         name: p.full_name.clone(),
         birth_year: p.birth_year.map(|y| y.to_string()).unwrap_or_default(),
@@ -284,6 +292,24 @@ pub async fn update(
 struct NewPage {
     ctx: PageCtx,
     today: String,
+    unit_options: Vec<super::pickers::Choice>,
+}
+
+/// The units the actor may add a post in (where it edits content), by name.
+async fn post_units(
+    state: &AppState,
+    page: &PageActor,
+) -> Result<Vec<super::pickers::Choice>, PageError> {
+    super::pickers::unit_choices(
+        state,
+        page,
+        None,
+        trienkhai_core::access::Action::EditContent,
+        state.app.today(),
+        "",
+        Some(""),
+    )
+    .await
 }
 
 pub async fn new_form(
@@ -296,6 +322,7 @@ pub async fn new_form(
     }
     let ctx = PageCtx::new(&page, &uri);
     render(&NewPage {
+        unit_options: post_units(&state, &page).await?,
         today: fmt::date(state.app.today()),
         ctx,
     })

@@ -425,8 +425,14 @@ pub(crate) async fn review_rules_scope_size_and_progress(t: TestDb) {
     assert_eq!(year.figure.status, Status::Incomplete);
     // Its chart agrees: the running total stops at the first month with a commune missing
     // (November), never charting a year's total the figure does not count.
-    let trend = targets::trend(&app, &admin, firms, district, 2021).await.unwrap();
-    let cumulative: Vec<bool> = trend.points.iter().map(|p| p.cumulative.is_some()).collect();
+    let trend = targets::trend(&app, &admin, firms, district, 2021)
+        .await
+        .unwrap();
+    let cumulative: Vec<bool> = trend
+        .points
+        .iter()
+        .map(|p| p.cumulative.is_some())
+        .collect();
     assert_eq!(cumulative[..10], [true; 10], "{:?}", trend.points);
     assert_eq!(cumulative[10..], [false, false], "{:?}", trend.points);
     // Nor is a quarter's rate judged against the year's goal, until the plan sets one for
