@@ -42,6 +42,11 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
     ("report.state_draft", "Nháp", "Draft"),
     ("report.nudge", "Nhắc", "Remind"),
     (
+        "report.no_calendar",
+        "Kỳ này không có trong lịch báo cáo của kế hoạch: chưa đơn vị nào phải gửi báo cáo.",
+        "This period is in none of the plan's reporting calendars: no unit owes a report for it.",
+    ),
+    (
         "report.measure_flow",
         "Số phát sinh trong {period} (không cộng dồn)",
         "Arising in {period} alone (not cumulative)",

@@ -524,6 +524,8 @@ struct PeriodPage {
     rows: Vec<StatusRow>,
     /// "Đã nhắc …" after a nudge.
     nudged_note: String,
+    /// The period is in none of the plan's calendars.
+    no_calendar: bool,
 }
 
 #[derive(Deserialize)]
@@ -557,7 +559,9 @@ pub async fn period_list(
     };
     let doc =
         trienkhai_app::documents::get_document(&state.app, &page.actor, DocumentId(id)).await?;
-    let list = reporting::period_reports(
+    // A period outside the plan's calendars is a page that says so (it is linked from the
+    // consolidated report and the dashboard), not an error.
+    let (list, no_calendar) = match reporting::period_reports(
         &state.app,
         &page.actor,
         DocumentId(id),
@@ -565,7 +569,26 @@ pub async fn period_list(
         under,
         as_of,
     )
-    .await?;
+    .await
+    {
+        Ok(list) => (list, false),
+        Err(AppError::Invalid(e)) if e.code == "period_not_in_calendar" => (
+            reporting::PeriodReports {
+                document_id: DocumentId(id),
+                period,
+                under: under
+                    .or(doc.document.issuer_unit_id)
+                    .unwrap_or(trienkhai_core::ids::UnitId(0)),
+                as_of: as_of.unwrap_or_else(|| state.app.today()),
+                units: Vec::new(),
+                received: 0,
+                missing: 0,
+                late: 0,
+            },
+            true,
+        ),
+        Err(e) => return Err(e.into()),
+    };
     let top = list.units.iter().map(|u| u.depth).min().unwrap_or(0);
     let nudged_note = list
         .units
@@ -578,6 +601,7 @@ pub async fn period_list(
         })
         .unwrap_or_default();
     render(&PeriodPage {
+        no_calendar,
         nudged_note,
         document_id: id,
         document_number: doc.document.number.clone(),

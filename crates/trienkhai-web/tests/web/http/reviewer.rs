@@ -96,6 +96,14 @@ pub(crate) async fn the_district_nudges_a_missing_report_and_reads_what_happened
     assert!(html.contains("Nhắc nộp báo cáo"));
     assert!(html.contains("văn bản 02-NQ/HU"));
     assert!(!html.contains(" #"), "no record named by its number alone");
+    // A period outside the plan's calendars is a page that says so, not an error.
+    let r = district
+        .get(app.url(&format!("/documents/{plan}/reports?period=2030-04")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("id=\"no-calendar\""));
     // An unknown address and a refused page keep the layout and the way home.
     for (who, path, status) in [
         (&commune, "/khong-co-trang-nay", StatusCode::NOT_FOUND),
