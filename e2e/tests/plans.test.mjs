@@ -196,9 +196,9 @@ test('an editor defines a target and a work item from the plan page, hands down 
     await page.fill('#item-code', 'DV30');
     await page.fill('#item-title-input', 'Chăm sóc dinh dưỡng trẻ em');
     await page.selectOption('#item-lead', 'BTR-LDTBXH');
-    await page.fill('#item-coordinating', 'BTR-HLHPN, BTR-MTTQ');
+    await page.selectOption('#item-coordinating', ['BTR-HLHPN', 'BTR-MTTQ']);
     await page.fill('#item-deadline-input', '30/11/2021');
-    await page.fill('#item-targets', 'XH09');
+    await page.selectOption('#item-targets', 'XH09');
     await submit(page, '#item-save');
     assert.match(await page.locator('#item-title').innerText(), /DV30\. Chăm sóc dinh dưỡng/);
     assert.equal(await page.locator('#item-deadline').innerText(), '30/11/2021');

@@ -94,6 +94,8 @@ struct PlanPage {
     unit_options: Vec<pickers::Choice>,
     report_units: Vec<pickers::Choice>,
     report_periods: Vec<pickers::Choice>,
+    /// The plan's targets by name, for a new item's "serves" choice.
+    target_options: Vec<(String, String)>,
     id: i64,
     doc: DocRow,
     issuer_id: Option<i64>,
@@ -371,6 +373,16 @@ pub async fn detail(
         )
         .await?,
         report_periods: pickers::month_choices(lang, plan_year..=plan_year + 1, None),
+        target_options: o
+            .targets
+            .iter()
+            .map(|r| {
+                (
+                    r.target.code.clone(),
+                    format!("{}. {}", r.target.code, r.target.name),
+                )
+            })
+            .collect(),
         can_edit: doc.can_edit,
         doc: doc_row(&doc, lang),
         period: period.to_string(),

@@ -19,45 +19,49 @@ use trienkhai_app::work_items::{self, ProgressChange};
 use trienkhai_core::ids::{DocumentId, WorkItemId};
 use trienkhai_core::work_item::{Decision, Request};
 
-#[derive(Deserialize)]
-pub struct ItemForm {
-    csrf: String,
-    code: String,
-    title: String,
-    field_code: Option<String>,
-    themes: Option<String>,
-    lead_code: Option<String>,
-    coordinating_codes: Option<String>,
-    target_codes: Option<String>,
-    deadline: Option<String>,
-    expected_product: Option<String>,
+/// Every value of a field that repeats (a multiple choice), or of one typed as a list, joined.
+fn all_of(form: &[(String, String)], key: &str) -> Option<String> {
+    let values: Vec<&str> = form
+        .iter()
+        .filter(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+        .collect();
+    (!values.is_empty()).then(|| values.join(" "))
 }
 
-/// Creates a work item from the plan page.
+/// Creates a work item from the plan page. Coordinating units, targets and themes are
+/// multiple choices (one field per choice).
 pub async fn create_item(
     State(state): State<AppState>,
     page: PageActor,
     Path(id): Path<i64>,
-    FormBody(form): FormBody<ItemForm>,
+    FormBody(form): FormBody<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    page.check_csrf(&form.csrf)?;
+    let one = |key: &str| super::super::pair(&form, key);
+    page.check_csrf(&one("csrf").unwrap_or_default())?;
     let input = work_items::WorkItemInput {
-        code: form.code,
-        title: form.title,
-        field_code: form.field_code,
-        themes: codes(&form.themes),
-        lead_unit_id: unit_by_code(&state, form.lead_code.as_deref(), "lead_unit_id").await?,
+        code: one("code").unwrap_or_default(),
+        title: one("title").unwrap_or_default(),
+        field_code: one("field_code"),
+        themes: codes(&all_of(&form, "themes")),
+        lead_unit_id: unit_by_code(&state, one("lead_code").as_deref(), "lead_unit_id").await?,
         coordinating_unit_ids: units_by_codes(
             &state,
-            &form.coordinating_codes,
+            &all_of(&form, "coordinating_codes"),
             "coordinating_unit_ids",
         )
         .await?,
         responsible_person_id: None,
-        target_ids: targets_by_codes(&state, &page, DocumentId(id), &form.target_codes).await?,
+        target_ids: targets_by_codes(
+            &state,
+            &page,
+            DocumentId(id),
+            &all_of(&form, "target_codes"),
+        )
+        .await?,
         starts_on: None,
-        deadline: form_date(&form.deadline, "deadline")?,
-        expected_product: form.expected_product,
+        deadline: form_date(&one("deadline"), "deadline")?,
+        expected_product: one("expected_product"),
         result: None,
         concretizes: None,
         sort_order: 1000,
@@ -83,12 +87,7 @@ pub async fn split(
     FormBody(form): FormBody<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     page.check_csrf(&super::super::pair(&form, "csrf").unwrap_or_default())?;
-    let chosen: Vec<&str> = form
-        .iter()
-        .filter(|(k, _)| k == "unit_codes")
-        .map(|(_, v)| v.as_str())
-        .collect();
-    let units = units_by_codes(&state, &Some(chosen.join(" ")), "unit_ids").await?;
+    let units = units_by_codes(&state, &all_of(&form, "unit_codes"), "unit_ids").await?;
     work_items::split_to_units(&state.app, &page.actor, WorkItemId(id), &units).await?;
     Ok(see_other(&format!("/work-items/{id}")))
 }
