@@ -25,6 +25,7 @@ pub mod scope;
 pub mod served;
 pub mod targets;
 pub mod todo;
+mod unit_cards;
 pub mod work_items;
 
 use chrono::{DateTime, NaiveDate, Utc};

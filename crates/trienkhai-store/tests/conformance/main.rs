@@ -9,6 +9,8 @@ mod access;
 use access::*;
 mod plans;
 use plans::*;
+mod plan_actuals;
+use plan_actuals::*;
 mod reports;
 use reports::*;
 
