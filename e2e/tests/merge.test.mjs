@@ -39,7 +39,7 @@ async function mergeIntoNew({ asOf, sources, code, parentCode, validTo = '' }) {
   await page.fill('#merge-new-code', code);
   await page.fill('#merge-new-name', NEW_NAME);
   await page.selectOption('#merge-new-kind', 'dang_uy_xa');
-  await page.fill('#merge-new-parent', parentCode);
+  await page.selectOption('#merge-new-parent', parentCode);
   await page.fill('#merge-new-valid-to', validTo);
   await page.fill('#merge-basis', '01/NQ-TEST');
   for (const source of sources) await page.check(`input[name=sources][data-code="${source}"]`);
@@ -110,7 +110,11 @@ test("a merge before a unit's recorded 2025 merger is refused, naming the date",
 test('a merge into a target that does not exist on that date is refused with 422', async () => {
   await page.goto(`${server.baseUrl}/units/merge?as_of=01/01/2024`);
   await page.fill('#merge-effective-on', '01/01/2024');
-  await page.fill('#merge-target', 'VL');
+  // The target is chosen by name among the units of the page's date: VL (formed in 2025) is
+  // not offered on 01/01/2024. A page kept open from another date could still send it.
+  const offered = await page.locator('#merge-target option').evaluateAll((os) => os.map((o) => o.value));
+  assert.ok(offered.includes('BTR') && !offered.includes('VL'), `offered: ${offered.join(' ')}`);
+  await page.locator('#merge-target').evaluate((select) => select.add(new Option('Vĩnh Long', 'VL', true, true)));
   await page.check('input[name=sources][data-code="X-TANHUNG"]');
   const response = await submit(page, '#merge-submit');
   await screenshot(page, 'merge-refused-vl');

@@ -172,11 +172,13 @@ test('an editor defines a target and a work item from the plan page, hands down 
     await page.fill('#target-name-input', 'Tỷ lệ trẻ em dưới 5 tuổi suy dinh dưỡng');
     await page.fill('#target-uom', '%');
     await page.selectOption('#target-field', 'XH');
-    await page.fill('#target-themes', 'chan2');
+    await page.selectOption('#target-themes', 'chan2');
     await page.selectOption('#target-value-type', 'ratio');
     await page.selectOption('#target-direction', 'decrease');
     await page.selectOption('#target-aggregation', 'ratio');
-    await page.fill('#target-reporting', 'dang_uy_xa dang_uy_thi_tran');
+    // Who reports is chosen among the kinds of units by name, never typed as codes.
+    assert.match(await page.locator('#target-reporting').innerText(), /Đảng ủy xã/);
+    await page.selectOption('#target-reporting', ['dang_uy_xa', 'dang_uy_thi_tran']);
     await page.fill('#target-goal', '8,5');
     const created = await submit(page, '#target-save');
     assert.equal(created.status(), 200);

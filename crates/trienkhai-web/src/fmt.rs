@@ -109,6 +109,39 @@ pub fn period(lang: Lang, p: trienkhai_core::period::Period) -> String {
     }
 }
 
+/// A list of periods as people read it: consecutive months of a year as one run ("Tháng 1–12/2021",
+/// "Tháng 3–5/2021, Tháng 8/2021"), other periods one by one.
+pub fn periods(lang: Lang, list: &[trienkhai_core::period::Period]) -> String {
+    use trienkhai_core::period::Period;
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < list.len() {
+        let Period::Month(y, first) = list[i] else {
+            out.push(period(lang, list[i]));
+            i += 1;
+            continue;
+        };
+        let mut last = first;
+        while let Some(Period::Month(ny, nm)) = list.get(i + 1)
+            && *ny == y
+            && *nm == last + 1
+        {
+            last = *nm;
+            i += 1;
+        }
+        out.push(if first == last {
+            period(lang, list[i])
+        } else {
+            match lang {
+                Lang::Vi => format!("Tháng {first}–{last}/{y}"),
+                Lang::En => format!("{first:02}–{last:02}/{y}"),
+            }
+        });
+        i += 1;
+    }
+    out.join(", ")
+}
+
 /// A file size as people read it: `850 B`, `12,4 KB`, `3,2 MB`.
 pub fn file_size(bytes: i64) -> String {
     let b = rust_decimal::Decimal::from(bytes);
@@ -172,6 +205,28 @@ pub fn state_class(s: trienkhai_core::work_item::State) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn consecutive_months_read_as_one_run() {
+        use trienkhai_core::period::Period::{Month, Year};
+        let year: Vec<_> = (1..=12).map(|m| Month(2021, m)).collect();
+        assert_eq!(periods(Lang::Vi, &year), "Tháng 1–12/2021");
+        let gaps = [
+            Month(2021, 3),
+            Month(2021, 4),
+            Month(2021, 5),
+            Month(2021, 8),
+            Month(2021, 12),
+            Month(2022, 1),
+            Year(2022),
+        ];
+        assert_eq!(
+            periods(Lang::Vi, &gaps),
+            "Tháng 3–5/2021, Tháng 8/2021, Tháng 12/2021, Tháng 1/2022, Năm 2022"
+        );
+        assert_eq!(periods(Lang::En, &year[..2]), "01–02/2021");
+        assert_eq!(periods(Lang::Vi, &[]), "");
+    }
 
     #[test]
     fn audit_actions_read_as_words_in_both_languages() {

@@ -58,6 +58,12 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
     ("units.title", "Cây tổ chức", "Organisation tree"),
     ("units.count", "đơn vị", "units"),
     ("units.new", "Thêm đơn vị", "New unit"),
+    (
+        "units.top_level",
+        "(không trực thuộc: cấp cao nhất)",
+        "(none: top level)",
+    ),
+    ("units.keep_parent", "(giữ nguyên)", "(unchanged)"),
     ("units.merge", "Hợp nhất, sáp nhập", "Merge units"),
     ("units.split", "Chia tách", "Split"),
     (

@@ -206,6 +206,11 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
     ),
     ("target.trend", "Diễn biến theo tháng", "Month by month"),
     ("target.trend_table", "Bảng số liệu", "Data table"),
+    (
+        "target.trend_empty",
+        "Chưa có số liệu theo tháng của đơn vị trong năm này.",
+        "No monthly figure for this unit in this year.",
+    ),
     ("target.cumulative", "Lũy kế", "Cumulative"),
     ("target.record", "Nhập số liệu", "Record a value"),
     ("rollup.formula", "Công thức", "Formula"),

@@ -271,6 +271,16 @@ pub fn pair(pairs: &[(String, String)], key: &str) -> Option<String> {
     pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
 }
 
+/// Every value of a field that repeats (a multiple choice), or of one typed as a list, joined.
+pub fn all_of(pairs: &[(String, String)], key: &str) -> Option<String> {
+    let values: Vec<&str> = pairs
+        .iter()
+        .filter(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+        .collect();
+    (!values.is_empty()).then(|| values.join(" "))
+}
+
 /// Whether `actor` may edit content somewhere (to show "new" buttons).
 pub fn edits_somewhere(actor: &Actor) -> bool {
     actor.access.allows_somewhere(Action::EditContent)

@@ -17,12 +17,13 @@ use trienkhai_app::org::{
 use trienkhai_core::access::Action;
 use trienkhai_core::ids::UnitId;
 
+use super::pickers::{Choice, kind_choices, unit_choices};
 use super::{PageCtx, form_date, pair, render, see_other, unit_by_code};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::{FormBody, PageActor};
 use crate::fmt;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, tr};
 
 pub struct TreeRow {
     pub id: i64,
@@ -34,20 +35,7 @@ pub struct TreeRow {
 }
 
 async fn kind_labels(state: &AppState, lang: Lang) -> Result<HashMap<String, String>, PageError> {
-    Ok(org::unit_kinds(&state.app)
-        .await?
-        .into_iter()
-        .map(|k| {
-            (
-                k.code,
-                if lang == Lang::En {
-                    k.label_en
-                } else {
-                    k.label_vi
-                },
-            )
-        })
-        .collect())
+    Ok(kind_choices(state, lang).await?.into_iter().collect())
 }
 
 fn tree_row(u: &UnitView, kinds: &HashMap<String, String>, lang: Lang) -> TreeRow {
@@ -62,6 +50,35 @@ fn tree_row(u: &UnitView, kinds: &HashMap<String, String>, lang: Lang) -> TreeRo
             .unwrap_or_else(|| u.kind.clone()),
         dates: fmt::interval(lang, u.valid_from, u.valid_to),
     }
+}
+
+/// The units the actor may restructure on `day`, by name: a parent, a merge target. The blank
+/// first option (`blank`) means "none"; "top level" is offered only to whom may create there.
+async fn structure_choices(
+    state: &AppState,
+    page: &PageActor,
+    day: NaiveDate,
+    selected: &str,
+    blank: Option<&str>,
+) -> Result<Vec<Choice>, PageError> {
+    unit_choices(
+        state,
+        page,
+        None,
+        Action::ManageStructure,
+        day,
+        selected,
+        blank,
+    )
+    .await
+}
+
+/// The blank choice of a new unit's parent: "top level", for whom may create units there.
+fn top_level(page: &PageActor, lang: Lang) -> Option<&'static str> {
+    page.actor
+        .access
+        .allows_everywhere(Action::ManageStructure)
+        .then(|| tr(lang, "units.top_level"))
 }
 
 /// Forms of structural changes are offered only to those who may make some.
@@ -200,6 +217,8 @@ struct UnitPage {
     limited: bool,
     row_version: i64,
     kinds: Vec<(String, String)>,
+    /// The units it may be moved under (only for whom may manage it).
+    parent_options: Vec<Choice>,
 }
 
 pub async fn detail(
@@ -226,11 +245,22 @@ pub async fn detail(
     } else {
         Vec::new()
     };
-    let mut kind_options: Vec<(String, String)> =
-        kinds.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-    kind_options.sort_by(|a, b| trienkhai_core::vn::cmp_vi(&a.1, &b.1));
+    let kind_options = kind_choices(&state, lang).await?;
+    let parent_options = if d.can_manage {
+        structure_choices(
+            &state,
+            &page,
+            d.shown_on,
+            "",
+            Some(tr(lang, "units.keep_parent")),
+        )
+        .await?
+    } else {
+        Vec::new()
+    };
     let event_key = |kind: &str| format!("event.{kind}");
     render(&UnitPage {
+        parent_options,
         id,
         name: d.current.name.clone(),
         code: d.current.code.clone(),
@@ -380,13 +410,15 @@ pub async fn dissolve(
 struct NewUnitPage {
     ctx: PageCtx,
     kinds: Vec<(String, String)>,
-    parent_code: String,
+    parent_options: Vec<Choice>,
     today: String,
 }
 
 #[derive(Deserialize, Default)]
 pub struct NewUnitQuery {
     parent: Option<String>,
+    /// The date the parent is chosen on, and the new unit's default first day.
+    as_of: Option<String>,
 }
 
 pub async fn new_form(
@@ -397,13 +429,20 @@ pub async fn new_form(
 ) -> Result<Response, PageError> {
     require_structure_somewhere(&page)?;
     let ctx = PageCtx::new(&page, &uri);
-    let mut kinds: Vec<(String, String)> =
-        kind_labels(&state, ctx.lang()).await?.into_iter().collect();
-    kinds.sort_by(|a, b| trienkhai_core::vn::cmp_vi(&a.1, &b.1));
+    let kinds = kind_choices(&state, ctx.lang()).await?;
+    let date = as_of(&state, &q.as_of)?;
+    let parent_options = structure_choices(
+        &state,
+        &page,
+        date,
+        q.parent.as_deref().unwrap_or_default(),
+        top_level(&page, ctx.lang()),
+    )
+    .await?;
     render(&NewUnitPage {
         kinds,
-        parent_code: q.parent.unwrap_or_default(),
-        today: fmt::date(state.app.today()),
+        parent_options,
+        today: fmt::date(date),
         ctx,
     })
 }
@@ -454,6 +493,8 @@ struct MergePage {
     as_of: String,
     candidates: Vec<TreeRow>,
     kinds: Vec<(String, String)>,
+    target_options: Vec<Choice>,
+    parent_options: Vec<Choice>,
 }
 
 pub async fn merge_form(
@@ -465,15 +506,20 @@ pub async fn merge_form(
     require_structure_somewhere(&page)?;
     let ctx = PageCtx::new(&page, &uri);
     let date = as_of(&state, &query.as_of)?;
-    let labels = kind_labels(&state, ctx.lang()).await?;
-    let mut kinds: Vec<(String, String)> = labels.clone().into_iter().collect();
-    kinds.sort_by(|a, b| trienkhai_core::vn::cmp_vi(&a.1, &b.1));
+    let kinds = kind_choices(&state, ctx.lang()).await?;
+    let labels: HashMap<String, String> = kinds.iter().cloned().collect();
     let candidates = org::units_as_of(&state.app, &page.actor, date)
         .await?
         .iter()
         .map(|u| tree_row(u, &labels, ctx.lang()))
         .collect();
+    let lang = ctx.lang();
+    let target_options =
+        structure_choices(&state, &page, date, "", Some(tr(lang, "merge.target_none"))).await?;
+    let parent_options = structure_choices(&state, &page, date, "", top_level(&page, lang)).await?;
     render(&MergePage {
+        target_options,
+        parent_options,
         as_of: fmt::date(date),
         candidates,
         kinds,
@@ -538,6 +584,7 @@ struct SplitPage {
     row_version: i64,
     children: Vec<TreeRow>,
     kinds: Vec<(String, String)>,
+    parent_options: Vec<Choice>,
     parts: Vec<usize>,
 }
 
@@ -554,10 +601,25 @@ pub async fn split_form(
     if !d.can_manage {
         return Err(AppError::Forbidden.into());
     }
-    let labels = kind_labels(&state, ctx.lang()).await?;
-    let mut kinds: Vec<(String, String)> = labels.clone().into_iter().collect();
-    kinds.sort_by(|a, b| trienkhai_core::vn::cmp_vi(&a.1, &b.1));
+    let kinds = kind_choices(&state, ctx.lang()).await?;
+    let labels: HashMap<String, String> = kinds.iter().cloned().collect();
+    // The parts stay under the unit's parent unless chosen otherwise.
+    let parent_code = d
+        .path
+        .iter()
+        .find(|u| Some(u.id) == d.current.parent_id)
+        .map(|u| u.code.as_str())
+        .unwrap_or_default();
+    let parent_options = structure_choices(
+        &state,
+        &page,
+        date,
+        parent_code,
+        top_level(&page, ctx.lang()),
+    )
+    .await?;
     render(&SplitPage {
+        parent_options,
         id,
         name: d.current.name.clone(),
         row_version: d.row_version,

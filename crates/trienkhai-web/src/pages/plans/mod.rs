@@ -119,6 +119,8 @@ struct PlanPage {
     lower: Vec<DocRow>,
     themes: Vec<(String, String)>,
     fields: Vec<(String, String)>,
+    /// The kinds of units, by name, for a new target's "who reports".
+    unit_kinds: Vec<(String, String)>,
     edit: Option<DocumentEdit>,
 }
 
@@ -279,6 +281,11 @@ pub async fn detail(
         .collect();
     let headline = fmt::headline(lang, &o.headline);
     let lower = documents::concretized_by(&state.app, &page.actor, DocumentId(id)).await?;
+    let unit_kinds = if doc.can_edit {
+        pickers::kind_choices(&state, lang).await?
+    } else {
+        Vec::new()
+    };
     let edit = if doc.can_edit {
         let issuer_code = match doc.document.issuer_unit_id {
             Some(u) => {
@@ -372,7 +379,14 @@ pub async fn detail(
             None,
         )
         .await?,
-        report_periods: pickers::month_choices(lang, plan_year..=plan_year + 1, None),
+        report_periods: pickers::month_choices(
+            lang,
+            plan_year..=plan_year + 1,
+            Some(pickers::month_to_report(
+                state.app.today(),
+                plan_year..=plan_year + 1,
+            )),
+        ),
         target_options: o
             .targets
             .iter()
@@ -399,6 +413,7 @@ pub async fn detail(
         lower: lower.iter().map(|d| doc_row(d, lang)).collect(),
         themes: frame_options(lang, &o.themes),
         fields: frame_options(lang, &o.fields),
+        unit_kinds,
         edit,
         ctx,
     })

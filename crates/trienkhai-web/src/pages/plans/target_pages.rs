@@ -8,7 +8,7 @@ use crate::error::PageError;
 use crate::extract::{FormBody, PageActor};
 use crate::fmt;
 use crate::i18n::{Lang, tr};
-use crate::pages::{PageCtx, form_date, render, see_other, unit_by_code};
+use crate::pages::{PageCtx, all_of, form_date, render, see_other, unit_by_code};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::Uri;
@@ -24,70 +24,49 @@ use trienkhai_core::period::Period;
 use trienkhai_core::rollup::{Observation, Treatment};
 use trienkhai_core::vn;
 
-#[derive(Deserialize)]
-pub struct TargetForm {
-    csrf: String,
-    code: String,
-    name: String,
-    field_code: Option<String>,
-    themes: Option<String>,
-    unit_of_measure: String,
-    value_type: String,
-    direction: String,
-    range_min: Option<String>,
-    range_max: Option<String>,
-    aggregation: String,
-    weight: Option<String>,
-    reporting_kinds: Option<String>,
-    baseline: Option<String>,
-    baseline_on: Option<String>,
-    goal_period: Option<String>,
-    goal: Option<String>,
-}
-
-/// Defines a target from the plan page, with the plan's value for a period when given.
+/// Defines a target from the plan page, with the plan's value for a period when given. Themes
+/// and the kinds of units that report are multiple choices (one field per choice).
 pub async fn create_target(
     State(state): State<AppState>,
     page: PageActor,
     Path(id): Path<i64>,
-    FormBody(form): FormBody<TargetForm>,
+    FormBody(form): FormBody<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    page.check_csrf(&form.csrf)?;
-    let direction = if form.direction == "range" {
-        let min = form_decimal(&form.range_min, "direction")?
+    let one = |key: &str| crate::pages::pair(&form, key);
+    page.check_csrf(&one("csrf").unwrap_or_default())?;
+    let chosen = one("direction").unwrap_or_default();
+    let direction = if chosen == "range" {
+        let min = form_decimal(&one("range_min"), "direction")?
             .ok_or_else(|| AppError::invalid("required", "direction"))?;
-        let max = form_decimal(&form.range_max, "direction")?
+        let max = form_decimal(&one("range_max"), "direction")?
             .ok_or_else(|| AppError::invalid("required", "direction"))?;
         format!("range:{min}:{max}")
     } else {
-        form.direction.clone()
+        chosen
     };
-    let aggregation = if form.aggregation == "weighted_mean" {
-        format!(
-            "weighted_mean:{}",
-            form.weight.as_deref().unwrap_or("").trim()
-        )
-    } else {
-        form.aggregation.clone()
-    };
-    let goal = form_decimal(&form.goal, "value")?;
-    let goal_period = form_period(&form.goal_period)?;
+    let mut aggregation = one("aggregation").unwrap_or_default();
+    if aggregation == "weighted_mean" {
+        let weight = one("weight").unwrap_or_default();
+        aggregation = format!("weighted_mean:{}", weight.trim());
+    }
+    let goal = form_decimal(&one("goal"), "value")?;
+    let goal_period = form_period(&one("goal_period"))?;
     if goal.is_some() && goal_period.is_none() {
         return Err(PageError(AppError::invalid("required", "period")));
     }
     let input = targets::TargetInput {
-        code: form.code,
-        name: form.name,
-        field_code: form.field_code,
-        themes: codes(&form.themes),
-        unit_of_measure: form.unit_of_measure,
-        value_type: form.value_type,
+        code: one("code").unwrap_or_default(),
+        name: one("name").unwrap_or_default(),
+        field_code: one("field_code"),
+        themes: codes(&all_of(&form, "themes")),
+        unit_of_measure: one("unit_of_measure").unwrap_or_default(),
+        value_type: one("value_type").unwrap_or_default(),
         direction,
         aggregation,
         over_time: None,
-        reporting_kinds: codes(&form.reporting_kinds),
-        baseline: form_decimal(&form.baseline, "baseline")?,
-        baseline_on: form_date(&form.baseline_on, "baseline_on")?,
+        reporting_kinds: codes(&all_of(&form, "reporting_kinds")),
+        baseline: form_decimal(&one("baseline"), "baseline")?,
+        baseline_on: form_date(&one("baseline_on"), "baseline_on")?,
         responsible_unit_id: None,
         concretizes: None,
         sort_order: 1000,
@@ -325,12 +304,18 @@ pub async fn target(
             cumulative: p.cumulative,
         })
         .collect();
-    let trend_chart = charts::trend(
-        &format!("{} – {} {year}", view.target.name, unit_detail.current.name),
-        &points,
-        trend.goal,
-        tr(lang, "target.goal"),
-    );
+    // A target reported only by year has no month to draw: a row of "missing" marks on the
+    // zero line would read as zeros, so the page says so instead.
+    let trend_chart = if points.iter().any(|p| p.value.is_some()) {
+        charts::trend(
+            &format!("{} – {} {year}", view.target.name, unit_detail.current.name),
+            &points,
+            trend.goal,
+            tr(lang, "target.goal"),
+        )
+    } else {
+        String::new()
+    };
     let inputs = r
         .explanation
         .inputs
@@ -348,18 +333,10 @@ pub async fn target(
                     format!(
                         "{}: {}",
                         tr(lang, "rollup.missing_months"),
-                        i.missing_periods
-                            .iter()
-                            .map(|p| fmt::period(lang, *p))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        fmt::periods(lang, &i.missing_periods)
                     )
                 } else {
-                    i.from_periods
-                        .iter()
-                        .map(|p| fmt::period(lang, *p))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    fmt::periods(lang, &i.from_periods)
                 },
             }
         })

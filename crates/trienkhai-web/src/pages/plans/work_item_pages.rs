@@ -7,7 +7,7 @@ use crate::error::PageError;
 use crate::extract::{FormBody, PageActor};
 use crate::fmt;
 use crate::i18n::{Lang, tr};
-use crate::pages::{PageCtx, form_date, render, see_other, unit_by_code};
+use crate::pages::{PageCtx, all_of, form_date, render, see_other, unit_by_code};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::Uri;
@@ -18,16 +18,6 @@ use trienkhai_app::cascade::{self, Step};
 use trienkhai_app::work_items::{self, ProgressChange};
 use trienkhai_core::ids::{DocumentId, WorkItemId};
 use trienkhai_core::work_item::{Decision, Request};
-
-/// Every value of a field that repeats (a multiple choice), or of one typed as a list, joined.
-fn all_of(form: &[(String, String)], key: &str) -> Option<String> {
-    let values: Vec<&str> = form
-        .iter()
-        .filter(|(k, _)| k == key)
-        .map(|(_, v)| v.as_str())
-        .collect();
-    (!values.is_empty()).then(|| values.join(" "))
-}
 
 /// Creates a work item from the plan page. Coordinating units, targets and themes are
 /// multiple choices (one field per choice).

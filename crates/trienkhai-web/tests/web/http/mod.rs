@@ -41,6 +41,7 @@ both_backends!(
     bad_input_is_refused_with_a_code_and_a_field,
     repeated_failed_logins_are_throttled,
     pages_need_a_session_and_forms_a_csrf_token,
+    structure_forms_choose_units_by_name_never_by_code,
     api_tokens_are_stored_as_digests_and_can_be_revoked,
     any_record_can_be_read_as_it_was_at_an_instant,
 );

@@ -367,3 +367,80 @@ pub(crate) async fn plan_reporting_monthly_in_2021(app: &TestApp) -> i64 {
     .unwrap();
     plan
 }
+
+pub(crate) async fn structure_forms_choose_units_by_name_never_by_code(t: TestDb) {
+    let app = spawn(t).await;
+    let admin = login_browser(&app, "admin").await;
+    // A new unit's parent is a picker of names; the one asked for is chosen, and "top level"
+    // is offered to whom may create units there.
+    let html = page_html(&admin, &app, "/units/new?parent=X-ANTHUY&as_of=01/06/2021").await;
+    let picker = html
+        .split("id=\"new-unit-parent\"")
+        .nth(1)
+        .and_then(|s| s.split("</select>").next())
+        .expect("a parent picker");
+    assert!(
+        picker.contains("<option value=\"X-ANTHUY\" selected>"),
+        "{picker}"
+    );
+    assert!(picker.contains("Đảng bộ xã An Thủy") && picker.contains("cấp cao nhất"));
+    // Every commune has a "Chi bộ ấp 1": each is told apart by its commune's name.
+    assert!(
+        picker.contains("Chi bộ ấp 1 (Đảng bộ xã An Thủy)"),
+        "{picker}"
+    );
+    assert!(html.contains("name=\"valid_from\" value=\"01/06/2021\""));
+    assert!(
+        !html.contains("<input name=\"parent_code\""),
+        "no typed code"
+    );
+    // What the picker sends creates the unit under the chosen parent.
+    let csrf = csrf_of(&admin, &app, "/units/new").await;
+    let r = admin
+        .post(app.url("/units/new"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("code", "X-ANTHUY-CB9"),
+            ("name", "Chi bộ ấp 9"),
+            ("kind", "chi_bo"),
+            ("parent_code", "X-ANTHUY"),
+            ("valid_from", "01/01/2022"),
+            ("valid_to", "30/06/2025"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let token = token(&app, "admin").await;
+    let anthuy = unit_id(&app, &token, "X-ANTHUY", "2022-01-01").await;
+    let (_, units) = get(&app, &token, "/api/v1/units?as_of=2022-01-01").await;
+    let created = units
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["code"] == "X-ANTHUY-CB9")
+        .expect("the unit exists");
+    assert_eq!(created["parent_id"], anthuy, "{created}");
+    // A split's parts stay under the unit's parent unless chosen otherwise; a move and a
+    // merge choose among names too.
+    let split = page_html(
+        &admin,
+        &app,
+        &format!("/units/{anthuy}/split?as_of=01/06/2021"),
+    )
+    .await;
+    assert_eq!(
+        split.matches("<option value=\"BTR\" selected>").count(),
+        3,
+        "three parts"
+    );
+    let detail = page_html(&admin, &app, &format!("/units/{anthuy}?as_of=01/06/2021")).await;
+    assert!(detail.contains("id=\"change-parent\" data-picker") && detail.contains("(giữ nguyên)"));
+    let merge = page_html(&admin, &app, "/units/merge?as_of=01/06/2021").await;
+    assert!(merge.contains("id=\"merge-target\" data-picker") && merge.contains("(không chọn)"));
+}

@@ -103,7 +103,12 @@ pub(crate) async fn the_district_nudges_a_missing_report_and_reads_what_happened
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    assert!(r.text().await.unwrap().contains("id=\"no-calendar\""));
+    let html = r.text().await.unwrap();
+    assert!(html.contains("id=\"no-calendar\""));
+    assert!(
+        !html.contains("id=\"missing-count\"") && !html.contains("id=\"unit-reports\""),
+        "no counts or empty table beside it"
+    );
     // An unknown address and a refused page keep the layout and the way home.
     for (who, path, status) in [
         (&commune, "/khong-co-trang-nay", StatusCode::NOT_FOUND),
