@@ -121,12 +121,12 @@ pub async fn plan_overview(
             .count(),
     };
     let state_on = today.min(period.tree_date());
-    let top = work_items::top_items_of_document(&mut conn, document).await?;
-    let requests = work_items::requests_of_document(&mut conn, document).await?;
-    let items = item_views(
-        &mut conn, &mut trees, actor, top, requests, state_on, today, false,
-    )
-    .await?;
+    // The plan's item list as the API serves it (kept per reader and day): a province plan's
+    // items have thousands of parts whose states the list's are made of.
+    let items = crate::work_items::items_of_document(app, actor, document, Some(state_on))
+        .await?
+        .as_ref()
+        .clone();
     let mut states: Vec<(State, usize)> = Vec::new();
     for i in &items {
         match states.iter_mut().find(|(s, _)| *s == i.state) {

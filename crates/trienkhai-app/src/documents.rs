@@ -128,7 +128,7 @@ pub fn default_period(doc: &Document) -> Period {
     Period::plan_year(doc.issued_on, doc.phase.as_deref())
 }
 
-pub(crate) use crate::document_access::can_read;
+pub(crate) use crate::document_access::{can_read, readable_among};
 
 /// Requires the right to edit the plan content of `doc`'s issuer.
 pub(crate) async fn require_edit(
@@ -230,11 +230,10 @@ pub async fn list_documents(
     };
     let mut conn = app.db.reader().await?;
     let mut trees = Trees::shared(app);
+    let listed = documents::list_documents(&mut conn, &filter).await?;
     let mut out = Vec::new();
-    for doc in documents::list_documents(&mut conn, &filter).await? {
-        if can_read(&mut conn, &mut trees, actor, &doc, today).await? {
-            out.push(view(&mut conn, &mut trees, actor, doc).await?);
-        }
+    for doc in readable_among(&mut conn, &mut trees, actor, listed, today).await? {
+        out.push(view(&mut conn, &mut trees, actor, doc).await?);
     }
     Ok(out)
 }
@@ -655,10 +654,8 @@ pub(crate) async fn lower_documents(
         },
     )
     .await?;
-    for doc in lower {
-        if can_read(conn, trees, actor, &doc, today).await? {
-            out.push(view(conn, trees, actor, doc).await?);
-        }
+    for doc in readable_among(conn, trees, actor, lower, today).await? {
+        out.push(view(conn, trees, actor, doc).await?);
     }
     Ok(out)
 }

@@ -390,6 +390,51 @@ pub async fn lead_units_of_document(
     Ok(ids.into_iter().map(UnitId).collect())
 }
 
+/// The units leading work items of each of `documents` (documents without items are absent).
+pub async fn lead_units_of_documents(
+    conn: &mut AnyConnection,
+    documents: &[DocumentId],
+) -> Result<std::collections::HashMap<DocumentId, Vec<UnitId>>> {
+    let mut out: std::collections::HashMap<DocumentId, Vec<UnitId>> = Default::default();
+    for chunk in documents.chunks(500) {
+        let list = crate::sql::id_list(chunk.iter().map(|d| d.0));
+        let rows = sqlx::query(&format!(
+            "SELECT DISTINCT document_id, lead_unit_id FROM work_items WHERE document_id IN ({list})"
+        ))
+        .fetch_all(&mut *conn)
+        .await?;
+        for r in &rows {
+            out.entry(DocumentId(r.int("document_id")?))
+                .or_default()
+                .push(UnitId(r.int("lead_unit_id")?));
+        }
+    }
+    Ok(out)
+}
+
+/// (document, lead unit) of the work items led by one of `leads`.
+pub async fn documents_led_by(
+    conn: &mut AnyConnection,
+    leads: &[UnitId],
+) -> Result<Vec<(DocumentId, UnitId)>> {
+    let mut out = Vec::new();
+    for chunk in leads.chunks(500) {
+        let list = crate::sql::id_list(chunk.iter().map(|u| u.0));
+        let rows = sqlx::query(&format!(
+            "SELECT DISTINCT document_id, lead_unit_id FROM work_items WHERE lead_unit_id IN ({list})"
+        ))
+        .fetch_all(&mut *conn)
+        .await?;
+        for r in &rows {
+            out.push((
+                DocumentId(r.int("document_id")?),
+                UnitId(r.int("lead_unit_id")?),
+            ));
+        }
+    }
+    Ok(out)
+}
+
 /// Items by id, in plan order.
 pub async fn items_by_ids(conn: &mut AnyConnection, ids: &[WorkItemId]) -> Result<Vec<WorkItem>> {
     let mut items = Vec::with_capacity(ids.len());

@@ -1,7 +1,8 @@
 //! Load tools for the HTTP budgets of PRODUCT.md §7 on a generated database:
 //!
-//! - `bench-access`: an administrator account `bench` with an API token and a session, and the
-//!   generated plan's ids, printed as shell assignments for `scripts/bench-reporting`;
+//! - `bench-access`: an administrator account `bench`, a viewer and a cell's editor, each with an
+//!   API token and a session, and the generated plan's ids, printed as shell assignments for
+//!   `scripts/bench-reporting` and `scripts/bench-commune`;
 //! - `spike` (B5): every cell of the plan opens its report for the period, saves a value for
 //!   each of its targets and submits it, through the API, `--concurrency` at a time; then the
 //!   database is read back to prove every report and every value arrived.
@@ -14,7 +15,7 @@ use serde_json::json;
 use trienkhai_app::accounts::{self, GrantInput, NewAccount};
 use trienkhai_app::{Actor, App};
 use trienkhai_core::access::Role;
-use trienkhai_core::ids::{AccountId, DocumentId};
+use trienkhai_core::ids::{AccountId, DocumentId, UnitId};
 use trienkhai_core::period::Period;
 use trienkhai_store::{documents, targets};
 
@@ -39,7 +40,12 @@ async fn generated_plan(app: &App) -> anyhow::Result<documents::Document> {
 }
 
 /// The benchmark's administrator `username`, created on first use.
-async fn bench_account(app: &App, username: &str, display_name: &str) -> anyhow::Result<AccountId> {
+async fn bench_account(
+    app: &App,
+    username: &str,
+    display_name: &str,
+    grant: (Role, Option<UnitId>),
+) -> anyhow::Result<AccountId> {
     let system = Actor::system("bench", app.today());
     let err = |e: trienkhai_app::AppError| anyhow!("{e}");
     let existing = {
@@ -67,8 +73,8 @@ async fn bench_account(app: &App, username: &str, display_name: &str) -> anyhow:
         &system,
         id,
         &GrantInput {
-            role: Role::Admin,
-            unit_id: None,
+            role: grant.0,
+            unit_id: grant.1,
             valid_from: Some(chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("a date")),
             valid_to: None,
         },
@@ -80,16 +86,45 @@ async fn bench_account(app: &App, username: &str, display_name: &str) -> anyhow:
 
 /// Prints `token=…`, `session=…` (the account that writes: the spike), `viewer_token=…`,
 /// `viewer_session=…` (another account, that only reads: figures served to whoever has just
-/// written are always exact, so viewers must not be the writers), `plan=…`, `root=…` for the
-/// benchmark scripts.
+/// written are always exact, so viewers must not be the writers), `cell_token=…`,
+/// `cell_session=…` (an editor of one party cell: the bottom of the tree), `plan=…`, `root=…`,
+/// `cell=…` and `cell_report=…` (that cell's report of June 2021) for the benchmark scripts.
 pub async fn bench_access(app: &App) -> anyhow::Result<()> {
     let system = Actor::system("bench", app.today());
     let err = |e: trienkhai_app::AppError| anyhow!("{e}");
-    for (prefix, username, display_name) in [
-        ("", "bench", "Đo hiệu năng"),
-        ("viewer_", "bench-viewer", "Đo hiệu năng (xem)"),
+    let plan = generated_plan(app).await?;
+    // The bottom of the tree: a cell that has sent its report of June 2021, and that report.
+    let june = trienkhai_app::reporting::period_reports(
+        app,
+        &system,
+        plan.id,
+        Period::Month(2021, 6),
+        None,
+        None,
+    )
+    .await
+    .map_err(err)?;
+    let cell = june
+        .units
+        .iter()
+        .find(|u| u.received && u.report_id.is_some())
+        .context("a cell has sent its report of June 2021")?;
+    for (prefix, username, display_name, grant) in [
+        ("", "bench", "Đo hiệu năng", (Role::Admin, None)),
+        (
+            "viewer_",
+            "bench-viewer",
+            "Đo hiệu năng (xem)",
+            (Role::Admin, None),
+        ),
+        (
+            "cell_",
+            "bench-cell",
+            "Đo hiệu năng (chi bộ)",
+            (Role::Editor, Some(cell.unit_id)),
+        ),
     ] {
-        let account = bench_account(app, username, display_name).await?;
+        let account = bench_account(app, username, display_name, grant).await?;
         let token = accounts::issue_token(app, &system, account, "bench", Some(7))
             .await
             .map_err(err)?;
@@ -99,8 +134,9 @@ pub async fn bench_access(app: &App) -> anyhow::Result<()> {
         println!("{prefix}token={}", token.secret);
         println!("{prefix}session={}", session.secret);
     }
-    let plan = generated_plan(app).await?;
     println!("plan={}", plan.id.0);
+    println!("cell={}", cell.unit_id.0);
+    println!("cell_report={}", cell.report_id.unwrap_or_default());
     println!(
         "root={}",
         plan.issuer_unit_id.context("the plan has an issuer")?.0

@@ -8,6 +8,8 @@ mod items;
 use items::*;
 mod kept;
 use kept::*;
+mod reading;
+use reading::*;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -81,4 +83,5 @@ both_backends!(
     the_cascade_and_the_coverage_report,
     a_figure_recomputed_by_shard_equals_one_computed_from_nothing,
     the_latest_reported_period_is_computed_at_start,
+    a_list_of_documents_agrees_with_reading_each_one,
 );
