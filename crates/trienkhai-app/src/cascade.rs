@@ -80,6 +80,14 @@ pub async fn plan_overview(
     unit: Option<UnitId>,
 ) -> Result<PlanOverview> {
     let today = app.today();
+    let state_on = today.min(period.tree_date());
+    // What takes connections of its own (the kept item list, the figures computed in parallel)
+    // runs while this one holds none: with every reader held by a request waiting for a second,
+    // the pool would wait on itself.
+    let items = crate::work_items::items_of_document(app, actor, document, Some(state_on))
+        .await?
+        .as_ref()
+        .clone();
     let mut conn = app.db.reader().await?;
     let mut trees = Trees::shared(app);
     let doc = readable(&mut conn, &mut trees, actor, document, today).await?;
@@ -95,15 +103,10 @@ pub async fn plan_overview(
         }
         None => false,
     };
-    let rows = figures_of(
-        app,
-        &mut conn,
-        &mut trees,
-        document,
-        period,
-        unit.filter(|_| figures_allowed),
-    )
-    .await?;
+    let figure_unit = unit.filter(|_| figures_allowed);
+    drop(conn);
+    let rows = figures_of(app, &mut trees, document, period, figure_unit).await?;
+    let mut conn = app.db.reader().await?;
     let headline = Headline {
         met: rows
             .iter()
@@ -120,13 +123,6 @@ pub async fn plan_overview(
             })
             .count(),
     };
-    let state_on = today.min(period.tree_date());
-    // The plan's item list as the API serves it (kept per reader and day): a province plan's
-    // items have thousands of parts whose states the list's are made of.
-    let items = crate::work_items::items_of_document(app, actor, document, Some(state_on))
-        .await?
-        .as_ref()
-        .clone();
     let mut states: Vec<(State, usize)> = Vec::new();
     for i in &items {
         match states.iter_mut().find(|(s, _)| *s == i.state) {
@@ -161,22 +157,30 @@ pub async fn plan_overview(
 /// when it is current.
 async fn figures_of(
     app: &App,
-    conn: &mut Conn,
     trees: &mut Trees,
     document: DocumentId,
     period: Period,
     unit: Option<UnitId>,
 ) -> Result<Vec<TargetRow>> {
-    let versions: std::collections::HashMap<TargetId, i64> =
-        targets::values_versions_of_document(conn, document, period)
-            .await?
-            .into_iter()
-            .collect();
-    let generation = units::generation(conn).await?;
-    let plan_targets = targets::targets_of_document(conn, document).await?;
+    // No connection is held while the missing figures are computed on connections of their own.
+    let (versions, generation, plan_targets) = {
+        let mut conn = app.db.reader().await?;
+        let versions: std::collections::HashMap<TargetId, i64> =
+            targets::values_versions_of_document(&mut conn, document, period)
+                .await?
+                .into_iter()
+                .collect();
+        let generation = units::generation(&mut conn).await?;
+        let plan_targets = targets::targets_of_document(&mut conn, document).await?;
+        (versions, generation, plan_targets)
+    };
+    if unit.is_some() {
+        crate::targets::compute_missing(app, &versions, period, generation).await?;
+    }
+    let mut conn = app.db.reader().await?;
     figures_at(
         app,
-        conn,
+        &mut conn,
         trees,
         &FigureBasis {
             targets: &plan_targets,
@@ -325,7 +329,8 @@ async fn compute_figures(
     trees
         .require(&mut conn, actor, Action::Read, unit, period.tree_date())
         .await?;
-    figures_of(app, &mut conn, &mut trees, document, period, Some(unit)).await
+    drop(conn);
+    figures_of(app, &mut trees, document, period, Some(unit)).await
 }
 
 /// The unit a plan is seen from by default: its issuer when the actor may read the issuer's

@@ -143,6 +143,10 @@ pub fn migrator(backend: Backend) -> &'static sqlx::migrate::Migrator {
 pub struct Db {
     backend: Backend,
     read: AnyPool,
+    /// Readers for work that runs beside a request holding a reader of its own (the parallel
+    /// roll-ups, the change epoch): they never wait on `read`, so a full `read` pool whose
+    /// holders each want one more cannot wait on itself.
+    side: AnyPool,
     write: AnyPool,
     changes: std::sync::Arc<changes::Changes>,
 }
@@ -164,8 +168,12 @@ impl Db {
                 let options = AnyConnectOptions::from_str(&url)?;
                 let write = sqlite_pool(1, false).connect_with(options.clone()).await?;
                 // The writer creates the file and turns WAL on before readers open it.
-                let read = sqlite_pool(8, true).connect_with(options).await?;
+                let read = sqlite_pool(8, true).connect_with(options.clone()).await?;
+                let side = sqlite_pool(SIDE_READERS, true)
+                    .connect_with(options)
+                    .await?;
                 Ok(Self {
+                    side,
                     backend,
                     read,
                     write,
@@ -186,7 +194,9 @@ impl Db {
                 let cores = std::thread::available_parallelism().map_or(2, |n| n.get() as u32);
                 let write = pool((2 * cores).clamp(4, 16)).connect(url).await?;
                 let read = pool(16).connect(url).await?;
+                let side = pool(SIDE_READERS).connect(url).await?;
                 Ok(Self {
+                    side,
                     backend,
                     read,
                     write,
@@ -220,6 +230,12 @@ impl Db {
         Ok(self.read.acquire().await?)
     }
 
+    /// A connection for reads made on behalf of a request that may hold a [`Db::reader`]
+    /// already (see `side`). Whoever holds one must not wait for any other connection.
+    pub async fn side_reader(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>> {
+        Ok(self.side.acquire().await?)
+    }
+
     /// The writing connection, for a write that needs no transaction of its own (a session, a
     /// failed login). On SQLite it is the single writer: every write goes through it, since a
     /// write on a reader would take the database's write lock behind the writer's back and make
@@ -233,7 +249,7 @@ impl Db {
     /// keep in memory, and serve the kept answer only while it is unchanged. `None`: no
     /// trustworthy epoch now, keep nothing.
     pub async fn change_epoch(&self) -> Result<Option<u64>> {
-        self.changes.epoch(&self.read).await
+        self.changes.epoch(&self.side).await
     }
 
     /// A write transaction. Everything a use case writes, audit included, goes through one.
@@ -286,6 +302,7 @@ impl Db {
     pub async fn close(&self) {
         self.changes.stop();
         self.read.close().await;
+        self.side.close().await;
         self.write.close().await;
     }
 }
@@ -296,6 +313,9 @@ pub async fn commit(tx: Tx) -> Result<()> {
 }
 
 /// A pool of SQLite connections; `read_only` ones refuse every write (`PRAGMA query_only`).
+/// Connections of the side pool: as many as the roll-up workers of two requests at once.
+const SIDE_READERS: u32 = 4;
+
 fn sqlite_pool(max: u32, read_only: bool) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(max)

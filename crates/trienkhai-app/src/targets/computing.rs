@@ -218,7 +218,8 @@ pub(crate) async fn compute_many(
     for _ in 0..workers {
         let (app, queue) = (app.clone(), queue.clone());
         tasks.spawn(async move {
-            let mut conn = app.db.reader().await?;
+            // The caller may hold a reader: the workers take theirs from the side pool.
+            let mut conn = app.db.side_reader().await?;
             let mut trees = Trees::shared(&app);
             let mut done = Vec::new();
             loop {

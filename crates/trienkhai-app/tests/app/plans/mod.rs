@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use trienkhai_app::documents::{self};
 use trienkhai_app::targets::{self};
-use trienkhai_app::{Actor, App, auth, demo, org};
+use trienkhai_app::{Actor, App, auth, cascade, demo, org};
 use trienkhai_core::ids::{DocumentId, TargetId, UnitId};
 use trienkhai_testkit::{TestDb, both_backends};
 
@@ -84,4 +84,5 @@ both_backends!(
     a_figure_recomputed_by_shard_equals_one_computed_from_nothing,
     the_latest_reported_period_is_computed_at_start,
     a_list_of_documents_agrees_with_reading_each_one,
+    many_readers_at_once_never_wait_on_each_other,
 );

@@ -78,3 +78,39 @@ pub(crate) async fn a_list_of_documents_agrees_with_reading_each_one(t: TestDb) 
     // its chain, and the National Assembly's resolution: more than its own plan.
     assert!(read_by_commune >= 3, "{read_by_commune}");
 }
+
+/// Requests hold a reader while the figures they need are rolled up on other connections, and
+/// kept lists check the change epoch: many at once, nothing computed yet, none may wait on
+/// another (a pool whose every connection is held by a request wanting one more waits on
+/// itself until its acquire timeout, and answers errors).
+pub(crate) async fn many_readers_at_once_never_wait_on_each_other(t: TestDb) {
+    let app = demo_app(&t).await;
+    let district_plan = {
+        let admin = actor(&app, "admin").await;
+        plan(&app, &admin, "02-NQ/HU").await
+    };
+    let mut tasks = tokio::task::JoinSet::new();
+    for who in ["huyenuy", "anthuy", "kiemtra"] {
+        let reader = actor(&app, who).await;
+        for month in 1..=12u8 {
+            let (app, reader) = (app.clone(), reader.clone());
+            tasks.spawn(async move {
+                let period = trienkhai_core::period::Period::Month(2021, month);
+                cascade::plan_overview(&app, &reader, district_plan, period, None)
+                    .await
+                    .map(|_| ())
+            });
+        }
+    }
+    let all = tokio::time::timeout(std::time::Duration::from_secs(25), async {
+        let mut answered = 0;
+        while let Some(done) = tasks.join_next().await {
+            done.unwrap().unwrap();
+            answered += 1;
+        }
+        answered
+    })
+    .await
+    .expect("36 plan pages at once answer without waiting on each other");
+    assert_eq!(all, 36);
+}
