@@ -3,6 +3,7 @@
 //! leans on these types, so they parse their input once and are trusted afterwards.
 
 pub mod access;
+pub mod attendance;
 pub mod calendar;
 pub mod document_number;
 pub mod error;
@@ -12,6 +13,7 @@ pub mod org;
 pub mod over_time;
 pub mod party;
 pub mod period;
+pub mod registration;
 pub mod reporting;
 pub mod rollup;
 pub mod target;
