@@ -113,6 +113,26 @@ pub enum AssessmentPhase {
     YearEnd,
 }
 
+impl AssessmentPhase {
+    pub const ALL: [AssessmentPhase; 2] = [AssessmentPhase::MidYear, AssessmentPhase::YearEnd];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssessmentPhase::MidYear => "mid_year",
+            AssessmentPhase::YearEnd => "year_end",
+        }
+    }
+
+    pub fn parse(input: &str) -> Result<Self, DomainError> {
+        AssessmentPhase::ALL
+            .into_iter()
+            .find(|p| p.as_str() == input.trim())
+            .ok_or_else(|| {
+                DomainError::new("assessment_phase_unknown", "phase").with_detail(input.trim())
+            })
+    }
+}
+
 /// How far a registered item was carried out, in the person's own assessment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -123,6 +143,25 @@ pub enum Outcome {
     Partly,
     /// *Chưa hoàn thành*.
     NotDone,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 3] = [Outcome::Done, Outcome::Partly, Outcome::NotDone];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Done => "done",
+            Outcome::Partly => "partly",
+            Outcome::NotDone => "not_done",
+        }
+    }
+
+    pub fn parse(input: &str) -> Result<Self, DomainError> {
+        Outcome::ALL
+            .into_iter()
+            .find(|o| o.as_str() == input.trim())
+            .ok_or_else(|| DomainError::new("outcome_unknown", "outcome").with_detail(input.trim()))
+    }
 }
 
 /// A self-assessment of one item: the outcome and its percentage, which must agree (done is
@@ -228,6 +267,13 @@ mod tests {
         for s in RegistrationState::ALL {
             assert_eq!(RegistrationState::parse(s.as_str()), Ok(s));
         }
+        for o in Outcome::ALL {
+            assert_eq!(Outcome::parse(o.as_str()), Ok(o));
+        }
+        for p in AssessmentPhase::ALL {
+            assert_eq!(AssessmentPhase::parse(p.as_str()), Ok(p));
+        }
+        assert_eq!(Outcome::parse("xong").unwrap_err().code, "outcome_unknown");
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod figures;
 pub mod jobs;
 pub mod notify;
 pub mod persons;
+pub mod registrations;
 pub mod reports;
 pub mod sessions;
 pub mod sql;

@@ -13,6 +13,8 @@ mod plan_actuals;
 use plan_actuals::*;
 mod reports;
 use reports::*;
+mod registrations;
+use registrations::*;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use trienkhai_core::ids::{AccountId, UnitId};
@@ -305,6 +307,7 @@ both_backends!(
     readers_refuse_writes,
     the_change_epoch_moves_with_writes_of_any_instance,
     reports_move_through_review_with_revisions_and_evidence,
+    registrations_keep_versions_items_and_assessments,
     plans_are_stored_and_read_back_with_version_checks,
     units_store_versions_and_read_the_tree_of_a_date,
     merges_record_successions_both_ways,

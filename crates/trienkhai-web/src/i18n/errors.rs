@@ -653,6 +653,18 @@ pub const ERRORS: &[ErrorCode] = &[
         en: "Those who made it up cannot exceed those present.",
     },
     ErrorCode {
+        code: "assessment_phase_unknown",
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        vi: "Kỳ tự đánh giá không hợp lệ (giữa năm hoặc cuối năm).",
+        en: "Unknown assessment phase (mid-year or year end).",
+    },
+    ErrorCode {
+        code: "outcome_unknown",
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        vi: "Mức tự đánh giá không hợp lệ.",
+        en: "Unknown outcome.",
+    },
+    ErrorCode {
         code: "target_other_plan",
         status: StatusCode::UNPROCESSABLE_ENTITY,
         vi: "Chỉ tiêu không thuộc kế hoạch của báo cáo này.",
