@@ -18,6 +18,7 @@ pub mod generate;
 pub mod history;
 pub mod org;
 pub mod people;
+pub mod registrations;
 pub mod reminders;
 pub mod report_sheet;
 pub mod reporting;

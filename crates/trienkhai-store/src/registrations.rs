@@ -188,6 +188,32 @@ pub async fn set_state(
     }
 }
 
+/// Marks an edit of a version's items: its row version moves if it is still `expected_version`
+/// (answers the new one), else [`StoreError::Conflict`].
+pub async fn touch(
+    conn: &mut AnyConnection,
+    id: i64,
+    expected_version: i64,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let new: Option<i64> = sqlx::query_scalar(
+        "UPDATE registrations SET updated_at = $1, row_version = row_version + 1 \
+         WHERE id = $2 AND row_version = $3 RETURNING row_version",
+    )
+    .bind(sql::instant(now))
+    .bind(id)
+    .bind(expected_version)
+    .fetch_optional(&mut *conn)
+    .await?;
+    match new {
+        Some(v) => Ok(v),
+        None => {
+            get_registration(conn, id).await?;
+            Err(StoreError::Conflict)
+        }
+    }
+}
+
 /// What a registered item concretizes: a plan's work item or a target (a real link, so that a
 /// work item's cascade reaches the persons who took it on).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]

@@ -110,18 +110,24 @@ pub(crate) async fn registrations_keep_versions_items_and_assessments(t: TestDb)
     assert_eq!(stored[1].measure, None);
     assert_eq!(stored[0].deadline, d("2021-04-30"));
 
+    // An edit of the items moves the version; a stale one is a conflict.
+    assert_eq!(reg::touch(&mut tx, first, 1, now()).await.unwrap(), 2);
+    assert!(matches!(
+        reg::touch(&mut tx, first, 1, now()).await,
+        Err(StoreError::Conflict)
+    ));
     // Submitted, returned with a comment; a stale decision is a conflict.
     let v = reg::set_state(
         &mut tx,
         first,
         RegistrationState::Submitted,
         StateChange::Submitted,
-        1,
+        2,
         now(),
     )
     .await
     .unwrap();
-    assert_eq!(v, 2);
+    assert_eq!(v, 3);
     let returned = StateChange::Decided {
         by: Some(approver),
         comment: Some("Bổ sung sản phẩm"),
@@ -155,7 +161,7 @@ pub(crate) async fn registrations_keep_versions_items_and_assessments(t: TestDb)
         first,
         RegistrationState::Returned,
         returned,
-        2,
+        3,
         now(),
     )
     .await

@@ -665,6 +665,36 @@ pub const ERRORS: &[ErrorCode] = &[
         en: "Unknown outcome.",
     },
     ErrorCode {
+        code: "year_out_of_range",
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        vi: "Năm không hợp lệ (từ 1900 đến 2200).",
+        en: "The year must be between 1900 and 2200.",
+    },
+    ErrorCode {
+        code: "too_many_items",
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        vi: "Quá nhiều đầu việc trong một bản đăng ký (tối đa 100).",
+        en: "Too many items in one registration (at most 100).",
+    },
+    ErrorCode {
+        code: "registration_exists",
+        status: StatusCode::CONFLICT,
+        vi: "Đồng chí này đã có bản đăng ký của năm này; mở bản đó để sửa hoặc điều chỉnh.",
+        en: "This person already has a registration for that year; open it to edit or amend it.",
+    },
+    ErrorCode {
+        code: "registration_empty",
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        vi: "Bản đăng ký chưa có đầu việc nào.",
+        en: "The registration has no item yet.",
+    },
+    ErrorCode {
+        code: "registration_not_amendable",
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        vi: "Chỉ điều chỉnh được bản đăng ký mới nhất đã được duyệt.",
+        en: "Only the latest approved registration can be amended.",
+    },
+    ErrorCode {
         code: "target_other_plan",
         status: StatusCode::UNPROCESSABLE_ENTITY,
         vi: "Chỉ tiêu không thuộc kế hoạch của báo cáo này.",

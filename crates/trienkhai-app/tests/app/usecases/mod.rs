@@ -4,6 +4,8 @@ mod tree;
 use tree::*;
 mod staff;
 use staff::*;
+mod registrations;
+use registrations::*;
 
 use chrono::NaiveDate;
 use trienkhai_app::org::{self};
@@ -55,4 +57,5 @@ both_backends!(
     structural_edits_are_validated_and_stale_ones_refused,
     people_hold_concurrent_dated_posts,
     accounts_roles_tokens_and_throttled_logins,
+    a_registration_is_written_approved_amended_and_read_by_whom_it_concerns,
 );

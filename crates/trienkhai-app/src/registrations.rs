@@ -1,0 +1,400 @@
+//! Personal registrations (C9): a person registers their work items for a year in a unit, tied
+//! to the plan's work items or targets; the unit's secretary or a superior approves or returns
+//! them; an amendment is a new version approved in its turn.
+//!
+//! Who may do what (issue 13, point 5):
+//! - the person (the account's person) reads, writes and submits their own;
+//! - whoever edits content in the unit (its secretary, a superior editor) may write one for a
+//!   person (entering a paper form) and decides on it, never on their own;
+//! - reading another's registration needs that, or a read grant at a unit *above* it: peers
+//!   reading their own cell do not read each other's.
+//!
+//! Every change is in the audit log.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use trienkhai_core::access::Action;
+use trienkhai_core::ids::{DocumentId, PersonId, TargetId, UnitId, WorkItemId};
+use trienkhai_core::registration::{ItemContent, RegistrationAction, RegistrationState, may_amend};
+use trienkhai_store::registrations::{
+    self as store, Concretizes, NewItem, NewRegistration, Registration, RegistrationItem,
+    StateChange,
+};
+use trienkhai_store::{Conn, audit, targets, work_items};
+
+use crate::scope::Trees;
+use crate::{Actor, App, AppError, Result};
+
+/// A registration to open: whose, which year, in which unit, under which plan.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+pub struct RegistrationInput {
+    pub person_id: PersonId,
+    pub year: i32,
+    pub unit_id: UnitId,
+    pub document_id: Option<DocumentId>,
+}
+
+/// One item as typed: what, its product and measure, its deadline, what it concretizes.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+pub struct ItemInput {
+    pub content: String,
+    pub product: String,
+    pub measure: Option<String>,
+    pub deadline: NaiveDate,
+    pub work_item_id: Option<WorkItemId>,
+    pub target_id: Option<TargetId>,
+}
+
+/// A version of a registration with its items, and what the reader may do with it.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct RegistrationView {
+    pub registration: Registration,
+    pub items: Vec<RegistrationItem>,
+    /// The reader is the person registered.
+    pub own: bool,
+    /// The reader may change its items now.
+    pub can_edit: bool,
+    /// The reader may approve or return it now.
+    pub can_decide: bool,
+}
+
+/// What the reader is to a registration.
+struct Standing {
+    own: bool,
+    /// Edits content in the registration's unit (writes for the person, decides on others').
+    edits: bool,
+    /// Reads it from a unit above.
+    reads_from_above: bool,
+}
+
+/// The day a registration's unit is judged on: its year's end, or today within the year.
+fn judging_day(app: &App, year: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, 12, 31)
+        .unwrap_or(NaiveDate::MAX)
+        .min(app.today())
+}
+
+async fn actor_person(conn: &mut Conn, actor: &Actor) -> Result<Option<PersonId>> {
+    Ok(match actor.account_id {
+        Some(account) => {
+            trienkhai_store::accounts::get_account(conn, account)
+                .await?
+                .person_id
+        }
+        None => None,
+    })
+}
+
+async fn standing(
+    app: &App,
+    conn: &mut Conn,
+    trees: &mut Trees,
+    actor: &Actor,
+    person: PersonId,
+    unit: UnitId,
+    year: i32,
+) -> Result<Standing> {
+    let day = judging_day(app, year);
+    let own = actor_person(conn, actor).await? == Some(person);
+    let edits = trees
+        .allows(conn, actor, Action::EditContent, unit, day)
+        .await?;
+    let reads_from_above = match actor.access.roots_for(Action::Read) {
+        None => true,
+        Some(roots) => {
+            let tree = trees.at(conn, day).await?;
+            roots
+                .iter()
+                .any(|&root| root != unit && tree.is_within(unit, root))
+        }
+    };
+    Ok(Standing {
+        own,
+        edits,
+        reads_from_above,
+    })
+}
+
+/// Opens version 1 of a person's registration for a year, as a draft.
+pub async fn open(app: &App, actor: &Actor, input: &RegistrationInput) -> Result<i64> {
+    if !(1900..=2200).contains(&input.year) {
+        return Err(AppError::invalid("year_out_of_range", "year"));
+    }
+    let mut tx = app.db.begin().await?;
+    let mut trees = Trees::shared(app);
+    let s = standing(
+        app,
+        &mut tx,
+        &mut trees,
+        actor,
+        input.person_id,
+        input.unit_id,
+        input.year,
+    )
+    .await?;
+    if !(s.own || s.edits) {
+        return Err(AppError::Forbidden);
+    }
+    trienkhai_store::persons::get_person(&mut tx, input.person_id).await?;
+    if !store::versions_of(&mut tx, input.person_id, input.year)
+        .await?
+        .is_empty()
+    {
+        return Err(AppError::invalid("registration_exists", "year"));
+    }
+    let id = store::insert_registration(
+        &mut tx,
+        &NewRegistration {
+            person_id: input.person_id,
+            year: input.year,
+            version: 1,
+            unit_id: input.unit_id,
+            document_id: input.document_id,
+        },
+        app.now(),
+    )
+    .await?;
+    let after = serde_json::to_value(store::get_registration(&mut tx, id).await?).ok();
+    audit::append(
+        &mut tx,
+        &actor.audit_entry("create", "registration", id, None, after),
+        app.now(),
+    )
+    .await?;
+    trienkhai_store::commit(tx).await?;
+    Ok(id)
+}
+
+/// Replaces the items of an editable version; answers its new row version.
+pub async fn save_items(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    items: &[ItemInput],
+    expected_version: i64,
+) -> Result<i64> {
+    if items.len() > 100 {
+        return Err(AppError::invalid("too_many_items", "items"));
+    }
+    let mut tx = app.db.begin().await?;
+    let mut trees = Trees::shared(app);
+    let reg = store::get_registration(&mut tx, id).await?;
+    let s = standing(
+        app,
+        &mut tx,
+        &mut trees,
+        actor,
+        reg.person_id,
+        reg.unit_id,
+        reg.year,
+    )
+    .await?;
+    if !(s.own || s.edits) {
+        return Err(AppError::Forbidden);
+    }
+    if !reg.state.editable() {
+        return Err(AppError::invalid("registration_not_editable", "state"));
+    }
+    let mut checked = Vec::with_capacity(items.len());
+    for item in items {
+        let content = ItemContent::new(
+            reg.year,
+            &item.content,
+            &item.product,
+            item.measure.as_deref(),
+            item.deadline,
+        )?;
+        let concretizes = match (item.work_item_id, item.target_id) {
+            (Some(w), _) => {
+                work_items::get_work_item(&mut tx, w)
+                    .await
+                    .map_err(|_| AppError::invalid("not_found", "work_item_id"))?;
+                Some(Concretizes::WorkItem(w))
+            }
+            (None, Some(t)) => {
+                targets::get_target(&mut tx, t)
+                    .await
+                    .map_err(|_| AppError::invalid("not_found", "target_id"))?;
+                Some(Concretizes::Target(t))
+            }
+            (None, None) => None,
+        };
+        checked.push(NewItem {
+            content: content.content,
+            product: content.product,
+            measure: content.measure,
+            deadline: content.deadline,
+            concretizes,
+        });
+    }
+    let before = serde_json::to_value(store::items_of(&mut tx, id).await?).ok();
+    let version = store::touch(&mut tx, id, expected_version, app.now()).await?;
+    store::replace_items(&mut tx, id, &checked).await?;
+    let after = serde_json::to_value(store::items_of(&mut tx, id).await?).ok();
+    audit::append(
+        &mut tx,
+        &actor.audit_entry("set_items", "registration", id, before, after),
+        app.now(),
+    )
+    .await?;
+    trienkhai_store::commit(tx).await?;
+    Ok(version)
+}
+
+/// Submits, approves or returns a version; answers its new row version.
+pub async fn act(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    action: RegistrationAction,
+    comment: Option<&str>,
+    expected_version: i64,
+) -> Result<i64> {
+    let mut tx = app.db.begin().await?;
+    let mut trees = Trees::shared(app);
+    let reg = store::get_registration(&mut tx, id).await?;
+    let s = standing(
+        app,
+        &mut tx,
+        &mut trees,
+        actor,
+        reg.person_id,
+        reg.unit_id,
+        reg.year,
+    )
+    .await?;
+    let allowed = match action {
+        RegistrationAction::Submit => s.own || s.edits,
+        // Nobody decides on their own registration.
+        RegistrationAction::Approve | RegistrationAction::Return => s.edits && !s.own,
+    };
+    if !allowed {
+        return Err(AppError::Forbidden);
+    }
+    let next = action.apply(reg.state, comment)?;
+    if action == RegistrationAction::Submit && store::items_of(&mut tx, id).await?.is_empty() {
+        return Err(AppError::invalid("registration_empty", "items"));
+    }
+    let change = match action {
+        RegistrationAction::Submit => StateChange::Submitted,
+        _ => StateChange::Decided {
+            by: actor.account_id,
+            comment: comment.map(str::trim).filter(|c| !c.is_empty()),
+        },
+    };
+    let version = store::set_state(&mut tx, id, next, change, expected_version, app.now()).await?;
+    let name = match action {
+        RegistrationAction::Submit => "submit",
+        RegistrationAction::Approve => "approve",
+        RegistrationAction::Return => "return",
+    };
+    audit::append(
+        &mut tx,
+        &actor.audit_entry(
+            name,
+            "registration",
+            id,
+            Some(serde_json::json!({ "state": reg.state })),
+            Some(serde_json::json!({ "state": next, "comment": comment })),
+        ),
+        app.now(),
+    )
+    .await?;
+    trienkhai_store::commit(tx).await?;
+    Ok(version)
+}
+
+/// Opens the next version of an approved registration to amend it, its items copied; the
+/// approved one stays in force until the new one is approved.
+pub async fn amend(app: &App, actor: &Actor, id: i64) -> Result<i64> {
+    let mut tx = app.db.begin().await?;
+    let mut trees = Trees::shared(app);
+    let reg = store::get_registration(&mut tx, id).await?;
+    let s = standing(
+        app,
+        &mut tx,
+        &mut trees,
+        actor,
+        reg.person_id,
+        reg.unit_id,
+        reg.year,
+    )
+    .await?;
+    if !(s.own || s.edits) {
+        return Err(AppError::Forbidden);
+    }
+    let latest = store::versions_of(&mut tx, reg.person_id, reg.year)
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)?;
+    if latest.id != id || !may_amend(latest.state) {
+        return Err(AppError::invalid("registration_not_amendable", "state"));
+    }
+    let new = store::insert_registration(
+        &mut tx,
+        &NewRegistration {
+            person_id: reg.person_id,
+            year: reg.year,
+            version: reg.version + 1,
+            unit_id: reg.unit_id,
+            document_id: reg.document_id,
+        },
+        app.now(),
+    )
+    .await?;
+    let copied: Vec<NewItem> = store::items_of(&mut tx, id)
+        .await?
+        .into_iter()
+        .map(|i| NewItem {
+            content: i.content,
+            product: i.product,
+            measure: i.measure,
+            deadline: i.deadline,
+            concretizes: i.concretizes,
+        })
+        .collect();
+    store::replace_items(&mut tx, new, &copied).await?;
+    audit::append(
+        &mut tx,
+        &actor.audit_entry(
+            "amend",
+            "registration",
+            new,
+            Some(serde_json::json!({ "amends": id })),
+            None,
+        ),
+        app.now(),
+    )
+    .await?;
+    trienkhai_store::commit(tx).await?;
+    Ok(new)
+}
+
+/// A version with its items, for whoever may read it.
+pub async fn get(app: &App, actor: &Actor, id: i64) -> Result<RegistrationView> {
+    let mut conn = app.db.reader().await?;
+    let mut trees = Trees::shared(app);
+    let registration = store::get_registration(&mut conn, id).await?;
+    let s = standing(
+        app,
+        &mut conn,
+        &mut trees,
+        actor,
+        registration.person_id,
+        registration.unit_id,
+        registration.year,
+    )
+    .await?;
+    if !(s.own || s.edits || s.reads_from_above) {
+        return Err(AppError::Forbidden);
+    }
+    let items = store::items_of(&mut conn, id).await?;
+    let state = registration.state;
+    Ok(RegistrationView {
+        can_edit: (s.own || s.edits) && state.editable(),
+        can_decide: s.edits && !s.own && state == RegistrationState::Submitted,
+        own: s.own,
+        registration,
+        items,
+    })
+}

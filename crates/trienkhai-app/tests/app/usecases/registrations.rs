@@ -1,0 +1,248 @@
+//! Personal registrations through their life, with who may read, write and decide.
+
+use super::*;
+use trienkhai_app::accounts::{self, GrantInput, NewAccount};
+use trienkhai_app::people::{self, PersonInput, PostInput};
+use trienkhai_app::registrations::{self, ItemInput, RegistrationInput};
+use trienkhai_app::{AppError, documents, work_items};
+use trienkhai_core::access::Role;
+use trienkhai_core::ids::{PersonId, WorkItemId};
+use trienkhai_core::registration::{RegistrationAction, RegistrationState};
+
+/// A fictional member of a cell with an account that may read the cell.
+async fn member(app: &App, name: &str, username: &str, cell: UnitId) -> (PersonId, Actor) {
+    let system = Actor::system("test", app.today());
+    let person = people::create_person(
+        app,
+        &system,
+        &PersonInput {
+            full_name: name.into(),
+            birth_year: Some(1980),
+            party_admitted_on: Some(d("2005-03-03")),
+            party_full_member_on: Some(d("2006-03-03")),
+        },
+        Some(&PostInput {
+            unit_id: Some(cell),
+            title: "Đảng viên".into(),
+            valid_from: Some(d("2020-01-01")),
+            valid_to: Some(d("2025-06-30")),
+        }),
+        "illustrative",
+    )
+    .await
+    .unwrap();
+    let account = accounts::create_account_unchecked(
+        app,
+        &system,
+        &NewAccount {
+            username: username.into(),
+            display_name: name.into(),
+            password: demo::DEMO_PASSWORD.into(),
+            person_id: Some(person),
+        },
+        false,
+    )
+    .await
+    .unwrap();
+    accounts::grant_role_unchecked(
+        app,
+        &system,
+        account,
+        &GrantInput {
+            role: Role::Viewer,
+            unit_id: Some(cell),
+            valid_from: Some(d("2020-01-01")),
+            valid_to: None,
+        },
+    )
+    .await
+    .unwrap();
+    (person, actor(app, username).await)
+}
+
+fn item(content: &str, deadline: &str, work_item: Option<WorkItemId>) -> ItemInput {
+    ItemInput {
+        content: content.into(),
+        product: "Danh sách hộ đã trữ nước".into(),
+        measure: Some("20 hộ".into()),
+        deadline: d(deadline),
+        work_item_id: work_item,
+        target_id: None,
+    }
+}
+
+pub(crate) async fn a_registration_is_written_approved_amended_and_read_by_whom_it_concerns(
+    t: TestDb,
+) {
+    let app = demo_app(&t).await;
+    let cell = unit_by_code(&app, "CB-ANTHUY-1", "2021-06-01").await;
+    let (muoi_person, muoi) = member(&app, "Lê Văn Mười", "muoi", cell).await;
+    let (_, nam) = member(&app, "Phạm Thị Năm", "nam", cell).await;
+    let commune = actor(&app, "anthuy").await;
+    let district = actor(&app, "huyenuy").await;
+    let inspector = actor(&app, "kiemtra").await;
+    let admin = actor(&app, "admin").await;
+    let plan = documents::list_documents(&app, &admin, Some("02-NQ/HU"), None, None)
+        .await
+        .unwrap()[0]
+        .document
+        .id;
+    let dv07 = work_items::items_of_document(&app, &admin, plan, None)
+        .await
+        .unwrap()
+        .iter()
+        .find(|i| i.item.code == "DV07")
+        .unwrap()
+        .item
+        .id;
+
+    // The member opens their own; a peer may not open one for them; nor twice.
+    let input = RegistrationInput {
+        person_id: muoi_person,
+        year: 2021,
+        unit_id: cell,
+        document_id: Some(plan),
+    };
+    assert!(matches!(
+        registrations::open(&app, &nam, &input).await,
+        Err(AppError::Forbidden)
+    ));
+    let id = registrations::open(&app, &muoi, &input).await.unwrap();
+    let again = registrations::open(&app, &muoi, &input).await.unwrap_err();
+    assert_eq!(again.code(), "registration_exists");
+
+    // Items: a deadline outside the year, an unknown work item, then two good ones.
+    let err =
+        registrations::save_items(&app, &muoi, id, &[item("Vận động", "2022-01-15", None)], 1)
+            .await
+            .unwrap_err();
+    assert_eq!(
+        (err.code(), err.field()),
+        ("deadline_outside_year", Some("deadline"))
+    );
+    let err = registrations::save_items(
+        &app,
+        &muoi,
+        id,
+        &[item("Vận động", "2021-04-30", Some(WorkItemId(9_999_999)))],
+        1,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        (err.code(), err.field()),
+        ("not_found", Some("work_item_id"))
+    );
+    let err = registrations::act(&app, &muoi, id, RegistrationAction::Submit, None, 1)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "registration_empty");
+    let items = [
+        item("Vận động 20 hộ trữ nước ngọt", "2021-04-30", Some(dv07)),
+        item("Dự đủ sinh hoạt chi bộ", "2021-12-31", None),
+    ];
+    let v = registrations::save_items(&app, &muoi, id, &items, 1)
+        .await
+        .unwrap();
+    assert!(matches!(
+        registrations::save_items(&app, &muoi, id, &items, 1).await,
+        Err(AppError::Conflict { .. })
+    ));
+
+    // Who reads it: the member, the commune's editor and the district above; not a peer.
+    assert!(matches!(
+        registrations::get(&app, &nam, id).await,
+        Err(AppError::Forbidden)
+    ));
+    let seen = registrations::get(&app, &commune, id).await.unwrap();
+    assert_eq!(seen.items.len(), 2);
+    assert!(seen.can_edit && !seen.can_decide && !seen.own);
+    assert!(registrations::get(&app, &district, id).await.is_ok());
+    let own = registrations::get(&app, &muoi, id).await.unwrap();
+    assert!(own.own && own.can_edit && !own.can_decide);
+    let inspected = registrations::get(&app, &inspector, id).await.unwrap();
+    assert!(!inspected.can_edit && !inspected.can_decide);
+
+    // Submitted; the member cannot approve it, the inspector neither; returned with a reason.
+    let v = registrations::act(&app, &muoi, id, RegistrationAction::Submit, None, v)
+        .await
+        .unwrap();
+    for who in [&muoi, &inspector, &nam] {
+        assert!(matches!(
+            registrations::act(&app, who, id, RegistrationAction::Approve, None, v).await,
+            Err(AppError::Forbidden)
+        ));
+    }
+    let err = registrations::act(&app, &commune, id, RegistrationAction::Return, Some(" "), v)
+        .await
+        .unwrap_err();
+    assert_eq!((err.code(), err.field()), ("required", Some("comment")));
+    let v = registrations::act(
+        &app,
+        &commune,
+        id,
+        RegistrationAction::Return,
+        Some("Ghi rõ sản phẩm của đầu việc 2"),
+        v,
+    )
+    .await
+    .unwrap();
+    let returned = registrations::get(&app, &muoi, id).await.unwrap();
+    assert_eq!(returned.registration.state, RegistrationState::Returned);
+    assert_eq!(
+        returned.registration.decision_comment.as_deref(),
+        Some("Ghi rõ sản phẩm của đầu việc 2")
+    );
+    let v = registrations::act(&app, &muoi, id, RegistrationAction::Submit, None, v)
+        .await
+        .unwrap();
+    registrations::act(&app, &commune, id, RegistrationAction::Approve, None, v)
+        .await
+        .unwrap();
+    let approved = registrations::get(&app, &muoi, id).await.unwrap();
+    assert_eq!(approved.registration.state, RegistrationState::Approved);
+    assert!(!approved.can_edit);
+    let err = registrations::save_items(&app, &muoi, id, &items, approved.registration.row_version)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "registration_not_editable");
+
+    // An amendment is version 2, a draft with the items copied; version 1 stays in force.
+    let second = registrations::amend(&app, &muoi, id).await.unwrap();
+    let amended = registrations::get(&app, &muoi, second).await.unwrap();
+    assert_eq!(
+        (amended.registration.version, amended.registration.state),
+        (2, RegistrationState::Draft)
+    );
+    assert_eq!(amended.items.len(), 2);
+    assert_eq!(
+        registrations::get(&app, &muoi, id)
+            .await
+            .unwrap()
+            .registration
+            .state,
+        RegistrationState::Approved
+    );
+    let err = registrations::amend(&app, &muoi, id).await.unwrap_err();
+    assert_eq!(err.code(), "registration_not_amendable");
+
+    // Every step is in the audit log.
+    let mut conn = app.db.reader().await.unwrap();
+    let actions: Vec<String> = trienkhai_store::audit::history(&mut conn, "registration", id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "create",
+            "set_items",
+            "submit",
+            "return",
+            "submit",
+            "approve"
+        ]
+    );
+}
