@@ -81,7 +81,12 @@ pub fn url_encode(s: &str) -> String {
 }
 
 /// The label of an audit action (`merge`, `grant_role` …), or the action itself if it has none.
-pub fn action(lang: Lang, action: &str) -> String {
+pub fn action(lang: Lang, entity_type: &str, action: &str) -> String {
+    // What an action is called may depend on what it is done to ("Gửi bản đăng ký").
+    let specific = format!("action.{entity_type}.{action}");
+    if crate::i18n::has(&specific) {
+        return tr(lang, &specific).to_owned();
+    }
     let key = format!("action.{action}");
     let event = format!("event.{action}");
     if crate::i18n::has(&key) {
@@ -230,9 +235,14 @@ mod tests {
 
     #[test]
     fn audit_actions_read_as_words_in_both_languages() {
-        assert_eq!(action(Lang::Vi, "merge"), "Hợp nhất, sáp nhập");
-        assert_eq!(action(Lang::En, "grant_role"), "Role granted");
-        assert_eq!(action(Lang::Vi, "something_new"), "something_new");
+        assert_eq!(action(Lang::Vi, "unit", "merge"), "Hợp nhất, sáp nhập");
+        assert_eq!(action(Lang::En, "account", "grant_role"), "Role granted");
+        assert_eq!(action(Lang::Vi, "unit", "something_new"), "something_new");
+        assert_eq!(action(Lang::Vi, "report", "submit"), "Gửi báo cáo");
+        assert_eq!(
+            action(Lang::Vi, "registration", "submit"),
+            "Gửi bản đăng ký"
+        );
     }
 
     #[test]

@@ -149,6 +149,28 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
     ("action.submit", "Gửi báo cáo", "Submitted"),
     ("action.return", "Trả lại báo cáo", "Returned"),
     ("action.accept", "Tiếp nhận báo cáo", "Accepted"),
+    (
+        "action.set_items",
+        "Sửa đầu việc đăng ký",
+        "Changed the registered items",
+    ),
+    ("action.approve", "Duyệt", "Approved"),
+    ("action.amend", "Lập bản điều chỉnh", "Opened an amendment"),
+    (
+        "action.registration.create",
+        "Mở bản đăng ký",
+        "Opened a registration",
+    ),
+    (
+        "action.registration.submit",
+        "Gửi bản đăng ký",
+        "Submitted a registration",
+    ),
+    (
+        "action.registration.return",
+        "Trả lại bản đăng ký",
+        "Returned a registration",
+    ),
     ("action.reopen", "Mở lại báo cáo", "Reopened"),
     (
         "action.import",
@@ -218,6 +240,7 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
     ("entity.calendar", "lịch báo cáo", "reporting calendar"),
     ("entity.actual", "số liệu", "value"),
     ("entity.job", "tác vụ", "job"),
+    ("entity.registration", "bản đăng ký", "registration"),
     ("entity.webhook", "địa chỉ nhận tin", "webhook"),
     ("entity.committee_term", "nhiệm kỳ", "committee term"),
     ("action.update", "Cập nhật", "Updated"),

@@ -56,7 +56,7 @@ pub async fn recent(
         .map(|e| Row {
             when: fmt::instant(e.at),
             who: e.actor_label.clone(),
-            action: fmt::action(lang, &e.action),
+            action: fmt::action(lang, &e.entity_type, &e.action),
             entity: describe(lang, &e.entity_type, e.after.as_ref(), e.before.as_ref()),
             link: link(&e.entity_type, e.entity_id),
             after: e

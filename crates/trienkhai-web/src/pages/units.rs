@@ -185,7 +185,7 @@ pub fn history_rows(entries: Vec<AuditEntry>) -> Vec<HistoryRow> {
         .map(|e| HistoryRow {
             when: fmt::instant(e.at),
             who: e.actor_label.clone(),
-            action: fmt::action(lang, &e.action),
+            action: fmt::action(lang, &e.entity_type, &e.action),
             before: pretty(&e.before),
             after: pretty(&e.after),
         })
