@@ -15,10 +15,13 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use trienkhai_core::access::Action;
 use trienkhai_core::ids::{DocumentId, PersonId, TargetId, UnitId, WorkItemId};
-use trienkhai_core::registration::{ItemContent, RegistrationAction, RegistrationState, may_amend};
+use trienkhai_core::registration::{
+    AssessmentPhase, ItemContent, Outcome, RegistrationAction, RegistrationState, SelfAssessment,
+    may_amend,
+};
 use trienkhai_store::registrations::{
-    self as store, Concretizes, NewItem, NewRegistration, Registration, RegistrationItem,
-    StateChange,
+    self as store, Assessment, Concretizes, NewItem, NewRegistration, Registration,
+    RegistrationItem, StateChange,
 };
 use trienkhai_store::{Conn, audit, targets, work_items};
 
@@ -50,6 +53,8 @@ pub struct ItemInput {
 pub struct RegistrationView {
     pub registration: Registration,
     pub items: Vec<RegistrationItem>,
+    /// The items' self-assessments and the remarks on them.
+    pub assessments: Vec<Assessment>,
     /// The reader is the person registered.
     pub own: bool,
     /// The reader may change its items now.
@@ -389,12 +394,130 @@ pub async fn get(app: &App, actor: &Actor, id: i64) -> Result<RegistrationView> 
         return Err(AppError::Forbidden);
     }
     let items = store::items_of(&mut conn, id).await?;
+    let assessments = store::assessments_of(&mut conn, id).await?;
     let state = registration.state;
     Ok(RegistrationView {
+        assessments,
         can_edit: (s.own || s.edits) && state.editable(),
         can_decide: s.edits && !s.own && state == RegistrationState::Submitted,
         own: s.own,
         registration,
         items,
     })
+}
+
+/// The person's assessment of an item of their approved registration, for a phase (replacing
+/// an earlier one of that phase, and the remark made on it).
+pub async fn assess(
+    app: &App,
+    actor: &Actor,
+    item_id: i64,
+    phase: AssessmentPhase,
+    outcome: Outcome,
+    percent: Option<u8>,
+    note: Option<&str>,
+) -> Result<()> {
+    let assessment = SelfAssessment::new(outcome, percent)?;
+    let note = note
+        .map(trienkhai_core::vn::clean_text)
+        .filter(|n| !n.is_empty());
+    let mut tx = app.db.begin().await?;
+    let mut trees = Trees::shared(app);
+    let item = store::get_item(&mut tx, item_id).await?;
+    let reg = store::get_registration(&mut tx, item.registration_id).await?;
+    let s = standing(
+        app,
+        &mut tx,
+        &mut trees,
+        actor,
+        reg.person_id,
+        reg.unit_id,
+        reg.year,
+    )
+    .await?;
+    if !(s.own || s.edits) {
+        return Err(AppError::Forbidden);
+    }
+    if reg.state != RegistrationState::Approved {
+        return Err(AppError::invalid("registration_not_approved", "state"));
+    }
+    store::set_assessment(
+        &mut tx,
+        item_id,
+        phase,
+        assessment,
+        note.as_deref(),
+        app.now(),
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        &actor.audit_entry(
+            "assess",
+            "registration",
+            reg.id,
+            None,
+            Some(serde_json::json!({
+                "item": item.position, "phase": phase, "outcome": outcome,
+                "percent": assessment.percent, "note": note,
+            })),
+        ),
+        app.now(),
+    )
+    .await?;
+    trienkhai_store::commit(tx).await?;
+    Ok(())
+}
+
+/// The superior's remark on an item's assessment (never the person's own).
+pub async fn remark(
+    app: &App,
+    actor: &Actor,
+    item_id: i64,
+    phase: AssessmentPhase,
+    text: &str,
+) -> Result<()> {
+    let text = trienkhai_core::vn::clean_text(text);
+    if text.is_empty() {
+        return Err(AppError::invalid("required", "remark"));
+    }
+    let mut tx = app.db.begin().await?;
+    let mut trees = Trees::shared(app);
+    let item = store::get_item(&mut tx, item_id).await?;
+    let reg = store::get_registration(&mut tx, item.registration_id).await?;
+    let s = standing(
+        app,
+        &mut tx,
+        &mut trees,
+        actor,
+        reg.person_id,
+        reg.unit_id,
+        reg.year,
+    )
+    .await?;
+    if !s.edits || s.own {
+        return Err(AppError::Forbidden);
+    }
+    store::set_remark(&mut tx, item_id, phase, &text, actor.account_id, app.now())
+        .await
+        .map_err(|e| match e {
+            trienkhai_store::StoreError::NotFound => {
+                AppError::invalid("assessment_missing", "phase")
+            }
+            other => other.into(),
+        })?;
+    audit::append(
+        &mut tx,
+        &actor.audit_entry(
+            "remark",
+            "registration",
+            reg.id,
+            None,
+            Some(serde_json::json!({ "item": item.position, "phase": phase, "remark": text })),
+        ),
+        app.now(),
+    )
+    .await?;
+    trienkhai_store::commit(tx).await?;
+    Ok(())
 }

@@ -281,37 +281,51 @@ pub async fn replace_items(
     Ok(())
 }
 
+const ITEM_COLUMNS: &str =
+    "id, registration_id, position, content, product, measure, deadline, work_item_id, target_id";
+
 /// A version's items, in order.
 pub async fn items_of(
     conn: &mut AnyConnection,
     registration: i64,
 ) -> Result<Vec<RegistrationItem>> {
-    let rows = sqlx::query(
-        "SELECT id, registration_id, position, content, product, measure, deadline, work_item_id, target_id \
-         FROM registration_items WHERE registration_id = $1 ORDER BY position",
-    )
+    let rows = sqlx::query(&format!(
+        "SELECT {ITEM_COLUMNS} FROM registration_items WHERE registration_id = $1 ORDER BY position"
+    ))
     .bind(registration)
     .fetch_all(conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            let concretizes = match (r.opt_int("work_item_id")?, r.opt_int("target_id")?) {
-                (Some(w), _) => Some(Concretizes::WorkItem(WorkItemId(w))),
-                (None, Some(t)) => Some(Concretizes::Target(TargetId(t))),
-                (None, None) => None,
-            };
-            Ok(RegistrationItem {
-                id: r.int("id")?,
-                registration_id: r.int("registration_id")?,
-                position: r.int("position")?,
-                content: r.text("content")?,
-                product: r.text("product")?,
-                measure: r.opt_text("measure")?,
-                deadline: r.date("deadline")?,
-                concretizes,
-            })
-        })
-        .collect()
+    rows.iter().map(item_from_row).collect()
+}
+
+/// One item, whichever version it is in.
+pub async fn get_item(conn: &mut AnyConnection, id: i64) -> Result<RegistrationItem> {
+    let row = sqlx::query(&format!(
+        "SELECT {ITEM_COLUMNS} FROM registration_items WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    item_from_row(&row)
+}
+
+fn item_from_row(r: &sqlx::any::AnyRow) -> Result<RegistrationItem> {
+    let concretizes = match (r.opt_int("work_item_id")?, r.opt_int("target_id")?) {
+        (Some(w), _) => Some(Concretizes::WorkItem(WorkItemId(w))),
+        (None, Some(t)) => Some(Concretizes::Target(TargetId(t))),
+        (None, None) => None,
+    };
+    Ok(RegistrationItem {
+        id: r.int("id")?,
+        registration_id: r.int("registration_id")?,
+        position: r.int("position")?,
+        content: r.text("content")?,
+        product: r.text("product")?,
+        measure: r.opt_text("measure")?,
+        deadline: r.date("deadline")?,
+        concretizes,
+    })
 }
 
 /// The registered items that concretize a work item, with their registration: who took it on.

@@ -109,6 +109,14 @@ pub(crate) async fn registrations_keep_versions_items_and_assessments(t: TestDb)
     assert_eq!(stored[0].concretizes, Some(Concretizes::WorkItem(item)));
     assert_eq!(stored[1].measure, None);
     assert_eq!(stored[0].deadline, d("2021-04-30"));
+    assert_eq!(
+        reg::get_item(&mut tx, stored[1].id).await.unwrap(),
+        stored[1]
+    );
+    assert!(matches!(
+        reg::get_item(&mut tx, 9_999_999).await,
+        Err(StoreError::NotFound)
+    ));
 
     // An edit of the items moves the version; a stale one is a conflict.
     assert_eq!(reg::touch(&mut tx, first, 1, now()).await.unwrap(), 2);

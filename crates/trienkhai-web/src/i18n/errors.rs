@@ -695,6 +695,18 @@ pub const ERRORS: &[ErrorCode] = &[
         en: "Only the latest approved registration can be amended.",
     },
     ErrorCode {
+        code: "registration_not_approved",
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        vi: "Chỉ tự đánh giá được các đầu việc của bản đăng ký đã được duyệt.",
+        en: "Only the items of an approved registration can be assessed.",
+    },
+    ErrorCode {
+        code: "assessment_missing",
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        vi: "Đầu việc chưa được tự đánh giá ở kỳ này, chưa nhận xét được.",
+        en: "The item has not been assessed for that phase yet.",
+    },
+    ErrorCode {
         code: "target_other_plan",
         status: StatusCode::UNPROCESSABLE_ENTITY,
         vi: "Chỉ tiêu không thuộc kế hoạch của báo cáo này.",

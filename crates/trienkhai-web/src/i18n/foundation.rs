@@ -156,6 +156,8 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
     ),
     ("action.approve", "Duyệt", "Approved"),
     ("action.amend", "Lập bản điều chỉnh", "Opened an amendment"),
+    ("action.assess", "Tự đánh giá", "Self-assessed"),
+    ("action.remark", "Nhận xét", "Remarked"),
     (
         "action.registration.create",
         "Mở bản đăng ký",

@@ -7,7 +7,9 @@ use trienkhai_app::registrations::{self, ItemInput, RegistrationInput};
 use trienkhai_app::{AppError, documents, work_items};
 use trienkhai_core::access::Role;
 use trienkhai_core::ids::{PersonId, WorkItemId};
-use trienkhai_core::registration::{RegistrationAction, RegistrationState};
+use trienkhai_core::registration::{
+    AssessmentPhase, Outcome, RegistrationAction, RegistrationState,
+};
 
 /// A fictional member of a cell with an account that may read the cell.
 async fn member(app: &App, name: &str, username: &str, cell: UnitId) -> (PersonId, Actor) {
@@ -207,6 +209,74 @@ pub(crate) async fn a_registration_is_written_approved_amended_and_read_by_whom_
         .unwrap_err();
     assert_eq!(err.code(), "registration_not_editable");
 
+    // The year: the member assesses an item (the percentage must agree with the outcome), the
+    // commune remarks on it; the member cannot remark on their own, a peer cannot assess.
+    let first_item = approved.items[0].id;
+    let err = registrations::assess(
+        &app,
+        &muoi,
+        first_item,
+        AssessmentPhase::MidYear,
+        Outcome::Done,
+        Some(70),
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.code(), "assessment_percent_disagrees");
+    assert!(matches!(
+        registrations::assess(
+            &app,
+            &nam,
+            first_item,
+            AssessmentPhase::MidYear,
+            Outcome::Done,
+            None,
+            None
+        )
+        .await,
+        Err(AppError::Forbidden)
+    ));
+    let err = registrations::remark(&app, &commune, first_item, AssessmentPhase::MidYear, "Tốt")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "assessment_missing");
+    registrations::assess(
+        &app,
+        &muoi,
+        first_item,
+        AssessmentPhase::MidYear,
+        Outcome::Partly,
+        Some(60),
+        Some("12/20 hộ đã trữ nước"),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        registrations::remark(&app, &muoi, first_item, AssessmentPhase::MidYear, "Tốt").await,
+        Err(AppError::Forbidden)
+    ));
+    registrations::remark(
+        &app,
+        &commune,
+        first_item,
+        AssessmentPhase::MidYear,
+        "Cần đẩy nhanh tiến độ",
+    )
+    .await
+    .unwrap();
+    let assessed = registrations::get(&app, &muoi, id).await.unwrap();
+    assert_eq!(assessed.assessments.len(), 1);
+    assert_eq!(assessed.assessments[0].assessment.percent, 60);
+    assert_eq!(
+        assessed.assessments[0].note.as_deref(),
+        Some("12/20 hộ đã trữ nước")
+    );
+    assert_eq!(
+        assessed.assessments[0].remark.as_deref(),
+        Some("Cần đẩy nhanh tiến độ")
+    );
+
     // An amendment is version 2, a draft with the items copied; version 1 stays in force.
     let second = registrations::amend(&app, &muoi, id).await.unwrap();
     let amended = registrations::get(&app, &muoi, second).await.unwrap();
@@ -225,6 +295,19 @@ pub(crate) async fn a_registration_is_written_approved_amended_and_read_by_whom_
     );
     let err = registrations::amend(&app, &muoi, id).await.unwrap_err();
     assert_eq!(err.code(), "registration_not_amendable");
+    // A draft's items are not assessed.
+    let err = registrations::assess(
+        &app,
+        &muoi,
+        amended.items[0].id,
+        AssessmentPhase::YearEnd,
+        Outcome::Done,
+        None,
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.code(), "registration_not_approved");
 
     // Every step is in the audit log.
     let mut conn = app.db.reader().await.unwrap();
@@ -242,7 +325,9 @@ pub(crate) async fn a_registration_is_written_approved_amended_and_read_by_whom_
             "submit",
             "return",
             "submit",
-            "approve"
+            "approve",
+            "assess",
+            "remark",
         ]
     );
 }
