@@ -120,6 +120,28 @@ async fn standing(
     })
 }
 
+/// A version and what the actor is to it.
+async fn with_standing(
+    app: &App,
+    conn: &mut Conn,
+    trees: &mut Trees,
+    actor: &Actor,
+    id: i64,
+) -> Result<(Registration, Standing)> {
+    let reg = store::get_registration(conn, id).await?;
+    let s = standing(
+        app,
+        conn,
+        trees,
+        actor,
+        reg.person_id,
+        reg.unit_id,
+        reg.year,
+    )
+    .await?;
+    Ok((reg, s))
+}
+
 /// Opens version 1 of a person's registration for a year, as a draft.
 pub async fn open(app: &App, actor: &Actor, input: &RegistrationInput) -> Result<i64> {
     if !(1900..=2200).contains(&input.year) {
@@ -183,17 +205,7 @@ pub async fn save_items(
     }
     let mut tx = app.db.begin().await?;
     let mut trees = Trees::shared(app);
-    let reg = store::get_registration(&mut tx, id).await?;
-    let s = standing(
-        app,
-        &mut tx,
-        &mut trees,
-        actor,
-        reg.person_id,
-        reg.unit_id,
-        reg.year,
-    )
-    .await?;
+    let (reg, s) = with_standing(app, &mut tx, &mut trees, actor, id).await?;
     if !(s.own || s.edits) {
         return Err(AppError::Forbidden);
     }
@@ -257,17 +269,7 @@ pub async fn act(
 ) -> Result<i64> {
     let mut tx = app.db.begin().await?;
     let mut trees = Trees::shared(app);
-    let reg = store::get_registration(&mut tx, id).await?;
-    let s = standing(
-        app,
-        &mut tx,
-        &mut trees,
-        actor,
-        reg.person_id,
-        reg.unit_id,
-        reg.year,
-    )
-    .await?;
+    let (reg, s) = with_standing(app, &mut tx, &mut trees, actor, id).await?;
     let allowed = match action {
         RegistrationAction::Submit => s.own || s.edits,
         // Nobody decides on their own registration.
@@ -314,17 +316,7 @@ pub async fn act(
 pub async fn amend(app: &App, actor: &Actor, id: i64) -> Result<i64> {
     let mut tx = app.db.begin().await?;
     let mut trees = Trees::shared(app);
-    let reg = store::get_registration(&mut tx, id).await?;
-    let s = standing(
-        app,
-        &mut tx,
-        &mut trees,
-        actor,
-        reg.person_id,
-        reg.unit_id,
-        reg.year,
-    )
-    .await?;
+    let (reg, s) = with_standing(app, &mut tx, &mut trees, actor, id).await?;
     if !(s.own || s.edits) {
         return Err(AppError::Forbidden);
     }
@@ -379,17 +371,7 @@ pub async fn amend(app: &App, actor: &Actor, id: i64) -> Result<i64> {
 pub async fn get(app: &App, actor: &Actor, id: i64) -> Result<RegistrationView> {
     let mut conn = app.db.reader().await?;
     let mut trees = Trees::shared(app);
-    let registration = store::get_registration(&mut conn, id).await?;
-    let s = standing(
-        app,
-        &mut conn,
-        &mut trees,
-        actor,
-        registration.person_id,
-        registration.unit_id,
-        registration.year,
-    )
-    .await?;
+    let (registration, s) = with_standing(app, &mut conn, &mut trees, actor, id).await?;
     if !(s.own || s.edits || s.reads_from_above) {
         return Err(AppError::Forbidden);
     }
@@ -424,17 +406,7 @@ pub async fn assess(
     let mut tx = app.db.begin().await?;
     let mut trees = Trees::shared(app);
     let item = store::get_item(&mut tx, item_id).await?;
-    let reg = store::get_registration(&mut tx, item.registration_id).await?;
-    let s = standing(
-        app,
-        &mut tx,
-        &mut trees,
-        actor,
-        reg.person_id,
-        reg.unit_id,
-        reg.year,
-    )
-    .await?;
+    let (reg, s) = with_standing(app, &mut tx, &mut trees, actor, item.registration_id).await?;
     if !(s.own || s.edits) {
         return Err(AppError::Forbidden);
     }
@@ -484,17 +456,7 @@ pub async fn remark(
     let mut tx = app.db.begin().await?;
     let mut trees = Trees::shared(app);
     let item = store::get_item(&mut tx, item_id).await?;
-    let reg = store::get_registration(&mut tx, item.registration_id).await?;
-    let s = standing(
-        app,
-        &mut tx,
-        &mut trees,
-        actor,
-        reg.person_id,
-        reg.unit_id,
-        reg.year,
-    )
-    .await?;
+    let (reg, s) = with_standing(app, &mut tx, &mut trees, actor, item.registration_id).await?;
     if !s.edits || s.own {
         return Err(AppError::Forbidden);
     }
