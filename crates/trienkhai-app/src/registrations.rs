@@ -162,7 +162,18 @@ pub async fn open(app: &App, actor: &Actor, input: &RegistrationInput) -> Result
     if !(s.own || s.edits) {
         return Err(AppError::Forbidden);
     }
-    trienkhai_store::persons::get_person(&mut tx, input.person_id).await?;
+    trienkhai_store::persons::get_person(&mut tx, input.person_id)
+        .await
+        .map_err(|_| AppError::invalid("not_found", "person_id"))?;
+    let day = judging_day(app, input.year);
+    if trees.at(&mut tx, day).await?.get(input.unit_id).is_none() {
+        return Err(AppError::invalid("not_found", "unit_id"));
+    }
+    if let Some(doc) = input.document_id {
+        trienkhai_store::documents::get_document(&mut tx, doc)
+            .await
+            .map_err(|_| AppError::invalid("not_found", "document_id"))?;
+    }
     if !store::versions_of(&mut tx, input.person_id, input.year)
         .await?
         .is_empty()

@@ -8,6 +8,7 @@ pub(crate) mod answers;
 mod openapi;
 mod persons;
 mod plans;
+mod registrations;
 mod reminders;
 mod reports;
 mod units;
@@ -74,6 +75,7 @@ pub fn routes() -> (Router<AppState>, Vec<RouteDoc>) {
     let api = accounts::routes(api);
     let api = plans::routes(api);
     let api = reports::routes(api);
+    let api = registrations::routes(api);
     let api = reminders::routes(api);
     let api = openapi::routes(api);
     (api.router, api.docs)

@@ -109,6 +109,32 @@ pub(crate) async fn a_registration_is_written_approved_amended_and_read_by_whom_
         registrations::open(&app, &nam, &input).await,
         Err(AppError::Forbidden)
     ));
+    for (bad, field) in [
+        (
+            RegistrationInput {
+                unit_id: UnitId(9_999_999),
+                ..input.clone()
+            },
+            "unit_id",
+        ),
+        (
+            RegistrationInput {
+                document_id: Some(trienkhai_core::ids::DocumentId(9_999_999)),
+                ..input.clone()
+            },
+            "document_id",
+        ),
+        (
+            RegistrationInput {
+                person_id: PersonId(9_999_999),
+                ..input.clone()
+            },
+            "person_id",
+        ),
+    ] {
+        let err = registrations::open(&app, &admin, &bad).await.unwrap_err();
+        assert_eq!((err.code(), err.field()), ("not_found", Some(field)));
+    }
     let id = registrations::open(&app, &muoi, &input).await.unwrap();
     let again = registrations::open(&app, &muoi, &input).await.unwrap_err();
     assert_eq!(again.code(), "registration_exists");

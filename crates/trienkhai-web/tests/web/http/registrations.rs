@@ -1,0 +1,175 @@
+//! Personal registrations through the API: opened, filled, refused with its field, submitted,
+//! approved and assessed, with the answers the OpenAPI document promises.
+
+use super::*;
+use reqwest::StatusCode;
+use serde_json::json;
+use trienkhai_testkit::TestDb;
+
+pub(crate) async fn a_registration_goes_through_the_api(t: TestDb) {
+    let app = spawn(t).await;
+    let commune = token(&app, "anthuy").await;
+    let peer_commune = token(&app, "kiemtra").await;
+    let unit = unit_id(&app, &commune, "X-ANTHUY", "2021-06-01").await;
+    let (_, people) = get(&app, &commune, "/api/v1/persons?limit=500").await;
+    let person = people
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| {
+            p["posts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|post| post["unit_id"] == unit)
+        })
+        .expect("a person of An Thủy")["id"]
+        .clone();
+    let (status, opened) = send(
+        &app,
+        &commune,
+        "POST",
+        "/api/v1/registrations",
+        json!({ "person_id": person, "year": 2021, "unit_id": unit, "document_id": null }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{opened}");
+    let id = opened["id"].as_i64().unwrap();
+    let (status, again) = send(
+        &app,
+        &commune,
+        "POST",
+        "/api/v1/registrations",
+        json!({ "person_id": person, "year": 2021, "unit_id": unit, "document_id": null }),
+    )
+    .await;
+    assert_eq!(
+        (status, again["code"].as_str()),
+        (StatusCode::CONFLICT, Some("registration_exists"))
+    );
+    // A bad item is refused with its field; nothing is saved.
+    let items = |deadline: &str| {
+        json!([{ "content": "Vận động 20 hộ trữ nước ngọt", "product": "Danh sách hộ",
+                 "measure": "20 hộ", "deadline": deadline, "work_item_id": null, "target_id": null }])
+    };
+    let path = format!("/api/v1/registrations/{id}/items");
+    let (status, err) = send(
+        &app,
+        &commune,
+        "PUT",
+        &path,
+        json!({ "version": 1, "items": items("2022-03-01") }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        (err["code"].as_str(), err["field"].as_str()),
+        (Some("deadline_outside_year"), Some("deadline"))
+    );
+    let (status, saved) = send(
+        &app,
+        &commune,
+        "PUT",
+        &path,
+        json!({ "version": 1, "items": items("2021-04-30") }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    let version = saved["row_version"].as_i64().unwrap();
+    let (status, stale) = send(
+        &app,
+        &commune,
+        "PUT",
+        &path,
+        json!({ "version": 1, "items": items("2021-04-30") }),
+    )
+    .await;
+    assert_eq!(
+        (status, stale["code"].as_str()),
+        (StatusCode::CONFLICT, Some("conflict"))
+    );
+    // Submitted and approved by the commune (it is not the person's own).
+    let actions = format!("/api/v1/registrations/{id}/actions");
+    let (_, submitted) = send(
+        &app,
+        &commune,
+        "POST",
+        &actions,
+        json!({ "action": "submit", "version": version }),
+    )
+    .await;
+    let (status, _) = send(
+        &app,
+        &peer_commune,
+        "POST",
+        &actions,
+        json!({ "action": "approve", "version": submitted["row_version"] }),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "the inspector reads, never decides"
+    );
+    let (status, approved) = send(
+        &app,
+        &commune,
+        "POST",
+        &actions,
+        json!({ "action": "approve", "version": submitted["row_version"] }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{approved}");
+    let (status, view) = get(&app, &commune, &format!("/api/v1/registrations/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(view["registration"]["state"], "approved");
+    let item = view["items"][0]["id"].as_i64().unwrap();
+    // Assessed at year end; an unknown phase is refused naming it.
+    let (status, err) = send(
+        &app,
+        &commune,
+        "PUT",
+        &format!("/api/v1/registration-items/{item}/assessments/quarterly"),
+        json!({ "outcome": "done" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        (err["code"].as_str(), err["field"].as_str()),
+        (Some("assessment_phase_unknown"), Some("phase"))
+    );
+    let (status, _) = send(
+        &app,
+        &commune,
+        "PUT",
+        &format!("/api/v1/registration-items/{item}/assessments/year_end"),
+        json!({ "outcome": "partly", "percent": 75, "note": "15/20 hộ" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, view) = get(&app, &commune, &format!("/api/v1/registrations/{id}")).await;
+    assert_eq!(view["assessments"][0]["assessment"]["percent"], 75);
+    // Amended: version 2, a draft.
+    let (status, amended) = send(
+        &app,
+        &commune,
+        "POST",
+        &format!("/api/v1/registrations/{id}/amendments"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{amended}");
+    let (_, second) = get(
+        &app,
+        &commune,
+        &format!("/api/v1/registrations/{}", amended["id"]),
+    )
+    .await;
+    assert_eq!(
+        (
+            second["registration"]["version"].as_i64(),
+            second["registration"]["state"].as_str()
+        ),
+        (Some(2), Some("draft"))
+    );
+}
