@@ -494,3 +494,129 @@ pub async fn remark(
     trienkhai_store::commit(tx).await?;
     Ok(())
 }
+
+/// One person of a unit's list: their post, where their registration of the year stands, and
+/// how many of its items in force are late.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct PersonRegistration {
+    pub person_id: PersonId,
+    pub full_name: String,
+    pub unit_id: UnitId,
+    pub post_title: String,
+    /// The latest version, if any.
+    pub registration_id: Option<i64>,
+    pub state: Option<RegistrationState>,
+    /// An approved version is in force (the latest may be an amendment under way).
+    pub in_force: bool,
+    /// Sent: approved, or the latest submitted ("đã đăng ký").
+    pub registered: bool,
+    /// Items of the version in force past their deadline and not assessed done.
+    pub late_items: usize,
+}
+
+/// Who in a unit and below has registered for a year: "18/21 đồng chí đã đăng ký".
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct UnitRegistrations {
+    pub unit_id: UnitId,
+    pub year: i32,
+    /// The day posts and the tree are read on: the year's end, or today within it.
+    pub as_of: NaiveDate,
+    pub people: Vec<PersonRegistration>,
+    pub registered: usize,
+    pub total: usize,
+}
+
+/// The persons holding a post in `unit` or below on the year's judging day, each with their
+/// registration of `year`; for the unit's editors and readers above (not its peers).
+pub async fn unit_registrations(
+    app: &App,
+    actor: &Actor,
+    unit: UnitId,
+    year: i32,
+) -> Result<UnitRegistrations> {
+    if !(1900..=2200).contains(&year) {
+        return Err(AppError::invalid("year_out_of_range", "year"));
+    }
+    let day = judging_day(app, year);
+    let today = app.today();
+    let mut conn = app.db.reader().await?;
+    let mut trees = Trees::shared(app);
+    let edits = trees
+        .allows(&mut conn, actor, Action::EditContent, unit, day)
+        .await?;
+    let tree = trees.at(&mut conn, day).await?;
+    if tree.get(unit).is_none() {
+        return Err(AppError::NotFound);
+    }
+    let from_above = match actor.access.roots_for(Action::Read) {
+        None => true,
+        Some(roots) => roots
+            .iter()
+            .any(|&root| root != unit && tree.is_within(unit, root)),
+    };
+    if !(edits || from_above) {
+        return Err(AppError::Forbidden);
+    }
+    let units: Vec<UnitId> = tree
+        .walk_from(unit)
+        .into_iter()
+        .map(|(_, v)| v.unit_id)
+        .collect();
+    let posts = trienkhai_store::persons::posts_in_units(&mut conn, &units, day).await?;
+    let registrations = store::registrations_in_units(&mut conn, &units, year).await?;
+    let mut people: Vec<PersonRegistration> = Vec::new();
+    for (post, full_name) in posts {
+        // One line per person: their first post in the subtree, in name order.
+        if people.iter().any(|p| p.person_id == post.person_id) {
+            continue;
+        }
+        let versions: Vec<&Registration> = registrations
+            .iter()
+            .filter(|r| r.person_id == post.person_id)
+            .collect();
+        let latest = versions.last().copied();
+        let in_force = versions
+            .iter()
+            .rev()
+            .find(|r| r.state == RegistrationState::Approved)
+            .copied();
+        let late_items = match in_force {
+            Some(r) => {
+                let items = store::items_of(&mut conn, r.id).await?;
+                let assessments = store::assessments_of(&mut conn, r.id).await?;
+                items
+                    .iter()
+                    .filter(|i| {
+                        let latest_outcome = assessments
+                            .iter()
+                            .filter(|a| a.item_id == i.id)
+                            .max_by_key(|a| a.phase == AssessmentPhase::YearEnd)
+                            .map(|a| a.assessment.outcome);
+                        trienkhai_core::registration::late(i.deadline, latest_outcome, today)
+                    })
+                    .count()
+            }
+            None => 0,
+        };
+        people.push(PersonRegistration {
+            person_id: post.person_id,
+            full_name,
+            unit_id: post.unit_id,
+            post_title: post.title,
+            registration_id: latest.map(|r| r.id),
+            state: latest.map(|r| r.state),
+            in_force: in_force.is_some(),
+            registered: in_force.is_some()
+                || latest.is_some_and(|r| r.state == RegistrationState::Submitted),
+            late_items,
+        });
+    }
+    Ok(UnitRegistrations {
+        unit_id: unit,
+        year,
+        as_of: day,
+        registered: people.iter().filter(|p| p.registered).count(),
+        total: people.len(),
+        people,
+    })
+}

@@ -290,6 +290,39 @@ pub async fn posts_in_unit(
         .collect()
 }
 
+/// Posts held on `on` in any of `units`, with the person's name, in name order: the people a
+/// unit and its subtree count.
+pub async fn posts_in_units(
+    conn: &mut AnyConnection,
+    units: &[UnitId],
+    on: NaiveDate,
+) -> Result<Vec<(Post, String)>> {
+    let mut out: Vec<(Post, String, String)> = Vec::new();
+    for chunk in units.chunks(500) {
+        let list = sql::id_list(chunk.iter().map(|u| u.0));
+        let rows = sqlx::query(&format!(
+            "SELECT s.id, s.person_id, s.unit_id, s.title, s.valid_from, s.valid_to, s.row_version, \
+             p.full_name, p.name_sort FROM posts s JOIN persons p ON p.id = s.person_id \
+             WHERE s.unit_id IN ({list}) AND s.valid_from <= $1 AND (s.valid_to IS NULL OR s.valid_to >= $1)"
+        ))
+        .bind(sql::date(on))
+        .fetch_all(&mut *conn)
+        .await?;
+        for row in &rows {
+            out.push((
+                post_from_row(row)?,
+                row.text("full_name")?,
+                row.opt_text("name_sort")?.unwrap_or_default(),
+            ));
+        }
+    }
+    out.sort_by(|a, b| (&a.2, a.0.id.0).cmp(&(&b.2, b.0.id.0)));
+    Ok(out
+        .into_iter()
+        .map(|(post, name, _)| (post, name))
+        .collect())
+}
+
 /// Gives every person without one the sort key of their name (rows written before the key
 /// existed); run after migrating. Returns how many were keyed.
 pub async fn key_unsorted_names(conn: &mut AnyConnection) -> Result<u64> {

@@ -90,6 +90,31 @@ pub(crate) async fn persons_and_posts_round_trip_with_version_checks(t: TestDb) 
             .unwrap()
             .is_empty()
     );
+    // Several units at once: the post in force on the day, with the name.
+    let both = persons::posts_in_units(&mut conn, &[unit, other], d("2021-01-01"))
+        .await
+        .unwrap();
+    assert_eq!(both.len(), 1);
+    assert_eq!(
+        (both[0].0.unit_id, both[0].1.as_str()),
+        (unit, "Nguyễn Văn Đồng"),
+        "the name as renamed above"
+    );
+    assert_eq!(
+        persons::posts_in_units(&mut conn, &[unit, other], d("2016-01-01"))
+            .await
+            .unwrap()
+            .iter()
+            .map(|(p, _)| p.unit_id)
+            .collect::<Vec<_>>()
+            .len(),
+        persons::posts_in_unit(&mut conn, unit, d("2016-01-01"))
+            .await
+            .unwrap()
+            .len()
+            + 1,
+        "in 2016 the post in the other unit counts too"
+    );
 
     assert_eq!(
         persons::posts_of_unit_after(&mut conn, unit, d("2030-01-01"))

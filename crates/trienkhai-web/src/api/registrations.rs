@@ -3,10 +3,13 @@
 //! with the superior's remark. Who may do what is `trienkhai_app::registrations`'.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use serde::Deserialize;
 use trienkhai_app::AppError;
-use trienkhai_app::registrations::{self, ItemInput, RegistrationInput, RegistrationView};
+use trienkhai_app::registrations::{
+    self, ItemInput, RegistrationInput, RegistrationView, UnitRegistrations,
+};
+use trienkhai_core::ids::UnitId;
 use trienkhai_core::registration::{AssessmentPhase, Outcome, RegistrationAction};
 
 use super::{Api, Id, RouteDoc};
@@ -24,6 +27,15 @@ pub(super) fn routes(api: Api) -> Api {
             "Open a person's registration of work items for a year (version 1, a draft)",
         ),
         open,
+    )
+    .route(
+        RouteDoc::new(
+            "get",
+            "/units/{id}/registrations",
+            "registrations",
+            "Who in a unit and below has registered for a year, and whose items are late",
+        ),
+        unit_list,
     )
     .route(
         RouteDoc::new(
@@ -89,6 +101,27 @@ async fn open(
     Ok(Json(Created::of(
         registrations::open(&state.app, &actor, &body).await?,
     )))
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+struct YearQuery {
+    /// The year of the registrations (required).
+    #[schemars(required, range(min = 1900, max = 2200))]
+    year: Option<i32>,
+}
+
+async fn unit_list(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+    Query(q): Query<YearQuery>,
+) -> Result<Json<UnitRegistrations>, ApiError> {
+    let year = q
+        .year
+        .ok_or_else(|| AppError::invalid("required", "year"))?;
+    Ok(Json(
+        registrations::unit_registrations(&state.app, &actor, UnitId(id), year).await?,
+    ))
 }
 
 async fn get(

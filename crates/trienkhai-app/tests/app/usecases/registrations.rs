@@ -303,6 +303,60 @@ pub(crate) async fn a_registration_is_written_approved_amended_and_read_by_whom_
         Some("Cần đẩy nhanh tiến độ")
     );
 
+    // The cell's list: who has registered, whose items are late; not for a peer.
+    let list = registrations::unit_registrations(&app, &commune, cell, 2021)
+        .await
+        .unwrap();
+    let line = |name: &str| {
+        list.people
+            .iter()
+            .find(|p| p.full_name == name)
+            .unwrap_or_else(|| panic!("{name} in {:?}", list.people))
+            .clone()
+    };
+    let (mine, peer) = (line("Lê Văn Mười"), line("Phạm Thị Năm"));
+    assert!(mine.registered && mine.in_force);
+    assert_eq!(mine.state, Some(RegistrationState::Approved));
+    // Both items are past their deadline (today is after 2021) and neither is done.
+    assert_eq!(mine.late_items, 2);
+    assert!(!peer.registered && peer.state.is_none());
+    assert_eq!(list.registered, 1);
+    assert_eq!(list.total, list.people.len());
+    assert!(list.total >= 2);
+    assert!(matches!(
+        registrations::unit_registrations(&app, &nam, cell, 2021).await,
+        Err(AppError::Forbidden)
+    ));
+    let commune_unit = unit_by_code(&app, "X-ANTHUY", "2021-06-01").await;
+    let above = registrations::unit_registrations(&app, &district, commune_unit, 2021)
+        .await
+        .unwrap();
+    assert_eq!(above.registered, 1, "the commune's list counts its cells");
+    assert!(above.total >= list.total);
+    registrations::assess(
+        &app,
+        &muoi,
+        first_item,
+        AssessmentPhase::YearEnd,
+        Outcome::Done,
+        None,
+        None,
+    )
+    .await
+    .unwrap();
+    let list = registrations::unit_registrations(&app, &commune, cell, 2021)
+        .await
+        .unwrap();
+    assert_eq!(
+        list.people
+            .iter()
+            .find(|p| p.full_name == "Lê Văn Mười")
+            .unwrap()
+            .late_items,
+        1,
+        "done at year end: no longer late"
+    );
+
     // An amendment is version 2, a draft with the items copied; version 1 stays in force.
     let second = registrations::amend(&app, &muoi, id).await.unwrap();
     let amended = registrations::get(&app, &muoi, second).await.unwrap();
@@ -354,6 +408,7 @@ pub(crate) async fn a_registration_is_written_approved_amended_and_read_by_whom_
             "approve",
             "assess",
             "remark",
+            "assess",
         ]
     );
 }

@@ -149,6 +149,26 @@ pub(crate) async fn a_registration_goes_through_the_api(t: TestDb) {
     assert_eq!(status, StatusCode::OK);
     let (_, view) = get(&app, &commune, &format!("/api/v1/registrations/{id}")).await;
     assert_eq!(view["assessments"][0]["assessment"]["percent"], 75);
+    // The commune's list says who has registered.
+    let (status, list) = get(
+        &app,
+        &commune,
+        &format!("/api/v1/units/{unit}/registrations?year=2021"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert_eq!(list["registered"], 1);
+    assert!(list["total"].as_i64().unwrap() >= 1);
+    let (status, err) = get(
+        &app,
+        &commune,
+        &format!("/api/v1/units/{unit}/registrations"),
+    )
+    .await;
+    assert_eq!(
+        (status, err["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("year"))
+    );
     // Amended: version 2, a draft.
     let (status, amended) = send(
         &app,
