@@ -15,6 +15,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use trienkhai_core::access::Action;
 use trienkhai_core::ids::{DocumentId, PersonId, TargetId, UnitId, WorkItemId};
+use trienkhai_core::org::TreeSnapshot;
 use trienkhai_core::registration::{
     AssessmentPhase, ItemContent, Outcome, RegistrationAction, RegistrationState, SelfAssessment,
     may_amend,
@@ -79,6 +80,16 @@ fn judging_day(app: &App, year: i32) -> NaiveDate {
         .min(app.today())
 }
 
+/// Does `actor` read `unit` from a unit above it (a peer reading its own unit does not)?
+fn reads_from_above(actor: &Actor, tree: &TreeSnapshot, unit: UnitId) -> bool {
+    match actor.access.roots_for(Action::Read) {
+        None => true,
+        Some(roots) => roots
+            .iter()
+            .any(|&root| root != unit && tree.is_within(unit, root)),
+    }
+}
+
 async fn actor_person(conn: &mut Conn, actor: &Actor) -> Result<Option<PersonId>> {
     Ok(match actor.account_id {
         Some(account) => {
@@ -104,15 +115,7 @@ async fn standing(
     let edits = trees
         .allows(conn, actor, Action::EditContent, unit, day)
         .await?;
-    let reads_from_above = match actor.access.roots_for(Action::Read) {
-        None => true,
-        Some(roots) => {
-            let tree = trees.at(conn, day).await?;
-            roots
-                .iter()
-                .any(|&root| root != unit && tree.is_within(unit, root))
-        }
-    };
+    let reads_from_above = reads_from_above(actor, &*trees.at(conn, day).await?, unit);
     Ok(Standing {
         own,
         edits,
@@ -548,13 +551,7 @@ pub async fn unit_registrations(
     if tree.get(unit).is_none() {
         return Err(AppError::NotFound);
     }
-    let from_above = match actor.access.roots_for(Action::Read) {
-        None => true,
-        Some(roots) => roots
-            .iter()
-            .any(|&root| root != unit && tree.is_within(unit, root)),
-    };
-    if !(edits || from_above) {
+    if !(edits || reads_from_above(actor, &tree, unit)) {
         return Err(AppError::Forbidden);
     }
     let units: Vec<UnitId> = tree

@@ -179,13 +179,7 @@ pub async fn set_state(
         .fetch_optional(&mut *conn)
         .await?,
     };
-    match new {
-        Some(v) => Ok(v),
-        None => {
-            get_registration(conn, id).await?;
-            Err(StoreError::Conflict)
-        }
-    }
+    new_version_or_conflict(conn, id, new).await
 }
 
 /// Marks an edit of a version's items: its row version moves if it is still `expected_version`
@@ -205,6 +199,16 @@ pub async fn touch(
     .bind(expected_version)
     .fetch_optional(&mut *conn)
     .await?;
+    new_version_or_conflict(conn, id, new).await
+}
+
+/// The new row version of a guarded update, or why there is none: the row is gone
+/// ([`StoreError::NotFound`]) or was changed meanwhile ([`StoreError::Conflict`]).
+async fn new_version_or_conflict(
+    conn: &mut AnyConnection,
+    id: i64,
+    new: Option<i64>,
+) -> Result<i64> {
     match new {
         Some(v) => Ok(v),
         None => {
