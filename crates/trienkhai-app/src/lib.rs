@@ -24,6 +24,7 @@ pub mod report_sheet;
 pub mod reporting;
 pub mod scope;
 pub mod served;
+pub mod study;
 pub mod targets;
 pub mod todo;
 mod unit_cards;

@@ -153,6 +153,86 @@ impl Attendance {
     }
 }
 
+/// How a session was held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StudyMode {
+    /// *Trực tiếp*.
+    InPerson,
+    /// *Trực tuyến* (the national session watched on screens).
+    Online,
+}
+
+impl StudyMode {
+    pub const ALL: [StudyMode; 2] = [StudyMode::InPerson, StudyMode::Online];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StudyMode::InPerson => "in_person",
+            StudyMode::Online => "online",
+        }
+    }
+
+    pub fn parse(input: &str) -> Result<Self, DomainError> {
+        StudyMode::ALL
+            .into_iter()
+            .find(|m| m.as_str() == input.trim())
+            .ok_or_else(|| DomainError::new("study_mode_unknown", "mode").with_detail(input.trim()))
+    }
+}
+
+/// What one session recorded for one audience. A make-up session (*học bù*) requires nobody
+/// anew: its people were required at the first session, so it only counts who came.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+pub struct SessionCount {
+    pub required: u32,
+    pub present: u32,
+    pub excused: u32,
+}
+
+/// Checks what a session records for one audience, given what the unit already has for the
+/// document (`so_far`): a regular session's counts fit in its own `required`; a make-up
+/// session counts only people still missing.
+pub fn check_session_count(
+    count: SessionCount,
+    makeup: bool,
+    so_far: Attendance,
+) -> Result<SessionCount, DomainError> {
+    if makeup {
+        if count.required != 0 {
+            return Err(DomainError::new("attendance_makeup_required", "required"));
+        }
+        if count.excused != 0 {
+            return Err(DomainError::new("attendance_makeup_required", "excused"));
+        }
+        let missing = so_far.required - so_far.present;
+        if count.present > missing {
+            return Err(DomainError::new("attendance_makeup_over_absent", "present")
+                .with_detail(format!("{} > {missing}", count.present)));
+        }
+    } else {
+        Attendance::new(count.required, count.present, count.excused, 0)?;
+    }
+    Ok(count)
+}
+
+/// A unit's attendance at the study of a document for one audience, from the sums of its
+/// sessions: `regular` over its sessions, `made_up` the people who came to make-up sessions.
+/// Those who made it up are no longer absent: the excused left are at most those still missing.
+pub fn attendance_from_sums(regular: SessionCount, made_up: u32) -> Attendance {
+    let required = regular.required;
+    let present = regular.present.saturating_add(made_up).min(required);
+    let made_up = made_up.min(present);
+    Attendance {
+        required,
+        present,
+        excused: regular.excused.min(required - present),
+        made_up,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,6 +296,70 @@ mod tests {
         }
         for a in Audience::ALL {
             assert_eq!(Audience::parse(a.as_str()), Ok(a));
+        }
+    }
+
+    #[test]
+    fn a_make_up_session_counts_only_who_is_still_missing() {
+        let first = SessionCount {
+            required: 21,
+            present: 17,
+            excused: 3,
+        };
+        let so_far = attendance_from_sums(first, 0);
+        assert_eq!(so_far.absent_without_reason(), 1);
+        let makeup = SessionCount {
+            required: 0,
+            present: 3,
+            excused: 0,
+        };
+        assert_eq!(check_session_count(makeup, true, so_far), Ok(makeup));
+        let after = attendance_from_sums(first, 3);
+        // Three made it up: 20 present, the one excused left still absent.
+        assert_eq!(
+            after,
+            Attendance {
+                required: 21,
+                present: 20,
+                excused: 1,
+                made_up: 3
+            }
+        );
+        assert_eq!(
+            after.sentence_vi(Audience::PartyMembers),
+            "20/21 đảng viên, đạt 95,23%"
+        );
+        let too_many = SessionCount {
+            present: 5,
+            ..makeup
+        };
+        assert_eq!(
+            check_session_count(too_many, true, so_far)
+                .unwrap_err()
+                .code,
+            "attendance_makeup_over_absent"
+        );
+        assert_eq!(
+            check_session_count(first, true, so_far)
+                .unwrap_err()
+                .field
+                .as_deref(),
+            Some("required")
+        );
+        let over = SessionCount {
+            required: 5,
+            present: 4,
+            excused: 2,
+        };
+        assert_eq!(
+            check_session_count(over, false, Attendance::default())
+                .unwrap_err()
+                .field
+                .as_deref(),
+            Some("excused")
+        );
+        for m in StudyMode::ALL {
+            assert_eq!(StudyMode::parse(m.as_str()), Ok(m));
         }
     }
 }

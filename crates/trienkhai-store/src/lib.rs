@@ -20,6 +20,7 @@ pub mod registrations;
 pub mod reports;
 pub mod sessions;
 pub mod sql;
+pub mod study;
 pub mod targets;
 pub mod units;
 pub mod work_items;

@@ -4,17 +4,16 @@
 
 use std::collections::BTreeSet;
 
-use trienkhai_core::document_number::DocumentNumber;
 use trienkhai_core::ids::{DocumentId, TargetId, UnitId};
 use trienkhai_core::over_time::OverTime;
 use trienkhai_core::period::Period;
 use trienkhai_core::rollup::Aggregation;
 use trienkhai_core::target::{Direction, ValueType};
 use trienkhai_store::figures::{FIGURE_SOURCES, FigureKey, figure_inputs};
-use trienkhai_store::{Backend, documents, targets, units};
+use trienkhai_store::{Backend, targets, units};
 use trienkhai_testkit::{TestDb, both_backends};
 
-use crate::{create_unit, d, now};
+use crate::{create_unit, insert_district_resolution, now};
 
 /// A district, a commune, a plan with one weighted-mean target, and the commune's report.
 struct Plan {
@@ -29,24 +28,7 @@ async fn plan(t: &TestDb) -> Plan {
     let district = create_unit(t, "BTR", "Huyện ủy Ba Tri", None, "2000-01-01", None).await;
     let commune = create_unit(t, "X-A", "Xã A", Some(district), "2000-01-01", None).await;
     let mut tx = t.db.begin().await.unwrap();
-    let doc = documents::insert_document(
-        &mut tx,
-        &documents::DocumentFields {
-            number: DocumentNumber::parse("02-NQ/HU").unwrap(),
-            kind: "nghi_quyet".into(),
-            issuer_unit_id: Some(district),
-            issued_on: d("2020-12-22"),
-            summary: "Nghị quyết".into(),
-            theme_of_year: None,
-            phase: None,
-            vision_year: None,
-            concretizes: None,
-            source: "record".into(),
-        },
-        now(),
-    )
-    .await
-    .unwrap();
+    let doc = insert_district_resolution(&mut tx, district, "record").await;
     let target = targets::insert_target(
         &mut tx,
         doc,

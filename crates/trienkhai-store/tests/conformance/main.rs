@@ -15,6 +15,8 @@ mod reports;
 use reports::*;
 mod registrations;
 use registrations::*;
+mod study;
+use study::*;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use trienkhai_core::ids::{AccountId, UnitId};
@@ -46,6 +48,32 @@ fn migrations_have_the_same_versions_and_names_on_both_backends() {
     let sqlite = names(Backend::Sqlite);
     assert!(!sqlite.is_empty());
     assert_eq!(sqlite, names(Backend::Postgres));
+}
+
+/// The district's resolution `02-NQ/HU` of 22/12/2020, issued by `district`.
+async fn insert_district_resolution(
+    conn: &mut sqlx::AnyConnection,
+    district: trienkhai_core::ids::UnitId,
+    source: &str,
+) -> trienkhai_core::ids::DocumentId {
+    trienkhai_store::documents::insert_document(
+        conn,
+        &trienkhai_store::documents::DocumentFields {
+            number: trienkhai_core::document_number::DocumentNumber::parse("02-NQ/HU").unwrap(),
+            kind: "nghi_quyet".into(),
+            issuer_unit_id: Some(district),
+            issued_on: d("2020-12-22"),
+            summary: "Nghị quyết".into(),
+            theme_of_year: None,
+            phase: None,
+            vision_year: None,
+            concretizes: None,
+            source: source.into(),
+        },
+        now(),
+    )
+    .await
+    .unwrap()
 }
 
 async fn create_unit(
@@ -308,6 +336,7 @@ both_backends!(
     the_change_epoch_moves_with_writes_of_any_instance,
     reports_move_through_review_with_revisions_and_evidence,
     registrations_keep_versions_items_and_assessments,
+    study_sessions_are_recorded_and_summed_per_unit,
     plans_are_stored_and_read_back_with_version_checks,
     units_store_versions_and_read_the_tree_of_a_date,
     merges_record_successions_both_ways,

@@ -2,13 +2,12 @@
 //! checks, and assessments with the superior's remark.
 
 use super::*;
-use trienkhai_core::document_number::DocumentNumber;
 use trienkhai_core::party::PartyMembership;
 use trienkhai_core::registration::{AssessmentPhase, Outcome, RegistrationState, SelfAssessment};
 use trienkhai_store::registrations::{
     self as reg, Concretizes, NewItem, NewRegistration, StateChange,
 };
-use trienkhai_store::{documents, persons, work_items};
+use trienkhai_store::{persons, work_items};
 
 pub(crate) async fn registrations_keep_versions_items_and_assessments(t: TestDb) {
     let district = create_unit(&t, "BTR", "Huyện ủy Ba Tri", None, "2000-01-01", None).await;
@@ -29,24 +28,7 @@ pub(crate) async fn registrations_keep_versions_items_and_assessments(t: TestDb)
     let approver = accounts::insert_account(&mut tx, "bithu", "Bí thư", "h", None, now())
         .await
         .unwrap();
-    let doc = documents::insert_document(
-        &mut tx,
-        &documents::DocumentFields {
-            number: DocumentNumber::parse("02-NQ/HU").unwrap(),
-            kind: "nghi_quyet".into(),
-            issuer_unit_id: Some(district),
-            issued_on: d("2020-12-22"),
-            summary: "Nghị quyết".into(),
-            theme_of_year: None,
-            phase: None,
-            vision_year: None,
-            concretizes: None,
-            source: "user".into(),
-        },
-        now(),
-    )
-    .await
-    .unwrap();
+    let doc = insert_district_resolution(&mut tx, district, "user").await;
     let item = work_items::insert_work_item(
         &mut tx,
         &work_items::WorkItemFields {

@@ -6,33 +6,15 @@ use trienkhai_store::StoreError;
 use trienkhai_testkit::TestDb;
 
 pub(crate) async fn reports_move_through_review_with_revisions_and_evidence(t: TestDb) {
-    use trienkhai_core::document_number::DocumentNumber;
     use trienkhai_core::ids::WorkItemId;
     use trienkhai_core::period::Period;
     use trienkhai_core::reporting::{Cadence, DeadlineRule, ReportState};
     use trienkhai_store::reports::{self, StateChange};
-    use trienkhai_store::{documents, work_items};
+    use trienkhai_store::work_items;
     let district = create_unit(&t, "BTR", "Huyện ủy Ba Tri", None, "2000-01-01", None).await;
     let commune = create_unit(&t, "X-A", "Xã A", Some(district), "2000-01-01", None).await;
     let mut tx = t.db.begin().await.unwrap();
-    let doc = documents::insert_document(
-        &mut tx,
-        &documents::DocumentFields {
-            number: DocumentNumber::parse("02-NQ/HU").unwrap(),
-            kind: "nghi_quyet".into(),
-            issuer_unit_id: Some(district),
-            issued_on: d("2020-12-22"),
-            summary: "Nghị quyết".into(),
-            theme_of_year: None,
-            phase: None,
-            vision_year: None,
-            concretizes: None,
-            source: "user".into(),
-        },
-        now(),
-    )
-    .await
-    .unwrap();
+    let doc = insert_district_resolution(&mut tx, district, "user").await;
     let rule = DeadlineRule::new(5, 2).unwrap();
     let cal = reports::insert_calendar(&mut tx, doc, Cadence::Monthly, (2021, 2021), rule, now())
         .await

@@ -11,6 +11,7 @@ mod plans;
 mod registrations;
 mod reminders;
 mod reports;
+mod study;
 mod units;
 
 use axum::Router;
@@ -76,6 +77,7 @@ pub fn routes() -> (Router<AppState>, Vec<RouteDoc>) {
     let api = plans::routes(api);
     let api = reports::routes(api);
     let api = registrations::routes(api);
+    let api = study::routes(api);
     let api = reminders::routes(api);
     let api = openapi::routes(api);
     (api.router, api.docs)

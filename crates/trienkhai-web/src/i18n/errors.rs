@@ -3,6 +3,8 @@
 //! workspace without a row here fails a test (`i18n::tests`), so no user ever reads the generic
 //! "Giá trị không hợp lệ." for a rule that has its own words.
 
+use std::sync::LazyLock;
+
 use axum::http::StatusCode;
 
 /// One row of the table.
@@ -14,8 +16,12 @@ pub struct ErrorCode {
     pub en: &'static str,
 }
 
-/// The table. Input that breaks a rule is 422 unless its row says otherwise.
-pub const ERRORS: &[ErrorCode] = &[
+/// The table: the rules of the ground, plans and reporting here, the people's side in
+/// [`super::errors_people`]. Input that breaks a rule is 422 unless its row says otherwise.
+pub static ERRORS: LazyLock<Vec<ErrorCode>> =
+    LazyLock::new(|| [GROUND, super::errors_people::PEOPLE].concat());
+
+const GROUND: &[ErrorCode] = &[
     ErrorCode {
         code: "required",
         status: StatusCode::UNPROCESSABLE_ENTITY,
@@ -603,108 +609,6 @@ pub const ERRORS: &[ErrorCode] = &[
         status: StatusCode::UNPROCESSABLE_ENTITY,
         vi: "Trạng thái báo cáo không hợp lệ.",
         en: "Unknown report state.",
-    },
-    ErrorCode {
-        code: "registration_state_unknown",
-        status: StatusCode::UNPROCESSABLE_ENTITY,
-        vi: "Trạng thái bản đăng ký không hợp lệ.",
-        en: "Unknown registration state.",
-    },
-    ErrorCode {
-        code: "registration_not_editable",
-        status: StatusCode::UNPROCESSABLE_ENTITY,
-        vi: "Bản đăng ký đã gửi hoặc đã duyệt, không sửa được; muốn điều chỉnh thì lập bản điều chỉnh.",
-        en: "The registration was sent or approved and cannot be changed; amend it with a new version.",
-    },
-    ErrorCode {
-        code: "registration_not_submitted",
-        status: StatusCode::UNPROCESSABLE_ENTITY,
-        vi: "Bản đăng ký chưa được gửi để duyệt.",
-        en: "The registration has not been sent for approval.",
-    },
-    ErrorCode {
-        code: "assessment_percent_disagrees",
-        status: StatusCode::UNPROCESSABLE_ENTITY,
-        vi: "Tỷ lệ không khớp với mức tự đánh giá: hoàn thành là 100%, chưa hoàn thành là 0%, hoàn thành một phần từ 1% đến 99%.",
-        en: "The percentage disagrees with the outcome: done is 100%, not done 0%, partly 1% to 99%.",
-    },
-    ErrorCode {
-        code: "deadline_outside_year",
-        status: StatusCode::UNPROCESSABLE_ENTITY,
-        vi: "Thời hạn phải nằm trong năm đăng ký.",
-        en: "The deadline must fall within the registration's year.",
-    },
-    ErrorCode {
-        code: "audience_unknown",
-        status: StatusCode::UNPROCESSABLE_ENTITY,
-        vi: "Đối tượng học tập không hợp lệ.",
-        en: "Unknown audience.",
-    },
-    ErrorCode {
-        code: "attendance_over_required",
-        status: StatusCode::UNPROCESSABLE_ENTITY,
-        vi: "Số dự và số vắng có lý do cộng lại không được vượt số phải dự.",
-        en: "Those present and those excused cannot exceed those required.",
-    },
-    ErrorCode {
-        code: "attendance_made_up_over_present",
-        status: StatusCode::UNPROCESSABLE_ENTITY,
-        vi: "Số học bù không được vượt số đã dự.",
-        en: "Those who made it up cannot exceed those present.",
-    },
-    ErrorCode {
-        code: "assessment_phase_unknown",
-        status: StatusCode::UNPROCESSABLE_ENTITY,
-        vi: "Kỳ tự đánh giá không hợp lệ (giữa năm hoặc cuối năm).",
-        en: "Unknown assessment phase (mid-year or year end).",
-    },
-    ErrorCode {
-        code: "outcome_unknown",
-        status: StatusCode::UNPROCESSABLE_ENTITY,
-        vi: "Mức tự đánh giá không hợp lệ.",
-        en: "Unknown outcome.",
-    },
-    ErrorCode {
-        code: "year_out_of_range",
-        status: StatusCode::UNPROCESSABLE_ENTITY,
-        vi: "Năm không hợp lệ (từ 1900 đến 2200).",
-        en: "The year must be between 1900 and 2200.",
-    },
-    ErrorCode {
-        code: "too_many_items",
-        status: StatusCode::UNPROCESSABLE_ENTITY,
-        vi: "Quá nhiều đầu việc trong một bản đăng ký (tối đa 100).",
-        en: "Too many items in one registration (at most 100).",
-    },
-    ErrorCode {
-        code: "registration_exists",
-        status: StatusCode::CONFLICT,
-        vi: "Đồng chí này đã có bản đăng ký của năm này; mở bản đó để sửa hoặc điều chỉnh.",
-        en: "This person already has a registration for that year; open it to edit or amend it.",
-    },
-    ErrorCode {
-        code: "registration_empty",
-        status: StatusCode::UNPROCESSABLE_ENTITY,
-        vi: "Bản đăng ký chưa có đầu việc nào.",
-        en: "The registration has no item yet.",
-    },
-    ErrorCode {
-        code: "registration_not_amendable",
-        status: StatusCode::UNPROCESSABLE_ENTITY,
-        vi: "Chỉ điều chỉnh được bản đăng ký mới nhất đã được duyệt.",
-        en: "Only the latest approved registration can be amended.",
-    },
-    ErrorCode {
-        code: "registration_not_approved",
-        status: StatusCode::UNPROCESSABLE_ENTITY,
-        vi: "Chỉ tự đánh giá được các đầu việc của bản đăng ký đã được duyệt.",
-        en: "Only the items of an approved registration can be assessed.",
-    },
-    ErrorCode {
-        code: "assessment_missing",
-        status: StatusCode::UNPROCESSABLE_ENTITY,
-        vi: "Đầu việc chưa được tự đánh giá ở kỳ này, chưa nhận xét được.",
-        en: "The item has not been assessed for that phase yet.",
     },
     ErrorCode {
         code: "target_other_plan",

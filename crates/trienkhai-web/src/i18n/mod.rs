@@ -2,6 +2,7 @@
 //! every error code. One table, so a missing translation is a failing test, not a blank label.
 
 mod errors;
+mod errors_people;
 pub use errors::{ERRORS, ErrorCode};
 mod foundation;
 mod home;
@@ -136,7 +137,7 @@ mod tests {
     #[test]
     fn error_codes_are_unique_with_both_sentences() {
         let mut seen = std::collections::HashSet::new();
-        for e in ERRORS {
+        for e in ERRORS.iter() {
             assert!(seen.insert(e.code), "duplicate code {}", e.code);
             assert!(!e.vi.is_empty() && !e.en.is_empty(), "{}", e.code);
             assert!(trienkhai_core::vn::is_nfc(e.vi), "{} is not NFC", e.code);

@@ -6,6 +6,8 @@ mod staff;
 use staff::*;
 mod registrations;
 use registrations::*;
+mod study;
+use study::*;
 
 use chrono::NaiveDate;
 use trienkhai_app::org::{self};
@@ -58,4 +60,5 @@ both_backends!(
     people_hold_concurrent_dated_posts,
     accounts_roles_tokens_and_throttled_logins,
     a_registration_is_written_approved_amended_and_read_by_whom_it_concerns,
+    a_commune_records_study_sessions_and_the_district_reads_the_rollup,
 );

@@ -1,0 +1,324 @@
+//! Study sessions: a commune records its sessions and make-up sessions, the district reads the
+//! attendance rolled up its tree as offices write it; peers and outsiders are refused.
+
+use super::*;
+use trienkhai_app::study::{self, CountInput, SessionInput};
+use trienkhai_app::{AppError, documents};
+use trienkhai_core::attendance::{Attendance, Audience, StudyMode};
+use trienkhai_core::ids::DocumentId;
+
+fn counts(list: &[(Audience, u32, u32, u32)]) -> Vec<CountInput> {
+    list.iter()
+        .map(|&(audience, required, present, excused)| CountInput {
+            audience,
+            required,
+            present,
+            excused,
+        })
+        .collect()
+}
+
+fn session(
+    doc: DocumentId,
+    unit: UnitId,
+    day: &str,
+    makeup: bool,
+    c: Vec<CountInput>,
+) -> SessionInput {
+    SessionInput {
+        document_id: doc,
+        unit_id: unit,
+        held_on: d(day),
+        place: "  Hội trường   Đảng ủy xã ".into(),
+        mode: StudyMode::InPerson,
+        makeup,
+        note: None,
+        counts: c,
+    }
+}
+
+fn code(e: AppError) -> (String, Option<String>) {
+    match e {
+        AppError::Invalid(d) => (d.code.to_owned(), d.field),
+        other => (format!("{other:?}"), None),
+    }
+}
+
+pub(crate) async fn a_commune_records_study_sessions_and_the_district_reads_the_rollup(t: TestDb) {
+    let app = demo_app(&t).await;
+    let admin = Actor::system("test", app.today());
+    let commune = unit_by_code(&app, "X-ANTHUY", "2021-01-15").await;
+    let cell = unit_by_code(&app, "CB-ANTHUY-1", "2021-01-15").await;
+    let district = unit_by_code(&app, "BTR", "2021-01-15").await;
+    let other_commune = unit_by_code(&app, "X-ANHIEP", "2021-01-15").await;
+    let plan = documents::list_documents(&app, &admin, Some("02-NQ/HU"), None, None)
+        .await
+        .unwrap()[0]
+        .document
+        .id;
+    let anthuy = actor(&app, "anthuy").await;
+    let huyenuy = actor(&app, "huyenuy").await;
+
+    let first = study::record(
+        &app,
+        &anthuy,
+        &session(
+            plan,
+            commune,
+            "2021-01-20",
+            false,
+            counts(&[
+                (Audience::PartyMembers, 48, 44, 3),
+                (Audience::KeyCadres, 9, 9, 0),
+                // An audience left at zero is not recorded.
+                (Audience::Masses, 0, 0, 0),
+            ]),
+        ),
+    )
+    .await
+    .unwrap();
+    let got = study::get(&app, &anthuy, first).await.unwrap();
+    assert_eq!(got.place, "Hội trường Đảng ủy xã");
+    assert_eq!(got.counts.len(), 2);
+    study::record(
+        &app,
+        &anthuy,
+        &session(
+            plan,
+            cell,
+            "2021-01-22",
+            false,
+            counts(&[(Audience::PartyMembers, 21, 19, 1)]),
+        ),
+    )
+    .await
+    .unwrap();
+    // Four of the commune's members are still missing: ten cannot make it up.
+    let too_many = study::record(
+        &app,
+        &anthuy,
+        &session(
+            plan,
+            commune,
+            "2021-02-01",
+            true,
+            counts(&[(Audience::PartyMembers, 0, 10, 0)]),
+        ),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        code(too_many),
+        (
+            "attendance_makeup_over_absent".into(),
+            Some("present".into())
+        )
+    );
+    let makeup = study::record(
+        &app,
+        &anthuy,
+        &session(
+            plan,
+            commune,
+            "2021-02-01",
+            true,
+            counts(&[(Audience::PartyMembers, 0, 2, 0)]),
+        ),
+    )
+    .await
+    .unwrap();
+
+    // The district reads it rolled up: 44 + 2 made up + 19 of 48 + 21.
+    let rollup = study::rollup(&app, &huyenuy, plan, district, None)
+        .await
+        .unwrap();
+    assert_eq!(rollup.as_of, d("2021-02-01"));
+    assert!(rollup.can_record);
+    let members = rollup
+        .total
+        .audiences
+        .iter()
+        .find(|a| a.audience == Audience::PartyMembers)
+        .unwrap();
+    assert_eq!(
+        members.attendance,
+        Attendance {
+            required: 69,
+            present: 65,
+            // The commune's 3 excused less the 2 who made it up, and the cell's 1.
+            excused: 3,
+            made_up: 2
+        }
+    );
+    assert_eq!(members.sentence, "65/69 đảng viên, đạt 94,2%");
+    assert_eq!(rollup.total.sessions, 3);
+    assert_eq!(rollup.total.units_with_sessions, 2);
+    assert!(
+        rollup.total.units > 20,
+        "every unit of the district is counted"
+    );
+    let an_thuy_line = rollup
+        .children
+        .iter()
+        .find(|c| c.unit_id == commune)
+        .expect("An Thủy is a line of the district");
+    assert_eq!(an_thuy_line.sessions, 3);
+    assert_eq!(an_thuy_line.units_with_sessions, 2);
+    // Lines below agree with the total they add up to.
+    for (i, audience) in Audience::ALL.into_iter().enumerate() {
+        let of_lines: u32 = rollup
+            .children
+            .iter()
+            .flat_map(|c| c.audiences.iter())
+            .filter(|a| a.audience == audience)
+            .map(|a| a.attendance.present)
+            .sum();
+        let total = rollup
+            .total
+            .audiences
+            .iter()
+            .find(|a| a.audience == audience)
+            .map_or(0, |a| a.attendance.present);
+        assert_eq!(of_lines, total, "audience {i}");
+    }
+    assert!(
+        rollup
+            .children
+            .iter()
+            .all(|c| c.unit_id != other_commune || c.audiences.is_empty()),
+        "a commune without sessions has no figures"
+    );
+    // The commune reads its own; its sessions are listed there, oldest first.
+    let own = study::rollup(&app, &anthuy, plan, commune, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        own.sessions.iter().map(|s| s.id).collect::<Vec<_>>(),
+        [first, makeup]
+    );
+
+    // Refused: another commune's sessions, the district's roll-up for a commune, bad input.
+    let elsewhere = study::record(
+        &app,
+        &anthuy,
+        &session(
+            plan,
+            other_commune,
+            "2021-01-20",
+            false,
+            counts(&[(Audience::PartyMembers, 5, 5, 0)]),
+        ),
+    )
+    .await;
+    assert!(matches!(elsewhere, Err(AppError::Forbidden)));
+    assert!(matches!(
+        study::rollup(&app, &anthuy, plan, district, None).await,
+        Err(AppError::Forbidden)
+    ));
+    for (input, expected) in [
+        (
+            session(
+                plan,
+                commune,
+                "2099-01-01",
+                false,
+                counts(&[(Audience::PartyMembers, 5, 5, 0)]),
+            ),
+            ("date_in_future", "held_on"),
+        ),
+        (
+            session(
+                plan,
+                commune,
+                "2020-01-01",
+                false,
+                counts(&[(Audience::PartyMembers, 5, 5, 0)]),
+            ),
+            ("study_before_issue", "held_on"),
+        ),
+        (
+            session(
+                plan,
+                commune,
+                "2021-03-01",
+                false,
+                counts(&[(Audience::PartyMembers, 0, 0, 0)]),
+            ),
+            ("attendance_empty", "counts"),
+        ),
+        (
+            session(
+                plan,
+                commune,
+                "2021-03-01",
+                false,
+                counts(&[(Audience::PartyMembers, 5, 4, 2)]),
+            ),
+            ("attendance_over_required", "excused"),
+        ),
+        (
+            SessionInput {
+                place: "   ".into(),
+                ..session(
+                    plan,
+                    commune,
+                    "2021-03-01",
+                    false,
+                    counts(&[(Audience::PartyMembers, 5, 5, 0)]),
+                )
+            },
+            ("required", "place"),
+        ),
+    ] {
+        let err = study::record(&app, &anthuy, &input).await.unwrap_err();
+        assert_eq!(code(err), (expected.0.into(), Some(expected.1.into())));
+    }
+
+    // A document that does not exist reads as one not to be read (ids are not probed); for
+    // whoever reads everything, it is named.
+    let missing = session(
+        DocumentId(9_999_999),
+        commune,
+        "2021-03-01",
+        false,
+        counts(&[(Audience::PartyMembers, 5, 5, 0)]),
+    );
+    assert!(matches!(
+        study::record(&app, &anthuy, &missing).await,
+        Err(AppError::Forbidden)
+    ));
+    assert_eq!(
+        code(study::record(&app, &admin, &missing).await.unwrap_err()),
+        ("not_found".into(), Some("document_id".into()))
+    );
+
+    // The first session cannot go while a make-up counts on it; the make-up can, then it.
+    assert_eq!(
+        code(study::remove(&app, &anthuy, first).await.unwrap_err()).0,
+        "study_makeup_depends"
+    );
+    study::remove(&app, &anthuy, makeup).await.unwrap();
+    study::remove(&app, &anthuy, first).await.unwrap();
+    let after = study::rollup(&app, &huyenuy, plan, district, None)
+        .await
+        .unwrap();
+    assert_eq!(after.total.sessions, 1);
+    assert_eq!(
+        after.total.audiences[0].sentence,
+        "19/21 đảng viên, đạt 90,47%"
+    );
+    let logged = trienkhai_app::history::recent_changes(&app, &admin, Some("study_session"), 50)
+        .await
+        .unwrap();
+    let of_first: Vec<&str> = logged
+        .iter()
+        .filter(|e| e.entity_id == first)
+        .map(|e| e.action.as_str())
+        .collect();
+    assert_eq!(
+        of_first.len(),
+        2,
+        "created and removed, both in the log: {of_first:?}"
+    );
+    assert!(of_first.contains(&"create") && of_first.contains(&"delete"));
+}
