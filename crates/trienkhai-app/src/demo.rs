@@ -119,6 +119,7 @@ pub struct DemoSummary {
     pub persons: usize,
     pub accounts: usize,
     pub plan: crate::demo_plan::PlanSummary,
+    pub study_sessions: usize,
 }
 
 /// Whether the database already holds units (the demo is built only into an empty database).
@@ -416,6 +417,7 @@ pub async fn build(app: &App) -> Result<DemoSummary> {
     }
     summary.units = ids.len() - 1 + cells.len();
     summary.plan = crate::demo_plan::build(app, &actor, &ids).await?;
+    summary.study_sessions = crate::demo_people::build(app, &actor, &ids).await?;
     Ok(summary)
 }
 

@@ -87,7 +87,7 @@ fn rows(text: &str) -> Result<Vec<csv::StringRecord>> {
 }
 
 /// A deterministic pseudo-random number in `0..n` from a few small integers (splitmix64).
-fn noise(seed: &[u64], n: u64) -> u64 {
+pub(crate) fn noise(seed: &[u64], n: u64) -> u64 {
     let mut x = seed.iter().fold(0x9E37_79B9_7F4A_7C15u64, |acc, s| {
         acc ^ s.wrapping_mul(0xBF58_476D_1CE4_E5B9)
     });

@@ -10,6 +10,7 @@ pub mod cascade;
 pub mod consolidated;
 pub mod dashboard;
 pub mod demo;
+mod demo_people;
 pub mod demo_plan;
 mod document_access;
 pub mod documents;

@@ -27,15 +27,22 @@ use crate::{Actor, App, AppError, Result};
 /// Longest place or note kept.
 const MAX_TEXT: usize = 500;
 
+/// The most people one session counts for one audience (a province's class is some
+/// thousands): anything above is a typing slip, and sums stay far from overflowing.
+pub const MAX_COUNT: u32 = 1_000_000;
+
 /// One audience's counts as typed.
 #[derive(Debug, Clone, Copy, Deserialize, schemars::JsonSchema)]
 pub struct CountInput {
     pub audience: Audience,
     #[serde(default)]
+    #[schemars(range(max = 1_000_000))]
     pub required: u32,
     #[serde(default)]
+    #[schemars(range(max = 1_000_000))]
     pub present: u32,
     #[serde(default)]
+    #[schemars(range(max = 1_000_000))]
     pub excused: u32,
 }
 
@@ -45,12 +52,16 @@ pub struct SessionInput {
     pub document_id: DocumentId,
     pub unit_id: UnitId,
     pub held_on: NaiveDate,
+    #[schemars(length(min = 1, max = 500))]
     pub place: String,
     pub mode: StudyMode,
     /// A make-up session (*học bù*) for those who missed the first.
     #[serde(default)]
     pub makeup: bool,
+    #[schemars(length(max = 500))]
     pub note: Option<String>,
+    /// One entry per audience at most.
+    #[schemars(length(max = 3))]
     pub counts: Vec<CountInput>,
 }
 
@@ -69,6 +80,7 @@ pub struct AudienceAttendance {
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct UnitAttendance {
     pub unit_id: UnitId,
+    pub code: String,
     pub name: String,
     /// Audiences someone was required or came for, in [`Audience::ALL`] order.
     pub audiences: Vec<AudienceAttendance>,
@@ -79,6 +91,14 @@ pub struct UnitAttendance {
     pub units: u32,
 }
 
+/// A unit by id, code and name.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct UnitRef {
+    pub unit_id: UnitId,
+    pub code: String,
+    pub name: String,
+}
+
 /// The study of a document in a unit: its total, a line per unit directly below, the sessions
 /// it held itself.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -87,8 +107,13 @@ pub struct StudyRollup {
     /// The tree is read on this day.
     pub as_of: NaiveDate,
     pub total: UnitAttendance,
+    /// The sessions the unit held itself (a district's class of key cadres): with the lines
+    /// below, it adds up to the total.
+    pub own: UnitAttendance,
     pub children: Vec<UnitAttendance>,
     pub sessions: Vec<StudySession>,
+    /// The unit above, when the reader may read it (to go up the tree).
+    pub parent: Option<UnitRef>,
     /// The reader may record sessions for this unit.
     pub can_record: bool,
 }
@@ -149,9 +174,11 @@ fn subtree_sums(tree: &TreeSnapshot, own: &HashMap<UnitId, Sums>, root: UnitId) 
 }
 
 fn unit_attendance(tree: &TreeSnapshot, unit: UnitId, sums: &Sums) -> UnitAttendance {
+    let node = tree.get(unit);
     UnitAttendance {
         unit_id: unit,
-        name: tree.get(unit).map(|v| v.name.clone()).unwrap_or_default(),
+        code: node.map(|v| v.code.as_str().to_owned()).unwrap_or_default(),
+        name: node.map(|v| v.name.clone()).unwrap_or_default(),
         audiences: Audience::ALL
             .iter()
             .enumerate()
@@ -205,12 +232,28 @@ pub async fn rollup(
     let can_record = trees
         .allows(&mut conn, actor, Action::EditContent, unit, day)
         .await?;
+    let parent = match tree.get(unit).and_then(|v| v.parent_id) {
+        Some(p) if trees.allows(&mut conn, actor, Action::Read, p, day).await? => {
+            tree.get(p).map(|v| UnitRef {
+                unit_id: p,
+                code: v.code.as_str().to_owned(),
+                name: v.name.clone(),
+            })
+        }
+        _ => None,
+    };
     let rows = store::sums_by_unit(&mut conn, document).await?;
     let counts = store::session_counts_by_unit(&mut conn, document).await?;
     let sessions = store::sessions_of(&mut conn, document, unit).await?;
     drop(conn);
     let own = own_sums(&rows, &counts);
     let total = subtree_sums(&tree, &own, unit);
+    let mine = own.get(&unit).copied().unwrap_or_default();
+    let mine = Sums {
+        units: 1,
+        units_with_sessions: u32::from(mine.sessions > 0),
+        ..mine
+    };
     let children = tree
         .children(unit)
         .iter()
@@ -220,8 +263,10 @@ pub async fn rollup(
         document_id: document,
         as_of: day,
         total: unit_attendance(&tree, unit, &total),
+        own: unit_attendance(&tree, unit, &mine),
         children,
         sessions,
+        parent,
         can_record,
     })
 }
@@ -296,6 +341,15 @@ pub async fn record(app: &App, actor: &Actor, input: &SessionInput) -> Result<i6
         if counts.iter().any(|(a, _)| *a == c.audience) {
             return Err(AppError::invalid("audience_repeated", "counts"));
         }
+        for (value, field) in [
+            (c.required, "required"),
+            (c.present, "present"),
+            (c.excused, "excused"),
+        ] {
+            if value > MAX_COUNT {
+                return Err(AppError::invalid("out_of_range", field));
+            }
+        }
         let count = SessionCount {
             required: c.required,
             present: c.present,
@@ -346,7 +400,7 @@ pub async fn remove(app: &App, actor: &Actor, id: i64) -> Result<()> {
             actor,
             Action::EditContent,
             session.unit_id,
-            app.today(),
+            session.held_on,
         )
         .await?
     {
@@ -381,8 +435,15 @@ pub async fn get(app: &App, actor: &Actor, id: i64) -> Result<StudySession> {
     let mut conn = app.db.reader().await?;
     let mut trees = Trees::shared(app);
     let session = store::get_session(&mut conn, id).await?;
+    // Read as the unit was on the day: a cell merged away since keeps its readers.
     if !trees
-        .allows(&mut conn, actor, Action::Read, session.unit_id, app.today())
+        .allows(
+            &mut conn,
+            actor,
+            Action::Read,
+            session.unit_id,
+            session.held_on,
+        )
         .await?
     {
         return Err(AppError::Forbidden);

@@ -117,10 +117,10 @@ impl Attendance {
     /// The sum of two units' counts (a roll-up up the tree).
     pub fn plus(self, other: Attendance) -> Attendance {
         Attendance {
-            required: self.required + other.required,
-            present: self.present + other.present,
-            excused: self.excused + other.excused,
-            made_up: self.made_up + other.made_up,
+            required: self.required.saturating_add(other.required),
+            present: self.present.saturating_add(other.present),
+            excused: self.excused.saturating_add(other.excused),
+            made_up: self.made_up.saturating_add(other.made_up),
         }
     }
 

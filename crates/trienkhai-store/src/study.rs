@@ -41,8 +41,14 @@ fn corrupt(e: impl ToString) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
 
+/// A count or a sum of counts; a sum past `u32::MAX` (thousands of sessions of a million
+/// each, which input bounds prevent) is held at the top rather than failing the read.
 fn count(r: &sqlx::any::AnyRow, col: &str) -> Result<u32> {
-    u32::try_from(r.int(col)?).map_err(corrupt)
+    let n = r.int(col)?;
+    if n < 0 {
+        return Err(corrupt(format!("{col} = {n}")));
+    }
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
 /// Records a session and its counts.

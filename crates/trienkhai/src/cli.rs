@@ -313,6 +313,7 @@ pub async fn build_demo(app: &App) -> anyhow::Result<()> {
     tracing::info!(
         units = summary.units,
         persons = summary.persons,
+        study_sessions = summary.study_sessions,
         accounts = summary.accounts,
         ms = started.elapsed().as_millis() as u64,
         "demo built"

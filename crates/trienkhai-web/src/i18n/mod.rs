@@ -6,6 +6,7 @@ mod errors_people;
 pub use errors::{ERRORS, ErrorCode};
 mod foundation;
 mod home;
+mod people;
 mod plans;
 mod reporting;
 
@@ -47,11 +48,12 @@ impl Lang {
 
 /// `(key, Vietnamese, English)`: every word of the interface, by area. The sentences of error
 /// codes are in [`ERRORS`], beside their status.
-pub const STRINGS: [&[(&str, &str, &str)]; 4] = [
+pub const STRINGS: [&[(&str, &str, &str)]; 5] = [
     foundation::WORDS,
     plans::WORDS,
     reporting::WORDS,
     home::WORDS,
+    people::WORDS,
 ];
 
 static ERROR_TABLE: LazyLock<HashMap<&'static str, &'static ErrorCode>> =

@@ -14,6 +14,7 @@ mod reminders;
 mod report_form;
 mod reports;
 mod session;
+mod study;
 mod todo;
 mod units;
 
@@ -78,6 +79,14 @@ pub fn routes() -> Router<AppState> {
             )),
         )
         .route("/documents/{id}/coverage", get(plans::coverage))
+        .route(
+            "/documents/{id}/study",
+            get(study::page).post(study::record),
+        )
+        .route(
+            "/documents/{id}/study/sessions/{session}/remove",
+            post(study::remove),
+        )
         .route("/documents/{id}/targets", post(plans::create_target))
         .route("/documents/{id}/work-items", post(plans::create_item))
         .route("/targets/{id}/values", post(plans::set_value))

@@ -17,6 +17,8 @@ mod reviewer;
 use reviewer::*;
 mod registrations;
 use registrations::*;
+mod study;
+use study::*;
 mod links;
 use links::*;
 
@@ -45,6 +47,7 @@ both_backends!(
     pages_need_a_session_and_forms_a_csrf_token,
     structure_forms_choose_units_by_name_never_by_code,
     a_registration_goes_through_the_api,
+    study_sessions_go_through_the_api,
     api_tokens_are_stored_as_digests_and_can_be_revoked,
     any_record_can_be_read_as_it_was_at_an_instant,
 );

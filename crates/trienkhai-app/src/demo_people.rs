@@ -1,0 +1,155 @@
+//! The demo's people side (issue 13, point 6): study sessions of Nghị quyết 02-NQ/HU and of
+//! Chỉ thị 01-CT/TU in every commune of Ba Tri and the district's class of key cadres, with
+//! attendance and a few make-up sessions. Figures are illustrative, drawn from a fixed seed so
+//! every demo is the same.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate};
+use trienkhai_core::attendance::{Audience, StudyMode};
+use trienkhai_core::ids::{DocumentId, UnitId};
+
+use crate::demo_plan::noise;
+use crate::study::{self, CountInput, SessionInput};
+use crate::{Actor, App, Result};
+
+fn count(audience: Audience, required: u32, present: u32, excused: u32) -> CountInput {
+    CountInput {
+        audience,
+        required,
+        present,
+        excused,
+    }
+}
+
+/// Who of `required` came and who was excused, for the seed: 90% to 100% present, most of
+/// the absent with a reason.
+fn turnout(seed: &[u64], audience: Audience, required: u32) -> CountInput {
+    let absent = noise(seed, u64::from(required / 10 + 1)) as u32;
+    let excused = absent - noise(&[seed[0], seed[1], 7], u64::from(absent / 3 + 1)) as u32;
+    count(audience, required, required - absent, excused)
+}
+
+/// The sessions of one document: the district's class of key cadres on `first`, then each
+/// commune's session of its members and the public within three weeks; every fourth commune
+/// holds a make-up session for some of those who missed it.
+async fn sessions_of(
+    app: &App,
+    actor: &Actor,
+    document: DocumentId,
+    district: UnitId,
+    communes: &[(String, UnitId)],
+    first: NaiveDate,
+    with_masses: bool,
+) -> Result<usize> {
+    let place = "Hội trường Huyện ủy (minh họa)";
+    let mut recorded = 0;
+    let record = |unit, day, place: &str, mode, makeup, counts| SessionInput {
+        document_id: document,
+        unit_id: unit,
+        held_on: day,
+        place: place.into(),
+        mode,
+        makeup,
+        note: Some("Số liệu minh họa".into()),
+        counts,
+    };
+    study::record(
+        app,
+        actor,
+        &record(
+            district,
+            first,
+            place,
+            StudyMode::Online,
+            false,
+            vec![turnout(&[document.0 as u64, 0], Audience::KeyCadres, 186)],
+        ),
+    )
+    .await?;
+    recorded += 1;
+    for (i, (name, unit)) in communes.iter().enumerate() {
+        let seed = [document.0 as u64, i as u64 + 1];
+        let day = first + Duration::days(3 + noise(&seed, 18) as i64);
+        let members = 90 + noise(&[seed[0], seed[1], 1], 260) as u32;
+        let mut counts = vec![turnout(&seed, Audience::PartyMembers, members)];
+        if with_masses {
+            let masses = 150 + noise(&[seed[0], seed[1], 2], 400) as u32;
+            counts.push(turnout(&[seed[0], seed[1], 3], Audience::Masses, masses));
+        }
+        let missing = counts[0].required - counts[0].present;
+        let place = format!("Hội trường {name} (minh họa)");
+        study::record(
+            app,
+            actor,
+            &record(*unit, day, &place, StudyMode::InPerson, false, counts),
+        )
+        .await?;
+        recorded += 1;
+        if i % 4 == 0 && missing > 1 {
+            let makeup = vec![count(Audience::PartyMembers, 0, missing / 2, 0)];
+            study::record(
+                app,
+                actor,
+                &record(
+                    *unit,
+                    day + Duration::days(10),
+                    &place,
+                    StudyMode::InPerson,
+                    true,
+                    makeup,
+                ),
+            )
+            .await?;
+            recorded += 1;
+        }
+    }
+    Ok(recorded)
+}
+
+/// Study sessions of the district's resolution and of the province's directive.
+pub(crate) async fn build(
+    app: &App,
+    actor: &Actor,
+    ids: &HashMap<String, UnitId>,
+) -> Result<usize> {
+    let district = ids["BTR"];
+    let document = |number: &'static str| async move {
+        crate::documents::list_documents(app, actor, Some(number), None, None)
+            .await?
+            .into_iter()
+            .find(|d| d.document.number.as_str() == number)
+            .map(|d| d.document.id)
+            .ok_or(crate::AppError::NotFound)
+    };
+    let day = NaiveDate::from_ymd_opt(2021, 1, 8).unwrap_or_default();
+    // The communes as they stood then, by name.
+    let mut communes: Vec<(String, UnitId)> = crate::org::units_as_of(app, actor, day)
+        .await?
+        .into_iter()
+        .filter(|u| u.parent_id == Some(district) && u.kind.starts_with("dang_uy_"))
+        .map(|u| (u.name, u.id))
+        .collect();
+    communes.sort();
+    let mut n = sessions_of(
+        app,
+        actor,
+        document(crate::demo_plan::DISTRICT_PLAN).await?,
+        district,
+        &communes,
+        day,
+        true,
+    )
+    .await?;
+    n += sessions_of(
+        app,
+        actor,
+        document("01-CT/TU").await?,
+        district,
+        &communes,
+        NaiveDate::from_ymd_opt(2020, 11, 10).unwrap_or_default(),
+        false,
+    )
+    .await?;
+    Ok(n)
+}
