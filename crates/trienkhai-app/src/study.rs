@@ -215,9 +215,21 @@ pub async fn rollup(
     readable(&mut conn, &mut trees, actor, document, today).await?;
     let day = match as_of {
         Some(day) => day,
-        None => store::latest_session_day(&mut conn, document)
-            .await?
-            .map_or(today, |d| d.min(today)),
+        None => {
+            let day = store::latest_session_day(&mut conn, document)
+                .await?
+                .map_or(today, |d| d.min(today));
+            // A unit that has ended since is read on its last day, not refused.
+            let last = trienkhai_store::units::versions_of(&mut conn, unit)
+                .await?
+                .into_iter()
+                .map(|v| v.validity)
+                .max_by_key(|v| v.from);
+            match last.and_then(|v| v.to) {
+                Some(end) if end < day => end,
+                _ => day,
+            }
+        }
     };
     if !trees
         .allows(&mut conn, actor, Action::Read, unit, day)
@@ -269,6 +281,27 @@ pub async fn rollup(
         parent,
         can_record,
     })
+}
+
+/// The unit a document's study opens on for the reader: the one its plan opens on (its
+/// issuer, or the reader's unit inside it), else the reader's own unit, else the top of the
+/// tree for whoever reads everything.
+pub async fn default_unit(app: &App, actor: &Actor, document: DocumentId) -> Result<UnitId> {
+    let today = app.today();
+    let mut conn = app.db.reader().await?;
+    let mut trees = Trees::shared(app);
+    let doc = readable(&mut conn, &mut trees, actor, document, today).await?;
+    let period = crate::documents::default_period(&doc);
+    if let Some(unit) =
+        crate::cascade::default_unit(&mut conn, &mut trees, actor, &doc, period).await?
+    {
+        return Ok(unit);
+    }
+    match actor.access.roots_for(Action::Read) {
+        Some(roots) => roots.first().copied(),
+        None => trees.at(&mut conn, today).await?.roots().first().copied(),
+    }
+    .ok_or(AppError::NotFound)
 }
 
 /// A text typed in a form: cleaned, bounded, required or not.

@@ -113,6 +113,7 @@ struct StudyPage {
     unit_name: String,
     parent: Option<(String, String)>,
     as_of: String,
+    as_of_iso: String,
     total: UnitLine,
     /// Units directly below that held a session (themselves or below), of how many.
     children_held: usize,
@@ -127,6 +128,8 @@ struct StudyPage {
 #[derive(Deserialize)]
 pub struct StudyQuery {
     unit: Option<String>,
+    /// The day the tree is read on (links down and up keep the page's).
+    as_of: Option<String>,
 }
 
 /// The unit a page is about: the one asked, else the one the plan opens on for the reader.
@@ -139,11 +142,7 @@ async fn chosen_unit(
     if let Some(unit) = unit_by_code(state, code, "unit").await? {
         return Ok(unit);
     }
-    let doc = trienkhai_app::documents::get_document(&state.app, &page.actor, document).await?;
-    let period = trienkhai_app::documents::default_period(&doc.document);
-    trienkhai_app::cascade::default_unit_for_document(&state.app, &page.actor, document, period)
-        .await?
-        .ok_or(PageError(AppError::invalid("required", "unit")))
+    Ok(study::default_unit(&state.app, &page.actor, document).await?)
 }
 
 async fn build(
@@ -152,12 +151,13 @@ async fn build(
     uri: &Uri,
     document: DocumentId,
     unit: UnitId,
+    as_of: Option<chrono::NaiveDate>,
     form: Option<SessionForm>,
 ) -> Result<StudyPage, PageError> {
     let ctx = PageCtx::new(page, uri);
     let lang = ctx.lang();
     let doc = trienkhai_app::documents::get_document(&state.app, &page.actor, document).await?;
-    let r: StudyRollup = study::rollup(&state.app, &page.actor, document, unit, None).await?;
+    let r: StudyRollup = study::rollup(&state.app, &page.actor, document, unit, as_of).await?;
     let sessions = r
         .sessions
         .iter()
@@ -216,6 +216,7 @@ async fn build(
         unit_name: r.total.name.clone(),
         parent: r.parent.as_ref().map(|p| (p.code.clone(), p.name.clone())),
         as_of: fmt::date(r.as_of),
+        as_of_iso: r.as_of.to_string(),
         total: unit_line(&r.total),
         own: (r.own.sessions > 0 && !r.children.is_empty()).then(|| unit_line(&r.own)),
         children_held: r.children.iter().filter(|c| c.sessions > 0).count(),
@@ -235,7 +236,8 @@ pub async fn page(
     Query(q): Query<StudyQuery>,
 ) -> Result<Response, PageError> {
     let unit = chosen_unit(&state, &page, DocumentId(id), q.unit.as_deref()).await?;
-    render(&build(&state, &page, &uri, DocumentId(id), unit, None).await?)
+    let as_of = super::form_date(&q.as_of, "as_of")?;
+    render(&build(&state, &page, &uri, DocumentId(id), unit, as_of, None).await?)
 }
 
 /// A count typed in the form: empty is zero; anything else must be a whole number.
@@ -326,7 +328,7 @@ pub async fn record(
                     .unwrap_or_default(),
                 i18n::error_message(lang, e.code).to_owned(),
             ));
-            let page_body = build(&state, &page, &uri, document, unit, Some(form)).await?;
+            let page_body = build(&state, &page, &uri, document, unit, None, Some(form)).await?;
             let html = render(&page_body)?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }
