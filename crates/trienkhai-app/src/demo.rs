@@ -329,6 +329,13 @@ pub async fn build(app: &App) -> Result<DemoSummary> {
     for (_, cell) in &cells {
         leaders.push((*cell, next_person(&["Bí thư Chi bộ"])));
     }
+    // The secretary of An Thủy's first cell gets an account of their own (issue 13): they
+    // register their work items and collect the cell's commitments.
+    let first_cell = cells
+        .iter()
+        .find(|(commune, _)| *commune == ids["X-ANTHUY"])
+        .map(|(_, cell)| *cell);
+    let mut cell_secretary = None;
     for (i, (unit, (name, titles, seed))) in leaders.into_iter().enumerate() {
         let admitted = date("1995-01-01") + chrono::Duration::days((seed as i64 * 97) % 9000);
         let input = PersonInput {
@@ -358,6 +365,9 @@ pub async fn build(app: &App) -> Result<DemoSummary> {
         };
         let person =
             people::create_person(app, &actor, &input, Some(&first), "illustrative").await?;
+        if Some(unit) == first_cell && cell_secretary.is_none() {
+            cell_secretary = Some(person);
+        }
         for title in &titles[1..] {
             let post = PostInput {
                 unit_id: Some(unit),
@@ -408,6 +418,33 @@ pub async fn build(app: &App) -> Result<DemoSummary> {
             &GrantInput {
                 role,
                 unit_id: unit,
+                valid_from: Some(date("2020-01-01")),
+                valid_to: None,
+            },
+        )
+        .await?;
+        summary.accounts += 1;
+    }
+    if let (Some(person), Some(cell)) = (cell_secretary, first_cell) {
+        let id = accounts::create_account_unchecked(
+            app,
+            &actor,
+            &NewAccount {
+                username: "bithu".into(),
+                display_name: "Bí thư Chi bộ ấp 1, An Thủy (demo)".into(),
+                password: DEMO_PASSWORD.into(),
+                person_id: Some(person),
+            },
+            false,
+        )
+        .await?;
+        accounts::grant_role_unchecked(
+            app,
+            &actor,
+            id,
+            &GrantInput {
+                role: Role::Editor,
+                unit_id: Some(cell),
                 valid_from: Some(date("2020-01-01")),
                 valid_to: None,
             },

@@ -20,9 +20,10 @@ use trienkhai_core::registration::{
     AssessmentPhase, ItemContent, Outcome, RegistrationAction, RegistrationState, SelfAssessment,
     may_amend,
 };
+pub use trienkhai_store::registrations::Concretizes;
 use trienkhai_store::registrations::{
-    self as store, Assessment, Concretizes, NewItem, NewRegistration, Registration,
-    RegistrationItem, StateChange,
+    self as store, Assessment, NewItem, NewRegistration, Registration, RegistrationItem,
+    StateChange,
 };
 use trienkhai_store::{Conn, audit, targets, work_items};
 
@@ -53,6 +54,10 @@ pub struct ItemInput {
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct RegistrationView {
     pub registration: Registration,
+    pub person_name: String,
+    pub unit_name: String,
+    /// The plan's number ("02-NQ/HU"), when one is named.
+    pub document_number: Option<String>,
     pub items: Vec<RegistrationItem>,
     /// The items' self-assessments and the remarks on them.
     pub assessments: Vec<Assessment>,
@@ -62,6 +67,12 @@ pub struct RegistrationView {
     pub can_edit: bool,
     /// The reader may approve or return it now.
     pub can_decide: bool,
+    /// The reader may assess its items (the person, or whoever writes for them): approved only.
+    pub can_assess: bool,
+    /// The reader may remark on its assessments (a superior, never the person).
+    pub can_remark: bool,
+    /// The reader may amend it (the latest version, approved).
+    pub can_amend: bool,
 }
 
 /// What the reader is to a registration.
@@ -391,8 +402,38 @@ pub async fn get(app: &App, actor: &Actor, id: i64) -> Result<RegistrationView> 
     }
     let items = store::items_of(&mut conn, id).await?;
     let assessments = store::assessments_of(&mut conn, id).await?;
+    let person_name = trienkhai_store::persons::get_person(&mut conn, registration.person_id)
+        .await?
+        .full_name;
+    let unit_name = trees
+        .at(&mut conn, judging_day(app, registration.year))
+        .await?
+        .get(registration.unit_id)
+        .map(|v| v.name.clone())
+        .unwrap_or_default();
+    let document_number = match registration.document_id {
+        Some(d) => Some(
+            trienkhai_store::documents::get_document(&mut conn, d)
+                .await?
+                .number
+                .as_str()
+                .to_owned(),
+        ),
+        None => None,
+    };
     let state = registration.state;
+    let latest = store::versions_of(&mut conn, registration.person_id, registration.year)
+        .await?
+        .last()
+        .is_some_and(|l| l.id == registration.id);
+    let approved = state == RegistrationState::Approved;
     Ok(RegistrationView {
+        can_assess: (s.own || s.edits) && approved,
+        can_remark: s.edits && !s.own && approved,
+        can_amend: (s.own || s.edits) && latest && may_amend(state),
+        person_name,
+        unit_name,
+        document_number,
         assessments,
         can_edit: (s.own || s.edits) && state.editable(),
         can_decide: s.edits && !s.own && state == RegistrationState::Submitted,
@@ -527,6 +568,8 @@ pub struct UnitRegistrations {
     pub people: Vec<PersonRegistration>,
     pub registered: usize,
     pub total: usize,
+    /// The reader writes for the unit's persons and decides on their registrations.
+    pub can_open: bool,
 }
 
 /// The persons holding a post in `unit` or below on the year's judging day, each with their
@@ -615,5 +658,49 @@ pub async fn unit_registrations(
         registered: people.iter().filter(|p| p.registered).count(),
         total: people.len(),
         people,
+        can_open: edits,
     })
+}
+
+/// The reader as a person, for the year: their posts on the year's judging day (where they
+/// register) and every version of their registration.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Mine {
+    pub person_id: PersonId,
+    pub full_name: String,
+    /// (unit, its name, the post's title).
+    pub posts: Vec<(UnitId, String, String)>,
+    pub versions: Vec<Registration>,
+}
+
+/// The reader's own side of a year, when their account is a person's.
+pub async fn mine(app: &App, actor: &Actor, year: i32) -> Result<Option<Mine>> {
+    if !(1900..=2200).contains(&year) {
+        return Err(AppError::invalid("year_out_of_range", "year"));
+    }
+    let mut conn = app.db.reader().await?;
+    let Some(person) = actor_person(&mut conn, actor).await? else {
+        return Ok(None);
+    };
+    let day = judging_day(app, year);
+    let full_name = trienkhai_store::persons::get_person(&mut conn, person)
+        .await?
+        .full_name;
+    let tree = Trees::shared(app).at(&mut conn, day).await?;
+    let posts = trienkhai_store::persons::posts_of_person(&mut conn, person)
+        .await?
+        .into_iter()
+        .filter(|p| p.validity.contains(day))
+        .filter_map(|p| {
+            tree.get(p.unit_id)
+                .map(|v| (p.unit_id, v.name.clone(), p.title.clone()))
+        })
+        .collect();
+    let versions = store::versions_of(&mut conn, person, year).await?;
+    Ok(Some(Mine {
+        person_id: person,
+        full_name,
+        posts,
+        versions,
+    }))
 }

@@ -10,6 +10,7 @@ mod history;
 mod persons;
 pub(crate) mod pickers;
 mod plans;
+mod registrations;
 mod reminders;
 mod report_form;
 mod reports;
@@ -101,6 +102,22 @@ pub fn routes() -> Router<AppState> {
         .route("/work-items/{id}/request", post(plans::request))
         .route("/work-items/{id}/decide", post(plans::decide))
         .route("/my-plan", get(plans::my_plan))
+        .route(
+            "/registrations",
+            get(registrations::hub).post(registrations::open),
+        )
+        .route("/registrations/{id}", get(registrations::detail))
+        .route("/registrations/{id}/items", post(registrations::save_items))
+        .route("/registrations/{id}/act", post(registrations::act))
+        .route("/registrations/{id}/amend", post(registrations::amend))
+        .route(
+            "/registration-items/{id}/assess",
+            post(registrations::assess),
+        )
+        .route(
+            "/registration-items/{id}/remark",
+            post(registrations::remark),
+        )
         .route(
             "/documents/{id}/reports",
             get(reports::period_list).post(reports::open),
