@@ -90,6 +90,11 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
     ("registration.state", "Tình trạng", "State"),
     ("registration.late", "Đầu việc trễ hạn", "Items late"),
     ("registration.none", "Chưa đăng ký", "Not registered"),
+    (
+        "registration.nobody",
+        "Năm này không có ai giữ chức vụ trong đơn vị của đồng chí để đăng ký.",
+        "Nobody holds a post in your unit that year.",
+    ),
     ("registration.version", "Bản", "Version"),
     ("registration.state.draft", "Đang soạn", "Draft"),
     (

@@ -129,8 +129,9 @@ pub async fn hub(
         Some(u) => {
             match registrations::unit_registrations(&state.app, &page.actor, u, year).await {
                 Ok(l) => Some(l),
-                // A member reading their own cell does not read their peers' registrations.
-                Err(AppError::Forbidden) => None,
+                // A member reading their own cell does not read their peers' registrations;
+                // a unit that did not exist that year has nobody to list.
+                Err(AppError::Forbidden | AppError::NotFound) => None,
                 Err(e) => return Err(PageError(e)),
             }
         }
