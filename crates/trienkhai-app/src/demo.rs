@@ -106,7 +106,7 @@ const GIVEN: &[&str] = &[
 ];
 
 /// A fictional but plausible name, deterministic in `n`.
-fn fictional_name(n: usize) -> String {
+pub(crate) fn fictional_name(n: usize) -> String {
     let surname = SURNAMES[n % SURNAMES.len()];
     let middle = MIDDLE[(n / SURNAMES.len()) % MIDDLE.len()];
     let given = GIVEN[(n * 7 + n / 3) % GIVEN.len()];
@@ -120,6 +120,7 @@ pub struct DemoSummary {
     pub accounts: usize,
     pub plan: crate::demo_plan::PlanSummary,
     pub study_sessions: usize,
+    pub commitments: usize,
 }
 
 /// Whether the database already holds units (the demo is built only into an empty database).
@@ -455,6 +456,15 @@ pub async fn build(app: &App) -> Result<DemoSummary> {
     summary.units = ids.len() - 1 + cells.len();
     summary.plan = crate::demo_plan::build(app, &actor, &ids).await?;
     summary.study_sessions = crate::demo_people::build(app, &actor, &ids).await?;
+    let an_thuy_cells: Vec<UnitId> = cells
+        .iter()
+        .filter(|(commune, _)| *commune == ids["X-ANTHUY"])
+        .map(|(_, cell)| *cell)
+        .collect();
+    let (members, commitments) =
+        crate::demo_people::members_and_commitments(app, &actor, &an_thuy_cells).await?;
+    summary.persons += members;
+    summary.commitments = commitments;
     Ok(summary)
 }
 

@@ -1,7 +1,8 @@
 //! The demo's people side (issue 13, point 6): study sessions of Nghị quyết 02-NQ/HU and of
 //! Chỉ thị 01-CT/TU in every commune of Ba Tri and the district's class of key cadres, with
-//! attendance and a few make-up sessions. Figures are illustrative, drawn from a fixed seed so
-//! every demo is the same.
+//! attendance and a few make-up sessions; the members of An Thủy's cells and their 2021
+//! commitments, most collected and approved, some not yet. Figures and persons are
+//! illustrative (fictional names), drawn from a fixed seed so every demo is the same.
 
 use std::collections::HashMap;
 
@@ -9,9 +10,13 @@ use chrono::{Duration, NaiveDate};
 use trienkhai_core::attendance::{Audience, StudyMode};
 use trienkhai_core::ids::{DocumentId, UnitId};
 
+use crate::commitments;
 use crate::demo_plan::noise;
+use crate::people::{self, PersonInput, PostInput};
 use crate::study::{self, CountInput, SessionInput};
 use crate::{Actor, App, Result};
+use trienkhai_core::commitment::Section;
+use trienkhai_core::registration::RegistrationAction;
 
 fn count(audience: Audience, required: u32, present: u32, excused: u32) -> CountInput {
     CountInput {
@@ -152,4 +157,84 @@ pub(crate) async fn build(
     )
     .await?;
     Ok(n)
+}
+
+/// What a member commits to, by section (illustrative, after the forms in DOMAIN.md §2).
+const COMMITMENT: [(Section, &str); 5] = [
+    (
+        Section::PoliticalIdeology,
+        "Kiên định chủ nghĩa Mác - Lênin, tư tưởng Hồ Chí Minh; chấp hành nghiêm chủ trương của Đảng, chính sách, pháp luật của Nhà nước.",
+    ),
+    (
+        Section::EthicsLifestyle,
+        "Giữ gìn phẩm chất đạo đức, lối sống giản dị; không có biểu hiện suy thoái, \"tự diễn biến\", \"tự chuyển hóa\".",
+    ),
+    (
+        Section::Discipline,
+        "Sinh hoạt chi bộ đầy đủ, đóng đảng phí đúng quy định; chấp hành sự phân công của tổ chức.",
+    ),
+    (
+        Section::Duties,
+        "Hoàn thành các đầu việc được giao trong năm 2021 đúng thời hạn, có sản phẩm cụ thể.",
+    ),
+    (
+        Section::FollowingUncleHo,
+        "Vận động 5 hộ gia đình trong tổ tham gia giữ gìn vệ sinh môi trường, trữ nước ngọt mùa khô.",
+    ),
+];
+
+/// Members of An Thủy's first two cells, each with a 2021 commitment: in the first cell all but
+/// one collected (one still waiting for approval), in the second four of six.
+pub(crate) async fn members_and_commitments(
+    app: &App,
+    actor: &Actor,
+    cells: &[UnitId],
+) -> Result<(usize, usize)> {
+    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default();
+    let mut persons = 0;
+    let mut written = 0;
+    for (c, (&cell, (members, signed))) in cells.iter().zip([(8usize, 7usize), (6, 4)]).enumerate()
+    {
+        for n in 0..members {
+            let seed = 500 + c * 20 + n;
+            let person = people::create_person(
+                app,
+                actor,
+                &PersonInput {
+                    full_name: crate::demo::fictional_name(seed),
+                    birth_year: Some(1960 + (seed as i64 % 40)),
+                    party_admitted_on: Some(
+                        day("2000-05-19") + Duration::days(seed as i64 * 53 % 7000),
+                    ),
+                    party_full_member_on: Some(
+                        day("2001-05-19") + Duration::days(seed as i64 * 53 % 7000),
+                    ),
+                },
+                Some(&PostInput {
+                    unit_id: Some(cell),
+                    title: "Đảng viên".into(),
+                    valid_from: Some(day("2020-10-01")),
+                    valid_to: Some(day("2025-06-30")),
+                }),
+                "illustrative",
+            )
+            .await?;
+            persons += 1;
+            if n >= signed {
+                continue;
+            }
+            let id = commitments::open(app, actor, person, 2021, cell).await?;
+            let sections: Vec<(Section, String)> = COMMITMENT
+                .iter()
+                .map(|(s, t)| (*s, (*t).to_owned()))
+                .collect();
+            let v = commitments::save_sections(app, actor, id, &sections, 1).await?;
+            let v = commitments::act(app, actor, id, RegistrationAction::Submit, None, v).await?;
+            if n + 1 < signed {
+                commitments::act(app, actor, id, RegistrationAction::Approve, None, v).await?;
+            }
+            written += 1;
+        }
+    }
+    Ok((persons, written))
 }

@@ -15,7 +15,6 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use trienkhai_core::access::Action;
 use trienkhai_core::ids::{DocumentId, PersonId, TargetId, UnitId, WorkItemId};
-use trienkhai_core::org::TreeSnapshot;
 use trienkhai_core::registration::{
     AssessmentPhase, ItemContent, Outcome, RegistrationAction, RegistrationState, SelfAssessment,
     may_amend,
@@ -27,6 +26,7 @@ use trienkhai_store::registrations::{
 };
 use trienkhai_store::{Conn, audit, targets, work_items};
 
+use crate::personal::{Standing, actor_person, judging_day, reads_from_above, standing};
 use crate::scope::Trees;
 use crate::{Actor, App, AppError, Result};
 
@@ -73,65 +73,6 @@ pub struct RegistrationView {
     pub can_remark: bool,
     /// The reader may amend it (the latest version, approved).
     pub can_amend: bool,
-}
-
-/// What the reader is to a registration.
-struct Standing {
-    own: bool,
-    /// Edits content in the registration's unit (writes for the person, decides on others').
-    edits: bool,
-    /// Reads it from a unit above.
-    reads_from_above: bool,
-}
-
-/// The day a registration's unit is judged on: its year's end, or today within the year.
-fn judging_day(app: &App, year: i32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(year, 12, 31)
-        .unwrap_or(NaiveDate::MAX)
-        .min(app.today())
-}
-
-/// Does `actor` read `unit` from a unit above it (a peer reading its own unit does not)?
-fn reads_from_above(actor: &Actor, tree: &TreeSnapshot, unit: UnitId) -> bool {
-    match actor.access.roots_for(Action::Read) {
-        None => true,
-        Some(roots) => roots
-            .iter()
-            .any(|&root| root != unit && tree.is_within(unit, root)),
-    }
-}
-
-async fn actor_person(conn: &mut Conn, actor: &Actor) -> Result<Option<PersonId>> {
-    Ok(match actor.account_id {
-        Some(account) => {
-            trienkhai_store::accounts::get_account(conn, account)
-                .await?
-                .person_id
-        }
-        None => None,
-    })
-}
-
-async fn standing(
-    app: &App,
-    conn: &mut Conn,
-    trees: &mut Trees,
-    actor: &Actor,
-    person: PersonId,
-    unit: UnitId,
-    year: i32,
-) -> Result<Standing> {
-    let day = judging_day(app, year);
-    let own = actor_person(conn, actor).await? == Some(person);
-    let edits = trees
-        .allows(conn, actor, Action::EditContent, unit, day)
-        .await?;
-    let reads_from_above = reads_from_above(actor, &*trees.at(conn, day).await?, unit);
-    Ok(Standing {
-        own,
-        edits,
-        reads_from_above,
-    })
 }
 
 /// A version and what the actor is to it.
@@ -671,6 +612,8 @@ pub struct Mine {
     /// (unit, its name, the post's title).
     pub posts: Vec<(UnitId, String, String)>,
     pub versions: Vec<Registration>,
+    /// Their commitment of the year, if written.
+    pub commitment: Option<trienkhai_store::commitments::Commitment>,
 }
 
 /// The reader's own side of a year, when their account is a person's.
@@ -697,7 +640,9 @@ pub async fn mine(app: &App, actor: &Actor, year: i32) -> Result<Option<Mine>> {
         })
         .collect();
     let versions = store::versions_of(&mut conn, person, year).await?;
+    let commitment = trienkhai_store::commitments::commitment_of(&mut conn, person, year).await?;
     Ok(Some(Mine {
+        commitment,
         person_id: person,
         full_name,
         posts,

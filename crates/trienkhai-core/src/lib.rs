@@ -5,6 +5,7 @@
 pub mod access;
 pub mod attendance;
 pub mod calendar;
+pub mod commitment;
 pub mod document_number;
 pub mod error;
 pub mod file_kind;

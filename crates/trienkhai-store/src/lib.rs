@@ -11,6 +11,7 @@
 pub mod accounts;
 pub mod audit;
 mod changes;
+pub mod commitments;
 pub mod documents;
 pub mod figures;
 pub mod jobs;

@@ -314,6 +314,7 @@ pub async fn build_demo(app: &App) -> anyhow::Result<()> {
         units = summary.units,
         persons = summary.persons,
         study_sessions = summary.study_sessions,
+        commitments = summary.commitments,
         accounts = summary.accounts,
         ms = started.elapsed().as_millis() as u64,
         "demo built"

@@ -17,6 +17,8 @@ mod registrations;
 use registrations::*;
 mod study;
 use study::*;
+mod commitments;
+use commitments::*;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use trienkhai_core::ids::{AccountId, UnitId};
@@ -337,6 +339,7 @@ both_backends!(
     reports_move_through_review_with_revisions_and_evidence,
     registrations_keep_versions_items_and_assessments,
     study_sessions_are_recorded_and_summed_per_unit,
+    commitments_keep_sections_states_and_year_end_remarks,
     plans_are_stored_and_read_back_with_version_checks,
     units_store_versions_and_read_the_tree_of_a_date,
     merges_record_successions_both_ways,

@@ -5,6 +5,7 @@
 
 mod accounts;
 pub(crate) mod answers;
+mod commitments;
 mod openapi;
 mod persons;
 mod plans;
@@ -78,6 +79,7 @@ pub fn routes() -> (Router<AppState>, Vec<RouteDoc>) {
     let api = reports::routes(api);
     let api = registrations::routes(api);
     let api = study::routes(api);
+    let api = commitments::routes(api);
     let api = reminders::routes(api);
     let api = openapi::routes(api);
     (api.router, api.docs)

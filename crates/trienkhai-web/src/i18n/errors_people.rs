@@ -150,4 +150,22 @@ pub(super) const PEOPLE: &[ErrorCode] = &[
         vi: "Đơn vị đã có buổi học bù dựa trên buổi này; xóa buổi học bù trước.",
         en: "A make-up session counts on this one; remove the make-up session first.",
     },
+    ErrorCode {
+        code: "commitment_exists",
+        status: StatusCode::CONFLICT,
+        vi: "Đồng chí này đã có bản cam kết của năm này; mở bản đó để sửa.",
+        en: "This person already has a commitment for that year; open it to edit.",
+    },
+    ErrorCode {
+        code: "commitment_empty",
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        vi: "Bản cam kết chưa có nội dung.",
+        en: "The commitment has nothing written yet.",
+    },
+    ErrorCode {
+        code: "commitment_section_unknown",
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        vi: "Mục cam kết không hợp lệ.",
+        en: "Unknown commitment section.",
+    },
 ];

@@ -152,4 +152,61 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
     ("registration.send", "Lưu và gửi duyệt", "Save and send"),
     ("field.product", "Sản phẩm", "Product"),
     ("field.year", "Năm", "Year"),
+    (
+        "commitment.title",
+        "Cam kết tu dưỡng, rèn luyện, phấn đấu",
+        "Yearly commitments",
+    ),
+    ("commitment.one", "Bản cam kết", "Commitment"),
+    ("commitment.none", "Chưa ký cam kết", "Not signed"),
+    (
+        "commitment.open_mine",
+        "Mở bản cam kết của tôi",
+        "Open my commitment",
+    ),
+    (
+        "commitment.write_mine",
+        "Viết bản cam kết của tôi",
+        "Write my commitment",
+    ),
+    ("commitment.collect", "Nhận bản cam kết", "Collect it"),
+    ("commitment.signed", "Đã ký cam kết", "Signed"),
+    ("commitment.people", "Từng đồng chí", "Each member"),
+    ("commitment.year_end", "Cuối năm", "Year end"),
+    (
+        "commitment.remark",
+        "Nhận xét của chi bộ",
+        "The cell's remark",
+    ),
+    (
+        "commitment.link",
+        "Cam kết của năm",
+        "Commitments of the year",
+    ),
+    (
+        "field.political_ideology",
+        "Về chính trị tư tưởng",
+        "Political ideology",
+    ),
+    (
+        "field.ethics_lifestyle",
+        "Về đạo đức, lối sống",
+        "Ethics and lifestyle",
+    ),
+    (
+        "field.discipline",
+        "Về ý thức tổ chức kỷ luật",
+        "Discipline",
+    ),
+    (
+        "field.duties",
+        "Về thực hiện chức trách, nhiệm vụ được giao",
+        "Duties",
+    ),
+    (
+        "field.following_uncle_ho",
+        "Việc làm theo Bác",
+        "Following Uncle Hồ",
+    ),
+    ("field.remark", "Nhận xét", "Remark"),
 ];

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod calendars;
+mod commitments;
 mod consolidated;
 mod dashboard;
 mod history;
@@ -110,6 +111,18 @@ pub fn routes() -> Router<AppState> {
         .route("/registrations/{id}/items", post(registrations::save_items))
         .route("/registrations/{id}/act", post(registrations::act))
         .route("/registrations/{id}/amend", post(registrations::amend))
+        .route(
+            "/commitments",
+            get(commitments::list).post(commitments::open),
+        )
+        .route("/commitments/{id}", get(commitments::detail))
+        .route(
+            "/commitments/{id}/sections",
+            post(commitments::save_sections),
+        )
+        .route("/commitments/{id}/act", post(commitments::act))
+        .route("/commitments/{id}/assess", post(commitments::assess))
+        .route("/commitments/{id}/remark", post(commitments::remark))
         .route(
             "/registration-items/{id}/assess",
             post(registrations::assess),

@@ -8,6 +8,8 @@ mod registrations;
 use registrations::*;
 mod study;
 use study::*;
+mod commitments;
+use commitments::*;
 
 use chrono::NaiveDate;
 use trienkhai_app::org::{self};
@@ -61,4 +63,5 @@ both_backends!(
     accounts_roles_tokens_and_throttled_logins,
     a_registration_is_written_approved_amended_and_read_by_whom_it_concerns,
     a_commune_records_study_sessions_and_the_district_reads_the_rollup,
+    a_member_commits_the_cell_approves_and_the_year_end_compares,
 );

@@ -1,0 +1,72 @@
+//! What a reader is to a person's own papers of a year (a registration of work items, a
+//! commitment): the person themself, whoever edits content in the unit they are filed in (its
+//! secretary, a superior editor: they write for the person and decide, never on their own), or
+//! a reader of a unit above (superiors read down the tree; peers do not read each other's).
+
+use chrono::NaiveDate;
+use trienkhai_core::access::Action;
+use trienkhai_core::ids::{PersonId, UnitId};
+use trienkhai_core::org::TreeSnapshot;
+use trienkhai_store::Conn;
+
+use crate::scope::Trees;
+use crate::{Actor, App, Result};
+
+/// What the reader is to a person's registration or commitment of a year in a unit.
+pub(crate) struct Standing {
+    pub own: bool,
+    /// Edits content in the registration's unit (writes for the person, decides on others').
+    pub edits: bool,
+    /// Reads it from a unit above.
+    pub reads_from_above: bool,
+}
+
+/// The day a person's unit is judged on for a year: its year's end, or today within the year.
+pub(crate) fn judging_day(app: &App, year: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, 12, 31)
+        .unwrap_or(NaiveDate::MAX)
+        .min(app.today())
+}
+
+/// Does `actor` read `unit` from a unit above it (a peer reading its own unit does not)?
+pub(crate) fn reads_from_above(actor: &Actor, tree: &TreeSnapshot, unit: UnitId) -> bool {
+    match actor.access.roots_for(Action::Read) {
+        None => true,
+        Some(roots) => roots
+            .iter()
+            .any(|&root| root != unit && tree.is_within(unit, root)),
+    }
+}
+
+pub(crate) async fn actor_person(conn: &mut Conn, actor: &Actor) -> Result<Option<PersonId>> {
+    Ok(match actor.account_id {
+        Some(account) => {
+            trienkhai_store::accounts::get_account(conn, account)
+                .await?
+                .person_id
+        }
+        None => None,
+    })
+}
+
+pub(crate) async fn standing(
+    app: &App,
+    conn: &mut Conn,
+    trees: &mut Trees,
+    actor: &Actor,
+    person: PersonId,
+    unit: UnitId,
+    year: i32,
+) -> Result<Standing> {
+    let day = judging_day(app, year);
+    let own = actor_person(conn, actor).await? == Some(person);
+    let edits = trees
+        .allows(conn, actor, Action::EditContent, unit, day)
+        .await?;
+    let reads_from_above = reads_from_above(actor, &*trees.at(conn, day).await?, unit);
+    Ok(Standing {
+        own,
+        edits,
+        reads_from_above,
+    })
+}
