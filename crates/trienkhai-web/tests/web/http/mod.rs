@@ -19,6 +19,8 @@ mod registrations;
 use registrations::*;
 mod study;
 use study::*;
+mod commitments;
+use commitments::*;
 mod links;
 use links::*;
 
@@ -48,6 +50,7 @@ both_backends!(
     structure_forms_choose_units_by_name_never_by_code,
     a_registration_goes_through_the_api,
     study_sessions_go_through_the_api,
+    a_commitment_goes_through_the_api,
     api_tokens_are_stored_as_digests_and_can_be_revoked,
     any_record_can_be_read_as_it_was_at_an_instant,
 );
