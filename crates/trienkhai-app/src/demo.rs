@@ -121,6 +121,7 @@ pub struct DemoSummary {
     pub plan: crate::demo_plan::PlanSummary,
     pub study_sessions: usize,
     pub commitments: usize,
+    pub emulation_goals: usize,
 }
 
 /// Whether the database already holds units (the demo is built only into an empty database).
@@ -465,6 +466,7 @@ pub async fn build(app: &App) -> Result<DemoSummary> {
         crate::demo_people::members_and_commitments(app, &actor, &an_thuy_cells).await?;
     summary.persons += members;
     summary.commitments = commitments;
+    summary.emulation_goals = crate::demo_people::emulation_goals(app, &actor, &ids).await?;
     Ok(summary)
 }
 

@@ -238,3 +238,74 @@ pub(crate) async fn members_and_commitments(
     }
     Ok((persons, written))
 }
+
+/// The district's and An Thủy's emulation goals under the district's plan for "Đồng khởi mới"
+/// (15-KH/HU): the whole phase and the year 2021, with the year's results.
+pub(crate) async fn emulation_goals(
+    app: &App,
+    actor: &Actor,
+    ids: &HashMap<String, UnitId>,
+) -> Result<usize> {
+    use crate::emulation::{GoalInput, record_result, register};
+    use rust_decimal::Decimal;
+    use trienkhai_core::period::Period;
+    let plan = crate::documents::list_documents(app, actor, Some("15-KH/HU"), None, None)
+        .await?
+        .into_iter()
+        .next()
+        .map(|d| d.document.id)
+        .ok_or(crate::AppError::NotFound)?;
+    let whole = Period::parse("2020..2025")?;
+    let year = Period::parse("2021")?;
+    /// Unit, phase, goal, its figure (counted in, at least), the result recorded.
+    type DemoGoal<'a> = (&'a str, Period, &'a str, Option<(&'a str, i64)>, Option<Decimal>);
+    let goals: [DemoGoal; 4] = [
+        (
+            "BTR",
+            whole,
+            "Đảng bộ huyện đạt danh hiệu trong sạch, vững mạnh cả giai đoạn",
+            None,
+            None,
+        ),
+        (
+            "BTR",
+            year,
+            "Thu nhập bình quân đầu người",
+            Some(("triệu đồng", 55)),
+            Some(Decimal::new(562, 1)),
+        ),
+        (
+            "BTR",
+            year,
+            "Số xã đạt chuẩn nông thôn mới trong năm",
+            Some(("xã", 3)),
+            Some(Decimal::from(2)),
+        ),
+        (
+            "X-ANTHUY",
+            year,
+            "Tỷ lệ hộ trữ đủ nước ngọt mùa khô",
+            Some(("%", 100)),
+            Some(Decimal::from(97)),
+        ),
+    ];
+    for (unit, phase, title, figure, result) in goals {
+        let id = register(
+            app,
+            actor,
+            &GoalInput {
+                document_id: plan,
+                unit_id: ids[unit],
+                phase,
+                title: title.into(),
+                measure: figure.map(|(m, _)| m.to_owned()),
+                goal: figure.map(|(_, g)| Decimal::from(g)),
+            },
+        )
+        .await?;
+        if result.is_some() {
+            record_result(app, actor, id, result, None, Some("Số liệu minh họa"), 1).await?;
+        }
+    }
+    Ok(goals.len())
+}

@@ -15,6 +15,7 @@ mod demo_people;
 pub mod demo_plan;
 mod document_access;
 pub mod documents;
+pub mod emulation;
 pub mod error;
 pub mod generate;
 pub mod history;

@@ -7,6 +7,7 @@ pub mod attendance;
 pub mod calendar;
 pub mod commitment;
 pub mod document_number;
+pub mod emulation;
 pub mod error;
 pub mod file_kind;
 pub mod ids;

@@ -13,6 +13,7 @@ pub mod audit;
 mod changes;
 pub mod commitments;
 pub mod documents;
+pub mod emulation;
 pub mod figures;
 pub mod jobs;
 pub mod notify;

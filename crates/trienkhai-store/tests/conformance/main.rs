@@ -19,6 +19,8 @@ mod study;
 use study::*;
 mod commitments;
 use commitments::*;
+mod emulation;
+use emulation::*;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use trienkhai_core::ids::{AccountId, UnitId};
@@ -340,6 +342,7 @@ both_backends!(
     registrations_keep_versions_items_and_assessments,
     study_sessions_are_recorded_and_summed_per_unit,
     commitments_keep_sections_states_and_year_end_remarks,
+    emulation_goals_keep_their_order_figures_and_results,
     plans_are_stored_and_read_back_with_version_checks,
     units_store_versions_and_read_the_tree_of_a_date,
     merges_record_successions_both_ways,

@@ -6,6 +6,7 @@
 mod accounts;
 pub(crate) mod answers;
 mod commitments;
+mod emulation;
 mod openapi;
 mod persons;
 mod plans;
@@ -80,6 +81,7 @@ pub fn routes() -> (Router<AppState>, Vec<RouteDoc>) {
     let api = registrations::routes(api);
     let api = study::routes(api);
     let api = commitments::routes(api);
+    let api = emulation::routes(api);
     let api = reminders::routes(api);
     let api = openapi::routes(api);
     (api.router, api.docs)

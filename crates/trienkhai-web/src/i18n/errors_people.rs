@@ -168,4 +168,10 @@ pub(super) const PEOPLE: &[ErrorCode] = &[
         vi: "Mục cam kết không hợp lệ.",
         en: "Unknown commitment section.",
     },
+    ErrorCode {
+        code: "goal_phase_too_short",
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        vi: "Mục tiêu thi đua đăng ký cho một năm hoặc một giai đoạn, không cho một tháng hay một quý.",
+        en: "An emulation goal is for a year or a phase, not a month or a quarter.",
+    },
 ];

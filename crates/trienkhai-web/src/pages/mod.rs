@@ -7,6 +7,7 @@ mod calendars;
 mod commitments;
 mod consolidated;
 mod dashboard;
+mod emulation;
 mod history;
 mod persons;
 pub(crate) mod pickers;
@@ -84,6 +85,14 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/documents/{id}/study",
             get(study::page).post(study::record),
+        )
+        .route(
+            "/documents/{id}/emulation",
+            get(emulation::page).post(emulation::register),
+        )
+        .route(
+            "/documents/{id}/emulation/goals/{goal}/result",
+            post(emulation::record_result),
         )
         .route(
             "/documents/{id}/study/sessions/{session}/remove",

@@ -10,6 +10,8 @@ mod study;
 use study::*;
 mod commitments;
 use commitments::*;
+mod emulation;
+use emulation::*;
 
 use chrono::NaiveDate;
 use trienkhai_app::org::{self};
@@ -64,4 +66,5 @@ both_backends!(
     a_registration_is_written_approved_amended_and_read_by_whom_it_concerns,
     a_commune_records_study_sessions_and_the_district_reads_the_rollup,
     a_member_commits_the_cell_approves_and_the_year_end_compares,
+    emulation_goals_are_registered_judged_after_their_phase_and_listed,
 );

@@ -84,7 +84,11 @@ pub(crate) async fn a_commitment_goes_through_the_api(t: TestDb) {
         json!({ "action": "approve", "version": sent["row_version"] }),
     )
     .await;
-    assert_eq!(status, StatusCode::OK, "the cell approves a member's: {approved}");
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the cell approves a member's: {approved}"
+    );
     let (status, _) = send(
         &app,
         &cell_secretary,
