@@ -258,7 +258,13 @@ pub(crate) async fn emulation_goals(
     let whole = Period::parse("2020..2025")?;
     let year = Period::parse("2021")?;
     /// Unit, phase, goal, its figure (counted in, at least), the result recorded.
-    type DemoGoal<'a> = (&'a str, Period, &'a str, Option<(&'a str, i64)>, Option<Decimal>);
+    type DemoGoal<'a> = (
+        &'a str,
+        Period,
+        &'a str,
+        Option<(&'a str, i64)>,
+        Option<Decimal>,
+    );
     let goals: [DemoGoal; 4] = [
         (
             "BTR",

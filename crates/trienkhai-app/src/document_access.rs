@@ -35,6 +35,14 @@ const CHAIN_DEPTH: usize = 5;
 /// commune or a cell among a province's plans).
 const LEADS_READ_BY_UNIT: usize = 500;
 
+/// The unit a document of `issuer` speaks for: a standing committee's is its committee's.
+pub(crate) fn speaking_unit(tree: &trienkhai_core::org::TreeSnapshot, issuer: UnitId) -> UnitId {
+    match tree.get(issuer) {
+        Some(v) if ACTS_FOR_PARENT.contains(&v.kind.as_str()) => v.parent_id.unwrap_or(issuer),
+        _ => issuer,
+    }
+}
+
 /// May `actor` read `doc`? See the module header.
 pub(crate) async fn can_read(
     conn: &mut Conn,

@@ -295,7 +295,9 @@ pub async fn default_unit(app: &App, actor: &Actor, document: DocumentId) -> Res
     if let Some(unit) =
         crate::cascade::default_unit(&mut conn, &mut trees, actor, &doc, period).await?
     {
-        return Ok(unit);
+        // A standing committee's plan is carried out by its committee's units.
+        let tree = trees.at(&mut conn, period.tree_date()).await?;
+        return Ok(crate::document_access::speaking_unit(&tree, unit));
     }
     match actor.access.roots_for(Action::Read) {
         Some(roots) => roots.first().copied(),
