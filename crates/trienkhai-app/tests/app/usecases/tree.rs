@@ -146,8 +146,8 @@ pub(crate) async fn a_commune_editor_cannot_read_or_change_another_commune(t: Te
         .unwrap();
     assert_eq!(
         people_seen.len(),
-        6,
-        "three leaders and three cell secretaries"
+        20,
+        "three leaders, three cell secretaries and the fourteen members of two cells"
     );
     let someone_else = people::list_persons(&app, &Actor::system("t", app.today()), None, 500, 0)
         .await
