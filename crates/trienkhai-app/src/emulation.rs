@@ -3,7 +3,6 @@
 //! reading the unit sees, phase by phase, each goal with its verdict and the results list
 //! ("4/5 mục tiêu đạt"). Registering and recording need content rights on the unit.
 
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use trienkhai_core::access::Action;
@@ -63,24 +62,6 @@ pub struct UnitGoals {
     pub can_edit: bool,
 }
 
-/// The day a unit is read on: today, or its last day when it has ended since.
-async fn unit_day(
-    conn: &mut trienkhai_store::Conn,
-    unit: UnitId,
-    today: NaiveDate,
-) -> Result<NaiveDate> {
-    let last = trienkhai_store::units::versions_of(conn, unit)
-        .await?
-        .into_iter()
-        .map(|v| v.validity)
-        .max_by_key(|v| v.from)
-        .ok_or(AppError::NotFound)?;
-    Ok(match last.to {
-        Some(end) if end < today => end,
-        _ => today,
-    })
-}
-
 /// Registers a goal of `input.unit_id` for a phase of a movement; answers its id.
 pub async fn register(app: &App, actor: &Actor, input: &GoalInput) -> Result<i64> {
     let goal = Goal::new(
@@ -98,7 +79,7 @@ pub async fn register(app: &App, actor: &Actor, input: &GoalInput) -> Result<i64
             AppError::NotFound => AppError::invalid("not_found", "document_id"),
             other => other,
         })?;
-    let day = unit_day(&mut tx, input.unit_id, today)
+    let day = crate::personal::unit_day(&mut tx, input.unit_id, today)
         .await
         .map_err(|_| AppError::invalid("not_found", "unit_id"))?;
     if !trees
@@ -140,7 +121,7 @@ pub async fn record_result(
     let mut tx = app.db.begin().await?;
     let mut trees = Trees::shared(app);
     let before = store::get_goal(&mut tx, id).await?;
-    let day = unit_day(&mut tx, before.unit_id, app.today()).await?;
+    let day = crate::personal::unit_day(&mut tx, before.unit_id, app.today()).await?;
     if !trees
         .allows(&mut tx, actor, Action::EditContent, before.unit_id, day)
         .await?
@@ -196,7 +177,7 @@ pub async fn unit_goals(
     let mut conn = app.db.reader().await?;
     let mut trees = Trees::shared(app);
     readable(&mut conn, &mut trees, actor, document, today).await?;
-    let day = unit_day(&mut conn, unit, today).await?;
+    let day = crate::personal::unit_day(&mut conn, unit, today).await?;
     if !trees
         .allows(&mut conn, actor, Action::Read, unit, day)
         .await?

@@ -94,6 +94,7 @@ pub struct Generated {
     pub plan: Option<DocumentId>,
     pub root: Option<UnitId>,
     pub reports: u64,
+    pub people: crate::generate_people::PeopleSide,
 }
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -288,6 +289,7 @@ pub async fn generate(app: &App, actor: &Actor, preset: Preset) -> Result<Genera
         "Đảng viên",
         "Chi ủy viên",
     ];
+    let mut posted: Vec<(PersonId, UnitId)> = Vec::with_capacity(preset.persons);
     for chunk in (0..preset.persons).collect::<Vec<_>>().chunks(5_000) {
         let mut tx = app.db.begin().await?;
         for &n in chunk {
@@ -306,6 +308,7 @@ pub async fn generate(app: &App, actor: &Actor, preset: Preset) -> Result<Genera
                 now,
             )
             .await?;
+            posted.push((person, holders[n % holders.len()]));
             persons::insert_post(
                 &mut tx,
                 person,
@@ -569,6 +572,7 @@ pub async fn generate(app: &App, actor: &Actor, preset: Preset) -> Result<Genera
         }
     }
     out.work_items = made;
+    out.people = crate::generate_people::generate(app, now, YEAR, plan, &posted, &holders).await?;
 
     let mut tx = app.db.begin().await?;
     audit::append(
@@ -586,6 +590,9 @@ pub async fn generate(app: &App, actor: &Actor, preset: Preset) -> Result<Genera
                 "actuals": out.actuals,
                 "work_items": out.work_items,
                 "reports": out.reports,
+                "registrations": out.people.registrations,
+                "registration_items": out.people.registration_items,
+                "study_sessions": out.people.study_sessions,
             })),
         ),
         now,

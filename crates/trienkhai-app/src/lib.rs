@@ -18,10 +18,11 @@ pub mod documents;
 pub mod emulation;
 pub mod error;
 pub mod generate;
+pub mod generate_people;
 pub mod history;
 pub mod org;
 pub mod people;
-mod personal;
+pub mod personal;
 pub mod registrations;
 pub mod reminders;
 pub mod report_sheet;
@@ -57,6 +58,11 @@ pub struct App {
     figure_lists: std::sync::Arc<served::Served<cascade::FiguresKey, Vec<cascade::TargetRow>>>,
     item_lists: std::sync::Arc<served::Served<work_items::ItemsKey, Vec<work_items::WorkItemView>>>,
     rollup_answers: std::sync::Arc<served::Served<targets::RollupKey, targets::RollupView>>,
+    /// Attendance roll-ups of study sessions, and the "who has registered" lists.
+    study_rollups: std::sync::Arc<served::Served<study::RollupKey, study::RollupFigures>>,
+    registration_lists: std::sync::Arc<
+        served::Served<registrations::ListKey, Vec<registrations::PersonRegistration>>,
+    >,
     /// Who is behind a session or a token, kept the same way.
     callers: std::sync::Arc<served::Served<auth::CallerKey, auth::Caller>>,
     /// When each account's last write ended (see [`App::note_write`]).
@@ -128,6 +134,12 @@ impl App {
             ),
             rollup_answers: std::sync::Arc::new(
                 served::Served::new(targets::ROLLUPS_KEPT).with_grace(served::FIGURE_GRACE),
+            ),
+            study_rollups: std::sync::Arc::new(
+                served::Served::new(study::ROLLUPS_KEPT).with_grace(served::FIGURE_GRACE),
+            ),
+            registration_lists: std::sync::Arc::new(
+                served::Served::new(registrations::LISTS_KEPT).with_grace(served::FIGURE_GRACE),
             ),
             callers: std::sync::Arc::new(served::Served::new(auth::CALLERS_KEPT)),
             writes: Default::default(),

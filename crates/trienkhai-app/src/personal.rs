@@ -13,7 +13,7 @@ use crate::scope::Trees;
 use crate::{Actor, App, Result};
 
 /// What the reader is to a person's registration or commitment of a year in a unit.
-pub(crate) struct Standing {
+pub struct Standing {
     pub own: bool,
     /// Edits content in the registration's unit (writes for the person, decides on others').
     pub edits: bool,
@@ -22,7 +22,7 @@ pub(crate) struct Standing {
 }
 
 /// The day a person's unit is judged on for a year: its year's end, or today within the year.
-pub(crate) fn judging_day(app: &App, year: i32) -> NaiveDate {
+pub fn judging_day(app: &App, year: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, 12, 31)
         .unwrap_or(NaiveDate::MAX)
         .min(app.today())
@@ -68,5 +68,60 @@ pub(crate) async fn standing(
         own,
         edits,
         reads_from_above,
+    })
+}
+
+/// A plan a person may register under: (document, number, summary).
+pub type PlanChoice = (trienkhai_core::ids::DocumentId, String, String);
+
+/// The resolutions and plans a person of `unit` registers under: those issued by the unit and
+/// the units above it (or their standing committees), newest resolution first. A few reads,
+/// however many documents the province holds.
+pub async fn plans_for(app: &App, unit: UnitId, year: i32) -> Result<Vec<PlanChoice>> {
+    let day = judging_day(app, year);
+    let mut conn = app.db.reader().await?;
+    let tree = Trees::shared(app).at(&mut conn, day).await?;
+    let mut issuers: Vec<UnitId> = Vec::new();
+    for v in tree.path(unit) {
+        issuers.push(v.unit_id);
+        issuers.extend(
+            tree.children(v.unit_id)
+                .iter()
+                .filter(|c| tree.get(**c).is_some_and(|u| u.kind == "ban_thuong_vu")),
+        );
+    }
+    let mut docs = Vec::new();
+    for issuer in issuers {
+        let filter = trienkhai_store::documents::DocumentFilter {
+            number: None,
+            text: None,
+            issuer_unit_id: Some(issuer),
+            concretizes: None,
+        };
+        docs.extend(
+            trienkhai_store::documents::list_documents(&mut conn, &filter)
+                .await?
+                .into_iter()
+                .filter(|d| d.kind == "nghi_quyet" || d.kind == "ke_hoach"),
+        );
+    }
+    docs.sort_by_key(|d| (d.kind != "nghi_quyet", std::cmp::Reverse(d.issued_on)));
+    Ok(docs
+        .into_iter()
+        .map(|d| (d.id, d.number.as_str().to_owned(), d.summary))
+        .collect())
+}
+
+/// The day a unit is read on: `day`, or its last day when it has ended before.
+pub(crate) async fn unit_day(conn: &mut Conn, unit: UnitId, day: NaiveDate) -> Result<NaiveDate> {
+    let last = trienkhai_store::units::versions_of(conn, unit)
+        .await?
+        .into_iter()
+        .map(|v| v.validity)
+        .max_by_key(|v| v.from)
+        .ok_or(crate::AppError::NotFound)?;
+    Ok(match last.to {
+        Some(end) if end < day => end,
+        _ => day,
     })
 }

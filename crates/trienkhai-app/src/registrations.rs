@@ -487,6 +487,8 @@ pub struct PersonRegistration {
     pub person_id: PersonId,
     pub full_name: String,
     pub unit_id: UnitId,
+    pub unit_code: String,
+    pub unit_name: String,
     pub post_title: String,
     /// The latest version, if any.
     pub registration_id: Option<i64>,
@@ -503,6 +505,8 @@ pub struct PersonRegistration {
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct UnitRegistrations {
     pub unit_id: UnitId,
+    pub unit_code: String,
+    pub unit_name: String,
     pub year: i32,
     /// The day posts and the tree are read on: the year's end, or today within it.
     pub as_of: NaiveDate,
@@ -532,12 +536,61 @@ pub async fn unit_registrations(
         .allows(&mut conn, actor, Action::EditContent, unit, day)
         .await?;
     let tree = trees.at(&mut conn, day).await?;
-    if tree.get(unit).is_none() {
+    let Some(node) = tree.get(unit) else {
         return Err(AppError::NotFound);
-    }
+    };
     if !(edits || reads_from_above(actor, &tree, unit)) {
         return Err(AppError::Forbidden);
     }
+    let (unit_code, unit_name) = (node.code.as_str().to_owned(), node.name.clone());
+    // The list is the same for every reader: kept under the change epoch, computed on a
+    // connection of its own (this one is given back first).
+    drop(conn);
+    let key = ListKey {
+        today,
+        unit,
+        year,
+        day,
+    };
+    let people = app
+        .registration_lists
+        .get_or_compute_for(app, actor, key, || people_of(app, unit, year, day, today))
+        .await?;
+    Ok(UnitRegistrations {
+        unit_id: unit,
+        unit_code,
+        unit_name,
+        year,
+        as_of: day,
+        registered: people.iter().filter(|p| p.registered).count(),
+        total: people.len(),
+        people: people.as_ref().clone(),
+        can_open: edits,
+    })
+}
+
+/// How many "who has registered" lists are kept.
+pub(crate) const LISTS_KEPT: usize = 256;
+
+/// What a kept list was asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ListKey {
+    today: NaiveDate,
+    unit: UnitId,
+    year: i32,
+    day: NaiveDate,
+}
+
+/// Everyone posted in `unit` or below on `day`, with their registration of `year`.
+async fn people_of(
+    app: &App,
+    unit: UnitId,
+    year: i32,
+    day: NaiveDate,
+    today: NaiveDate,
+) -> Result<Vec<PersonRegistration>> {
+    let mut conn = app.db.reader().await?;
+    let tree = Trees::shared(app).at(&mut conn, day).await?;
     let units: Vec<UnitId> = tree
         .walk_from(unit)
         .into_iter()
@@ -545,44 +598,58 @@ pub async fn unit_registrations(
         .collect();
     let posts = trienkhai_store::persons::posts_in_units(&mut conn, &units, day).await?;
     let registrations = store::registrations_in_units(&mut conn, &units, year).await?;
+    let mut by_person: std::collections::HashMap<PersonId, Vec<&Registration>> =
+        std::collections::HashMap::new();
+    for r in &registrations {
+        by_person.entry(r.person_id).or_default().push(r);
+    }
+    let in_force_of = |person: PersonId| {
+        by_person.get(&person).and_then(|versions| {
+            versions
+                .iter()
+                .rev()
+                .find(|r| r.state == RegistrationState::Approved)
+                .copied()
+        })
+    };
+    // Items late, for every registration in force, in a few reads.
+    let in_force_ids: Vec<i64> = posts
+        .iter()
+        .filter_map(|(post, _)| in_force_of(post.person_id).map(|r| r.id))
+        .collect();
+    let mut late_by_registration: std::collections::HashMap<i64, usize> =
+        std::collections::HashMap::new();
+    for (registration, deadline, outcome) in
+        store::items_due_before(&mut conn, &in_force_ids, today).await?
+    {
+        if trienkhai_core::registration::late(deadline, outcome, today) {
+            *late_by_registration.entry(registration).or_default() += 1;
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
     let mut people: Vec<PersonRegistration> = Vec::new();
     for (post, full_name) in posts {
         // One line per person: their first post in the subtree, in name order.
-        if people.iter().any(|p| p.person_id == post.person_id) {
+        if !seen.insert(post.person_id) {
             continue;
         }
-        let versions: Vec<&Registration> = registrations
-            .iter()
-            .filter(|r| r.person_id == post.person_id)
-            .collect();
-        let latest = versions.last().copied();
-        let in_force = versions
-            .iter()
-            .rev()
-            .find(|r| r.state == RegistrationState::Approved)
-            .copied();
-        let late_items = match in_force {
-            Some(r) => {
-                let items = store::items_of(&mut conn, r.id).await?;
-                let assessments = store::assessments_of(&mut conn, r.id).await?;
-                items
-                    .iter()
-                    .filter(|i| {
-                        let latest_outcome = assessments
-                            .iter()
-                            .filter(|a| a.item_id == i.id)
-                            .max_by_key(|a| a.phase == AssessmentPhase::YearEnd)
-                            .map(|a| a.assessment.outcome);
-                        trienkhai_core::registration::late(i.deadline, latest_outcome, today)
-                    })
-                    .count()
-            }
-            None => 0,
-        };
+        let latest = by_person
+            .get(&post.person_id)
+            .and_then(|v| v.last().copied());
+        let in_force = in_force_of(post.person_id);
+        let late_items = in_force
+            .and_then(|r| late_by_registration.get(&r.id).copied())
+            .unwrap_or(0);
+        let (unit_code, unit_name) = tree
+            .get(post.unit_id)
+            .map(|v| (v.code.as_str().to_owned(), v.name.clone()))
+            .unwrap_or_default();
         people.push(PersonRegistration {
             person_id: post.person_id,
             full_name,
             unit_id: post.unit_id,
+            unit_code,
+            unit_name,
             post_title: post.title,
             registration_id: latest.map(|r| r.id),
             state: latest.map(|r| r.state),
@@ -592,15 +659,7 @@ pub async fn unit_registrations(
             late_items,
         });
     }
-    Ok(UnitRegistrations {
-        unit_id: unit,
-        year,
-        as_of: day,
-        registered: people.iter().filter(|p| p.registered).count(),
-        total: people.len(),
-        people,
-        can_open: edits,
-    })
+    Ok(people)
 }
 
 /// The reader as a person, for the year: their posts on the year's judging day (where they

@@ -220,15 +220,7 @@ pub async fn rollup(
                 .await?
                 .map_or(today, |d| d.min(today));
             // A unit that has ended since is read on its last day, not refused.
-            let last = trienkhai_store::units::versions_of(&mut conn, unit)
-                .await?
-                .into_iter()
-                .map(|v| v.validity)
-                .max_by_key(|v| v.from);
-            match last.and_then(|v| v.to) {
-                Some(end) if end < day => end,
-                _ => day,
-            }
+            crate::personal::unit_day(&mut conn, unit, day).await?
         }
     };
     if !trees
@@ -254,6 +246,60 @@ pub async fn rollup(
         }
         _ => None,
     };
+    // The figures are the same for every reader: kept under the change epoch, computed on a
+    // connection of their own (this one is given back first).
+    drop(conn);
+    let key = RollupKey {
+        today,
+        document,
+        unit,
+        day,
+    };
+    let figures = app
+        .study_rollups
+        .get_or_compute_for(app, actor, key, || figures(app, document, unit, day))
+        .await?;
+    Ok(StudyRollup {
+        document_id: document,
+        as_of: day,
+        total: figures.total.clone(),
+        own: figures.own.clone(),
+        children: figures.children.clone(),
+        sessions: figures.sessions.clone(),
+        parent,
+        can_record,
+    })
+}
+
+/// How many roll-ups are kept.
+pub(crate) const ROLLUPS_KEPT: usize = 256;
+
+/// What a kept roll-up was asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RollupKey {
+    today: NaiveDate,
+    document: DocumentId,
+    unit: UnitId,
+    day: NaiveDate,
+}
+
+/// The part of a roll-up every reader sees alike.
+#[derive(Debug)]
+pub struct RollupFigures {
+    total: UnitAttendance,
+    own: UnitAttendance,
+    children: Vec<UnitAttendance>,
+    sessions: Vec<StudySession>,
+}
+
+async fn figures(
+    app: &App,
+    document: DocumentId,
+    unit: UnitId,
+    day: NaiveDate,
+) -> Result<RollupFigures> {
+    let mut conn = app.db.reader().await?;
+    let tree = Trees::shared(app).at(&mut conn, day).await?;
     let rows = store::sums_by_unit(&mut conn, document).await?;
     let counts = store::session_counts_by_unit(&mut conn, document).await?;
     let sessions = store::sessions_of(&mut conn, document, unit).await?;
@@ -266,20 +312,15 @@ pub async fn rollup(
         units_with_sessions: u32::from(mine.sessions > 0),
         ..mine
     };
-    let children = tree
-        .children(unit)
-        .iter()
-        .map(|&child| unit_attendance(&tree, child, &subtree_sums(&tree, &own, child)))
-        .collect();
-    Ok(StudyRollup {
-        document_id: document,
-        as_of: day,
+    Ok(RollupFigures {
         total: unit_attendance(&tree, unit, &total),
         own: unit_attendance(&tree, unit, &mine),
-        children,
+        children: tree
+            .children(unit)
+            .iter()
+            .map(|&child| unit_attendance(&tree, child, &subtree_sums(&tree, &own, child)))
+            .collect(),
         sessions,
-        parent,
-        can_record,
     })
 }
 

@@ -302,6 +302,37 @@ pub async fn items_of(
     rows.iter().map(item_from_row).collect()
 }
 
+/// The items of `registrations` due before `before`, each with its registration and the latest
+/// outcome assessed (year end over mid-year): what "items late" counts, for many registrations
+/// in a few reads.
+pub async fn items_due_before(
+    conn: &mut AnyConnection,
+    registrations: &[i64],
+    before: NaiveDate,
+) -> Result<Vec<(i64, NaiveDate, Option<Outcome>)>> {
+    let mut out = Vec::new();
+    for chunk in registrations.chunks(500) {
+        let list = sql::id_list(chunk.iter().copied());
+        let rows = sqlx::query(&format!(
+            "SELECT i.registration_id, i.deadline, \
+             (SELECT a.outcome FROM registration_assessments a WHERE a.item_id = i.id \
+              ORDER BY CASE a.phase WHEN 'year_end' THEN 0 ELSE 1 END LIMIT 1) AS outcome \
+             FROM registration_items i WHERE i.registration_id IN ({list}) AND i.deadline < $1"
+        ))
+        .bind(sql::date(before))
+        .fetch_all(&mut *conn)
+        .await?;
+        for r in &rows {
+            let outcome = r
+                .opt_text("outcome")?
+                .map(|o| Outcome::parse(&o).map_err(|e| StoreError::Corrupt(e.to_string())))
+                .transpose()?;
+            out.push((r.int("registration_id")?, r.date("deadline")?, outcome));
+        }
+    }
+    Ok(out)
+}
+
 /// One item, whichever version it is in.
 pub async fn get_item(conn: &mut AnyConnection, id: i64) -> Result<RegistrationItem> {
     let row = sqlx::query(&format!(

@@ -230,7 +230,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("generating: {e}"))?;
             println!(
-                "{}: {} units, {} persons, {} targets, {} values, {} work items, {} reports in {:.1} s",
+                "{}: {} units, {} persons, {} targets, {} values, {} work items, {} reports, \
+                 {} registrations with {} items, {} study sessions in {:.1} s",
                 preset.name,
                 g.units,
                 g.persons,
@@ -238,6 +239,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 g.actuals,
                 g.work_items,
                 g.reports,
+                g.people.registrations,
+                g.people.registration_items,
+                g.people.study_sessions,
                 started.elapsed().as_secs_f64()
             );
             Ok(())

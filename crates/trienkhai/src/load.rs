@@ -87,7 +87,8 @@ async fn bench_account(
 /// Prints `token=…`, `session=…` (the account that writes: the spike), `viewer_token=…`,
 /// `viewer_session=…` (another account, that only reads: figures served to whoever has just
 /// written are always exact, so viewers must not be the writers), `cell_token=…`,
-/// `cell_session=…` (an editor of one party cell: the bottom of the tree), `plan=…`, `root=…`,
+/// `cell_session=…` (an editor of one party cell: the bottom of the tree), `commune_session=…`,
+/// `commune=…` and `commune_code=…` (an editor of that cell's commune), `plan=…`, `root=…`,
 /// `cell=…` and `cell_report=…` (that cell's report of June 2021) for the benchmark scripts.
 pub async fn bench_access(app: &App) -> anyhow::Result<()> {
     let system = Actor::system("bench", app.today());
@@ -134,6 +135,29 @@ pub async fn bench_access(app: &App) -> anyhow::Result<()> {
         println!("{prefix}token={}", token.secret);
         println!("{prefix}session={}", session.secret);
     }
+    // The cell's commune, with an editor of its own: the secretary's "who has registered".
+    let units = trienkhai_app::org::units_as_of(app, &system, app.today())
+        .await
+        .map_err(err)?;
+    let commune = units
+        .iter()
+        .find(|u| u.id == cell.unit_id)
+        .and_then(|c| c.parent_id)
+        .and_then(|p| units.iter().find(|u| u.id == p))
+        .context("the cell has a commune")?;
+    let account = bench_account(
+        app,
+        "bench-commune",
+        "Đo hiệu năng (xã)",
+        (Role::Editor, Some(commune.id)),
+    )
+    .await?;
+    let session = trienkhai_app::auth::start_session(app, account)
+        .await
+        .map_err(err)?;
+    println!("commune_session={}", session.secret);
+    println!("commune={}", commune.id.0);
+    println!("commune_code={}", commune.code);
     println!("plan={}", plan.id.0);
     println!("cell={}", cell.unit_id.0);
     println!("cell_report={}", cell.report_id.unwrap_or_default());

@@ -277,6 +277,23 @@ pub(crate) async fn registrations_keep_versions_items_and_assessments(t: TestDb)
     .unwrap();
     let read = reg::assessments_of(&mut tx, first).await.unwrap();
     assert_eq!((read.len(), read[0].remark.clone()), (2, None));
+    // Items due before a day, each with its latest outcome (year end first), for many
+    // registrations at once.
+    let due = reg::items_due_before(&mut tx, &[first, 9_999_999], d("2022-01-01"))
+        .await
+        .unwrap();
+    assert_eq!(due.len(), stored.len());
+    let of_first = due
+        .iter()
+        .find(|(r, deadline, _)| *r == first && *deadline == stored[0].deadline)
+        .unwrap();
+    assert_eq!(of_first.2, Some(Outcome::Done));
+    assert!(
+        reg::items_due_before(&mut tx, &[first], d("2000-01-01"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // Items go with their registration.
     reg::replace_items(&mut tx, first, &[]).await.unwrap();
     assert!(

@@ -91,6 +91,11 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
     ("registration.late", "Đầu việc trễ hạn", "Items late"),
     ("registration.none", "Chưa đăng ký", "Not registered"),
     (
+        "registration.pages",
+        "Các trang của danh sách",
+        "Pages of the list",
+    ),
+    (
         "registration.nobody",
         "Năm này không có ai giữ chức vụ trong đơn vị của đồng chí để đăng ký.",
         "Nobody holds a post in your unit that year.",

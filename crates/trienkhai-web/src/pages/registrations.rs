@@ -66,6 +66,9 @@ struct HubPage {
     total: usize,
     people: Vec<PersonLine>,
     can_open_for_others: bool,
+    /// This page of the list (from 1) and how many there are.
+    page: usize,
+    pages: usize,
     /// Plans to register under: (id, "02-NQ/HU – summary"), and the one chosen.
     plans: Vec<(i64, String)>,
     plan: i64,
@@ -76,33 +79,12 @@ pub struct HubQuery {
     unit: Option<String>,
     year: Option<i32>,
     plan: Option<i64>,
+    /// The page of the list, from 1 ([`PAGE_SIZE`] names each).
+    page: Option<usize>,
 }
 
-/// Plans a person may register under: the resolutions and plans the reader may read, newest
-/// resolution first (the one a year's registrations usually concretize).
-async fn plan_choices(state: &AppState, page: &PageActor) -> Result<Vec<(i64, String)>, PageError> {
-    let docs =
-        trienkhai_app::documents::list_documents(&state.app, &page.actor, None, None, None).await?;
-    let mut docs: Vec<_> = docs
-        .into_iter()
-        .filter(|d| d.document.kind == "nghi_quyet" || d.document.kind == "ke_hoach")
-        .collect();
-    docs.sort_by_key(|d| {
-        (
-            d.document.kind != "nghi_quyet",
-            std::cmp::Reverse(d.document.issued_on),
-        )
-    });
-    Ok(docs
-        .into_iter()
-        .map(|d| {
-            (
-                d.document.id.0,
-                format!("{} – {}", d.document.number.as_str(), d.document.summary),
-            )
-        })
-        .collect())
-}
+/// Names per page of a unit's list: a commune has hundreds of members; a phone shows a page.
+const PAGE_SIZE: usize = 100;
 
 pub async fn hub(
     State(state): State<AppState>,
@@ -137,30 +119,54 @@ pub async fn hub(
         }
         None => None,
     };
-    let units = trienkhai_app::org::units_as_of(
-        &state.app,
-        &page.actor,
-        list.as_ref().map_or(state.app.today(), |l| l.as_of),
-    )
-    .await?;
+    // Unit codes and names: the list carries its own; the reader's posts (a person's few) are
+    // looked up in the tree only when there are some.
+    let units = if mine.as_ref().is_some_and(|m| !m.posts.is_empty()) || list.is_none() {
+        trienkhai_app::org::units_as_of(
+            &state.app,
+            &page.actor,
+            list.as_ref().map_or(state.app.today(), |l| l.as_of),
+        )
+        .await?
+    } else {
+        Vec::new()
+    };
     let code_of = |id: UnitId| {
-        units
-            .iter()
-            .find(|u| u.id == id)
-            .map(|u| (u.code.clone(), u.name.clone()))
+        list.as_ref()
+            .filter(|l| l.unit_id == id)
+            .map(|l| (l.unit_code.clone(), l.unit_name.clone()))
+            .or_else(|| {
+                units
+                    .iter()
+                    .find(|u| u.id == id)
+                    .map(|u| (u.code.clone(), u.name.clone()))
+            })
             .unwrap_or_default()
     };
     let can_open_for_others = list.as_ref().is_some_and(|l| l.can_open);
     let (unit_code, unit_name) = unit.map(code_of).unwrap_or_default();
-    let plans = plan_choices(&state, &page).await?;
+    let plans: Vec<(i64, String)> = match unit {
+        Some(u) => trienkhai_app::personal::plans_for(&state.app, u, year)
+            .await?
+            .into_iter()
+            .map(|(id, number, summary)| (id.0, format!("{number} – {summary}")))
+            .collect(),
+        None => Vec::new(),
+    };
+    let pages = list
+        .as_ref()
+        .map_or(1, |l| l.people.len().div_ceil(PAGE_SIZE).max(1));
+    let page_index = q.page.unwrap_or(1).clamp(1, pages) - 1;
     let people = list
         .as_ref()
         .map(|l| {
             l.people
                 .iter()
+                .skip(page_index * PAGE_SIZE)
+                .take(PAGE_SIZE)
                 .map(|p| PersonLine {
                     name: p.full_name.clone(),
-                    post: format!("{} · {}", p.post_title, code_of(p.unit_id).1),
+                    post: format!("{} · {}", p.post_title, p.unit_name),
                     state: p
                         .state
                         .map(|s| state_label(lang, s).to_owned())
@@ -169,7 +175,7 @@ pub async fn hub(
                     late: p.late_items,
                     link: p.registration_id,
                     person_id: p.person_id.0,
-                    unit_code: code_of(p.unit_id).0,
+                    unit_code: p.unit_code.clone(),
                 })
                 .collect()
         })
@@ -206,6 +212,8 @@ pub async fn hub(
         unit_code,
         people,
         can_open_for_others,
+        page: page_index + 1,
+        pages,
         plan: q
             .plan
             .filter(|p| plans.iter().any(|(id, _)| id == p))
