@@ -114,10 +114,11 @@ pub async fn save_sections(
     if !c.state.editable() {
         return Err(AppError::invalid("registration_not_editable", "state"));
     }
-    let before = serde_json::to_value(store::sections_of(&mut tx, id).await?).ok();
+    // An audit state is an object (the API describes it so): the list under its name.
+    let before = Some(serde_json::json!({ "sections": store::sections_of(&mut tx, id).await? }));
     let version =
         store::replace_sections(&mut tx, id, &checked, expected_version, app.now()).await?;
-    let after = serde_json::to_value(store::sections_of(&mut tx, id).await?).ok();
+    let after = Some(serde_json::json!({ "sections": store::sections_of(&mut tx, id).await? }));
     audit::append(
         &mut tx,
         &actor.audit_entry("set_sections", "commitment", id, before, after),

@@ -210,10 +210,11 @@ pub async fn save_items(
             concretizes,
         });
     }
-    let before = serde_json::to_value(store::items_of(&mut tx, id).await?).ok();
+    // An audit state is an object (the API describes it so): the list under its name.
+    let before = Some(serde_json::json!({ "items": store::items_of(&mut tx, id).await? }));
     let version = store::touch(&mut tx, id, expected_version, app.now()).await?;
     store::replace_items(&mut tx, id, &checked).await?;
-    let after = serde_json::to_value(store::items_of(&mut tx, id).await?).ok();
+    let after = Some(serde_json::json!({ "items": store::items_of(&mut tx, id).await? }));
     audit::append(
         &mut tx,
         &actor.audit_entry("set_items", "registration", id, before, after),

@@ -136,4 +136,16 @@ pub(crate) async fn a_member_commits_the_cell_approves_and_the_year_end_compares
         (signed + own_signed, total + own),
         (above.total.signed, above.total.total)
     );
+
+    // Every state the audit log keeps is an object, as the API describes it (a list of
+    // sections or items goes under its name).
+    let system = Actor::system("test", app.today());
+    let log = trienkhai_app::history::recent_changes(&app, &system, None, 500)
+        .await
+        .unwrap();
+    for e in &log {
+        for state in [&e.before, &e.after].into_iter().flatten() {
+            assert!(state.is_object(), "{} {}: {state}", e.entity_type, e.action);
+        }
+    }
 }
