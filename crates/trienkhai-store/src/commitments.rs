@@ -153,32 +153,16 @@ pub async fn set_state(
     expected_version: i64,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    let at = sql::instant(now);
-    let new: Option<i64> = match change {
-        StateChange::Submitted => sqlx::query_scalar(
-            "UPDATE commitments SET state = $1, submitted_at = $2, updated_at = $2, \
-             row_version = row_version + 1 WHERE id = $3 AND row_version = $4 RETURNING row_version",
-        )
-        .bind(state.as_str())
-        .bind(at)
-        .bind(id)
-        .bind(expected_version)
-        .fetch_optional(&mut *conn)
-        .await?,
-        StateChange::Decided { by, comment } => sqlx::query_scalar(
-            "UPDATE commitments SET state = $1, decided_at = $2, decided_by = $3, decision_comment = $4, \
-             updated_at = $2, row_version = row_version + 1 WHERE id = $5 AND row_version = $6 \
-             RETURNING row_version",
-        )
-        .bind(state.as_str())
-        .bind(at)
-        .bind(by.map(|a| a.0))
-        .bind(comment)
-        .bind(id)
-        .bind(expected_version)
-        .fetch_optional(&mut *conn)
-        .await?,
-    };
+    let new = crate::registrations::update_state(
+        conn,
+        "commitments",
+        id,
+        state,
+        change,
+        expected_version,
+        now,
+    )
+    .await?;
     new_version_or_conflict(conn, id, new).await
 }
 

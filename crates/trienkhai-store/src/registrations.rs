@@ -153,23 +153,47 @@ pub async fn set_state(
     expected_version: i64,
     now: DateTime<Utc>,
 ) -> Result<i64> {
+    let new = update_state(
+        conn,
+        "registrations",
+        id,
+        state,
+        change,
+        expected_version,
+        now,
+    )
+    .await?;
+    new_version_or_conflict(conn, id, new).await
+}
+
+/// Moves a person's paper of the year (`registrations` or `commitments`: the same life) to
+/// `state` if its row is still at `expected_version`; the new version, or none.
+pub(crate) async fn update_state(
+    conn: &mut AnyConnection,
+    table: &'static str,
+    id: i64,
+    state: RegistrationState,
+    change: StateChange<'_>,
+    expected_version: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>> {
     let at = sql::instant(now);
-    let new: Option<i64> = match change {
-        StateChange::Submitted => sqlx::query_scalar(
-            "UPDATE registrations SET state = $1, submitted_at = $2, updated_at = $2, \
-             row_version = row_version + 1 WHERE id = $3 AND row_version = $4 RETURNING row_version",
-        )
+    Ok(match change {
+        StateChange::Submitted => sqlx::query_scalar(&format!(
+            "UPDATE {table} SET state = $1, submitted_at = $2, updated_at = $2, \
+             row_version = row_version + 1 WHERE id = $3 AND row_version = $4 RETURNING row_version"
+        ))
         .bind(state.as_str())
         .bind(at)
         .bind(id)
         .bind(expected_version)
         .fetch_optional(&mut *conn)
         .await?,
-        StateChange::Decided { by, comment } => sqlx::query_scalar(
-            "UPDATE registrations SET state = $1, decided_at = $2, decided_by = $3, decision_comment = $4, \
+        StateChange::Decided { by, comment } => sqlx::query_scalar(&format!(
+            "UPDATE {table} SET state = $1, decided_at = $2, decided_by = $3, decision_comment = $4, \
              updated_at = $2, row_version = row_version + 1 WHERE id = $5 AND row_version = $6 \
-             RETURNING row_version",
-        )
+             RETURNING row_version"
+        ))
         .bind(state.as_str())
         .bind(at)
         .bind(by.map(|a| a.0))
@@ -178,8 +202,7 @@ pub async fn set_state(
         .bind(expected_version)
         .fetch_optional(&mut *conn)
         .await?,
-    };
-    new_version_or_conflict(conn, id, new).await
+    })
 }
 
 /// Marks an edit of a version's items: its row version moves if it is still `expected_version`
