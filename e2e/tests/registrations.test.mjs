@@ -97,6 +97,19 @@ test('a cell secretary registers on a phone, the commune approves, the year ends
     await first.locator('input[name=note]').fill('Đã vận động 22 hộ');
     await Promise.all([secretary.waitForNavigation(), first.locator('.assess-save').click()]);
     assert.match(await secretary.locator('#registration-items > li').first().innerText(), /Hoàn thành \(100%\)/);
+    // The evidence of it, a scanned list, from the phone.
+    const item = secretary.locator('#registration-items > li').first();
+    await item.locator('details', { hasText: 'Đính kèm minh chứng' }).locator('summary').click();
+    await item.locator('.evidence-form input[name=file]').setInputFiles({
+      name: 'danh-sach-ho.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4 danh sach\n%%EOF\n'),
+    });
+    await Promise.all([secretary.waitForNavigation(), item.locator('.evidence-save').click()]);
+    assert.match(
+      await secretary.locator('#registration-items > li').first().locator('.evidence').innerText(),
+      /danh-sach-ho\.pdf/,
+    );
     await assertNoSidewaysScroll(secretary, 'the approved registration');
     await assertAccessible(secretary, 'the approved registration');
     await screenshot(secretary, 'registration-assessed-phone');
@@ -107,6 +120,58 @@ test('a cell secretary registers on a phone, the commune approves, the year ends
     await Promise.all([office.waitForNavigation(), assessed.locator('.remark-save').click()]);
     assert.match(await office.locator('#registration-items > li').first().innerText(), /vượt chỉ tiêu/);
     await screenshot(office, 'registration-remarked-desk');
+  } finally {
+    await desk.close();
+    await phone.close();
+  }
+});
+
+test('the district reads who must register by unit, filters who has not, and sets who must', async () => {
+  const desk = await newContext(browser, DESKTOP);
+  const phone = await newContext(browser, PHONE);
+  try {
+    const office = await desk.newPage();
+    await login(office, server.baseUrl, 'huyenuy');
+    await office.goto(`${server.baseUrl}/registrations?year=2021&unit=BTR`);
+    assert.match(await office.locator('#rule-words').innerText(), /Bí thư chi bộ/);
+    const headline = await office.locator('#registered-count').innerText();
+    const [done, total] = headline.match(/(\d+)\/(\d+)/).slice(1).map(Number);
+    assert.ok(done > 0 && total > done, `the district's heads and secretaries: ${headline}`);
+    // The lines per unit add up to the headline.
+    const counts = await office.locator('#unit-lines tbody td:nth-child(2)').allInnerTexts();
+    const summed = counts
+      .map((c) => c.split('/').map(Number))
+      .reduce(([a, b], [x, y]) => [a + x, b + y], [0, 0]);
+    assert.deepEqual(summed, [done, total], `lines ${counts.join(' ')} against ${headline}`);
+    await assertAccessible(office, 'the district\'s list');
+    await screenshot(office, 'registrations-district-desk');
+
+    // Who has not registered: none of them is shown as registered.
+    await submit(office, '#only-missing');
+    const rows = office.locator('#registrations-list tbody tr');
+    assert.equal(await rows.count(), total - done);
+    assert.equal(await office.locator('#registrations-list tr[data-registered=true]').count(), 0);
+
+    // Only the cells' secretaries from now on: the headline follows the rule.
+    await office.goto(`${server.baseUrl}/registrations?year=2021&unit=BTR`);
+    await office.locator('#rule-edit summary').click();
+    for (const box of await office.locator('#rule-form input[name=category]').all()) {
+      const value = await box.getAttribute('value');
+      await box.setChecked(value === 'cell_secretary');
+    }
+    await submit(office, '#rule-save');
+    assert.equal(await office.locator('#rule-words').innerText(), 'Bí thư chi bộ');
+    const after = await office.locator('#registered-count').innerText();
+    assert.notEqual(after, headline);
+
+    // A commune's line leads to its own list, readable on a phone.
+    const commune = await phone.newPage();
+    await login(commune, server.baseUrl, 'anthuy');
+    await commune.goto(`${server.baseUrl}/registrations?year=2021&unit=X-ANTHUY`);
+    assert.match(await commune.locator('#registered-count').innerText(), /\/3 /);
+    await assertNoSidewaysScroll(commune, 'the commune\'s list');
+    await assertAccessible(commune, 'the commune\'s list');
+    await screenshot(commune, 'registrations-commune-phone');
   } finally {
     await desk.close();
     await phone.close();

@@ -107,6 +107,21 @@ test('a cell\'s session is recorded on a phone and the district reads "x/y đả
     assert.match(await anThuy.innerText(), /đảng viên, đạt/);
     await assertAccessible(office, 'the district\'s study page');
     await screenshot(office, 'study-district-desk');
+
+    // XD03 is computed from the same attendance: the cell's 19/21 is among its inputs, and
+    // nobody has a form to type it.
+    await office.goto(`${server.baseUrl}/documents/${plan}?period=2021&unit=BTR`);
+    const xd03 = office.locator('tr[data-code="XD03"] a').first();
+    await Promise.all([office.waitForNavigation(), xd03.click()]);
+    assert.match(await office.locator('#computed-from').innerText(), /học tập, quán triệt 02-NQ\/HU/);
+    await Promise.all([
+      office.waitForNavigation(),
+      office.locator('#inputs tr[data-code="X-ANTHUY"] a').click(),
+    ]);
+    assert.match(await office.locator('#inputs').innerText(), /19 \/ 21/);
+    assert.equal(await office.locator('#actual-form').count(), 0);
+    await assertAccessible(office, 'the computed target');
+    await screenshot(office, 'study-target-computed-desk');
   } finally {
     await desk.close();
     await phone.close();

@@ -8,7 +8,6 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use trienkhai_core::access::Action;
 use trienkhai_core::attendance::Attendance;
 use trienkhai_core::commitment::{Section, SectionAssessment, check_sections};
 use trienkhai_core::ids::{PersonId, UnitId};
@@ -18,7 +17,7 @@ use trienkhai_store::commitments::{self as store};
 pub use trienkhai_store::commitments::{Commitment, CommitmentSection};
 use trienkhai_store::registrations::StateChange;
 
-use crate::personal::{Standing, judging_day, reads_from_above, standing};
+use crate::personal::{Standing, judging_day, standing};
 use crate::scope::Trees;
 use crate::{Actor, App, AppError, Result};
 
@@ -354,20 +353,11 @@ pub async fn unit_commitments(
     unit: UnitId,
     year: i32,
 ) -> Result<UnitCommitments> {
-    check_year(year)?;
-    let day = judging_day(app, year);
     let mut conn = app.db.reader().await?;
     let mut trees = Trees::shared(app);
-    let edits = trees
-        .allows(&mut conn, actor, Action::EditContent, unit, day)
-        .await?;
-    let tree = trees.at(&mut conn, day).await?;
-    let Some(node) = tree.get(unit) else {
-        return Err(AppError::NotFound);
-    };
-    if !(edits || reads_from_above(actor, &tree, unit)) {
-        return Err(AppError::Forbidden);
-    }
+    let (day, edits, tree) =
+        crate::personal::unit_list_access(app, &mut conn, &mut trees, actor, unit, year).await?;
+    let node = tree.get(unit).ok_or(AppError::NotFound)?;
     let units: Vec<UnitId> = tree
         .walk_from(unit)
         .into_iter()

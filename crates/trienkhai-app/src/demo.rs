@@ -122,6 +122,7 @@ pub struct DemoSummary {
     pub study_sessions: usize,
     pub commitments: usize,
     pub emulation_goals: usize,
+    pub registrations: usize,
 }
 
 /// Whether the database already holds units (the demo is built only into an empty database).
@@ -338,6 +339,7 @@ pub async fn build(app: &App) -> Result<DemoSummary> {
         .find(|(commune, _)| *commune == ids["X-ANTHUY"])
         .map(|(_, cell)| *cell);
     let mut cell_secretary = None;
+    let mut commune_secretaries = Vec::new();
     for (i, (unit, (name, titles, seed))) in leaders.into_iter().enumerate() {
         let admitted = date("1995-01-01") + chrono::Duration::days((seed as i64 * 97) % 9000);
         let input = PersonInput {
@@ -369,6 +371,9 @@ pub async fn build(app: &App) -> Result<DemoSummary> {
             people::create_person(app, &actor, &input, Some(&first), "illustrative").await?;
         if Some(unit) == first_cell && cell_secretary.is_none() {
             cell_secretary = Some(person);
+        }
+        if titles[0] == "Bí thư Đảng ủy" {
+            commune_secretaries.push((unit, person));
         }
         for title in &titles[1..] {
             let post = PostInput {
@@ -467,6 +472,10 @@ pub async fn build(app: &App) -> Result<DemoSummary> {
     summary.persons += members;
     summary.commitments = commitments;
     summary.emulation_goals = crate::demo_people::emulation_goals(app, &actor, &ids).await?;
+    let (heads, registrations) =
+        crate::demo_registrations::build(app, &actor, &ids, &commune_secretaries).await?;
+    summary.persons += heads;
+    summary.registrations = registrations;
     Ok(summary)
 }
 

@@ -136,16 +136,25 @@ pub(crate) async fn build(
         .map(|u| (u.name, u.id))
         .collect();
     communes.sort();
-    let mut n = sessions_of(
+    let resolution = document(crate::demo_plan::DISTRICT_PLAN).await?;
+    // XD03, "cadres and members who studied the resolution", counts its key cadres and members.
+    let xd03 = crate::targets::targets_of_document(app, actor, resolution)
+        .await?
+        .into_iter()
+        .find(|t| t.code == crate::demo_plan::ATTENDANCE_TARGET)
+        .map(|t| t.id)
+        .ok_or(crate::AppError::NotFound)?;
+    crate::study_targets::link(
         app,
         actor,
-        document(crate::demo_plan::DISTRICT_PLAN).await?,
-        district,
-        &communes,
-        day,
-        true,
+        xd03,
+        &crate::study_targets::LinkInput {
+            document_id: resolution,
+            audiences: vec![Audience::KeyCadres, Audience::PartyMembers],
+        },
     )
     .await?;
+    let mut n = sessions_of(app, actor, resolution, district, &communes, day, true).await?;
     n += sessions_of(
         app,
         actor,

@@ -87,6 +87,9 @@ fn rows(text: &str) -> Result<Vec<csv::StringRecord>> {
 }
 
 /// A deterministic pseudo-random number in `0..n` from a few small integers (splitmix64).
+/// The target whose values come from the attendance at the resolution's study sessions.
+pub(crate) const ATTENDANCE_TARGET: &str = "XD03";
+
 pub(crate) fn noise(seed: &[u64], n: u64) -> u64 {
     let mut x = seed.iter().fold(0x9E37_79B9_7F4A_7C15u64, |acc, s| {
         acc ^ s.wrapping_mul(0xBF58_476D_1CE4_E5B9)
@@ -263,8 +266,11 @@ pub async fn build(app: &App, actor: &Actor, ids: &HashMap<String, UnitId>) -> R
                 .await?;
             }
         }
-        summary.actuals +=
-            seed_actuals(app, actor, id, code, aggregation, goal, district, &communes).await?;
+        // XD03 is computed from the study sessions' attendance (`demo_people`), never typed.
+        if code != ATTENDANCE_TARGET {
+            summary.actuals +=
+                seed_actuals(app, actor, id, code, aggregation, goal, district, &communes).await?;
+        }
         target_ids.insert(code.to_owned(), id);
         summary.targets += 1;
     }

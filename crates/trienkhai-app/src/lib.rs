@@ -13,6 +13,7 @@ pub mod dashboard;
 pub mod demo;
 mod demo_people;
 pub mod demo_plan;
+mod demo_registrations;
 mod document_access;
 pub mod documents;
 pub mod emulation;
@@ -23,6 +24,8 @@ pub mod history;
 pub mod org;
 pub mod people;
 pub mod personal;
+pub mod registration_evidence;
+pub mod registration_lists;
 pub mod registrations;
 pub mod reminders;
 pub mod report_sheet;
@@ -30,9 +33,11 @@ pub mod reporting;
 pub mod scope;
 pub mod served;
 pub mod study;
+pub mod study_targets;
 pub mod targets;
 pub mod todo;
 mod unit_cards;
+pub mod work_item_takers;
 pub mod work_items;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -61,7 +66,7 @@ pub struct App {
     /// Attendance roll-ups of study sessions, and the "who has registered" lists.
     study_rollups: std::sync::Arc<served::Served<study::RollupKey, study::RollupFigures>>,
     registration_lists: std::sync::Arc<
-        served::Served<registrations::ListKey, Vec<registrations::PersonRegistration>>,
+        served::Served<registration_lists::ListKey, Vec<registration_lists::PersonRegistration>>,
     >,
     /// Who is behind a session or a token, kept the same way.
     callers: std::sync::Arc<served::Served<auth::CallerKey, auth::Caller>>,
@@ -139,7 +144,8 @@ impl App {
                 served::Served::new(study::ROLLUPS_KEPT).with_grace(served::FIGURE_GRACE),
             ),
             registration_lists: std::sync::Arc::new(
-                served::Served::new(registrations::LISTS_KEPT).with_grace(served::FIGURE_GRACE),
+                served::Served::new(registration_lists::LISTS_KEPT)
+                    .with_grace(served::FIGURE_GRACE),
             ),
             callers: std::sync::Arc::new(served::Served::new(auth::CALLERS_KEPT)),
             writes: Default::default(),

@@ -125,3 +125,31 @@ pub(crate) async fn unit_day(conn: &mut Conn, unit: UnitId, day: NaiveDate) -> R
         _ => day,
     })
 }
+
+/// Who may read a unit's list of persons for a year (who has registered, who has signed): its
+/// editors and readers of a unit above, not its peers. Answers the judging day, whether the
+/// reader edits there, and the tree of that day.
+pub(crate) async fn unit_list_access(
+    app: &App,
+    conn: &mut Conn,
+    trees: &mut Trees,
+    actor: &Actor,
+    unit: UnitId,
+    year: i32,
+) -> Result<(NaiveDate, bool, std::sync::Arc<TreeSnapshot>)> {
+    if !(1900..=2200).contains(&year) {
+        return Err(crate::AppError::invalid("year_out_of_range", "year"));
+    }
+    let day = judging_day(app, year);
+    let edits = trees
+        .allows(conn, actor, Action::EditContent, unit, day)
+        .await?;
+    let tree = trees.at(conn, day).await?;
+    if tree.get(unit).is_none() {
+        return Err(crate::AppError::NotFound);
+    }
+    if !(edits || reads_from_above(actor, &tree, unit)) {
+        return Err(crate::AppError::Forbidden);
+    }
+    Ok((day, edits, tree))
+}

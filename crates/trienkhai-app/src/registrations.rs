@@ -13,7 +13,6 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use trienkhai_core::access::Action;
 use trienkhai_core::ids::{DocumentId, PersonId, TargetId, UnitId, WorkItemId};
 use trienkhai_core::registration::{
     AssessmentPhase, ItemContent, Outcome, RegistrationAction, RegistrationState, SelfAssessment,
@@ -26,7 +25,7 @@ use trienkhai_store::registrations::{
 };
 use trienkhai_store::{Conn, audit, targets, work_items};
 
-use crate::personal::{Standing, actor_person, judging_day, reads_from_above, standing};
+use crate::personal::{Standing, judging_day, standing};
 use crate::scope::Trees;
 use crate::{Actor, App, AppError, Result};
 
@@ -61,6 +60,8 @@ pub struct RegistrationView {
     pub items: Vec<RegistrationItem>,
     /// The items' self-assessments and the remarks on them.
     pub assessments: Vec<Assessment>,
+    /// Files attached as evidence of the assessments.
+    pub evidence: Vec<trienkhai_store::registration_evidence::ItemEvidence>,
     /// The reader is the person registered.
     pub own: bool,
     /// The reader may change its items now.
@@ -344,6 +345,7 @@ pub async fn get(app: &App, actor: &Actor, id: i64) -> Result<RegistrationView> 
     }
     let items = store::items_of(&mut conn, id).await?;
     let assessments = store::assessments_of(&mut conn, id).await?;
+    let evidence = trienkhai_store::registration_evidence::of_registration(&mut conn, id).await?;
     let person_name = trienkhai_store::persons::get_person(&mut conn, registration.person_id)
         .await?
         .full_name;
@@ -377,6 +379,7 @@ pub async fn get(app: &App, actor: &Actor, id: i64) -> Result<RegistrationView> 
         unit_name,
         document_number,
         assessments,
+        evidence,
         can_edit: (s.own || s.edits) && state.editable(),
         can_decide: s.edits && !s.own && state == RegistrationState::Submitted,
         own: s.own,
@@ -479,233 +482,4 @@ pub async fn remark(
     .await?;
     trienkhai_store::commit(tx).await?;
     Ok(())
-}
-
-/// One person of a unit's list: their post, where their registration of the year stands, and
-/// how many of its items in force are late.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-pub struct PersonRegistration {
-    pub person_id: PersonId,
-    pub full_name: String,
-    pub unit_id: UnitId,
-    pub unit_code: String,
-    pub unit_name: String,
-    pub post_title: String,
-    /// The latest version, if any.
-    pub registration_id: Option<i64>,
-    pub state: Option<RegistrationState>,
-    /// An approved version is in force (the latest may be an amendment under way).
-    pub in_force: bool,
-    /// Sent: approved, or the latest submitted ("đã đăng ký").
-    pub registered: bool,
-    /// Items of the version in force past their deadline and not assessed done.
-    pub late_items: usize,
-}
-
-/// Who in a unit and below has registered for a year: "18/21 đồng chí đã đăng ký".
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-pub struct UnitRegistrations {
-    pub unit_id: UnitId,
-    pub unit_code: String,
-    pub unit_name: String,
-    pub year: i32,
-    /// The day posts and the tree are read on: the year's end, or today within it.
-    pub as_of: NaiveDate,
-    pub people: Vec<PersonRegistration>,
-    pub registered: usize,
-    pub total: usize,
-    /// The reader writes for the unit's persons and decides on their registrations.
-    pub can_open: bool,
-}
-
-/// The persons holding a post in `unit` or below on the year's judging day, each with their
-/// registration of `year`; for the unit's editors and readers above (not its peers).
-pub async fn unit_registrations(
-    app: &App,
-    actor: &Actor,
-    unit: UnitId,
-    year: i32,
-) -> Result<UnitRegistrations> {
-    if !(1900..=2200).contains(&year) {
-        return Err(AppError::invalid("year_out_of_range", "year"));
-    }
-    let day = judging_day(app, year);
-    let today = app.today();
-    let mut conn = app.db.reader().await?;
-    let mut trees = Trees::shared(app);
-    let edits = trees
-        .allows(&mut conn, actor, Action::EditContent, unit, day)
-        .await?;
-    let tree = trees.at(&mut conn, day).await?;
-    let Some(node) = tree.get(unit) else {
-        return Err(AppError::NotFound);
-    };
-    if !(edits || reads_from_above(actor, &tree, unit)) {
-        return Err(AppError::Forbidden);
-    }
-    let (unit_code, unit_name) = (node.code.as_str().to_owned(), node.name.clone());
-    // The list is the same for every reader: kept under the change epoch, computed on a
-    // connection of its own (this one is given back first).
-    drop(conn);
-    let key = ListKey {
-        today,
-        unit,
-        year,
-        day,
-    };
-    let people = app
-        .registration_lists
-        .get_or_compute_for(app, actor, key, || people_of(app, unit, year, day, today))
-        .await?;
-    Ok(UnitRegistrations {
-        unit_id: unit,
-        unit_code,
-        unit_name,
-        year,
-        as_of: day,
-        registered: people.iter().filter(|p| p.registered).count(),
-        total: people.len(),
-        people: people.as_ref().clone(),
-        can_open: edits,
-    })
-}
-
-/// How many "who has registered" lists are kept.
-pub(crate) const LISTS_KEPT: usize = 256;
-
-/// What a kept list was asked for.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ListKey {
-    today: NaiveDate,
-    unit: UnitId,
-    year: i32,
-    day: NaiveDate,
-}
-
-/// Everyone posted in `unit` or below on `day`, with their registration of `year`.
-async fn people_of(
-    app: &App,
-    unit: UnitId,
-    year: i32,
-    day: NaiveDate,
-    today: NaiveDate,
-) -> Result<Vec<PersonRegistration>> {
-    let mut conn = app.db.reader().await?;
-    let tree = Trees::shared(app).at(&mut conn, day).await?;
-    let units: Vec<UnitId> = tree
-        .walk_from(unit)
-        .into_iter()
-        .map(|(_, v)| v.unit_id)
-        .collect();
-    let posts = trienkhai_store::persons::posts_in_units(&mut conn, &units, day).await?;
-    let registrations = store::registrations_in_units(&mut conn, &units, year).await?;
-    let mut by_person: std::collections::HashMap<PersonId, Vec<&Registration>> =
-        std::collections::HashMap::new();
-    for r in &registrations {
-        by_person.entry(r.person_id).or_default().push(r);
-    }
-    let in_force_of = |person: PersonId| {
-        by_person.get(&person).and_then(|versions| {
-            versions
-                .iter()
-                .rev()
-                .find(|r| r.state == RegistrationState::Approved)
-                .copied()
-        })
-    };
-    // Items late, for every registration in force, in a few reads.
-    let in_force_ids: Vec<i64> = posts
-        .iter()
-        .filter_map(|(post, _)| in_force_of(post.person_id).map(|r| r.id))
-        .collect();
-    let mut late_by_registration: std::collections::HashMap<i64, usize> =
-        std::collections::HashMap::new();
-    for (registration, deadline, outcome) in
-        store::items_due_before(&mut conn, &in_force_ids, today).await?
-    {
-        if trienkhai_core::registration::late(deadline, outcome, today) {
-            *late_by_registration.entry(registration).or_default() += 1;
-        }
-    }
-    let mut seen = std::collections::HashSet::new();
-    let mut people: Vec<PersonRegistration> = Vec::new();
-    for (post, full_name) in posts {
-        // One line per person: their first post in the subtree, in name order.
-        if !seen.insert(post.person_id) {
-            continue;
-        }
-        let latest = by_person
-            .get(&post.person_id)
-            .and_then(|v| v.last().copied());
-        let in_force = in_force_of(post.person_id);
-        let late_items = in_force
-            .and_then(|r| late_by_registration.get(&r.id).copied())
-            .unwrap_or(0);
-        let (unit_code, unit_name) = tree
-            .get(post.unit_id)
-            .map(|v| (v.code.as_str().to_owned(), v.name.clone()))
-            .unwrap_or_default();
-        people.push(PersonRegistration {
-            person_id: post.person_id,
-            full_name,
-            unit_id: post.unit_id,
-            unit_code,
-            unit_name,
-            post_title: post.title,
-            registration_id: latest.map(|r| r.id),
-            state: latest.map(|r| r.state),
-            in_force: in_force.is_some(),
-            registered: in_force.is_some()
-                || latest.is_some_and(|r| r.state == RegistrationState::Submitted),
-            late_items,
-        });
-    }
-    Ok(people)
-}
-
-/// The reader as a person, for the year: their posts on the year's judging day (where they
-/// register) and every version of their registration.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-pub struct Mine {
-    pub person_id: PersonId,
-    pub full_name: String,
-    /// (unit, its name, the post's title).
-    pub posts: Vec<(UnitId, String, String)>,
-    pub versions: Vec<Registration>,
-    /// Their commitment of the year, if written.
-    pub commitment: Option<trienkhai_store::commitments::Commitment>,
-}
-
-/// The reader's own side of a year, when their account is a person's.
-pub async fn mine(app: &App, actor: &Actor, year: i32) -> Result<Option<Mine>> {
-    if !(1900..=2200).contains(&year) {
-        return Err(AppError::invalid("year_out_of_range", "year"));
-    }
-    let mut conn = app.db.reader().await?;
-    let Some(person) = actor_person(&mut conn, actor).await? else {
-        return Ok(None);
-    };
-    let day = judging_day(app, year);
-    let full_name = trienkhai_store::persons::get_person(&mut conn, person)
-        .await?
-        .full_name;
-    let tree = Trees::shared(app).at(&mut conn, day).await?;
-    let posts = trienkhai_store::persons::posts_of_person(&mut conn, person)
-        .await?
-        .into_iter()
-        .filter(|p| p.validity.contains(day))
-        .filter_map(|p| {
-            tree.get(p.unit_id)
-                .map(|v| (p.unit_id, v.name.clone(), p.title.clone()))
-        })
-        .collect();
-    let versions = store::versions_of(&mut conn, person, year).await?;
-    let commitment = trienkhai_store::commitments::commitment_of(&mut conn, person, year).await?;
-    Ok(Some(Mine {
-        commitment,
-        person_id: person,
-        full_name,
-        posts,
-        versions,
-    }))
 }

@@ -99,10 +99,13 @@ async fn targets_of(conn: &mut Conn, trees: &mut Trees, report: &Report) -> Resu
         .get(report.unit_id)
         .map(|v| v.kind.clone())
         .unwrap_or_default();
+    // Targets computed from attendance are written by the study sessions, never typed.
+    let computed = trienkhai_store::attendance_targets::computed_ids(conn).await?;
     Ok(targets::targets_of_document(conn, report.document_id)
         .await?
         .into_iter()
         .filter(|t| reports_target(t, report.unit_id, &kind, doc.issuer_unit_id))
+        .filter(|t| !computed.contains(&t.id))
         .collect())
 }
 

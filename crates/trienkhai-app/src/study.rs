@@ -454,6 +454,15 @@ pub async fn record(app: &App, actor: &Actor, input: &SessionInput) -> Result<i6
         counts,
     };
     let id = store::insert_session(&mut tx, &new, app.now()).await?;
+    crate::study_targets::refresh(
+        app,
+        &mut tx,
+        &mut trees,
+        actor,
+        input.document_id,
+        input.unit_id,
+    )
+    .await?;
     let after = serde_json::to_value(store::get_session(&mut tx, id).await?).ok();
     audit::append(
         &mut tx,
@@ -490,6 +499,15 @@ pub async fn remove(app: &App, actor: &Actor, id: i64) -> Result<()> {
         }
     }
     store::delete_session(&mut tx, id).await?;
+    crate::study_targets::refresh(
+        app,
+        &mut tx,
+        &mut trees,
+        actor,
+        session.document_id,
+        session.unit_id,
+    )
+    .await?;
     audit::append(
         &mut tx,
         &actor.audit_entry(

@@ -15,6 +15,7 @@ pub mod org;
 pub mod over_time;
 pub mod party;
 pub mod period;
+pub mod post_category;
 pub mod registration;
 pub mod reporting;
 pub mod rollup;

@@ -9,6 +9,7 @@
 //! the conformance suite in `tests/`.
 
 pub mod accounts;
+pub mod attendance_targets;
 pub mod audit;
 mod changes;
 pub mod commitments;
@@ -18,6 +19,8 @@ pub mod figures;
 pub mod jobs;
 pub mod notify;
 pub mod persons;
+pub mod registration_evidence;
+pub mod registration_rules;
 pub mod registrations;
 pub mod reports;
 pub mod sessions;

@@ -319,6 +319,7 @@ pub async fn build_demo(app: &App) -> anyhow::Result<()> {
         persons = summary.persons,
         study_sessions = summary.study_sessions,
         commitments = summary.commitments,
+        registrations = summary.registrations,
         accounts = summary.accounts,
         ms = started.elapsed().as_millis() as u64,
         "demo built"

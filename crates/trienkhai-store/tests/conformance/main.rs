@@ -13,6 +13,8 @@ mod plan_actuals;
 use plan_actuals::*;
 mod reports;
 use reports::*;
+mod registration_rules;
+use registration_rules::*;
 mod registrations;
 use registrations::*;
 mod study;
@@ -340,6 +342,8 @@ both_backends!(
     the_change_epoch_moves_with_writes_of_any_instance,
     reports_move_through_review_with_revisions_and_evidence,
     registrations_keep_versions_items_and_assessments,
+    registration_rules_are_set_under_a_version_check,
+    attendance_targets_are_linked_found_and_unlinked,
     study_sessions_are_recorded_and_summed_per_unit,
     commitments_keep_sections_states_and_year_end_remarks,
     emulation_goals_keep_their_order_figures_and_results,

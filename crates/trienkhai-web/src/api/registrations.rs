@@ -6,10 +6,12 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use serde::Deserialize;
 use trienkhai_app::AppError;
-use trienkhai_app::registrations::{
-    self, ItemInput, RegistrationInput, RegistrationView, UnitRegistrations,
-};
-use trienkhai_core::ids::UnitId;
+use trienkhai_app::registration_evidence;
+use trienkhai_app::registration_lists::{self, RuleView, UnitRegistrations};
+use trienkhai_app::registrations::{self, ItemInput, RegistrationInput, RegistrationView};
+use trienkhai_app::work_item_takers::{self, Taker};
+use trienkhai_core::ids::{DocumentId, UnitId, WorkItemId};
+use trienkhai_core::post_category::PostCategory;
 use trienkhai_core::registration::{AssessmentPhase, Outcome, RegistrationAction};
 
 use super::{Api, Id, RouteDoc};
@@ -36,6 +38,52 @@ pub(super) fn routes(api: Api) -> Api {
             "Who in a unit and below has registered for a year, and whose items are late",
         ),
         unit_list,
+    )
+    .route(
+        RouteDoc::new(
+            "post",
+            "/registration-items/{id}/evidence",
+            "registrations",
+            "Attach an evidence file to an item's self-assessment for a phase (raw body, up to 20 MB; approved registrations)",
+        )
+        .body_limit(trienkhai_app::documents::MAX_FILE_BYTES + 1024),
+        attach_evidence,
+    )
+    .route(
+        RouteDoc::new(
+            "get",
+            "/registration-evidence/{id}",
+            "registrations",
+            "An evidence file of a registration, for whoever reads the registration",
+        ),
+        evidence_file,
+    )
+    .route(
+        RouteDoc::new(
+            "get",
+            "/work-items/{id}/registrations",
+            "registrations",
+            "Who took a work item on: the persons whose registration has an item concretizing it (those the reader may read)",
+        ),
+        takers,
+    )
+    .route(
+        RouteDoc::new(
+            "get",
+            "/documents/{id}/registration-rule",
+            "registrations",
+            "Who must register work items under a plan: the categories of posts it names (none: every member)",
+        ),
+        get_rule,
+    )
+    .route(
+        RouteDoc::new(
+            "put",
+            "/documents/{id}/registration-rule",
+            "registrations",
+            "Set who must register under a plan (its issuer's editors; version 0 before the first rule)",
+        ),
+        put_rule,
     )
     .route(
         RouteDoc::new(
@@ -108,6 +156,9 @@ struct YearQuery {
     /// The year of the registrations (required).
     #[schemars(required, range(min = 1900, max = 2200))]
     year: Option<i32>,
+    /// The plan whose rule of who must register is counted against (default: everyone posted).
+    #[schemars(range(min = 1))]
+    plan: Option<i64>,
 }
 
 async fn unit_list(
@@ -120,8 +171,108 @@ async fn unit_list(
         .year
         .ok_or_else(|| AppError::invalid("required", "year"))?;
     Ok(Json(
-        registrations::unit_registrations(&state.app, &actor, UnitId(id), year).await?,
+        registration_lists::unit_registrations(
+            &state.app,
+            &actor,
+            UnitId(id),
+            year,
+            q.plan.map(DocumentId),
+        )
+        .await?,
     ))
+}
+
+async fn takers(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+) -> Result<Json<Vec<Taker>>, ApiError> {
+    Ok(Json(
+        work_item_takers::takers(&state.app, &actor, WorkItemId(id)).await?,
+    ))
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+struct EvidenceQuery {
+    /// The file's name (required).
+    #[schemars(required, length(max = 255))]
+    name: Option<String>,
+    /// The assessment's phase (required).
+    #[schemars(required)]
+    phase: Option<AssessmentPhase>,
+}
+
+async fn attach_evidence(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+    Query(q): Query<EvidenceQuery>,
+    body: axum::body::Bytes,
+) -> Result<Json<Created>, ApiError> {
+    let name = q
+        .name
+        .filter(|n| !n.trim().is_empty())
+        .ok_or_else(|| AppError::invalid("required", "name"))?;
+    let phase = q
+        .phase
+        .ok_or_else(|| AppError::invalid("required", "phase"))?;
+    Ok(Json(Created::of(
+        registration_evidence::attach(&state.app, &actor, id, phase, &name, &body).await?,
+    )))
+}
+
+async fn evidence_file(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+) -> Result<super::FileAnswer, ApiError> {
+    let (record, bytes) = registration_evidence::file(&state.app, &actor, id).await?;
+    Ok(super::FileAnswer(super::attachment(
+        &record.file_name,
+        &record.content_type,
+        bytes,
+    )))
+}
+
+async fn get_rule(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+) -> Result<Json<RuleView>, ApiError> {
+    Ok(Json(
+        registration_lists::rule(&state.app, &actor, DocumentId(id)).await?,
+    ))
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RuleBody {
+    /// The categories of posts that must register; empty: every member.
+    #[schemars(length(max = 5))]
+    categories: Vec<PostCategory>,
+    /// The rule's `row_version` as read (0 while the plan has none).
+    #[schemars(required, range(min = 0))]
+    version: Option<i64>,
+}
+
+async fn put_rule(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+    JsonBody(body): JsonBody<RuleBody>,
+) -> Result<Json<Saved>, ApiError> {
+    let version = body
+        .version
+        .ok_or_else(|| AppError::invalid("required", "version"))?;
+    let row_version = registration_lists::set_rule(
+        &state.app,
+        &actor,
+        DocumentId(id),
+        &body.categories,
+        version,
+    )
+    .await?;
+    Ok(Json(Saved { row_version }))
 }
 
 async fn get(

@@ -9,7 +9,8 @@ use serde::Deserialize;
 use trienkhai_app::AppError;
 use trienkhai_app::study::StudySession;
 use trienkhai_app::study::{self, SessionInput, StudyRollup};
-use trienkhai_core::ids::{DocumentId, UnitId};
+use trienkhai_app::study_targets::{self, LinkInput, LinkView};
+use trienkhai_core::ids::{DocumentId, TargetId, UnitId};
 
 use super::{Api, Id, RouteDoc};
 use crate::AppState;
@@ -54,6 +55,51 @@ pub(super) fn routes(api: Api) -> Api {
         ),
         rollup,
     )
+    .route(
+        RouteDoc::new(
+            "get",
+            "/targets/{id}/attendance-source",
+            "study",
+            "Whether a target is computed from the attendance at a document's study sessions, and from which",
+        ),
+        get_source,
+    )
+    .route(
+        RouteDoc::new(
+            "put",
+            "/targets/{id}/attendance-source",
+            "study",
+            "Compute a ratio target from the attendance at a document's study sessions (the plan's editors); every unit's value is written now and kept up to date",
+        ),
+        put_source,
+    )
+}
+
+async fn get_source(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+) -> Result<Json<LinkView>, ApiError> {
+    Ok(Json(
+        study_targets::link_of(&state.app, &actor, TargetId(id)).await?,
+    ))
+}
+
+/// How many units' values were written.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+struct Written {
+    written: usize,
+}
+
+async fn put_source(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+    JsonBody(body): JsonBody<LinkInput>,
+) -> Result<Json<Written>, ApiError> {
+    Ok(Json(Written {
+        written: study_targets::link(&state.app, &actor, TargetId(id), &body).await?,
+    }))
 }
 
 async fn record(

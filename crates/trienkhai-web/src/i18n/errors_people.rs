@@ -174,4 +174,28 @@ pub(super) const PEOPLE: &[ErrorCode] = &[
         vi: "Mục tiêu thi đua đăng ký cho một năm hoặc một giai đoạn, không cho một tháng hay một quý.",
         en: "An emulation goal is for a year or a phase, not a month or a quarter.",
     },
+    ErrorCode {
+        code: "post_category_unknown",
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        vi: "Diện phải đăng ký không hợp lệ.",
+        en: "Unknown category of posts.",
+    },
+    ErrorCode {
+        code: "too_many_categories",
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        vi: "Quá nhiều diện phải đăng ký (tối đa 5).",
+        en: "Too many categories of posts (at most 5).",
+    },
+    ErrorCode {
+        code: "target_computed",
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        vi: "Chỉ tiêu này được tính tự động từ số liệu học tập, quán triệt; không nhập tay.",
+        en: "This target is computed from study attendance; it is not typed.",
+    },
+    ErrorCode {
+        code: "target_not_ratio",
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        vi: "Chỉ tiêu tính từ số liệu học tập phải là chỉ tiêu tỷ lệ.",
+        en: "A target computed from attendance must be a ratio.",
+    },
 ];

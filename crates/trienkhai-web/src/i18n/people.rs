@@ -101,6 +101,87 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
         "Nobody holds a post in your unit that year.",
     ),
     ("registration.version", "Bản", "Version"),
+    (
+        "registration.attach",
+        "Đính kèm minh chứng",
+        "Attach evidence",
+    ),
+    (
+        "registration.evidence_file",
+        "Tệp minh chứng (PDF, ảnh, Word, Excel; tối đa 20 MB)",
+        "Evidence file (PDF, image, Word, Excel; up to 20 MB)",
+    ),
+    ("registration.attach_send", "Tải lên", "Upload"),
+    (
+        "registration.print_title",
+        "Danh sách đăng ký đầu việc",
+        "List of registrations",
+    ),
+    (
+        "registration.rule",
+        "Diện phải đăng ký",
+        "Who must register",
+    ),
+    (
+        "registration.rule_change",
+        "Thay đổi diện phải đăng ký",
+        "Change who must register",
+    ),
+    (
+        "registration.rule_legend",
+        "Chức vụ phải đăng ký đầu việc theo văn bản này (không chọn: mọi cán bộ, đảng viên)",
+        "Posts that must register under this plan (none ticked: every member)",
+    ),
+    (
+        "registration.category.executive_committee",
+        "Ủy viên Ban Chấp hành",
+        "Executive committee members",
+    ),
+    (
+        "registration.category.department_head",
+        "Trưởng các phòng, ban, ngành",
+        "Heads of departments",
+    ),
+    (
+        "registration.category.grassroots_secretary",
+        "Bí thư đảng ủy xã, cơ sở",
+        "Commune and grassroots secretaries",
+    ),
+    (
+        "registration.category.cell_secretary",
+        "Bí thư chi bộ",
+        "Cell secretaries",
+    ),
+    (
+        "registration.category.every_member",
+        "Mọi cán bộ, đảng viên",
+        "Every member",
+    ),
+    ("registration.unit", "Đơn vị", "Unit"),
+    ("registration.registered_short", "Đã đăng ký", "Registered"),
+    (
+        "registration.late_people",
+        "Có đầu việc trễ hạn",
+        "With items late",
+    ),
+    ("registration.filter", "Lọc danh sách", "Filter the list"),
+    ("registration.only_all", "Tất cả", "Everyone"),
+    (
+        "registration.only_missing",
+        "Chưa đăng ký",
+        "Not yet registered",
+    ),
+    ("registration.only_late", "Trễ hạn", "Late"),
+    (
+        "registration.filter_empty",
+        "Không có đồng chí nào trong danh sách lọc.",
+        "Nobody matches the filter.",
+    ),
+    (
+        "registration.voluntary",
+        "ngoài diện phải đăng ký",
+        "not required",
+    ),
     ("registration.state.draft", "Đang soạn", "Draft"),
     (
         "registration.state.submitted",

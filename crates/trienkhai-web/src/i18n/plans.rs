@@ -277,6 +277,23 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
     ("item.cascade_down", "Được cụ thể hóa bởi", "Concretized by"),
     ("item.moved", "đã gia hạn", "moved"),
     ("item.back_to_plan", "Về kế hoạch", "Back to the plan"),
+    (
+        "target.computed_from",
+        "Tính tự động từ số liệu học tập, quán triệt",
+        "Computed from the study attendance of",
+    ),
+    (
+        "target.link_attendance",
+        "Tính tự động từ số liệu học tập, quán triệt văn bản này",
+        "Compute from the study attendance of this plan",
+    ),
+    ("target.link_audiences", "Đối tượng được tính", "Who counts"),
+    (
+        "item.takers",
+        "Cán bộ đăng ký thực hiện",
+        "Persons who took it on",
+    ),
+    ("item.taker_item", "Đầu việc đăng ký", "Registered item"),
     ("myplan.on", "Tình hình tại ngày", "As of"),
     (
         "myplan.due_soon",

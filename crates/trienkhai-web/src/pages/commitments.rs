@@ -13,7 +13,7 @@ use trienkhai_app::AppError;
 use trienkhai_app::commitments;
 use trienkhai_core::commitment::Section;
 use trienkhai_core::ids::{PersonId, UnitId};
-use trienkhai_core::registration::{Outcome, RegistrationAction, RegistrationState};
+use trienkhai_core::registration::{Outcome, RegistrationAction};
 
 use super::{PageCtx, pair, render, see_other, unit_by_code};
 use crate::AppState;
@@ -21,9 +21,7 @@ use crate::error::PageError;
 use crate::extract::{FormBody, PageActor};
 use crate::i18n::{self, Lang};
 
-fn state_label(lang: Lang, s: RegistrationState) -> &'static str {
-    i18n::tr(lang, &format!("registration.state.{}", s.as_str()))
-}
+use super::registrations::state_label;
 
 fn section_label(lang: Lang, s: Section) -> &'static str {
     i18n::tr(lang, &format!("field.{}", s.as_str()))
@@ -70,7 +68,7 @@ pub async fn list(
     let ctx = PageCtx::new(&page, &uri);
     let lang = ctx.lang();
     let year = q.year.unwrap_or_else(|| state.app.today().year());
-    let mine = trienkhai_app::registrations::mine(&state.app, &page.actor, year).await?;
+    let mine = trienkhai_app::registration_lists::mine(&state.app, &page.actor, year).await?;
     let unit = match unit_by_code(&state, q.unit.as_deref(), "unit").await? {
         Some(u) => Some(u),
         None => match &mine {

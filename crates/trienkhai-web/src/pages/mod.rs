@@ -12,12 +12,13 @@ mod history;
 mod persons;
 pub(crate) mod pickers;
 mod plans;
+mod registration_lists;
 mod registrations;
 mod reminders;
 mod report_form;
 mod reports;
 mod session;
-mod study;
+pub(crate) mod study;
 mod todo;
 mod units;
 
@@ -102,6 +103,10 @@ pub fn routes() -> Router<AppState> {
         .route("/documents/{id}/work-items", post(plans::create_item))
         .route("/targets/{id}/values", post(plans::set_value))
         .route("/targets/{id}/quotas", post(plans::set_quota))
+        .route(
+            "/targets/{id}/attendance-source",
+            post(plans::link_attendance),
+        )
         .route("/work-items/{id}/split", post(plans::split))
         .route("/work-items/{id}/milestones", post(plans::add_milestone))
         .route("/files/{id}", get(plans::download))
@@ -114,8 +119,9 @@ pub fn routes() -> Router<AppState> {
         .route("/my-plan", get(plans::my_plan))
         .route(
             "/registrations",
-            get(registrations::hub).post(registrations::open),
+            get(registration_lists::hub).post(registration_lists::open),
         )
+        .route("/registrations/rule", post(registration_lists::set_rule))
         .route("/registrations/{id}", get(registrations::detail))
         .route("/registrations/{id}/items", post(registrations::save_items))
         .route("/registrations/{id}/act", post(registrations::act))
@@ -189,6 +195,16 @@ pub fn routes() -> Router<AppState> {
             )),
         )
         .route("/evidence/{id}", get(reports::evidence))
+        .route(
+            "/registration-items/{id}/evidence",
+            post(registrations::upload_evidence).layer(axum::extract::DefaultBodyLimit::max(
+                trienkhai_app::documents::MAX_FILE_BYTES + 64 * 1024,
+            )),
+        )
+        .route(
+            "/registration-evidence/{id}",
+            get(registrations::evidence_file),
+        )
 }
 
 /// The official header of a printed report: the issuing unit on the left, the Party's or the

@@ -1,29 +1,27 @@
-//! Registrations of work items (C9) on pages: the year's hub (the reader's own registration,
-//! and who in their unit has registered: "18/21 đồng chí đã đăng ký"), and one registration
-//! with its items to write, send, approve or return, amend, assess and remark on. Items are
-//! tied to the plan's work items chosen by name. A refused form comes back with what was typed.
+//! One registration of work items (C9) on a page: its items to write, send, approve or return,
+//! amend, assess and remark on. Items are tied to the plan's work items chosen by name. A refused
+//! form comes back with what was typed. The year's hub is `registration_lists`.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use chrono::Datelike;
 use serde::Deserialize;
 use trienkhai_app::AppError;
-use trienkhai_app::registrations::{self, ItemInput, RegistrationInput};
-use trienkhai_core::ids::{DocumentId, PersonId, UnitId, WorkItemId};
+use trienkhai_app::registrations::{self, ItemInput};
+use trienkhai_core::ids::WorkItemId;
 use trienkhai_core::registration::{
     AssessmentPhase, Outcome, RegistrationAction, RegistrationState,
 };
 
-use super::{PageCtx, pair, render, see_other, unit_by_code};
+use super::{PageCtx, pair, render, see_other};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::{FormBody, PageActor};
 use crate::fmt;
 use crate::i18n::{self, Lang};
 
-fn state_label(lang: Lang, s: RegistrationState) -> &'static str {
+pub(crate) fn state_label(lang: Lang, s: RegistrationState) -> &'static str {
     i18n::tr(lang, &format!("registration.state.{}", s.as_str()))
 }
 
@@ -33,232 +31,6 @@ fn outcome_label(lang: Lang, o: Outcome) -> &'static str {
 
 fn phase_label(lang: Lang, p: AssessmentPhase) -> &'static str {
     i18n::tr(lang, &format!("registration.phase.{}", p.as_str()))
-}
-
-/// A person of the unit's list.
-pub struct PersonLine {
-    name: String,
-    post: String,
-    state: String,
-    registered: bool,
-    late: usize,
-    link: Option<i64>,
-    person_id: i64,
-    unit_code: String,
-}
-
-#[derive(Template)]
-#[template(path = "registrations.html")]
-struct HubPage {
-    ctx: PageCtx,
-    year: i32,
-    /// The reader's own: person, name, (unit code, unit name, post) to open in, versions.
-    #[allow(clippy::type_complexity)]
-    mine: Option<(
-        i64,
-        String,
-        Vec<(String, String, String)>,
-        Vec<(i64, String)>,
-    )>,
-    unit_name: String,
-    unit_code: String,
-    registered: usize,
-    total: usize,
-    people: Vec<PersonLine>,
-    can_open_for_others: bool,
-    /// This page of the list (from 1) and how many there are.
-    page: usize,
-    pages: usize,
-    /// Plans to register under: (id, "02-NQ/HU – summary"), and the one chosen.
-    plans: Vec<(i64, String)>,
-    plan: i64,
-}
-
-#[derive(Deserialize)]
-pub struct HubQuery {
-    unit: Option<String>,
-    year: Option<i32>,
-    plan: Option<i64>,
-    /// The page of the list, from 1 ([`PAGE_SIZE`] names each).
-    page: Option<usize>,
-}
-
-/// Names per page of a unit's list: a commune has hundreds of members; a phone shows a page.
-const PAGE_SIZE: usize = 100;
-
-pub async fn hub(
-    State(state): State<AppState>,
-    page: PageActor,
-    uri: Uri,
-    Query(q): Query<HubQuery>,
-) -> Result<Response, PageError> {
-    let ctx = PageCtx::new(&page, &uri);
-    let lang = ctx.lang();
-    let year = q.year.unwrap_or_else(|| state.app.today().year());
-    let mine = registrations::mine(&state.app, &page.actor, year).await?;
-    let unit = match unit_by_code(&state, q.unit.as_deref(), "unit").await? {
-        Some(u) => Some(u),
-        None => match &mine {
-            Some(m) if !m.posts.is_empty() => Some(m.posts[0].0),
-            _ => page
-                .actor
-                .access
-                .roots_for(trienkhai_core::access::Action::Read)
-                .and_then(|r| r.first().copied()),
-        },
-    };
-    let list = match unit {
-        Some(u) => {
-            match registrations::unit_registrations(&state.app, &page.actor, u, year).await {
-                Ok(l) => Some(l),
-                // A member reading their own cell does not read their peers' registrations;
-                // a unit that did not exist that year has nobody to list.
-                Err(AppError::Forbidden | AppError::NotFound) => None,
-                Err(e) => return Err(PageError(e)),
-            }
-        }
-        None => None,
-    };
-    // Unit codes and names: the list carries its own; the reader's posts (a person's few) are
-    // looked up in the tree only when there are some.
-    let units = if mine.as_ref().is_some_and(|m| !m.posts.is_empty()) || list.is_none() {
-        trienkhai_app::org::units_as_of(
-            &state.app,
-            &page.actor,
-            list.as_ref().map_or(state.app.today(), |l| l.as_of),
-        )
-        .await?
-    } else {
-        Vec::new()
-    };
-    let code_of = |id: UnitId| {
-        list.as_ref()
-            .filter(|l| l.unit_id == id)
-            .map(|l| (l.unit_code.clone(), l.unit_name.clone()))
-            .or_else(|| {
-                units
-                    .iter()
-                    .find(|u| u.id == id)
-                    .map(|u| (u.code.clone(), u.name.clone()))
-            })
-            .unwrap_or_default()
-    };
-    let can_open_for_others = list.as_ref().is_some_and(|l| l.can_open);
-    let (unit_code, unit_name) = unit.map(code_of).unwrap_or_default();
-    let plans: Vec<(i64, String)> = match unit {
-        Some(u) => trienkhai_app::personal::plans_for(&state.app, u, year)
-            .await?
-            .into_iter()
-            .map(|(id, number, summary)| (id.0, format!("{number} – {summary}")))
-            .collect(),
-        None => Vec::new(),
-    };
-    let pages = list
-        .as_ref()
-        .map_or(1, |l| l.people.len().div_ceil(PAGE_SIZE).max(1));
-    let page_index = q.page.unwrap_or(1).clamp(1, pages) - 1;
-    let people = list
-        .as_ref()
-        .map(|l| {
-            l.people
-                .iter()
-                .skip(page_index * PAGE_SIZE)
-                .take(PAGE_SIZE)
-                .map(|p| PersonLine {
-                    name: p.full_name.clone(),
-                    post: format!("{} · {}", p.post_title, p.unit_name),
-                    state: p
-                        .state
-                        .map(|s| state_label(lang, s).to_owned())
-                        .unwrap_or_else(|| i18n::tr(lang, "registration.none").to_owned()),
-                    registered: p.registered,
-                    late: p.late_items,
-                    link: p.registration_id,
-                    person_id: p.person_id.0,
-                    unit_code: p.unit_code.clone(),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    render(&HubPage {
-        year,
-        mine: mine.map(|m| {
-            (
-                m.person_id.0,
-                m.full_name,
-                m.posts
-                    .iter()
-                    .map(|(u, name, title)| (code_of(*u).0, name.clone(), title.clone()))
-                    .collect(),
-                m.versions
-                    .iter()
-                    .map(|v| {
-                        (
-                            v.id,
-                            format!(
-                                "{} {} · {}",
-                                i18n::tr(lang, "registration.version"),
-                                v.version,
-                                state_label(lang, v.state)
-                            ),
-                        )
-                    })
-                    .collect(),
-            )
-        }),
-        registered: list.as_ref().map_or(0, |l| l.registered),
-        total: list.as_ref().map_or(0, |l| l.total),
-        unit_name,
-        unit_code,
-        people,
-        can_open_for_others,
-        page: page_index + 1,
-        pages,
-        plan: q
-            .plan
-            .filter(|p| plans.iter().any(|(id, _)| id == p))
-            .or_else(|| plans.first().map(|(id, _)| *id))
-            .unwrap_or_default(),
-        plans,
-        ctx,
-    })
-}
-
-#[derive(Deserialize)]
-pub struct OpenForm {
-    csrf: String,
-    person_id: i64,
-    unit: String,
-    year: i32,
-    document_id: Option<String>,
-}
-
-pub async fn open(
-    State(state): State<AppState>,
-    page: PageActor,
-    FormBody(form): FormBody<OpenForm>,
-) -> Result<Response, PageError> {
-    page.check_csrf(&form.csrf)?;
-    let unit = unit_by_code(&state, Some(&form.unit), "unit")
-        .await?
-        .ok_or(PageError(AppError::invalid("required", "unit")))?;
-    let document_id = form
-        .document_id
-        .as_deref()
-        .and_then(|d| d.trim().parse().ok())
-        .map(DocumentId);
-    let id = registrations::open(
-        &state.app,
-        &page.actor,
-        &RegistrationInput {
-            person_id: PersonId(form.person_id),
-            year: form.year,
-            unit_id: unit,
-            document_id,
-        },
-    )
-    .await?;
-    Ok(see_other(&format!("/registrations/{id}")))
 }
 
 /// An item's row in the form, as stored or as typed.
@@ -280,6 +52,8 @@ pub struct ItemView {
     concretizes: String,
     /// (phase code, phase, outcome with %, note, remark)
     assessments: Vec<(&'static str, &'static str, String, String, String)>,
+    /// Evidence files: (id, file name, phase).
+    evidence: Vec<(i64, String, &'static str)>,
 }
 
 #[derive(Template)]
@@ -370,6 +144,12 @@ async fn build(
                         a.remark.clone().unwrap_or_default(),
                     )
                 })
+                .collect(),
+            evidence: v
+                .evidence
+                .iter()
+                .filter(|e| e.item_id == i.id)
+                .map(|e| (e.id, e.file_name.clone(), phase_label(lang, e.phase)))
                 .collect(),
         })
         .collect();
@@ -637,4 +417,62 @@ pub async fn remark(
         "/registrations/{}#item-{item}",
         form.registration
     )))
+}
+
+/// Attaches an evidence file to an item's assessment (multipart: `csrf`, `registration`,
+/// `phase`, `file`); back to the registration.
+pub async fn upload_evidence(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(item): Path<i64>,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    let (mut csrf, mut registration, mut phase) = (String::new(), String::new(), String::new());
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let bad = || PageError(AppError::invalid("invalid_form", "file"));
+    while let Some(field) = multipart.next_field().await.map_err(|_| bad())? {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.map_err(|_| bad())?,
+            Some("registration") => registration = field.text().await.map_err(|_| bad())?,
+            Some("phase") => phase = field.text().await.map_err(|_| bad())?,
+            Some("file") => {
+                let name = field.file_name().unwrap_or("").to_owned();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|_| PageError(AppError::invalid("file_too_large", "file")))?;
+                file = Some((name, bytes.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    page.check_csrf(&csrf)?;
+    let phase = AssessmentPhase::parse(&phase).map_err(|e| PageError(e.into()))?;
+    let (name, bytes) = file.ok_or_else(|| AppError::invalid("required", "file"))?;
+    trienkhai_app::registration_evidence::attach(
+        &state.app,
+        &page.actor,
+        item,
+        phase,
+        &name,
+        &bytes,
+    )
+    .await?;
+    let back: i64 = registration.trim().parse().unwrap_or_default();
+    Ok(see_other(&format!("/registrations/{back}#item-{item}")))
+}
+
+/// An evidence file, for whoever reads its registration.
+pub async fn evidence_file(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let (record, bytes) =
+        trienkhai_app::registration_evidence::file(&state.app, &page.actor, id).await?;
+    Ok(crate::api::attachment(
+        &record.file_name,
+        &record.content_type,
+        bytes,
+    ))
 }

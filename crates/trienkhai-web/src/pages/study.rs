@@ -91,7 +91,7 @@ impl SessionForm {
     }
 }
 
-fn audience_label(lang: Lang, a: Audience) -> &'static str {
+pub(crate) fn audience_label(lang: Lang, a: Audience) -> &'static str {
     i18n::tr(
         lang,
         match a {

@@ -64,7 +64,9 @@ both_backends!(
     people_hold_concurrent_dated_posts,
     accounts_roles_tokens_and_throttled_logins,
     a_registration_is_written_approved_amended_and_read_by_whom_it_concerns,
+    the_plans_rule_decides_who_is_counted,
     a_commune_records_study_sessions_and_the_district_reads_the_rollup,
+    a_target_computed_from_attendance_follows_the_sessions,
     a_member_commits_the_cell_approves_and_the_year_end_compares,
     emulation_goals_are_registered_judged_after_their_phase_and_listed,
 );

@@ -3,6 +3,7 @@
 use super::*;
 use trienkhai_app::accounts::{self, GrantInput, NewAccount};
 use trienkhai_app::people::{self, PersonInput, PostInput};
+use trienkhai_app::registration_lists;
 use trienkhai_app::registrations::{self, ItemInput, RegistrationInput};
 use trienkhai_app::{AppError, documents, work_items};
 use trienkhai_core::access::Role;
@@ -97,6 +98,13 @@ pub(crate) async fn a_registration_is_written_approved_amended_and_read_by_whom_
         .unwrap()
         .item
         .id;
+
+    let commune_unit = unit_by_code(&app, "X-ANTHUY", "2021-06-01").await;
+    let commune_before =
+        registration_lists::unit_registrations(&app, &district, commune_unit, 2021, None)
+            .await
+            .unwrap()
+            .registered;
 
     // The member opens their own; a peer may not open one for them; nor twice.
     let input = RegistrationInput {
@@ -304,7 +312,7 @@ pub(crate) async fn a_registration_is_written_approved_amended_and_read_by_whom_
     );
 
     // The cell's list: who has registered, whose items are late; not for a peer.
-    let list = registrations::unit_registrations(&app, &commune, cell, 2021)
+    let list = registration_lists::unit_registrations(&app, &commune, cell, 2021, None)
         .await
         .unwrap();
     let line = |name: &str| {
@@ -324,14 +332,17 @@ pub(crate) async fn a_registration_is_written_approved_amended_and_read_by_whom_
     assert_eq!(list.total, list.people.len());
     assert!(list.total >= 2);
     assert!(matches!(
-        registrations::unit_registrations(&app, &nam, cell, 2021).await,
+        registration_lists::unit_registrations(&app, &nam, cell, 2021, None).await,
         Err(AppError::Forbidden)
     ));
-    let commune_unit = unit_by_code(&app, "X-ANTHUY", "2021-06-01").await;
-    let above = registrations::unit_registrations(&app, &district, commune_unit, 2021)
+    let above = registration_lists::unit_registrations(&app, &district, commune_unit, 2021, None)
         .await
         .unwrap();
-    assert_eq!(above.registered, 1, "the commune's list counts its cells");
+    assert_eq!(
+        above.registered,
+        commune_before + 1,
+        "the commune's list counts its cells"
+    );
     assert!(above.total >= list.total);
     registrations::assess(
         &app,
@@ -344,7 +355,7 @@ pub(crate) async fn a_registration_is_written_approved_amended_and_read_by_whom_
     )
     .await
     .unwrap();
-    let list = registrations::unit_registrations(&app, &commune, cell, 2021)
+    let list = registration_lists::unit_registrations(&app, &commune, cell, 2021, None)
         .await
         .unwrap();
     assert_eq!(
@@ -356,6 +367,41 @@ pub(crate) async fn a_registration_is_written_approved_amended_and_read_by_whom_
         1,
         "done at year end: no longer late"
     );
+    // Its evidence: attached by the member, read by the commune, not by a peer of the cell.
+    let pdf = b"%PDF-1.4 danh sach ho\n%%EOF\n";
+    let evidence = trienkhai_app::registration_evidence::attach(
+        &app,
+        &muoi,
+        first_item,
+        AssessmentPhase::YearEnd,
+        "../danh-sach.pdf",
+        pdf,
+    )
+    .await
+    .unwrap();
+    let (record, bytes) = trienkhai_app::registration_evidence::file(&app, &commune, evidence)
+        .await
+        .unwrap();
+    assert_eq!(
+        (record.file_name.as_str(), &bytes[..]),
+        ("danh-sach.pdf", &pdf[..])
+    );
+    assert!(matches!(
+        trienkhai_app::registration_evidence::file(&app, &nam, evidence).await,
+        Err(AppError::Forbidden)
+    ));
+    assert!(matches!(
+        trienkhai_app::registration_evidence::attach(
+            &app,
+            &nam,
+            first_item,
+            AssessmentPhase::YearEnd,
+            "x.pdf",
+            pdf
+        )
+        .await,
+        Err(AppError::Forbidden)
+    ));
 
     // An amendment is version 2, a draft with the items copied; version 1 stays in force.
     let second = registrations::amend(&app, &muoi, id).await.unwrap();
@@ -409,6 +455,84 @@ pub(crate) async fn a_registration_is_written_approved_amended_and_read_by_whom_
             "assess",
             "remark",
             "assess",
+            "attach",
         ]
+    );
+}
+
+/// The plan's rule of who must register: set by the plan's issuer only, audited, and the lists
+/// count against it (a person outside it who registered is listed, not counted).
+pub(crate) async fn the_plans_rule_decides_who_is_counted(t: TestDb) {
+    use trienkhai_core::post_category::PostCategory;
+    let app = demo_app(&t).await;
+    let commune = actor(&app, "anthuy").await;
+    let district = actor(&app, "huyenuy").await;
+    let admin = actor(&app, "admin").await;
+    let plan = documents::list_documents(&app, &admin, Some("02-NQ/HU"), None, None)
+        .await
+        .unwrap()[0]
+        .document
+        .id;
+    let rule = registration_lists::rule(&app, &district, plan)
+        .await
+        .unwrap();
+    assert!(rule.can_edit);
+    assert!(
+        !registration_lists::rule(&app, &commune, plan)
+            .await
+            .unwrap()
+            .can_edit
+    );
+    assert!(matches!(
+        registration_lists::set_rule(
+            &app,
+            &commune,
+            plan,
+            &[PostCategory::EveryMember],
+            rule.rule.row_version
+        )
+        .await,
+        Err(AppError::Forbidden)
+    ));
+    let unit = unit_by_code(&app, "X-ANTHUY", "2021-06-01").await;
+    let every = registration_lists::unit_registrations(&app, &commune, unit, 2021, None)
+        .await
+        .unwrap();
+    let by_rule = registration_lists::unit_registrations(&app, &commune, unit, 2021, Some(plan))
+        .await
+        .unwrap();
+    assert!(
+        by_rule.total < every.total,
+        "the rule names fewer than everyone"
+    );
+    for p in &by_rule.people {
+        let titles = [p.post_title.as_str()];
+        assert_eq!(
+            p.required,
+            trienkhai_core::post_category::requires(&rule.rule.categories, &titles),
+            "{}",
+            p.post_title
+        );
+    }
+    // Every member: the list by the plan is everyone's.
+    registration_lists::set_rule(&app, &district, plan, &[], rule.rule.row_version)
+        .await
+        .unwrap();
+    let widened = registration_lists::unit_registrations(&app, &commune, unit, 2021, Some(plan))
+        .await
+        .unwrap();
+    assert_eq!(
+        (widened.total, widened.registered),
+        (every.total, every.registered)
+    );
+    let mut conn = app.db.reader().await.unwrap();
+    let log = trienkhai_store::audit::history(&mut conn, "registration_rule", plan.0)
+        .await
+        .unwrap();
+    let last = log.last().expect("the change is audited");
+    assert_eq!(last.action, "set");
+    assert_eq!(
+        last.after.as_ref().unwrap()["categories"],
+        serde_json::json!([])
     );
 }

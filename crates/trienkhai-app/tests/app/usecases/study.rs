@@ -348,3 +348,158 @@ pub(crate) async fn a_commune_records_study_sessions_and_the_district_reads_the_
     );
     assert!(of_first.contains(&"create") && of_first.contains(&"delete"));
 }
+
+/// XD03 is computed from the attendance at 02-NQ/HU's study sessions: the district's figure is
+/// the attendance roll-up's key cadres and members, a new session moves it, a typed value is
+/// refused, and removing the session takes its value back.
+pub(crate) async fn a_target_computed_from_attendance_follows_the_sessions(t: TestDb) {
+    use rust_decimal::Decimal;
+    use trienkhai_app::study_targets;
+    use trienkhai_app::targets::{self, ActualInput, Inputs};
+    use trienkhai_core::period::Period;
+    use trienkhai_core::rollup::Figure;
+    let app = demo_app(&t).await;
+    let admin = actor(&app, "admin").await;
+    let district = actor(&app, "huyenuy").await;
+    let commune = actor(&app, "anthuy").await;
+    let plan = documents::list_documents(&app, &admin, Some("02-NQ/HU"), None, None)
+        .await
+        .unwrap()[0]
+        .document
+        .id;
+    let xd03 = targets::targets_of_document(&app, &admin, plan)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.code == "XD03")
+        .unwrap()
+        .id;
+    let link = study_targets::link_of(&app, &district, xd03).await.unwrap();
+    assert!(link.can_edit);
+    assert_eq!(link.document_number.as_deref(), Some("02-NQ/HU"));
+    assert_eq!(
+        link.link.unwrap().audiences,
+        vec![Audience::KeyCadres, Audience::PartyMembers]
+    );
+    assert!(
+        !study_targets::link_of(&app, &commune, xd03)
+            .await
+            .unwrap()
+            .can_edit
+    );
+
+    let btr = unit_by_code(&app, "BTR", "2021-06-01").await;
+    let an_thuy = unit_by_code(&app, "X-ANTHUY", "2021-06-01").await;
+    let attended = |r: &study::StudyRollup| {
+        r.total
+            .audiences
+            .iter()
+            .filter(|a| a.audience != Audience::Masses)
+            .fold((0u32, 0u32), |(p, q), a| {
+                (p + a.attendance.present, q + a.attendance.required)
+            })
+    };
+    let ratio = |f: &Option<Figure>| match f {
+        Some(Figure::Ratio {
+            numerator,
+            denominator,
+            ..
+        }) => (*numerator, *denominator),
+        other => panic!("a ratio: {other:?}"),
+    };
+    let year = Period::Year(2021);
+    let study_total = study::rollup(&app, &district, plan, btr, None)
+        .await
+        .unwrap();
+    let figure = targets::rollup(&app, &district, xd03, btr, year, Inputs::None)
+        .await
+        .unwrap();
+    let (present, required) = attended(&study_total);
+    assert!(required > 0);
+    assert_eq!(
+        ratio(&figure.figure.figure),
+        (Decimal::from(present), Decimal::from(required)),
+        "the target says what the attendance roll-up says"
+    );
+
+    // A make-up session in An Thủy moves both.
+    let before = ratio(
+        &targets::rollup(&app, &district, xd03, an_thuy, year, Inputs::None)
+            .await
+            .unwrap()
+            .figure
+            .figure,
+    );
+    assert!(before.0 < before.1, "someone is still missing");
+    let id = study::record(
+        &app,
+        &commune,
+        &session(
+            plan,
+            an_thuy,
+            "2021-03-02",
+            true,
+            counts(&[(Audience::PartyMembers, 0, 1, 0)]),
+        ),
+    )
+    .await
+    .unwrap();
+    let after = ratio(
+        &targets::rollup(&app, &district, xd03, an_thuy, year, Inputs::None)
+            .await
+            .unwrap()
+            .figure
+            .figure,
+    );
+    assert_eq!(after, (before.0 + Decimal::ONE, before.1));
+
+    // Nobody types it.
+    let err = targets::record_actual(
+        &app,
+        &commune,
+        xd03,
+        an_thuy,
+        Period::Month(2021, 3),
+        &ActualInput {
+            numerator: Some(Decimal::from(5)),
+            denominator: Some(Decimal::from(10)),
+            ..Default::default()
+        },
+        "user",
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.code(), "target_computed");
+
+    // The make-up session removed: the value goes back.
+    study::remove(&app, &commune, id).await.unwrap();
+    let back = ratio(
+        &targets::rollup(&app, &district, xd03, an_thuy, year, Inputs::None)
+            .await
+            .unwrap()
+            .figure
+            .figure,
+    );
+    assert_eq!(back, before);
+
+    // Only a ratio target is computed from attendance, and only by the plan's editors.
+    let xd01 = targets::targets_of_document(&app, &admin, plan)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.code == "XD01")
+        .unwrap()
+        .id;
+    let input = study_targets::LinkInput {
+        document_id: plan,
+        audiences: vec![Audience::PartyMembers],
+    };
+    let err = study_targets::link(&app, &district, xd01, &input)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "target_not_ratio");
+    assert!(matches!(
+        study_targets::link(&app, &commune, xd03, &input).await,
+        Err(AppError::Forbidden)
+    ));
+}

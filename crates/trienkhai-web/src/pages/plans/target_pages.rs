@@ -169,6 +169,12 @@ pub struct TrendLine {
 pub(super) struct TargetPage {
     ctx: PageCtx,
     id: i64,
+    /// Computed from attendance: (the study page, "Tính tự động từ … 02-NQ/HU (…)").
+    computed_from: Option<(String, String)>,
+    /// The plan's editor may declare this ratio target computed from attendance, counting
+    /// which audiences (code, label).
+    can_link: bool,
+    audiences: Vec<(&'static str, &'static str)>,
     document_id: i64,
     document_number: String,
     code: String,
@@ -341,8 +347,28 @@ pub async fn target(
             }
         })
         .collect();
-    let can_report = page.actor.access.allows_somewhere(Action::Report);
     let t = &view.target;
+    // A target computed from attendance is written by the study sessions, never typed.
+    let source =
+        trienkhai_app::study_targets::link_of(&state.app, &page.actor, TargetId(id)).await?;
+    let can_report = page.actor.access.allows_somewhere(Action::Report) && source.link.is_none();
+    let computed_from = source.link.as_ref().map(|l| {
+        (
+            format!("/documents/{}/study", l.document_id.0),
+            format!(
+                "{} {} ({})",
+                tr(lang, "target.computed_from"),
+                source.document_number.clone().unwrap_or_default(),
+                l.audiences
+                    .iter()
+                    .map(|a| crate::pages::study::audience_label(lang, *a))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+    });
+    let is_ratio = t.value_type == trienkhai_core::target::ValueType::Ratio;
+    let can_link = view.can_edit && is_ratio && source.link.is_none();
     let facts = vec![
         (
             tr(lang, "field.value_type").to_owned(),
@@ -512,7 +538,13 @@ pub async fn target(
             .collect(),
         can_report,
         can_edit: view.can_edit,
-        is_ratio: t.value_type == trienkhai_core::target::ValueType::Ratio,
+        computed_from,
+        can_link,
+        audiences: trienkhai_core::attendance::Audience::ALL
+            .iter()
+            .map(|a| (a.as_str(), crate::pages::study::audience_label(lang, *a)))
+            .collect(),
+        is_ratio,
         is_flag: t.value_type == trienkhai_core::target::ValueType::YesNo,
         ctx,
     })
@@ -608,4 +640,33 @@ pub async fn record_actual(
         "/targets/{id}?unit={}&period={period}",
         fmt::url_encode(&form.unit_code)
     )))
+}
+
+/// Declares the target computed from the attendance at its own plan's study sessions.
+pub async fn link_attendance(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<i64>,
+    FormBody(pairs): FormBody<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    page.check_csrf(&crate::pages::pair(&pairs, "csrf").unwrap_or_default())?;
+    let target = trienkhai_app::targets::get_target(&state.app, &page.actor, TargetId(id)).await?;
+    let audiences = pairs
+        .iter()
+        .filter(|(k, _)| k == "audience")
+        .take(trienkhai_core::attendance::Audience::ALL.len())
+        .map(|(_, v)| trienkhai_core::attendance::Audience::parse(v))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| PageError(e.into()))?;
+    trienkhai_app::study_targets::link(
+        &state.app,
+        &page.actor,
+        TargetId(id),
+        &trienkhai_app::study_targets::LinkInput {
+            document_id: target.target.document_id,
+            audiences,
+        },
+    )
+    .await?;
+    Ok(see_other(&format!("/targets/{id}")))
 }

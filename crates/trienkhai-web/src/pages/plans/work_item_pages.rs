@@ -107,6 +107,10 @@ pub async fn add_milestone(
 pub(super) struct ItemPage {
     ctx: PageCtx,
     id: i64,
+    /// Who took it on: (their registration, name, unit, item, deadline, state), and how many.
+    #[allow(clippy::type_complexity)]
+    takers: Vec<(String, String, String, String, String, String)>,
+    takers_people: usize,
     code: String,
     title: String,
     document_id: i64,
@@ -211,7 +215,28 @@ pub async fn work_item(
     } else {
         Vec::new()
     };
+    let takers =
+        trienkhai_app::work_item_takers::takers(&state.app, &page.actor, WorkItemId(id)).await?;
+    let takers_people = takers
+        .iter()
+        .map(|t| t.person_id)
+        .collect::<std::collections::HashSet<_>>()
+        .len();
     render(&ItemPage {
+        takers_people,
+        takers: takers
+            .into_iter()
+            .map(|t| {
+                (
+                    format!("/registrations/{}", t.registration_id),
+                    t.full_name,
+                    t.unit_name,
+                    t.content,
+                    fmt::date(t.deadline),
+                    tr(lang, &format!("registration.state.{}", t.state.as_str())).to_owned(),
+                )
+            })
+            .collect(),
         lead_linked,
         split_units,
         id,

@@ -49,6 +49,7 @@ both_backends!(
     pages_need_a_session_and_forms_a_csrf_token,
     structure_forms_choose_units_by_name_never_by_code,
     a_registration_goes_through_the_api,
+    who_must_register_is_set_per_plan,
     study_sessions_go_through_the_api,
     a_commitment_goes_through_the_api,
     api_tokens_are_stored_as_digests_and_can_be_revoked,

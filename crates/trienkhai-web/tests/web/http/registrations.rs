@@ -17,14 +17,19 @@ pub(crate) async fn a_registration_goes_through_the_api(t: TestDb) {
         .unwrap()
         .iter()
         .find(|p| {
-            p["posts"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|post| post["unit_id"] == unit)
+            p["posts"].as_array().unwrap().iter().any(|post| {
+                post["unit_id"] == unit && post["title"] == "Phó Bí thư Thường trực Đảng ủy"
+            })
         })
         .expect("a person of An Thủy")["id"]
         .clone();
+    // The demo's commune secretary has registered already; this one not yet.
+    let (_, before) = get(
+        &app,
+        &commune,
+        &format!("/api/v1/units/{unit}/registrations?year=2021"),
+    )
+    .await;
     let (status, opened) = send(
         &app,
         &commune,
@@ -149,6 +154,48 @@ pub(crate) async fn a_registration_goes_through_the_api(t: TestDb) {
     assert_eq!(status, StatusCode::OK);
     let (_, view) = get(&app, &commune, &format!("/api/v1/registrations/{id}")).await;
     assert_eq!(view["assessments"][0]["assessment"]["percent"], 75);
+    // Evidence of the assessment: the type comes from the bytes.
+    let attach = |name: &str, bytes: &[u8]| {
+        reqwest::Client::new()
+            .post(app.url(&format!(
+                "/api/v1/registration-items/{item}/evidence?name={name}&phase=year_end"
+            )))
+            .bearer_auth(&commune)
+            .body(bytes.to_vec())
+            .send()
+    };
+    let refused = attach("anh.png", b"%PDF-1.4").await.unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let pdf = b"%PDF-1.4 bien ban\n%%EOF\n";
+    let attached = attach("bien-ban.pdf", pdf).await.unwrap();
+    assert_eq!(attached.status(), StatusCode::OK);
+    let evidence = attached.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let (_, view) = get(&app, &commune, &format!("/api/v1/registrations/{id}")).await;
+    assert_eq!(view["evidence"][0]["file_name"], "bien-ban.pdf");
+    assert_eq!(view["evidence"][0]["phase"], "year_end");
+    let read = reqwest::Client::new()
+        .get(app.url(&format!("/api/v1/registration-evidence/{evidence}")))
+        .bearer_auth(&commune)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(&read.bytes().await.unwrap()[..], pdf);
+    // The inspection committee reads down the tree; nobody reads it without signing in.
+    let inspector = reqwest::Client::new()
+        .get(app.url(&format!("/api/v1/registration-evidence/{evidence}")))
+        .bearer_auth(&peer_commune)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(inspector.status(), StatusCode::OK);
+    let anonymous = reqwest::Client::new()
+        .get(app.url(&format!("/api/v1/registration-evidence/{evidence}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
     // The commune's list says who has registered.
     let (status, list) = get(
         &app,
@@ -157,7 +204,10 @@ pub(crate) async fn a_registration_goes_through_the_api(t: TestDb) {
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{list}");
-    assert_eq!(list["registered"], 1);
+    assert_eq!(
+        list["registered"].as_i64(),
+        before["registered"].as_i64().map(|n| n + 1)
+    );
     assert!(list["total"].as_i64().unwrap() >= 1);
     let (status, err) = get(
         &app,
@@ -191,5 +241,83 @@ pub(crate) async fn a_registration_goes_through_the_api(t: TestDb) {
             second["registration"]["state"].as_str()
         ),
         (Some(2), Some("draft"))
+    );
+}
+
+/// Who must register is set on the plan by its issuer, under a version check, and the lists
+/// count against it.
+pub(crate) async fn who_must_register_is_set_per_plan(t: TestDb) {
+    let app = spawn(t).await;
+    let district = token(&app, "huyenuy").await;
+    let commune = token(&app, "anthuy").await;
+    let (_, docs) = get(&app, &district, "/api/v1/documents?number=02-NQ/HU").await;
+    let plan = docs[0]["id"].as_i64().unwrap();
+    let path = format!("/api/v1/documents/{plan}/registration-rule");
+    let (status, rule) = get(&app, &district, &path).await;
+    assert_eq!(status, StatusCode::OK, "{rule}");
+    assert_eq!(rule["can_edit"], true);
+    let categories = rule["categories"].as_array().unwrap().clone();
+    assert!(categories.contains(&json!("cell_secretary")), "{rule}");
+    let version = rule["row_version"].as_i64().unwrap();
+    // The commune reads the rule but does not set the district's.
+    let (_, theirs) = get(&app, &commune, &path).await;
+    assert_eq!(theirs["can_edit"], false);
+    let body = json!({ "categories": ["cell_secretary"], "version": version });
+    let (status, _) = send(&app, &commune, "PUT", &path, body.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, err) = send(
+        &app,
+        &district,
+        "PUT",
+        &path,
+        json!({ "categories": ["chairman"], "version": version }),
+    )
+    .await;
+    assert_eq!(
+        (status, err["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("categories")),
+        "{err}"
+    );
+    // Only the cells' secretaries: An Thủy's list counts its three cells' secretaries.
+    let (status, saved) = send(&app, &district, "PUT", &path, body.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    let (status, err) = send(&app, &district, "PUT", &path, body).await;
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (StatusCode::CONFLICT, Some("conflict"))
+    );
+    let unit = unit_id(&app, &commune, "X-ANTHUY", "2021-06-01").await;
+    let (status, list) = get(
+        &app,
+        &commune,
+        &format!("/api/v1/units/{unit}/registrations?year=2021&plan={plan}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let required: Vec<&serde_json::Value> = list["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["required"] == true)
+        .collect();
+    assert_eq!(list["total"].as_u64(), Some(required.len() as u64));
+    assert!(
+        required.iter().all(|p| p["post_title"] == "Bí thư Chi bộ"),
+        "{required:?}"
+    );
+    // The commune's secretary registered anyway: listed, not counted.
+    assert!(
+        list["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["required"] == false && p["post_title"] == "Bí thư Đảng ủy")
+    );
+    let lines = list["lines"].as_array().unwrap();
+    let summed: u64 = lines.iter().map(|l| l["total"].as_u64().unwrap()).sum();
+    assert_eq!(
+        Some(summed),
+        list["total"].as_u64(),
+        "lines add up: {lines:?}"
     );
 }

@@ -1,0 +1,14 @@
+-- Targets computed from attendance (C10, issue 13): a target whose value per unit is the share
+-- of the required who attended the study sessions of a document (the demo's XD03), so nobody
+-- types it twice. Audiences are codes joined by commas ("key_cadres,party_members").
+CREATE TABLE attendance_targets (
+    target_id INTEGER PRIMARY KEY REFERENCES targets(id),
+    document_id INTEGER NOT NULL REFERENCES documents(id),
+    audiences TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX attendance_targets_document ON attendance_targets(document_id);
+
+CREATE TRIGGER attendance_targets_insert_changes AFTER INSERT ON attendance_targets BEGIN UPDATE change_epoch SET n = n + 1; END;
+CREATE TRIGGER attendance_targets_update_changes AFTER UPDATE ON attendance_targets BEGIN UPDATE change_epoch SET n = n + 1; END;
+CREATE TRIGGER attendance_targets_delete_changes AFTER DELETE ON attendance_targets BEGIN UPDATE change_epoch SET n = n + 1; END;
