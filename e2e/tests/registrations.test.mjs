@@ -91,15 +91,15 @@ test('a cell secretary registers on a phone, the commune approves, the year ends
     // Year end: the secretary assesses the first item; the office remarks on it.
     await secretary.goto(registration);
     const first = secretary.locator('#registration-items > li').first();
-    await first.locator('summary').click();
-    await first.locator('select[name=phase]').selectOption('year_end');
+    await first.locator('details.assess summary').click();
+    await first.locator('.assess-form select[name=phase]').selectOption('year_end');
     await first.locator('select[name=outcome]').selectOption('done');
     await first.locator('input[name=note]').fill('Đã vận động 22 hộ');
     await Promise.all([secretary.waitForNavigation(), first.locator('.assess-save').click()]);
     assert.match(await secretary.locator('#registration-items > li').first().innerText(), /Hoàn thành \(100%\)/);
     // The evidence of it, a scanned list, from the phone.
     const item = secretary.locator('#registration-items > li').first();
-    await item.locator('details', { hasText: 'Đính kèm minh chứng' }).locator('summary').click();
+    await item.locator('details.attach summary').click();
     await item.locator('.evidence-form input[name=file]').setInputFiles({
       name: 'danh-sach-ho.pdf',
       mimeType: 'application/pdf',

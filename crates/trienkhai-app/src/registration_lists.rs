@@ -112,6 +112,8 @@ pub struct UnitLine {
     pub unit_id: UnitId,
     pub unit_code: String,
     pub name: String,
+    /// The unit's own persons (posted in it, not below): with the lines below, they add up.
+    pub own: bool,
     /// Of those who must register.
     pub registered: usize,
     pub total: usize,
@@ -183,19 +185,27 @@ pub async fn unit_registrations(
             people_of(app, unit, year, day, today, plan)
         })
         .await?;
-    let lines = tree
-        .children(unit)
-        .iter()
-        .filter_map(|&child| {
+    // The unit's own persons first, then a line per unit below: together, the headline.
+    let lines = std::iter::once((unit, true))
+        .chain(tree.children(unit).iter().map(|&c| (c, false)))
+        .filter_map(|(child, own)| {
             let v = tree.get(child)?;
             let mine: Vec<&PersonRegistration> = people
                 .iter()
-                .filter(|p| p.required && tree.is_within(p.unit_id, child))
+                .filter(|p| {
+                    p.required
+                        && if own {
+                            p.unit_id == child
+                        } else {
+                            tree.is_within(p.unit_id, child)
+                        }
+                })
                 .collect();
             (!mine.is_empty()).then(|| UnitLine {
                 unit_id: child,
                 unit_code: v.code.as_str().to_owned(),
                 name: v.name.clone(),
+                own,
                 registered: mine.iter().filter(|p| p.registered).count(),
                 total: mine.len(),
                 late: mine.iter().filter(|p| p.late_items > 0).count(),

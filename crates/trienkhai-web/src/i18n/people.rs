@@ -158,6 +158,7 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
         "Every member",
     ),
     ("registration.unit", "Đơn vị", "Unit"),
+    ("registration.own_line", "trực tiếp", "itself"),
     ("registration.registered_short", "Đã đăng ký", "Registered"),
     (
         "registration.late_people",

@@ -276,7 +276,11 @@ pub async fn hub(
                     .map(|u| {
                         (
                             u.unit_code.clone(),
-                            u.name.clone(),
+                            if u.own {
+                                format!("{} ({})", u.name, i18n::tr(lang, "registration.own_line"))
+                            } else {
+                                u.name.clone()
+                            },
                             format!("{}/{}", u.registered, u.total),
                             u.late,
                         )

@@ -514,6 +514,21 @@ pub(crate) async fn the_plans_rule_decides_who_is_counted(t: TestDb) {
             p.post_title
         );
     }
+    // The district's own persons and a line per unit below add up to the headline.
+    let btr = unit_by_code(&app, "BTR", "2021-06-01").await;
+    let whole = registration_lists::unit_registrations(&app, &district, btr, 2021, Some(plan))
+        .await
+        .unwrap();
+    assert!(
+        whole.lines.iter().any(|l| l.own),
+        "members posted in the district itself"
+    );
+    let (registered, total) = whole
+        .lines
+        .iter()
+        .fold((0, 0), |(r, t), l| (r + l.registered, t + l.total));
+    assert_eq!((registered, total), (whole.registered, whole.total));
+    assert!(whole.registered > 0 && whole.registered < whole.total);
     // Every member: the list by the plan is everyone's.
     registration_lists::set_rule(&app, &district, plan, &[], rule.rule.row_version)
         .await
