@@ -65,9 +65,8 @@ pub struct App {
     rollup_answers: std::sync::Arc<served::Served<targets::RollupKey, targets::RollupView>>,
     /// Attendance roll-ups of study sessions, and the "who has registered" lists.
     study_rollups: std::sync::Arc<served::Served<study::RollupKey, study::RollupFigures>>,
-    registration_lists: std::sync::Arc<
-        served::Served<registration_lists::ListKey, Vec<registration_lists::PersonRegistration>>,
-    >,
+    registration_lists:
+        std::sync::Arc<served::Served<registration_lists::ListKey, registration_lists::KeptList>>,
     /// Who is behind a session or a token, kept the same way.
     callers: std::sync::Arc<served::Served<auth::CallerKey, auth::Caller>>,
     /// When each account's last write ended (see [`App::note_write`]).

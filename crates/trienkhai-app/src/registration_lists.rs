@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use serde::Serialize;
 use trienkhai_core::ids::{DocumentId, PersonId, UnitId};
+use trienkhai_core::org::TreeSnapshot;
 use trienkhai_core::post_category::{PostCategory, requires};
 use trienkhai_core::registration::RegistrationState;
 use trienkhai_store::audit;
@@ -132,6 +133,8 @@ pub struct UnitRegistrations {
     pub as_of: NaiveDate,
     /// The plan counted against, with its rule.
     pub rule: Option<RegistrationRule>,
+    /// The reader sets the plan's rule (its issuer's editors).
+    pub rule_editable: bool,
     /// Those who must register, and those who registered anyway.
     pub people: Vec<PersonRegistration>,
     /// Of those who must register.
@@ -159,14 +162,25 @@ pub async fn unit_registrations(
     let (day, edits, tree) =
         unit_list_access(app, &mut conn, &mut trees, actor, unit, year).await?;
     let node = tree.get(unit).ok_or(AppError::NotFound)?;
-    let rule = match plan {
+    // The rule is no secret (which posts must register): the plan need only exist. Whether
+    // the reader sets it is the plan's issuer's editors' right, decided on the cached tree.
+    let (rule, rule_editable) = match plan {
         Some(doc) => {
-            crate::documents::readable(&mut conn, &mut trees, actor, doc, today)
+            let d = trienkhai_store::documents::get_document(&mut conn, doc)
                 .await
                 .map_err(|_| AppError::invalid("not_found", "plan"))?;
-            Some(rules::rule_of(&mut conn, doc).await?)
+            let editable = crate::documents::require_edit(
+                &mut conn,
+                &mut trees,
+                actor,
+                d.issuer_unit_id,
+                d.issued_on,
+            )
+            .await
+            .is_ok();
+            (Some(rules::rule_of(&mut conn, doc).await?), editable)
         }
-        None => None,
+        None => (None, false),
     };
     let (unit_code, unit_name) = (node.code.as_str().to_owned(), node.name.clone());
     // The list is the same for every reader: kept under the change epoch, computed on a
@@ -179,40 +193,13 @@ pub async fn unit_registrations(
         day,
         plan,
     };
-    let people = app
+    let list = app
         .registration_lists
         .get_or_compute_for(app, actor, key, || {
             people_of(app, unit, year, day, today, plan)
         })
         .await?;
-    // The unit's own persons first, then a line per unit below: together, the headline.
-    let lines = std::iter::once((unit, true))
-        .chain(tree.children(unit).iter().map(|&c| (c, false)))
-        .filter_map(|(child, own)| {
-            let v = tree.get(child)?;
-            let mine: Vec<&PersonRegistration> = people
-                .iter()
-                .filter(|p| {
-                    p.required
-                        && if own {
-                            p.unit_id == child
-                        } else {
-                            tree.is_within(p.unit_id, child)
-                        }
-                })
-                .collect();
-            (!mine.is_empty()).then(|| UnitLine {
-                unit_id: child,
-                unit_code: v.code.as_str().to_owned(),
-                name: v.name.clone(),
-                own,
-                registered: mine.iter().filter(|p| p.registered).count(),
-                total: mine.len(),
-                late: mine.iter().filter(|p| p.late_items > 0).count(),
-            })
-        })
-        .collect();
-    let required = || people.iter().filter(|p| p.required);
+    let required = || list.people.iter().filter(|p| p.required);
     Ok(UnitRegistrations {
         unit_id: unit,
         unit_code,
@@ -220,10 +207,11 @@ pub async fn unit_registrations(
         year,
         as_of: day,
         rule,
+        rule_editable,
         registered: required().filter(|p| p.registered).count(),
         total: required().count(),
-        lines,
-        people: people.as_ref().clone(),
+        lines: list.lines.clone(),
+        people: list.people.clone(),
         can_open: edits,
     })
 }
@@ -241,8 +229,61 @@ pub struct ListKey {
     plan: Option<DocumentId>,
 }
 
+/// A unit's list as it is kept: the persons, and the lines per unit that add up to it.
+#[derive(Debug, Clone)]
+pub struct KeptList {
+    people: Vec<PersonRegistration>,
+    lines: Vec<UnitLine>,
+}
+
+/// The unit's own persons first, then a line per unit directly below with someone on the list:
+/// together, the headline. Each person is placed by one walk up the tree.
+fn lines_of(tree: &TreeSnapshot, unit: UnitId, people: &[PersonRegistration]) -> Vec<UnitLine> {
+    let below = |mut u: UnitId| -> Option<UnitId> {
+        for _ in 0..64 {
+            let parent = tree.get(u)?.parent_id?;
+            if parent == unit {
+                return Some(u);
+            }
+            u = parent;
+        }
+        None
+    };
+    // (registered, total, late) per line: the unit itself, then its children in order.
+    let mut counts: HashMap<UnitId, (usize, usize, usize)> = HashMap::new();
+    for p in people.iter().filter(|p| p.required) {
+        let line = if p.unit_id == unit {
+            Some(unit)
+        } else {
+            below(p.unit_id)
+        };
+        if let Some(line) = line {
+            let c = counts.entry(line).or_default();
+            c.0 += usize::from(p.registered);
+            c.1 += 1;
+            c.2 += usize::from(p.late_items > 0);
+        }
+    }
+    std::iter::once(unit)
+        .chain(tree.children(unit).iter().copied())
+        .filter_map(|u| {
+            let (registered, total, late) = *counts.get(&u)?;
+            let v = tree.get(u)?;
+            Some(UnitLine {
+                unit_id: u,
+                unit_code: v.code.as_str().to_owned(),
+                name: v.name.clone(),
+                own: u == unit,
+                registered,
+                total,
+                late,
+            })
+        })
+        .collect()
+}
+
 /// Everyone posted in `unit` or below on `day` whom the plan's rule requires or who registered
-/// anyway, with their registration of `year`.
+/// anyway, with their registration of `year`, and the lines per unit.
 async fn people_of(
     app: &App,
     unit: UnitId,
@@ -250,7 +291,7 @@ async fn people_of(
     day: NaiveDate,
     today: NaiveDate,
     plan: Option<DocumentId>,
-) -> Result<Vec<PersonRegistration>> {
+) -> Result<KeptList> {
     let mut conn = app.db.reader().await?;
     let tree = Trees::shared(app).at(&mut conn, day).await?;
     let categories = match plan {
@@ -339,7 +380,8 @@ async fn people_of(
             late_items,
         });
     }
-    Ok(people)
+    let lines = lines_of(&tree, unit, &people);
+    Ok(KeptList { people, lines })
 }
 
 /// The reader as a person, for the year: their posts on the year's judging day (where they

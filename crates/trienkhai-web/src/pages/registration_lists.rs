@@ -91,6 +91,8 @@ struct HubPage {
     categories: Vec<(&'static str, &'static str, bool)>,
     can_set_rule: bool,
     rule_version: i64,
+    /// The list was read with a plan's rule (a reader who may not read the list sees neither).
+    show_rule: bool,
     official: Option<OfficialHeader>,
 }
 
@@ -175,10 +177,6 @@ pub async fn hub(
         },
         None => None,
     };
-    let rule = match plan {
-        Some(p) => Some(registration_lists::rule(&state.app, &page.actor, DocumentId(p)).await?),
-        None => None,
-    };
     // Unit codes and names: the list carries its own; the reader's posts (a person's few) are
     // looked up in the tree only when there are some.
     let units = if mine.as_ref().is_some_and(|m| !m.posts.is_empty()) || list.is_none() {
@@ -227,10 +225,8 @@ pub async fn hub(
         .map(|p| person_line(lang, p))
         .collect();
     let chosen = plan.and_then(|p| plans.iter().find(|(id, _, _)| *id == p));
-    let ticked = rule
-        .as_ref()
-        .map(|r| r.rule.categories.clone())
-        .unwrap_or_default();
+    let rule = list.as_ref().and_then(|l| l.rule.as_ref());
+    let ticked = rule.map(|r| r.categories.clone()).unwrap_or_default();
     let rule_words = if ticked.is_empty() {
         i18n::tr(lang, "registration.category.every_member").to_owned()
     } else {
@@ -336,8 +332,9 @@ pub async fn hub(
             .filter(|c| **c != PostCategory::EveryMember)
             .map(|c| (c.as_str(), category_label(lang, *c), ticked.contains(c)))
             .collect(),
-        can_set_rule: rule.as_ref().is_some_and(|r| r.can_edit),
-        rule_version: rule.as_ref().map_or(0, |r| r.rule.row_version),
+        can_set_rule: list.as_ref().is_some_and(|l| l.rule_editable),
+        show_rule: rule.is_some(),
+        rule_version: rule.map_or(0, |r| r.row_version),
         rule_words,
         ctx,
     })
