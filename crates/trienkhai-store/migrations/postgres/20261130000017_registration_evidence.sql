@@ -13,3 +13,5 @@ CREATE TABLE registration_evidence (
     uploaded_by BIGINT REFERENCES accounts(id)
 );
 CREATE INDEX registration_evidence_item ON registration_evidence(item_id);
+
+CREATE TRIGGER registration_evidence_changes AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON registration_evidence FOR EACH STATEMENT EXECUTE FUNCTION trienkhai_notify_change();

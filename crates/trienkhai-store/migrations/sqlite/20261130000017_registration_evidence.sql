@@ -13,3 +13,7 @@ CREATE TABLE registration_evidence (
     uploaded_by INTEGER REFERENCES accounts(id)
 );
 CREATE INDEX registration_evidence_item ON registration_evidence(item_id);
+
+CREATE TRIGGER registration_evidence_insert_changes AFTER INSERT ON registration_evidence BEGIN UPDATE change_epoch SET n = n + 1; END;
+CREATE TRIGGER registration_evidence_update_changes AFTER UPDATE ON registration_evidence BEGIN UPDATE change_epoch SET n = n + 1; END;
+CREATE TRIGGER registration_evidence_delete_changes AFTER DELETE ON registration_evidence BEGIN UPDATE change_epoch SET n = n + 1; END;
