@@ -10,6 +10,7 @@ pub mod document_number;
 pub mod emulation;
 pub mod error;
 pub mod file_kind;
+pub mod grading;
 pub mod ids;
 pub mod org;
 pub mod over_time;

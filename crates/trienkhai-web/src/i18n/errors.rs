@@ -17,9 +17,16 @@ pub struct ErrorCode {
 }
 
 /// The table: the rules of the ground, plans and reporting here, the people's side in
-/// [`super::errors_people`]. Input that breaks a rule is 422 unless its row says otherwise.
-pub static ERRORS: LazyLock<Vec<ErrorCode>> =
-    LazyLock::new(|| [GROUND, super::errors_people::PEOPLE].concat());
+/// [`super::errors_people`], grading in [`super::errors_grading`]. Input that breaks a rule is
+/// 422 unless its row says otherwise.
+pub static ERRORS: LazyLock<Vec<ErrorCode>> = LazyLock::new(|| {
+    [
+        GROUND,
+        super::errors_people::PEOPLE,
+        super::errors_grading::GRADING,
+    ]
+    .concat()
+});
 
 const GROUND: &[ErrorCode] = &[
     ErrorCode {

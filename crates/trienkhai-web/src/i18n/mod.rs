@@ -2,6 +2,7 @@
 //! every error code. One table, so a missing translation is a failing test, not a blank label.
 
 mod errors;
+mod errors_grading;
 mod errors_people;
 pub use errors::{ERRORS, ErrorCode};
 mod foundation;
