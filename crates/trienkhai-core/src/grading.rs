@@ -1,13 +1,15 @@
 //! Year-end evaluation and grading (C12, issue 14), the pure part: the four levels, the rule
 //! sets and the dates they are in force, and the explanation every grade carries. The kinds of
-//! rule live in submodules: the 100-point bands with each level's extra conditions (QĐ 366, NĐ
-//! 335), the task results of NĐ 335 (quantity, quality, timeliness with their deductions), the
-//! quota of "excellent" against "good", term ratings from yearly ones (QĐ 89), and who is
-//! not rated (admitted under six months, suspended, exempt).
+//! rule live in submodules: the grades per criterion before 2025 (QĐ 132, QĐ 124), the
+//! 100-point bands with each level's extra conditions (QĐ 366, NĐ 335), the task results of
+//! NĐ 335 (quantity, quality, timeliness with their deductions), the quota of "excellent"
+//! against "good", term ratings from yearly ones (QĐ 89), and who is not rated (admitted under
+//! six months, suspended, exempt).
 //!
 //! A rating always records the rule set it used; the year decides which (the one in force on
 //! the year's last day, when ratings are made: DOMAIN.md §0 and §1.6).
 
+pub mod criteria;
 pub mod exclusion;
 pub mod points;
 pub mod quota;

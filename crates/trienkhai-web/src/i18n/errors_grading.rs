@@ -30,4 +30,10 @@ pub(super) const GRADING: &[ErrorCode] = &[
         vi: "Chưa có kết quả tháng hoặc quý nào để tính kết quả cả năm.",
         en: "No monthly or quarterly results to average for the year.",
     },
+    ErrorCode {
+        code: "rule_set_not_criteria",
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        vi: "Quy định của năm này không xếp loại theo mức của từng tiêu chí.",
+        en: "That year's rules do not grade criterion by criterion.",
+    },
 ];
