@@ -9,12 +9,14 @@
 //! A rating always records the rule set it used; the year decides which (the one in force on
 //! the year's last day, when ratings are made: DOMAIN.md §0 and §1.6).
 
+pub mod appraisal;
 pub mod criteria;
 pub mod exclusion;
 pub mod points;
 pub mod quota;
 pub mod tasks;
 pub mod term;
+pub mod workflow;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -134,6 +136,37 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
 }
 
+impl Subject {
+    pub const ALL: [Subject; 3] = [
+        Subject::Organisation,
+        Subject::Member,
+        Subject::CivilServant,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Subject::Organisation => "organisation",
+            Subject::Member => "member",
+            Subject::CivilServant => "civil_servant",
+        }
+    }
+
+    pub fn parse(input: &str) -> Result<Self, DomainError> {
+        Subject::ALL
+            .into_iter()
+            .find(|s| s.as_str() == input.trim())
+            .ok_or_else(|| DomainError::new("subject_unknown", "subject").with_detail(input.trim()))
+    }
+
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            Subject::Organisation => "Tổ chức đảng",
+            Subject::Member => "Đảng viên",
+            Subject::CivilServant => "Công chức",
+        }
+    }
+}
+
 impl RuleSet {
     pub const ALL: [RuleSet; 5] = [
         RuleSet::Qd132,
@@ -154,6 +187,15 @@ impl RuleSet {
     }
 
     /// The instruments, as a rating cites them.
+    pub fn parse(input: &str) -> Result<Self, DomainError> {
+        RuleSet::ALL
+            .into_iter()
+            .find(|r| r.as_str() == input.trim())
+            .ok_or_else(|| {
+                DomainError::new("rule_set_unknown", "rule_set").with_detail(input.trim())
+            })
+    }
+
     pub fn citation(self) -> &'static str {
         match self {
             RuleSet::Qd132 => "Quy định 132-QĐ/TW, Hướng dẫn 21-HD/BTCTW",

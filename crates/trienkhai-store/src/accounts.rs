@@ -108,6 +108,19 @@ pub async fn get_account(conn: &mut AnyConnection, id: AccountId) -> Result<Acco
     account_from_row(&row)
 }
 
+/// The accounts a person signs in with (their notifications go there).
+pub async fn accounts_of_person(
+    conn: &mut AnyConnection,
+    person: trienkhai_core::ids::PersonId,
+) -> Result<Vec<AccountId>> {
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM accounts WHERE person_id = $1 ORDER BY id")
+            .bind(person.0)
+            .fetch_all(conn)
+            .await?;
+    Ok(ids.into_iter().map(AccountId).collect())
+}
+
 pub async fn find_account_by_username(
     conn: &mut AnyConnection,
     username: &str,

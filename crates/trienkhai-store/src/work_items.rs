@@ -514,6 +514,14 @@ pub async fn items_of_unit(conn: &mut AnyConnection, unit: UnitId) -> Result<Vec
     .await
 }
 
+/// Items a person answers for (the year-end rating counts them among their tasks).
+pub async fn items_of_responsible(
+    conn: &mut AnyConnection,
+    person: PersonId,
+) -> Result<Vec<WorkItem>> {
+    select(conn, "responsible_person_id = $1", person.0).await
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct Milestone {
     pub id: MilestoneId,

@@ -23,6 +23,8 @@ mod commitments;
 use commitments::*;
 mod emulation;
 use emulation::*;
+mod ratings;
+use ratings::*;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use trienkhai_core::ids::{AccountId, UnitId};
@@ -347,6 +349,7 @@ both_backends!(
     study_sessions_are_recorded_and_summed_per_unit,
     commitments_keep_sections_states_and_year_end_remarks,
     emulation_goals_keep_their_order_figures_and_results,
+    ratings_keep_their_inputs_states_and_re_ratings,
     plans_are_stored_and_read_back_with_version_checks,
     units_store_versions_and_read_the_tree_of_a_date,
     merges_record_successions_both_ways,

@@ -1,0 +1,147 @@
+//! A rating's life (DOMAIN.md §1.6, 124 Art. 15): the person or the organisation assesses
+//! itself, the cell or the organisation-staff body appraises, the competent level decides (the
+//! quota is applied there, over the whole group), the person is notified, the list is made
+//! public. A decided rating found wrong later is cancelled, never edited: the re-rating is a
+//! new rating that names the one it replaces.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::DomainError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RatingState {
+    /// Tự đánh giá, xếp loại: the proposal of the person or the organisation.
+    SelfAssessed,
+    /// Thẩm định: the assessors' inputs are in and the engine has proposed a level.
+    Appraised,
+    /// Quyết định: the competent level has decided, the quota applied.
+    Decided,
+    /// Thông báo: the person has been told.
+    Notified,
+    /// Công khai: the result is public.
+    Published,
+    /// Hủy: kept for the record, replaced by a re-rating.
+    Cancelled,
+}
+
+/// What is done to a rating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RatingAction {
+    SelfAssess,
+    Appraise,
+    Decide,
+    Notify,
+    Publish,
+    Cancel,
+}
+
+impl RatingState {
+    pub const ALL: [RatingState; 6] = [
+        RatingState::SelfAssessed,
+        RatingState::Appraised,
+        RatingState::Decided,
+        RatingState::Notified,
+        RatingState::Published,
+        RatingState::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RatingState::SelfAssessed => "self_assessed",
+            RatingState::Appraised => "appraised",
+            RatingState::Decided => "decided",
+            RatingState::Notified => "notified",
+            RatingState::Published => "published",
+            RatingState::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(input: &str) -> Result<Self, DomainError> {
+        RatingState::ALL
+            .into_iter()
+            .find(|s| s.as_str() == input.trim())
+            .ok_or_else(|| {
+                DomainError::new("rating_state_unknown", "state").with_detail(input.trim())
+            })
+    }
+
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            RatingState::SelfAssessed => "Đã tự đánh giá",
+            RatingState::Appraised => "Đã thẩm định",
+            RatingState::Decided => "Đã quyết định",
+            RatingState::Notified => "Đã thông báo",
+            RatingState::Published => "Đã công khai",
+            RatingState::Cancelled => "Đã hủy",
+        }
+    }
+
+    /// The level is decided and stands (it counts in lists and targets).
+    pub fn decided(self) -> bool {
+        matches!(
+            self,
+            RatingState::Decided | RatingState::Notified | RatingState::Published
+        )
+    }
+
+    /// The state after `action`, or why it cannot be done now.
+    pub fn after(self, action: RatingAction) -> Result<RatingState, DomainError> {
+        use RatingAction as A;
+        use RatingState as S;
+        let next = match (action, self) {
+            // The proposal may be changed until the assessors have spoken.
+            (A::SelfAssess, S::SelfAssessed) => S::SelfAssessed,
+            // Appraising again before the decision replaces the inputs.
+            (A::Appraise, S::SelfAssessed | S::Appraised) => S::Appraised,
+            (A::Decide, S::Appraised) => S::Decided,
+            (A::Notify, S::Decided) => S::Notified,
+            (A::Publish, S::Decided | S::Notified) => S::Published,
+            (A::Cancel, S::Decided | S::Notified | S::Published) => S::Cancelled,
+            _ => {
+                return Err(
+                    DomainError::new("rating_state_conflict", "state").with_detail(self.as_str())
+                );
+            }
+        };
+        Ok(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rating_moves_forward_and_a_decided_one_is_only_cancelled() {
+        let mut s = RatingState::SelfAssessed;
+        for a in [
+            RatingAction::SelfAssess,
+            RatingAction::Appraise,
+            RatingAction::Appraise,
+            RatingAction::Decide,
+            RatingAction::Notify,
+            RatingAction::Publish,
+        ] {
+            s = s.after(a).unwrap();
+        }
+        assert_eq!(s, RatingState::Published);
+        assert!(s.decided());
+        for a in [RatingAction::SelfAssess, RatingAction::Appraise] {
+            assert_eq!(s.after(a).unwrap_err().code, "rating_state_conflict");
+        }
+        let cancelled = s.after(RatingAction::Cancel).unwrap();
+        assert!(!cancelled.decided());
+        assert!(cancelled.after(RatingAction::Cancel).is_err());
+        // Nothing is decided before it is appraised.
+        assert!(
+            RatingState::SelfAssessed
+                .after(RatingAction::Decide)
+                .is_err()
+        );
+        for st in RatingState::ALL {
+            assert_eq!(RatingState::parse(st.as_str()).unwrap(), st);
+        }
+    }
+}
