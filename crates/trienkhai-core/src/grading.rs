@@ -273,9 +273,39 @@ pub(crate) fn share_text(part: u32, whole: u32) -> String {
     )
 }
 
+/// A tally of levels the way offices report it, best first: "120 HTXSNV; 451 HTTNV; 27 HTNV;
+/// không có KHTNV".
+pub fn tally_text(tally: &[u32; 4]) -> String {
+    Level::ALL
+        .iter()
+        .zip(tally)
+        .map(|(l, n)| match n {
+            0 => format!("không có {}", l.abbreviation()),
+            n => format!(
+                "{} {}",
+                crate::vn::format_decimal(&rust_decimal::Decimal::from(*n), 0),
+                l.abbreviation()
+            ),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tally_reads_as_offices_report_it() {
+        assert_eq!(
+            tally_text(&[120, 451, 27, 0]),
+            "120 HTXSNV; 451 HTTNV; 27 HTNV; không có KHTNV"
+        );
+        assert_eq!(
+            tally_text(&[0, 1_200, 0, 1]),
+            "không có HTXSNV; 1.200 HTTNV; không có HTNV; 1 KHTNV"
+        );
+    }
 
     #[test]
     fn the_year_decides_the_rule_set_by_the_day_it_is_rated() {

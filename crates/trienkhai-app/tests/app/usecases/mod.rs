@@ -12,6 +12,8 @@ mod commitments;
 use commitments::*;
 mod emulation;
 use emulation::*;
+mod ratings;
+use ratings::*;
 
 use chrono::NaiveDate;
 use trienkhai_app::org::{self};
@@ -69,4 +71,5 @@ both_backends!(
     a_target_computed_from_attendance_follows_the_sessions,
     a_member_commits_the_cell_approves_and_the_year_end_compares,
     emulation_goals_are_registered_judged_after_their_phase_and_listed,
+    a_cell_is_rated_decided_with_the_quota_notified_published_and_re_rated,
 );

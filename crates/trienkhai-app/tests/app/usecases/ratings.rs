@@ -1,0 +1,300 @@
+//! Year-end ratings through their life on the demo's first An Thủy cell: self-assessments,
+//! appraisals under the 2021 rules (QĐ 132 with HD 21), a new member left out, the commune's
+//! decision with the quota, notification, publication, a cancellation and its re-rating.
+
+use super::*;
+use trienkhai_app::AppError;
+use trienkhai_app::commitments;
+use trienkhai_app::people::{self, PersonInput, PostInput};
+use trienkhai_app::rating_groups;
+use trienkhai_app::ratings::{self, AppraisalInput, SelfAssessment};
+use trienkhai_core::grading::appraisal::Appraisal;
+use trienkhai_core::grading::criteria::{Grade, GradesInput};
+use trienkhai_core::grading::workflow::RatingState;
+use trienkhai_core::grading::{Level, RuleSet, Subject};
+
+fn grades(best: bool) -> Appraisal {
+    let g = if best { Grade::Excellent } else { Grade::Good };
+    Appraisal {
+        grades: Some(GradesInput {
+            tasks: vec![g, g],
+            others: vec![Grade::Good, Grade::Good, Grade::Good],
+            products: true,
+            products_quantified: true,
+            disciplined: false,
+            civil_service_level: None,
+        }),
+        ..Appraisal::default()
+    }
+}
+
+fn code(e: AppError) -> String {
+    match e {
+        AppError::Invalid(d) => d.code.to_owned(),
+        other => format!("{other:?}"),
+    }
+}
+
+pub(crate) async fn a_cell_is_rated_decided_with_the_quota_notified_published_and_re_rated(
+    t: TestDb,
+) {
+    let app = demo_app(&t).await;
+    let cell = unit_by_code(&app, "CB-ANTHUY-1", "2021-06-01").await;
+    let commune = unit_by_code(&app, "X-ANTHUY", "2021-06-01").await;
+    let secretary = actor(&app, "bithu").await;
+    let office = actor(&app, "anthuy").await;
+    let people = commitments::unit_commitments(&app, &secretary, cell, 2021)
+        .await
+        .unwrap()
+        .people;
+    // Six members admitted long enough before the rating to be rated.
+    let mut members = Vec::new();
+    let mut conn = app.db.reader().await.unwrap();
+    for p in &people {
+        let person = trienkhai_store::persons::get_person(&mut conn, p.person_id)
+            .await
+            .unwrap();
+        if person
+            .party
+            .admitted_on
+            .is_some_and(|a| a < d("2021-06-30"))
+            && members.len() < 6
+        {
+            members.push(p.person_id);
+        }
+    }
+    drop(conn);
+    assert_eq!(members.len(), 6);
+    // A member admitted on 01/09/2021: under six months on 31/12/2021.
+    let system = Actor::system("test", app.today());
+    let newcomer = people::create_person(
+        &app,
+        &system,
+        &PersonInput {
+            full_name: "Trần Thị Mới".into(),
+            birth_year: Some(1998),
+            party_admitted_on: Some(d("2021-09-01")),
+            party_full_member_on: None,
+        },
+        Some(&PostInput {
+            unit_id: Some(cell),
+            title: "Đảng viên".into(),
+            valid_from: Some(d("2021-09-01")),
+            valid_to: None,
+        }),
+        "illustrative",
+    )
+    .await
+    .unwrap();
+
+    let assess = |person, level| SelfAssessment {
+        subject: Subject::Member,
+        unit_id: cell,
+        person_id: Some(person),
+        year: 2021,
+        level,
+        note: Some("  Hoàn thành   các đầu việc đã đăng ký ".into()),
+        expected_version: None,
+    };
+    let mut ids = Vec::new();
+    for p in members.iter().chain([&newcomer]) {
+        let (id, v) = ratings::self_assess(&app, &secretary, &assess(*p, Level::Excellent))
+            .await
+            .unwrap();
+        assert_eq!(v, 1);
+        ids.push(id);
+    }
+    // Bad input is named; the year decides the rule set, kept on the rating.
+    let mut bad = assess(members[0], Level::Good);
+    bad.person_id = None;
+    assert_eq!(
+        code(
+            ratings::self_assess(&app, &secretary, &bad)
+                .await
+                .unwrap_err()
+        ),
+        "required"
+    );
+    bad = assess(members[0], Level::Good);
+    assert_eq!(
+        code(
+            ratings::self_assess(&app, &secretary, &bad)
+                .await
+                .unwrap_err()
+        ),
+        "required",
+        "changing a self-assessment names the version it read"
+    );
+    bad.expected_version = Some(1);
+    let (_, v) = ratings::self_assess(&app, &secretary, &bad).await.unwrap();
+    assert_eq!(v, 2);
+    let first = ratings::view(&app, &secretary, ids[0]).await.unwrap();
+    assert_eq!(first.rating.rule_set, RuleSet::Qd132);
+    assert_eq!(first.rating.self_level, Some(Level::Good));
+    assert_eq!(
+        first.rating.self_note.as_deref(),
+        Some("Hoàn thành các đầu việc đã đăng ký")
+    );
+    assert!(first.rights.appraise && !first.rights.decide);
+    assert_eq!(first.deciding_unit, Some(commune));
+
+    // Nothing is decided while a member waits for the appraisal.
+    assert_eq!(
+        code(
+            rating_groups::decide(&app, &office, commune, 2021, Subject::Member)
+                .await
+                .unwrap_err()
+        ),
+        "appraisal_pending"
+    );
+    // Three proposed excellent, three good; the newcomer is left out.
+    for (i, id) in ids.iter().enumerate() {
+        let version = if i == 0 { 2 } else { 1 };
+        let input = AppraisalInput {
+            appraisal: grades(i < 3),
+            peer_group: None,
+            expected_version: version,
+        };
+        ratings::appraise(&app, &secretary, *id, &input)
+            .await
+            .unwrap();
+        assert!(matches!(
+            ratings::appraise(&app, &secretary, *id, &input).await,
+            Err(AppError::Conflict { .. })
+        ));
+    }
+    let excellent = ratings::view(&app, &secretary, ids[0]).await.unwrap();
+    let ev = excellent.rating.evaluation.as_ref().unwrap();
+    assert_eq!(ev.level, Some(Level::Excellent));
+    assert!(ev.steps.iter().all(|s| s.met), "{:?}", ev.steps);
+    let left_out = ratings::view(&app, &secretary, ids[6]).await.unwrap();
+    let ev = left_out.rating.evaluation.unwrap();
+    assert!(ev.level.is_none() && ev.excluded.is_some());
+    assert!(ev.steps[0].check.contains("01/09/2021"), "{:?}", ev.steps);
+
+    // The cell does not decide; the commune does, with 20% of the six good or better: one.
+    assert!(matches!(
+        rating_groups::decide(&app, &secretary, commune, 2021, Subject::Member).await,
+        Err(AppError::Forbidden)
+    ));
+    let done = rating_groups::decide(&app, &office, commune, 2021, Subject::Member)
+        .await
+        .unwrap();
+    assert_eq!((done.changed, done.over_quota), (7, 2));
+    let group = rating_groups::group(&app, &office, commune, 2021)
+        .await
+        .unwrap();
+    assert_eq!(
+        group.member_tally.text.as_deref(),
+        Some("1 HTXSNV; 5 HTTNV; không có HTNV; không có KHTNV")
+    );
+    assert_eq!(
+        (group.member_tally.excluded, group.member_tally.undecided),
+        (1, 0)
+    );
+    let moved: Vec<_> = group.members.iter().filter(|l| l.over_quota).collect();
+    assert_eq!(moved.len(), 2);
+    let moved_view = ratings::view(&app, &office, moved[0].rating_id)
+        .await
+        .unwrap();
+    assert!(
+        moved_view.rating.decision_steps[0]
+            .check
+            .contains("= 1 (làm tròn xuống)")
+    );
+    assert_eq!(moved_view.rating.level, Some(Level::Good));
+    // A decided rating is not appraised again.
+    assert_eq!(
+        code(
+            ratings::appraise(
+                &app,
+                &secretary,
+                ids[1],
+                &AppraisalInput {
+                    appraisal: grades(true),
+                    peer_group: None,
+                    expected_version: 3
+                }
+            )
+            .await
+            .unwrap_err()
+        ),
+        "rating_state_conflict"
+    );
+
+    // Notified: each person with an account is told, once.
+    let told = rating_groups::notify_persons(&app, &office, commune, 2021, Subject::Member)
+        .await
+        .unwrap();
+    assert_eq!(told.changed, 7);
+    assert_eq!(
+        rating_groups::notify_persons(&app, &office, commune, 2021, Subject::Member)
+            .await
+            .unwrap()
+            .changed,
+        0
+    );
+    let published = rating_groups::publish(&app, &office, commune, 2021, Subject::Member)
+        .await
+        .unwrap();
+    assert_eq!(published.changed, 7);
+
+    // Cancelled later: the first rating stays, its re-rating is appraised and decided anew.
+    let target = ratings::view(&app, &office, ids[0]).await.unwrap().rating;
+    assert_eq!(target.state, RatingState::Published);
+    assert_eq!(
+        code(
+            ratings::cancel(&app, &office, ids[0], "  ", target.row_version)
+                .await
+                .unwrap_err()
+        ),
+        "required"
+    );
+    let again = ratings::cancel(
+        &app,
+        &office,
+        ids[0],
+        "Phát hiện vi phạm sau xếp loại",
+        target.row_version,
+    )
+    .await
+    .unwrap();
+    let mut disciplined = grades(true);
+    if let Some(g) = disciplined.grades.as_mut() {
+        g.disciplined = true;
+    }
+    ratings::appraise(
+        &app,
+        &secretary,
+        again,
+        &AppraisalInput {
+            appraisal: disciplined,
+            peer_group: None,
+            expected_version: 1,
+        },
+    )
+    .await
+    .unwrap();
+    let redone = rating_groups::decide(&app, &office, commune, 2021, Subject::Member)
+        .await
+        .unwrap();
+    assert_eq!(redone.changed, 1);
+    let view = ratings::view(&app, &office, again).await.unwrap();
+    assert_eq!(view.rating.replaces_id, Some(ids[0]));
+    assert_ne!(view.rating.level, Some(Level::Excellent));
+    assert_eq!(view.history.len(), 1);
+    assert_eq!(view.history[0].state, RatingState::Cancelled);
+    assert_eq!(
+        view.history[0].cancel_reason.as_deref(),
+        Some("Phát hiện vi phạm sau xếp loại")
+    );
+    let group = rating_groups::group(&app, &office, commune, 2021)
+        .await
+        .unwrap();
+    assert_eq!(
+        group.members.len(),
+        7,
+        "the cancelled rating is not counted twice"
+    );
+    assert_eq!(group.member_tally.undecided, 0);
+}
