@@ -396,3 +396,60 @@ async fn step(
     trienkhai_store::commit(tx).await?;
     Ok(out)
 }
+
+/// A person of a unit and their rating of the year, if any.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct RosterLine {
+    pub person_id: trienkhai_core::ids::PersonId,
+    pub full_name: String,
+    pub post_title: String,
+    pub rating_id: Option<i64>,
+    pub state: Option<RatingState>,
+    pub level: Option<Level>,
+}
+
+/// The persons of a unit itself (its members, not those of units below) with their member
+/// ratings of the year, and the unit's own rating: what a cell's committee works through.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Roster {
+    pub people: Vec<RosterLine>,
+    /// The unit's own rating as an organisation.
+    pub own: Option<Rating>,
+    /// The reader writes for these persons (self-assesses for them, appraises them).
+    pub edits: bool,
+}
+
+pub async fn roster(app: &App, actor: &Actor, unit: UnitId, year: i32) -> Result<Roster> {
+    let listed = crate::commitments::unit_commitments(app, actor, unit, year).await?;
+    let mut conn = app.db.reader().await?;
+    let ratings: Vec<Rating> = store::ratings_in_units(&mut conn, &[unit], year)
+        .await?
+        .into_iter()
+        .filter(|r| r.state != RatingState::Cancelled)
+        .collect();
+    let people = listed
+        .people
+        .into_iter()
+        .filter(|p| p.unit_id == unit)
+        .map(|p| {
+            let r = ratings
+                .iter()
+                .find(|r| r.subject == Subject::Member && r.person_id == Some(p.person_id));
+            RosterLine {
+                person_id: p.person_id,
+                full_name: p.full_name,
+                post_title: p.post_title,
+                rating_id: r.map(|r| r.id),
+                state: r.map(|r| r.state),
+                level: r.and_then(|r| r.level),
+            }
+        })
+        .collect();
+    Ok(Roster {
+        people,
+        own: ratings
+            .into_iter()
+            .find(|r| r.subject == Subject::Organisation),
+        edits: listed.can_open,
+    })
+}

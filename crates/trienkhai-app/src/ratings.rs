@@ -65,6 +65,9 @@ pub struct RatingView {
     pub rights: RatingRights,
     /// The ratings it replaced and that replace it, in the order they were made.
     pub history: Vec<Rating>,
+    /// The tasks as the records have them now (what an appraisal made now would read), for
+    /// those who appraise while it can be appraised.
+    pub tasks_now: Vec<trienkhai_core::grading::appraisal::Task>,
 }
 
 fn clean_text(field: &str, text: Option<&str>) -> Result<Option<String>> {
@@ -99,16 +102,16 @@ pub(crate) async fn deciding_unit(
         .and_then(|u| u.parent_id))
 }
 
+/// What `actor` may do with a rating (`r` may be one about to be made), and whether they read
+/// it at all.
 pub(crate) async fn rights(
     app: &App,
     conn: &mut Conn,
     trees: &mut Trees,
     actor: &Actor,
-    subject: Subject,
-    unit: UnitId,
-    person: Option<PersonId>,
-    year: i32,
+    r: &Rating,
 ) -> Result<(RatingRights, bool)> {
+    let (subject, unit, person, year) = (r.subject, r.unit_id, r.person_id, r.year);
     let day = judging_day(app, year);
     let edits_unit = trees
         .allows(conn, actor, Action::EditContent, unit, day)
@@ -171,17 +174,14 @@ pub async fn self_assess(app: &App, actor: &Actor, input: &SelfAssessment) -> Re
             .await
             .map_err(|_| AppError::invalid("not_found", "person_id"))?;
     }
-    let (rights, _) = rights(
-        app,
-        &mut tx,
-        &mut trees,
-        actor,
+    let proposed = Rating::new(
+        input.year,
         input.subject,
         input.unit_id,
         input.person_id,
-        input.year,
-    )
-    .await?;
+        rule_set,
+    );
+    let (rights, _) = rights(app, &mut tx, &mut trees, actor, &proposed).await?;
     if !rights.self_assess {
         return Err(AppError::Forbidden);
     }
@@ -195,13 +195,7 @@ pub async fn self_assess(app: &App, actor: &Actor, input: &SelfAssessment) -> Re
     .await?;
     let (id, version, before, action) = match existing {
         None => {
-            let mut r = Rating::new(
-                input.year,
-                input.subject,
-                input.unit_id,
-                input.person_id,
-                rule_set,
-            );
+            let mut r = proposed;
             // Organisations are compared with those of the same kind (communes with communes).
             if input.subject == Subject::Organisation {
                 r.peer_group = kind;
@@ -274,17 +268,7 @@ pub async fn appraise(app: &App, actor: &Actor, id: i64, input: &AppraisalInput)
     let mut tx = app.db.begin().await?;
     let mut trees = Trees::shared(app);
     let mut r = store::get_rating(&mut tx, id).await?;
-    let (rights, _) = rights(
-        app,
-        &mut tx,
-        &mut trees,
-        actor,
-        r.subject,
-        r.unit_id,
-        r.person_id,
-        r.year,
-    )
-    .await?;
+    let (rights, _) = rights(app, &mut tx, &mut trees, actor, &r).await?;
     if !rights.appraise {
         return Err(AppError::Forbidden);
     }
@@ -349,17 +333,7 @@ pub async fn cancel(
     let mut tx = app.db.begin().await?;
     let mut trees = Trees::shared(app);
     let mut r = store::get_rating(&mut tx, id).await?;
-    let (rights, _) = rights(
-        app,
-        &mut tx,
-        &mut trees,
-        actor,
-        r.subject,
-        r.unit_id,
-        r.person_id,
-        r.year,
-    )
-    .await?;
+    let (rights, _) = rights(app, &mut tx, &mut trees, actor, &r).await?;
     if !rights.decide {
         return Err(AppError::Forbidden);
     }
@@ -409,17 +383,7 @@ pub async fn view(app: &App, actor: &Actor, id: i64) -> Result<RatingView> {
     let mut conn = app.db.reader().await?;
     let mut trees = Trees::shared(app);
     let r = store::get_rating(&mut conn, id).await?;
-    let (rights, reads) = rights(
-        app,
-        &mut conn,
-        &mut trees,
-        actor,
-        r.subject,
-        r.unit_id,
-        r.person_id,
-        r.year,
-    )
-    .await?;
+    let (rights, reads) = rights(app, &mut conn, &mut trees, actor, &r).await?;
     // A published rating is public to whoever reads its unit.
     let day = judging_day(app, r.year);
     let public = r.state == RatingState::Published
@@ -439,6 +403,12 @@ pub async fn view(app: &App, actor: &Actor, id: i64) -> Result<RatingView> {
         Some(p) => store::ratings_of_person(&mut conn, p).await?,
         None => store::ratings_of_organisation(&mut conn, r.unit_id).await?,
     };
+    let appraisable = rights.appraise && r.state.after(RatingAction::Appraise).is_ok();
+    let tasks_now = match (appraisable, r.person_id) {
+        (false, _) => Vec::new(),
+        (true, Some(p)) => rating_tasks::of_person(&mut conn, p, r.year).await?,
+        (true, None) => rating_tasks::of_organisation(&mut conn, r.unit_id, r.year).await?,
+    };
     let history = all
         .into_iter()
         .filter(|x| x.year == r.year && x.subject == r.subject && x.id != r.id)
@@ -454,6 +424,7 @@ pub async fn view(app: &App, actor: &Actor, id: i64) -> Result<RatingView> {
         name,
         unit_name,
         history,
+        tasks_now,
         rating: r,
     })
 }

@@ -10,6 +10,7 @@ mod emulation;
 mod openapi;
 mod persons;
 mod plans;
+mod ratings;
 mod registrations;
 mod reminders;
 mod reports;
@@ -82,6 +83,7 @@ pub fn routes() -> (Router<AppState>, Vec<RouteDoc>) {
     let api = study::routes(api);
     let api = commitments::routes(api);
     let api = emulation::routes(api);
+    let api = ratings::routes(api);
     let api = reminders::routes(api);
     let api = openapi::routes(api);
     (api.router, api.docs)

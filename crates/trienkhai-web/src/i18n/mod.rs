@@ -6,6 +6,7 @@ mod errors_grading;
 mod errors_people;
 pub use errors::{ERRORS, ErrorCode};
 mod foundation;
+mod grading;
 mod home;
 mod people;
 mod plans;
@@ -49,12 +50,13 @@ impl Lang {
 
 /// `(key, Vietnamese, English)`: every word of the interface, by area. The sentences of error
 /// codes are in [`ERRORS`], beside their status.
-pub const STRINGS: [&[(&str, &str, &str)]; 5] = [
+pub const STRINGS: [&[(&str, &str, &str)]; 6] = [
     foundation::WORDS,
     plans::WORDS,
     reporting::WORDS,
     home::WORDS,
     people::WORDS,
+    grading::WORDS,
 ];
 
 static ERROR_TABLE: LazyLock<HashMap<&'static str, &'static ErrorCode>> =

@@ -15,7 +15,7 @@ use trienkhai_core::commitment::Section;
 use trienkhai_core::ids::{PersonId, UnitId};
 use trienkhai_core::registration::{Outcome, RegistrationAction};
 
-use super::{PageCtx, pair, render, see_other, unit_by_code};
+use super::{PageCtx, pair, render, see_other, unit_by_code, unit_or_own};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::{FormBody, PageActor};
@@ -69,17 +69,7 @@ pub async fn list(
     let lang = ctx.lang();
     let year = q.year.unwrap_or_else(|| state.app.today().year());
     let mine = trienkhai_app::registration_lists::mine(&state.app, &page.actor, year).await?;
-    let unit = match unit_by_code(&state, q.unit.as_deref(), "unit").await? {
-        Some(u) => Some(u),
-        None => match &mine {
-            Some(m) if !m.posts.is_empty() => Some(m.posts[0].0),
-            _ => page
-                .actor
-                .access
-                .roots_for(trienkhai_core::access::Action::Read)
-                .and_then(|r| r.first().copied()),
-        },
-    };
+    let unit = unit_or_own(&state, &page, q.unit.as_deref(), mine.as_ref()).await?;
     let listed = match unit {
         Some(u) => match commitments::unit_commitments(&state.app, &page.actor, u, year).await {
             Ok(l) => Some(l),

@@ -12,6 +12,7 @@ mod history;
 mod persons;
 pub(crate) mod pickers;
 mod plans;
+mod ratings;
 mod registration_lists;
 mod registrations;
 mod reminders;
@@ -138,6 +139,13 @@ pub fn routes() -> Router<AppState> {
         .route("/commitments/{id}/act", post(commitments::act))
         .route("/commitments/{id}/assess", post(commitments::assess))
         .route("/commitments/{id}/remark", post(commitments::remark))
+        .route("/ratings", get(ratings::unit))
+        .route("/ratings/self", post(ratings::self_assess))
+        .route("/ratings/group", post(ratings::group_action))
+        .route("/ratings/{id}", get(ratings::detail))
+        .route("/ratings/{id}/self", post(ratings::self_change))
+        .route("/ratings/{id}/appraisal", post(ratings::appraise))
+        .route("/ratings/{id}/cancel", post(ratings::cancel))
         .route(
             "/registration-items/{id}/assess",
             post(registrations::assess),
@@ -328,6 +336,27 @@ pub async fn unit_by_code(
         .await?
         .map(Some)
         .ok_or_else(|| PageError(AppError::invalid("unit_not_found", field)))
+}
+
+/// The unit a person's list page opens on: the one asked for by code, else the unit of the
+/// reader's first post in the year, else the first unit they read.
+pub async fn unit_or_own(
+    state: &AppState,
+    page: &PageActor,
+    code: Option<&str>,
+    mine: Option<&trienkhai_app::registration_lists::Mine>,
+) -> Result<Option<trienkhai_core::ids::UnitId>, PageError> {
+    if let Some(u) = unit_by_code(state, code, "unit").await? {
+        return Ok(Some(u));
+    }
+    Ok(match mine {
+        Some(m) if !m.posts.is_empty() => Some(m.posts[0].0),
+        _ => page
+            .actor
+            .access
+            .roots_for(trienkhai_core::access::Action::Read)
+            .and_then(|r| r.first().copied()),
+    })
 }
 
 /// The value of `key` in a form read as pairs (forms whose fields repeat or are numbered).

@@ -16,7 +16,7 @@ use trienkhai_app::registrations::{self, RegistrationInput};
 use trienkhai_core::ids::{DocumentId, PersonId, UnitId};
 use trienkhai_core::post_category::PostCategory;
 
-use super::{OfficialHeader, PageCtx, render, see_other, unit_by_code};
+use super::{OfficialHeader, PageCtx, render, see_other, unit_by_code, unit_or_own};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::{FormBody, PageActor};
@@ -136,17 +136,7 @@ pub async fn hub(
     let lang = ctx.lang();
     let year = q.year.unwrap_or_else(|| state.app.today().year());
     let mine = registration_lists::mine(&state.app, &page.actor, year).await?;
-    let unit = match unit_by_code(&state, q.unit.as_deref(), "unit").await? {
-        Some(u) => Some(u),
-        None => match &mine {
-            Some(m) if !m.posts.is_empty() => Some(m.posts[0].0),
-            _ => page
-                .actor
-                .access
-                .roots_for(trienkhai_core::access::Action::Read)
-                .and_then(|r| r.first().copied()),
-        },
-    };
+    let unit = unit_or_own(&state, &page, q.unit.as_deref(), mine.as_ref()).await?;
     let plans: Vec<(i64, String, String)> = match unit {
         Some(u) => trienkhai_app::personal::plans_for(&state.app, u, year)
             .await?

@@ -21,6 +21,8 @@ mod study;
 use study::*;
 mod commitments;
 use commitments::*;
+mod ratings;
+use ratings::*;
 mod links;
 use links::*;
 
@@ -52,6 +54,7 @@ both_backends!(
     who_must_register_is_set_per_plan,
     study_sessions_go_through_the_api,
     a_commitment_goes_through_the_api,
+    a_rating_goes_through_the_api_and_the_pages,
     api_tokens_are_stored_as_digests_and_can_be_revoked,
     any_record_can_be_read_as_it_was_at_an_instant,
 );

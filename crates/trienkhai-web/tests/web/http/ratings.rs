@@ -1,0 +1,162 @@
+//! Ratings through the API and the pages: a member self-assessed, refused at appraisal with
+//! the field the year's rules ask for, appraised, decided by the commune with the quota, the
+//! tally read; then the cell secretary's own self-assessment and appraisal on the pages.
+
+use super::*;
+use reqwest::StatusCode;
+use serde_json::json;
+use trienkhai_testkit::TestDb;
+
+pub(crate) async fn a_rating_goes_through_the_api_and_the_pages(t: TestDb) {
+    let app = spawn(t).await;
+    let cell_secretary = token(&app, "bithu").await;
+    let commune_office = token(&app, "anthuy").await;
+    let cell = unit_id(&app, &commune_office, "CB-ANTHUY-1", "2021-06-01").await;
+    let commune = unit_id(&app, &commune_office, "X-ANTHUY", "2021-06-01").await;
+    let (_, list) = get(
+        &app,
+        &cell_secretary,
+        &format!("/api/v1/units/{cell}/commitments?year=2021"),
+    )
+    .await;
+    let member = list["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["post_title"] == "Đảng viên")
+        .expect("a member")["person_id"]
+        .clone();
+    let (status, created) = send(
+        &app,
+        &cell_secretary,
+        "POST",
+        "/api/v1/ratings",
+        json!({ "subject": "member", "unit_id": cell, "person_id": member, "year": 2021, "level": "excellent" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{created}");
+    let id = created["id"].as_i64().unwrap();
+    let appraisal = format!("/api/v1/ratings/{id}/appraisal");
+    // 2021 is rated under QĐ 132: by grades, which are asked for by name.
+    let (status, err) = send(
+        &app,
+        &cell_secretary,
+        "PUT",
+        &appraisal,
+        json!({ "version": 1, "common": 25 }),
+    )
+    .await;
+    assert_eq!(
+        (status, err["code"].as_str(), err["field"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("grades_missing"),
+            Some("grades")
+        )
+    );
+    let grades = json!({
+        "tasks": ["excellent"], "others": ["good", "good", "good"],
+        "products": true, "products_quantified": true, "disciplined": false
+    });
+    let (status, saved) = send(
+        &app,
+        &cell_secretary,
+        "PUT",
+        &appraisal,
+        json!({ "version": 1, "grades": grades }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    let (_, view) = get(&app, &cell_secretary, &format!("/api/v1/ratings/{id}")).await;
+    assert_eq!(view["rating"]["rule_set"], "qd132");
+    assert_eq!(view["rating"]["evaluation"]["level"], "excellent");
+    assert!(
+        !view["rating"]["evaluation"]["steps"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    // The cell does not decide; the commune does. One excellent alone is over 20% of one.
+    let actions = format!("/api/v1/units/{commune}/ratings/actions");
+    let decide = json!({ "action": "decide", "subject": "member", "year": 2021 });
+    let (status, _) = send(&app, &cell_secretary, "POST", &actions, decide.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, done) = send(&app, &commune_office, "POST", &actions, decide).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(
+        (done["changed"].as_u64(), done["over_quota"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let (_, group) = get(
+        &app,
+        &commune_office,
+        &format!("/api/v1/units/{commune}/ratings?year=2021"),
+    )
+    .await;
+    assert_eq!(
+        group["member_tally"]["text"],
+        "không có HTXSNV; 1 HTTNV; không có HTNV; không có KHTNV"
+    );
+
+    // The pages: the secretary assesses themself and appraises it.
+    let browser = login_browser(&app, "bithu").await;
+    let html = page_html(&browser, &app, "/ratings?year=2021").await;
+    assert!(html.contains("id=\"self-assess-form\""), "{html}");
+    let person_id = html
+        .split("name=\"person_id\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let csrf = csrf_of(&browser, &app, "/ratings?year=2021").await;
+    let r = browser
+        .post(app.url("/ratings/self"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("subject", "member"),
+            ("unit", "CB-ANTHUY-1"),
+            ("person_id", &person_id),
+            ("year", "2021"),
+            ("level", "good"),
+            ("note", "Hoàn thành tốt các đầu việc"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let at = r.headers()["location"].to_str().unwrap().to_owned();
+    let html = page_html(&browser, &app, &at).await;
+    assert!(html.contains("id=\"appraisal-form\""), "{html}");
+    assert!(html.contains("Quy định 132-QĐ/TW"));
+    let r = browser
+        .post(app.url(&format!("{at}/appraisal")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("version", "1"),
+            ("grade_tasks", "good"),
+            ("grade_politics", "good"),
+            ("grade_ethics", "good"),
+            ("grade_discipline", "average"),
+            ("products", "on"),
+            ("shortcomings", "0"),
+            ("shortcomings_remedied", "0"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = page_html(&browser, &app, &at).await;
+    assert!(html.contains("id=\"rating-steps\""), "{html}");
+    assert!(
+        html.contains("Hoàn thành nhiệm vụ (HTNV)"),
+        "a criterion at Trung bình: {html}"
+    );
+    // The commune's page shows the group with its tally and the decide button.
+    let office = login_browser(&app, "anthuy").await;
+    let html = page_html(&office, &app, "/ratings?unit=X-ANTHUY&year=2021").await;
+    assert!(html.contains("id=\"tally-member\""), "{html}");
+    assert!(html.contains("id=\"decide-member\""));
+}
