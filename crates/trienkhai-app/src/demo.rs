@@ -123,6 +123,7 @@ pub struct DemoSummary {
     pub commitments: usize,
     pub emulation_goals: usize,
     pub registrations: usize,
+    pub ratings: usize,
 }
 
 /// Whether the database already holds units (the demo is built only into an empty database).
@@ -476,6 +477,7 @@ pub async fn build(app: &App) -> Result<DemoSummary> {
         crate::demo_registrations::build(app, &actor, &ids, &commune_secretaries).await?;
     summary.persons += heads;
     summary.registrations = registrations;
+    summary.ratings = crate::demo_ratings::build(app, &actor, &ids, &an_thuy_cells).await?;
     Ok(summary)
 }
 

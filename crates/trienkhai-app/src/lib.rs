@@ -13,6 +13,7 @@ pub mod dashboard;
 pub mod demo;
 mod demo_people;
 pub mod demo_plan;
+mod demo_ratings;
 mod demo_registrations;
 mod document_access;
 pub mod documents;

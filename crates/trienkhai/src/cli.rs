@@ -320,6 +320,7 @@ pub async fn build_demo(app: &App) -> anyhow::Result<()> {
         study_sessions = summary.study_sessions,
         commitments = summary.commitments,
         registrations = summary.registrations,
+        ratings = summary.ratings,
         accounts = summary.accounts,
         ms = started.elapsed().as_millis() as u64,
         "demo built"

@@ -72,4 +72,5 @@ both_backends!(
     a_member_commits_the_cell_approves_and_the_year_end_compares,
     emulation_goals_are_registered_judged_after_their_phase_and_listed,
     a_cell_is_rated_decided_with_the_quota_notified_published_and_re_rated,
+    the_demo_rates_2021_by_its_rules_and_shows_the_2026_case,
 );

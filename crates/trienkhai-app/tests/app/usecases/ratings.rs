@@ -1,5 +1,6 @@
 //! Year-end ratings through their life on the demo's first An Thủy cell: self-assessments,
-//! appraisals under the 2021 rules (QĐ 132 with HD 21), a new member left out, the commune's
+//! appraisals under the 2020 rules (QĐ 132 with HD 21; the demo rates 2021 itself), a new
+//! member left out, the commune's
 //! decision with the quota, notification, publication, a cancellation and its re-rating.
 
 use super::*;
@@ -39,11 +40,11 @@ pub(crate) async fn a_cell_is_rated_decided_with_the_quota_notified_published_an
     t: TestDb,
 ) {
     let app = demo_app(&t).await;
-    let cell = unit_by_code(&app, "CB-ANTHUY-1", "2021-06-01").await;
-    let commune = unit_by_code(&app, "X-ANTHUY", "2021-06-01").await;
+    let cell = unit_by_code(&app, "CB-ANTHUY-1", "2020-06-01").await;
+    let commune = unit_by_code(&app, "X-ANTHUY", "2020-06-01").await;
     let secretary = actor(&app, "bithu").await;
     let office = actor(&app, "anthuy").await;
-    let people = commitments::unit_commitments(&app, &secretary, cell, 2021)
+    let people = commitments::unit_commitments(&app, &secretary, cell, 2020)
         .await
         .unwrap()
         .people;
@@ -57,7 +58,7 @@ pub(crate) async fn a_cell_is_rated_decided_with_the_quota_notified_published_an
         if person
             .party
             .admitted_on
-            .is_some_and(|a| a < d("2021-06-30"))
+            .is_some_and(|a| a < d("2020-06-30"))
             && members.len() < 6
         {
             members.push(p.person_id);
@@ -65,7 +66,7 @@ pub(crate) async fn a_cell_is_rated_decided_with_the_quota_notified_published_an
     }
     drop(conn);
     assert_eq!(members.len(), 6);
-    // A member admitted on 01/09/2021: under six months on 31/12/2021.
+    // A member admitted on 01/09/2020: under six months on 31/12/2020.
     let system = Actor::system("test", app.today());
     let newcomer = people::create_person(
         &app,
@@ -73,13 +74,13 @@ pub(crate) async fn a_cell_is_rated_decided_with_the_quota_notified_published_an
         &PersonInput {
             full_name: "Trần Thị Mới".into(),
             birth_year: Some(1998),
-            party_admitted_on: Some(d("2021-09-01")),
+            party_admitted_on: Some(d("2020-09-01")),
             party_full_member_on: None,
         },
         Some(&PostInput {
             unit_id: Some(cell),
             title: "Đảng viên".into(),
-            valid_from: Some(d("2021-09-01")),
+            valid_from: Some(d("2020-09-01")),
             valid_to: None,
         }),
         "illustrative",
@@ -91,7 +92,7 @@ pub(crate) async fn a_cell_is_rated_decided_with_the_quota_notified_published_an
         subject: Subject::Member,
         unit_id: cell,
         person_id: Some(person),
-        year: 2021,
+        year: 2020,
         level,
         note: Some("  Hoàn thành   các đầu việc đã đăng ký ".into()),
         expected_version: None,
@@ -141,7 +142,7 @@ pub(crate) async fn a_cell_is_rated_decided_with_the_quota_notified_published_an
     // Nothing is decided while a member waits for the appraisal.
     assert_eq!(
         code(
-            rating_groups::decide(&app, &office, commune, 2021, Subject::Member)
+            rating_groups::decide(&app, &office, commune, 2020, Subject::Member)
                 .await
                 .unwrap_err()
         ),
@@ -170,18 +171,18 @@ pub(crate) async fn a_cell_is_rated_decided_with_the_quota_notified_published_an
     let left_out = ratings::view(&app, &secretary, ids[6]).await.unwrap();
     let ev = left_out.rating.evaluation.unwrap();
     assert!(ev.level.is_none() && ev.excluded.is_some());
-    assert!(ev.steps[0].check.contains("01/09/2021"), "{:?}", ev.steps);
+    assert!(ev.steps[0].check.contains("01/09/2020"), "{:?}", ev.steps);
 
     // The cell does not decide; the commune does, with 20% of the six good or better: one.
     assert!(matches!(
-        rating_groups::decide(&app, &secretary, commune, 2021, Subject::Member).await,
+        rating_groups::decide(&app, &secretary, commune, 2020, Subject::Member).await,
         Err(AppError::Forbidden)
     ));
-    let done = rating_groups::decide(&app, &office, commune, 2021, Subject::Member)
+    let done = rating_groups::decide(&app, &office, commune, 2020, Subject::Member)
         .await
         .unwrap();
     assert_eq!((done.changed, done.over_quota), (7, 2));
-    let group = rating_groups::group(&app, &office, commune, 2021)
+    let group = rating_groups::group(&app, &office, commune, 2020)
         .await
         .unwrap();
     assert_eq!(
@@ -223,18 +224,18 @@ pub(crate) async fn a_cell_is_rated_decided_with_the_quota_notified_published_an
     );
 
     // Notified: each person with an account is told, once.
-    let told = rating_groups::notify_persons(&app, &office, commune, 2021, Subject::Member)
+    let told = rating_groups::notify_persons(&app, &office, commune, 2020, Subject::Member)
         .await
         .unwrap();
     assert_eq!(told.changed, 7);
     assert_eq!(
-        rating_groups::notify_persons(&app, &office, commune, 2021, Subject::Member)
+        rating_groups::notify_persons(&app, &office, commune, 2020, Subject::Member)
             .await
             .unwrap()
             .changed,
         0
     );
-    let published = rating_groups::publish(&app, &office, commune, 2021, Subject::Member)
+    let published = rating_groups::publish(&app, &office, commune, 2020, Subject::Member)
         .await
         .unwrap();
     assert_eq!(published.changed, 7);
@@ -275,7 +276,7 @@ pub(crate) async fn a_cell_is_rated_decided_with_the_quota_notified_published_an
     )
     .await
     .unwrap();
-    let redone = rating_groups::decide(&app, &office, commune, 2021, Subject::Member)
+    let redone = rating_groups::decide(&app, &office, commune, 2020, Subject::Member)
         .await
         .unwrap();
     assert_eq!(redone.changed, 1);
@@ -288,7 +289,7 @@ pub(crate) async fn a_cell_is_rated_decided_with_the_quota_notified_published_an
         view.history[0].cancel_reason.as_deref(),
         Some("Phát hiện vi phạm sau xếp loại")
     );
-    let group = rating_groups::group(&app, &office, commune, 2021)
+    let group = rating_groups::group(&app, &office, commune, 2020)
         .await
         .unwrap();
     assert_eq!(
@@ -297,4 +298,86 @@ pub(crate) async fn a_cell_is_rated_decided_with_the_quota_notified_published_an
         "the cancelled rating is not counted twice"
     );
     assert_eq!(group.member_tally.undecided, 0);
+}
+
+/// The demo's ratings: the cells with one over the quota and the newcomer left out in 2021;
+/// the 2026 case where an approved objective cause for a late product is the difference
+/// between HTXSNV and HTNV under QĐ 366, and a few points under NĐ 335.
+pub(crate) async fn the_demo_rates_2021_by_its_rules_and_shows_the_2026_case(t: TestDb) {
+    let app = demo_app(&t).await;
+    let admin = actor(&app, "admin").await;
+    let commune = unit_by_code(&app, "X-ANTHUY", "2021-06-01").await;
+    let group = rating_groups::group(&app, &admin, commune, 2021)
+        .await
+        .unwrap();
+    assert_eq!(
+        group.organisations.iter().filter(|l| l.over_quota).count(),
+        1
+    );
+    assert!(
+        group
+            .organisation_tally
+            .text
+            .as_deref()
+            .unwrap()
+            .contains("1 HTNV")
+    );
+    assert_eq!(
+        group.member_tally.excluded,
+        1,
+        "{:#?}",
+        group
+            .members
+            .iter()
+            .filter(|l| l.excluded.is_some())
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(group.member_tally.undecided, 0);
+    assert!(
+        group
+            .members
+            .iter()
+            .all(|l| l.state == RatingState::Published)
+    );
+    let text = group.member_tally.text.clone().unwrap();
+    // (The demo's count of members varies with its probationary secretaries; the ends do not.)
+    assert!(
+        text.starts_with("2 HTXSNV; ") && text.ends_with(" HTTNV; 2 HTNV; không có KHTNV"),
+        "{text}"
+    );
+
+    let office = unit_by_code(&app, "CB-VPTU", "2026-06-01").await;
+    let mut conn = app.db.reader().await.unwrap();
+    let rated = trienkhai_store::ratings::ratings_in_units(&mut conn, &[office], 2026)
+        .await
+        .unwrap();
+    drop(conn);
+    assert_eq!(rated.len(), 4);
+    let level = |subject: Subject, excused: bool| {
+        rated
+            .iter()
+            .find(|r| {
+                r.subject == subject
+                    && r.appraisal
+                        .as_ref()
+                        .unwrap()
+                        .findings
+                        .iter()
+                        .any(|f| f.objective_cause)
+                        == excused
+            })
+            .unwrap()
+            .evaluation
+            .clone()
+            .unwrap()
+    };
+    assert_eq!(level(Subject::Member, true).level, Some(Level::Excellent));
+    assert_eq!(level(Subject::Member, false).level, Some(Level::Completed));
+    let (with, without) = (
+        level(Subject::CivilServant, true),
+        level(Subject::CivilServant, false),
+    );
+    assert_eq!(with.rule_set, RuleSet::Nd335);
+    assert_eq!(with.score, Some(rust_decimal::Decimal::from(98)));
+    assert_eq!(without.score, Some(rust_decimal::Decimal::new(9654, 2)));
 }

@@ -11,12 +11,12 @@ pub(crate) async fn a_rating_goes_through_the_api_and_the_pages(t: TestDb) {
     let app = spawn(t).await;
     let cell_secretary = token(&app, "bithu").await;
     let commune_office = token(&app, "anthuy").await;
-    let cell = unit_id(&app, &commune_office, "CB-ANTHUY-1", "2021-06-01").await;
-    let commune = unit_id(&app, &commune_office, "X-ANTHUY", "2021-06-01").await;
+    let cell = unit_id(&app, &commune_office, "CB-ANTHUY-1", "2020-06-01").await;
+    let commune = unit_id(&app, &commune_office, "X-ANTHUY", "2020-06-01").await;
     let (_, list) = get(
         &app,
         &cell_secretary,
-        &format!("/api/v1/units/{cell}/commitments?year=2021"),
+        &format!("/api/v1/units/{cell}/commitments?year=2020"),
     )
     .await;
     let member = list["people"]
@@ -31,13 +31,13 @@ pub(crate) async fn a_rating_goes_through_the_api_and_the_pages(t: TestDb) {
         &cell_secretary,
         "POST",
         "/api/v1/ratings",
-        json!({ "subject": "member", "unit_id": cell, "person_id": member, "year": 2021, "level": "excellent" }),
+        json!({ "subject": "member", "unit_id": cell, "person_id": member, "year": 2020, "level": "excellent" }),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{created}");
     let id = created["id"].as_i64().unwrap();
     let appraisal = format!("/api/v1/ratings/{id}/appraisal");
-    // 2021 is rated under QĐ 132: by grades, which are asked for by name.
+    // 2020 is rated under QĐ 132: by grades, which are asked for by name.
     let (status, err) = send(
         &app,
         &cell_secretary,
@@ -79,7 +79,7 @@ pub(crate) async fn a_rating_goes_through_the_api_and_the_pages(t: TestDb) {
 
     // The cell does not decide; the commune does. One excellent alone is over 20% of one.
     let actions = format!("/api/v1/units/{commune}/ratings/actions");
-    let decide = json!({ "action": "decide", "subject": "member", "year": 2021 });
+    let decide = json!({ "action": "decide", "subject": "member", "year": 2020 });
     let (status, _) = send(&app, &cell_secretary, "POST", &actions, decide.clone()).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, done) = send(&app, &commune_office, "POST", &actions, decide).await;
@@ -91,7 +91,7 @@ pub(crate) async fn a_rating_goes_through_the_api_and_the_pages(t: TestDb) {
     let (_, group) = get(
         &app,
         &commune_office,
-        &format!("/api/v1/units/{commune}/ratings?year=2021"),
+        &format!("/api/v1/units/{commune}/ratings?year=2020"),
     )
     .await;
     assert_eq!(
@@ -101,7 +101,7 @@ pub(crate) async fn a_rating_goes_through_the_api_and_the_pages(t: TestDb) {
 
     // The pages: the secretary assesses themself and appraises it.
     let browser = login_browser(&app, "bithu").await;
-    let html = page_html(&browser, &app, "/ratings?year=2021").await;
+    let html = page_html(&browser, &app, "/ratings?year=2020").await;
     assert!(html.contains("id=\"self-assess-form\""), "{html}");
     let person_id = html
         .split("name=\"person_id\" value=\"")
@@ -111,7 +111,7 @@ pub(crate) async fn a_rating_goes_through_the_api_and_the_pages(t: TestDb) {
         .next()
         .unwrap()
         .to_owned();
-    let csrf = csrf_of(&browser, &app, "/ratings?year=2021").await;
+    let csrf = csrf_of(&browser, &app, "/ratings?year=2020").await;
     let r = browser
         .post(app.url("/ratings/self"))
         .form(&[
@@ -119,7 +119,7 @@ pub(crate) async fn a_rating_goes_through_the_api_and_the_pages(t: TestDb) {
             ("subject", "member"),
             ("unit", "CB-ANTHUY-1"),
             ("person_id", &person_id),
-            ("year", "2021"),
+            ("year", "2020"),
             ("level", "good"),
             ("note", "Hoàn thành tốt các đầu việc"),
         ])
@@ -156,7 +156,7 @@ pub(crate) async fn a_rating_goes_through_the_api_and_the_pages(t: TestDb) {
     );
     // The commune's page shows the group with its tally and the decide button.
     let office = login_browser(&app, "anthuy").await;
-    let html = page_html(&office, &app, "/ratings?unit=X-ANTHUY&year=2021").await;
+    let html = page_html(&office, &app, "/ratings?unit=X-ANTHUY&year=2020").await;
     assert!(html.contains("id=\"tally-member\""), "{html}");
     assert!(html.contains("id=\"decide-member\""));
 }
