@@ -14,6 +14,7 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
         "Xem bản tự đánh giá, xếp loại của tôi",
         "Open my rating",
     ),
+    ("rating.choose_level", "— Chọn mức —", "— Choose a level —"),
     ("rating.self_level", "Tự xếp loại", "Proposed level"),
     ("rating.self_note", "Tự nhận xét", "Self-assessment"),
     (

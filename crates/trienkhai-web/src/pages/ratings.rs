@@ -377,7 +377,13 @@ struct RatingPage {
     history: Vec<(i64, String, String)>,
     levels: Vec<(&'static str, String)>,
     grades: Vec<(&'static str, &'static str)>,
-    grade_fields: Vec<(&'static str, &'static str)>,
+    /// (field, label, the grade stored).
+    grade_fields: Vec<(&'static str, &'static str, &'static str)>,
+    products: bool,
+    products_quantified: bool,
+    disciplined: bool,
+    shortcomings: u32,
+    shortcomings_remedied: u32,
 }
 
 fn steps(list: &[trienkhai_core::grading::Step]) -> Vec<StepLine> {
@@ -430,6 +436,7 @@ pub async fn detail(
         .collect();
     let ev = r.evaluation.as_ref();
     let facts = ev
+        .filter(|e| e.facts.total > 0)
         .map(|e| {
             let f = e.facts;
             format!(
@@ -504,15 +511,35 @@ pub async fn detail(
             .iter()
             .map(|g| (grade_code(*g), g.name_vi()))
             .collect(),
-        grade_fields: [
-            ("grade_tasks", "rating.grade.tasks"),
-            ("grade_politics", "rating.grade.politics"),
-            ("grade_ethics", "rating.grade.ethics"),
-            ("grade_discipline", "rating.grade.discipline"),
-        ]
-        .into_iter()
-        .map(|(k, l)| (k, i18n::tr(lang, l)))
-        .collect(),
+        grade_fields: {
+            // What was appraised before, else "Tốt".
+            let stored: Vec<Grade> = appraisal
+                .grades
+                .as_ref()
+                .map(|g| g.tasks.iter().chain(&g.others).copied().collect())
+                .unwrap_or_default();
+            [
+                ("grade_tasks", "rating.grade.tasks"),
+                ("grade_politics", "rating.grade.politics"),
+                ("grade_ethics", "rating.grade.ethics"),
+                ("grade_discipline", "rating.grade.discipline"),
+            ]
+            .into_iter()
+            .enumerate()
+            .map(|(i, (k, l))| {
+                let g = stored.get(i).copied().unwrap_or(Grade::Good);
+                (k, i18n::tr(lang, l), grade_code(g))
+            })
+            .collect()
+        },
+        products: appraisal.grades.as_ref().is_none_or(|g| g.products),
+        products_quantified: appraisal
+            .grades
+            .as_ref()
+            .is_some_and(|g| g.products_quantified),
+        disciplined: appraisal.grades.as_ref().is_some_and(|g| g.disciplined),
+        shortcomings: appraisal.shortcomings,
+        shortcomings_remedied: appraisal.shortcomings_remedied,
         ctx,
     })
 }

@@ -136,10 +136,10 @@ pub(crate) async fn a_rating_goes_through_the_api_and_the_pages(t: TestDb) {
         .form(&[
             ("csrf", csrf.as_str()),
             ("version", "1"),
-            ("grade_tasks", "good"),
+            ("grade_tasks", "average"),
             ("grade_politics", "good"),
             ("grade_ethics", "good"),
-            ("grade_discipline", "average"),
+            ("grade_discipline", "good"),
             ("products", "on"),
             ("shortcomings", "0"),
             ("shortcomings_remedied", "0"),
@@ -151,8 +151,8 @@ pub(crate) async fn a_rating_goes_through_the_api_and_the_pages(t: TestDb) {
     let html = page_html(&browser, &app, &at).await;
     assert!(html.contains("id=\"rating-steps\""), "{html}");
     assert!(
-        html.contains("Hoàn thành nhiệm vụ (HTNV)"),
-        "a criterion at Trung bình: {html}"
+        html.contains("id=\"rating-proposed\">Hoàn thành nhiệm vụ (HTNV)"),
+        "task results at Trung bình: {html}"
     );
     // The commune's page shows the group with its tally and the decide button.
     let office = login_browser(&app, "anthuy").await;
