@@ -89,6 +89,8 @@ fn rows(text: &str) -> Result<Vec<csv::StringRecord>> {
 /// A deterministic pseudo-random number in `0..n` from a few small integers (splitmix64).
 /// The target whose values come from the attendance at the resolution's study sessions.
 pub(crate) const ATTENDANCE_TARGET: &str = "XD03";
+/// The district's target computed from the communes' year-end ratings.
+pub(crate) const RATING_TARGET: &str = "XD02";
 
 pub(crate) fn noise(seed: &[u64], n: u64) -> u64 {
     let mut x = seed.iter().fold(0x9E37_79B9_7F4A_7C15u64, |acc, s| {
@@ -266,8 +268,9 @@ pub async fn build(app: &App, actor: &Actor, ids: &HashMap<String, UnitId>) -> R
                 .await?;
             }
         }
-        // XD03 is computed from the study sessions' attendance (`demo_people`), never typed.
-        if code != ATTENDANCE_TARGET {
+        // XD03 is computed from the study sessions' attendance (`demo_people`), XD02 from the
+        // communes' ratings (`demo_ratings`): never typed.
+        if code != ATTENDANCE_TARGET && code != RATING_TARGET {
             summary.actuals +=
                 seed_actuals(app, actor, id, code, aggregation, goal, district, &communes).await?;
         }

@@ -171,6 +171,7 @@ pub(crate) async fn build(
         rating_groups::decide(app, actor, an_thuy, 2021, subject).await?;
         rating_groups::publish(app, actor, an_thuy, 2021, subject).await?;
     }
+    made += communes_2021(app, actor, ids).await?;
     made += the_2026_case(app, actor, ids).await?;
     Ok(made)
 }
@@ -305,4 +306,66 @@ async fn the_2026_case(app: &App, actor: &Actor, ids: &HashMap<String, UnitId>) 
         }
     }
     Ok(made)
+}
+
+/// The district rates its communes' party committees for 2021 (a few over the quota, three at
+/// HTNV) and XD02, "the share of grassroots organisations rated good or better", is computed
+/// from the decision.
+async fn communes_2021(app: &App, actor: &Actor, ids: &HashMap<String, UnitId>) -> Result<usize> {
+    let district = ids["BTR"];
+    let mut communes: Vec<(String, UnitId)> =
+        crate::org::units_as_of(app, actor, date("2021-12-31"))
+            .await?
+            .into_iter()
+            .filter(|u| u.parent_id == Some(district) && u.kind == "dang_uy_xa")
+            .map(|u| (u.name, u.id))
+            .collect();
+    communes.sort();
+    for (i, (_, commune)) in communes.iter().enumerate() {
+        let (level, appraisal) = match i % 8 {
+            3 => (Level::Good, graded(Grade::Average, Grade::Good)),
+            1 | 6 => (Level::Excellent, graded(Grade::Excellent, Grade::Good)),
+            _ => (Level::Good, graded(Grade::Good, Grade::Good)),
+        };
+        rate(
+            app,
+            actor,
+            (Subject::Organisation, *commune, None, 2021),
+            level,
+            appraisal,
+        )
+        .await?;
+    }
+    let resolution = documents::list_documents(
+        app,
+        actor,
+        Some(crate::demo_plan::DISTRICT_PLAN),
+        None,
+        None,
+    )
+    .await?
+    .into_iter()
+    .map(|d| d.document.id)
+    .next()
+    .ok_or(crate::AppError::NotFound)?;
+    let xd02 = crate::targets::targets_of_document(app, actor, resolution)
+        .await?
+        .into_iter()
+        .find(|t| t.code == crate::demo_plan::RATING_TARGET)
+        .map(|t| t.id)
+        .ok_or(crate::AppError::NotFound)?;
+    crate::rating_targets::link(
+        app,
+        actor,
+        xd02,
+        &crate::rating_targets::LinkInput {
+            subject: Subject::Organisation,
+            min_level: Level::Good,
+            unit_kinds: vec!["dang_uy_xa".into()],
+        },
+    )
+    .await?;
+    rating_groups::decide(app, actor, district, 2021, Subject::Organisation).await?;
+    rating_groups::publish(app, actor, district, 2021, Subject::Organisation).await?;
+    Ok(communes.len())
 }

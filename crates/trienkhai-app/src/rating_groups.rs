@@ -241,6 +241,7 @@ pub async fn decide(
     }
     let mut out = GroupOutcome::default();
     let now = app.now();
+    let mut touched = std::collections::BTreeSet::new();
     for ((rule_set, _), mut members) in groups {
         // Those decided hold their places; the appraised follow, best score first.
         members.sort_by(|a, b| {
@@ -271,6 +272,7 @@ pub async fn decide(
             d.decided_at = Some(now);
             d.decided_by = actor.account_id;
             store::save_rating(&mut tx, &d, d.row_version, now).await?;
+            touched.insert(d.unit_id);
             out.changed += 1;
             out.over_quota += u32::from(!d.decision_steps.is_empty());
             audit::append(
@@ -287,6 +289,8 @@ pub async fn decide(
             .await?;
         }
     }
+    crate::rating_targets::refresh(app, &mut tx, &mut trees, actor, subject, &touched, year)
+        .await?;
     trienkhai_store::commit(tx).await?;
     Ok(out)
 }

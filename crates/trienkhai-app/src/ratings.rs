@@ -343,6 +343,9 @@ pub async fn cancel(
     r.cancelled_by = actor.account_id;
     r.cancel_reason = Some(reason);
     store::save_rating(&mut tx, &r, expected_version, app.now()).await?;
+    let units = std::collections::BTreeSet::from([r.unit_id]);
+    crate::rating_targets::refresh(app, &mut tx, &mut trees, actor, r.subject, &units, r.year)
+        .await?;
     let mut again = Rating::new(r.year, r.subject, r.unit_id, r.person_id, r.rule_set);
     again.peer_group = r.peer_group.clone();
     again.self_level = r.self_level;

@@ -99,8 +99,9 @@ async fn targets_of(conn: &mut Conn, trees: &mut Trees, report: &Report) -> Resu
         .get(report.unit_id)
         .map(|v| v.kind.clone())
         .unwrap_or_default();
-    // Targets computed from attendance are written by the study sessions, never typed.
-    let computed = trienkhai_store::attendance_targets::computed_ids(conn).await?;
+    // Targets computed from attendance or from ratings are written by them, never typed.
+    let mut computed = trienkhai_store::attendance_targets::computed_ids(conn).await?;
+    computed.extend(trienkhai_store::rating_targets::computed_ids(conn).await?);
     Ok(targets::targets_of_document(conn, report.document_id)
         .await?
         .into_iter()

@@ -6,12 +6,10 @@
 //! same way the attendance roll-up does. Nobody types it: report forms leave it out and a typed
 //! value is refused (`target_computed`).
 
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use trienkhai_core::attendance::{Attendance, Audience, SessionCount, attendance_from_sums};
 use trienkhai_core::ids::{DocumentId, TargetId, UnitId};
 use trienkhai_core::period::Period;
-use trienkhai_core::rollup::Observation;
 use trienkhai_core::target::ValueType;
 use trienkhai_store::attendance_targets as links;
 pub use trienkhai_store::attendance_targets::AttendanceTarget;
@@ -205,63 +203,20 @@ async fn write_value(
         _ => None,
     };
     for period in standing {
-        if Some(period) != keep
-            && let Some(old) = targets::get_actual(tx, link.target_id, unit, period).await?
-        {
-            targets::delete_actual(tx, link.target_id, unit, period, old.row_version).await?;
-            audit::append(
-                tx,
-                &actor.audit_entry(
-                    "delete",
-                    "actual",
-                    old.id.0,
-                    serde_json::to_value(&old).ok(),
-                    None,
-                ),
-                app.now(),
-            )
-            .await?;
+        if Some(period) != keep {
+            crate::computed_values::remove(app, tx, actor, link.target_id, unit, period).await?;
         }
     }
     let Some(period) = keep else {
         return Ok(false);
     };
-    let observation = Observation::Ratio {
-        numerator: Decimal::from(attended.present),
-        denominator: Decimal::from(attended.required),
-    };
-    let before = targets::get_actual(tx, link.target_id, unit, period).await?;
-    if before
-        .as_ref()
-        .is_some_and(|b| b.observation == observation)
-    {
-        return Ok(true);
-    }
-    let written = targets::put_actual(
+    crate::computed_values::put_ratio(
+        app,
         tx,
-        &targets::NewActual {
-            target_id: link.target_id,
-            unit_id: unit,
-            period,
-            observation: &observation,
-            note: Some(COMPUTED_NOTE),
-            source: "user",
-            recorded_by: actor.account_id,
-        },
-        before.as_ref().map(|b| b.row_version),
-        app.now(),
-    )
-    .await?;
-    audit::append(
-        tx,
-        &actor.audit_entry(
-            if before.is_some() { "update" } else { "create" },
-            "actual",
-            written.id.0,
-            before.and_then(|b| serde_json::to_value(b).ok()),
-            serde_json::to_value(&written).ok(),
-        ),
-        app.now(),
+        actor,
+        (link.target_id, unit, period),
+        (attended.present, attended.required),
+        COMPUTED_NOTE,
     )
     .await?;
     Ok(true)

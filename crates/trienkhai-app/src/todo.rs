@@ -42,6 +42,18 @@ pub struct Todo {
     pub arrivals: Vec<Arrivals>,
     /// Notifications not read yet.
     pub unread: i64,
+    /// The person's own self-assessment of the year, in the rating season, while not made.
+    pub rating_due: Option<RatingDue>,
+}
+
+/// A self-assessment the person has to make (DOMAIN.md §1.6: in the fourth quarter).
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct RatingDue {
+    pub year: i32,
+    pub due: NaiveDate,
+    /// Days until the deadline; negative when late by that many days.
+    pub days_left: i64,
+    pub basis: String,
 }
 
 impl Todo {
@@ -52,6 +64,7 @@ impl Todo {
             && self.items_late.is_empty()
             && self.items_due.is_empty()
             && self.arrivals.is_empty()
+            && self.rating_due.is_none()
     }
 }
 
@@ -116,6 +129,7 @@ pub async fn todo(app: &App, actor: &Actor) -> Result<Todo> {
         items_due: Vec::new(),
         arrivals: Vec::new(),
         unread: crate::reminders::unread_count(app, actor).await?,
+        rating_due: rating_due(app, actor, today).await?,
     };
     let plans = {
         let mut conn = app.db.reader().await?;
@@ -268,4 +282,44 @@ async fn reports_of_plan(
         }
     }
     Ok(())
+}
+
+/// How long after the season's deadline a self-assessment not made is still listed.
+const RATING_LATE_FOR_DAYS: i64 = 31;
+
+/// The person's self-assessment of the year when the season is open (or just closed) and they
+/// have not made it: a member with a post that year, rated in the unit of their first post.
+async fn rating_due(app: &App, actor: &Actor, today: NaiveDate) -> Result<Option<RatingDue>> {
+    use chrono::Datelike;
+    use trienkhai_core::grading::{Subject, workflow::season};
+    let Some(year) = [today.year(), today.year() - 1].into_iter().find(|y| {
+        season(Subject::Member, *y)
+            .is_some_and(|s| s.opens <= today && (today - s.due).num_days() <= RATING_LATE_FOR_DAYS)
+    }) else {
+        return Ok(None);
+    };
+    let Some(s) = season(Subject::Member, year) else {
+        return Ok(None);
+    };
+    let Some(mine) = crate::registration_lists::mine(app, actor, year).await? else {
+        return Ok(None);
+    };
+    let Some((unit, _, _)) = mine.posts.first() else {
+        return Ok(None);
+    };
+    let mut conn = app.db.reader().await?;
+    let made = trienkhai_store::ratings::active_rating(
+        &mut conn,
+        year,
+        Subject::Member,
+        *unit,
+        Some(mine.person_id),
+    )
+    .await?;
+    Ok(made.is_none().then(|| RatingDue {
+        year,
+        due: s.due,
+        days_left: (s.due - today).num_days(),
+        basis: s.basis.to_owned(),
+    }))
 }

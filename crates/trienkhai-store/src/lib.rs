@@ -19,6 +19,7 @@ pub mod figures;
 pub mod jobs;
 pub mod notify;
 pub mod persons;
+pub mod rating_targets;
 pub mod ratings;
 pub mod registration_evidence;
 pub mod registration_rules;

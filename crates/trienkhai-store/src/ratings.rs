@@ -341,6 +341,28 @@ pub async fn ratings_of_organisation(
     rows.iter().map(from_row).collect()
 }
 
+/// Where decided ratings of `subject` stand: each (unit, year) once.
+pub async fn units_and_years(
+    conn: &mut AnyConnection,
+    subject: Subject,
+) -> Result<Vec<(UnitId, i32)>> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT unit_id, year FROM ratings WHERE subject = $1 \
+         AND state IN ('decided', 'notified', 'published') ORDER BY unit_id, year",
+    )
+    .bind(subject.as_str())
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                UnitId(r.int("unit_id")?),
+                i32::try_from(r.int("year")?).map_err(corrupt)?,
+            ))
+        })
+        .collect()
+}
+
 /// Where the quota is counted: each peer group of an organisation, or the organisation whole.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,

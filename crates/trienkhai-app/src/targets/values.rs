@@ -310,6 +310,7 @@ pub(crate) async fn write_actual(
     } = w;
     let id = target.id;
     crate::study_targets::refuse_typed(tx, id).await?;
+    crate::rating_targets::refuse_typed(tx, id).await?;
     let (start, end) = period.dates();
     let span = Validity::new(start, Some(end)).expect("ordered period");
     trees
@@ -410,6 +411,7 @@ pub async fn record_actuals_batch(
         .await
         .map_err(|e| hide_missing(actor, Action::Report, e.into()))?;
     crate::study_targets::refuse_typed(&mut tx, id).await?;
+    crate::rating_targets::refuse_typed(&mut tx, id).await?;
     let doc = documents::get_document(&mut tx, target.document_id).await?;
     let mut allowed: HashSet<(UnitId, Period)> = HashSet::new();
     let now = app.now();

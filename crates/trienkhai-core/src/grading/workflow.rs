@@ -109,9 +109,50 @@ impl RatingState {
     }
 }
 
+/// When a year's ratings are made (DOMAIN.md §1.6): in the fourth quarter; civil servants
+/// before 15 December (NĐ 90, NĐ 335), the party's ratings after them, by the year's end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Season {
+    pub opens: chrono::NaiveDate,
+    pub due: chrono::NaiveDate,
+    /// What sets the deadline, as offices cite it.
+    pub basis: &'static str,
+}
+
+pub fn season(subject: super::Subject, year: i32) -> Option<Season> {
+    let day = |m, d| chrono::NaiveDate::from_ymd_opt(year, m, d);
+    Some(match subject {
+        super::Subject::CivilServant => Season {
+            opens: day(10, 1)?,
+            due: day(12, 14)?,
+            basis: "xếp loại công chức trước ngày 15/12 (Nghị định 90/2020, Nghị định 335/2025)",
+        },
+        super::Subject::Member | super::Subject::Organisation => Season {
+            opens: day(10, 1)?,
+            due: day(12, 31)?,
+            basis: "kiểm điểm, đánh giá, xếp loại trong quý IV, sau xếp loại công chức",
+        },
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn civil_servants_are_rated_before_15_december_and_the_party_by_the_year_end() {
+        use super::super::Subject;
+        let d = |m, dd| chrono::NaiveDate::from_ymd_opt(2026, m, dd).unwrap();
+        let cs = season(Subject::CivilServant, 2026).unwrap();
+        assert_eq!((cs.opens, cs.due), (d(10, 1), d(12, 14)));
+        let party = season(Subject::Member, 2026).unwrap();
+        assert!(
+            party.due > cs.due,
+            "the party's ratings come after the civil servants'"
+        );
+        assert_eq!(party.due, d(12, 31));
+        assert!(season(Subject::Member, i32::MAX).is_none());
+    }
 
     #[test]
     fn a_rating_moves_forward_and_a_decided_one_is_only_cancelled() {

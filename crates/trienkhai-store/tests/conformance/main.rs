@@ -346,6 +346,7 @@ both_backends!(
     registrations_keep_versions_items_and_assessments,
     registration_rules_are_set_under_a_version_check,
     attendance_targets_are_linked_found_and_unlinked,
+    rating_targets_are_linked_and_found,
     study_sessions_are_recorded_and_summed_per_unit,
     commitments_keep_sections_states_and_year_end_remarks,
     emulation_goals_keep_their_order_figures_and_results,

@@ -98,3 +98,100 @@ pub(crate) async fn attendance_targets_are_linked_found_and_unlinked(t: TestDb) 
     links::unlink(&mut conn, target).await.unwrap();
     assert!(links::fed_by(&mut conn, doc).await.unwrap().is_empty());
 }
+
+/// A target computed from ratings: linked (a second link replaces the first), found by subject
+/// and among the computed; where decided ratings stand, each (unit, year) once.
+pub(crate) async fn rating_targets_are_linked_and_found(t: TestDb) {
+    use trienkhai_core::grading::workflow::RatingState;
+    use trienkhai_core::grading::{Level, RuleSet, Subject};
+    use trienkhai_store::rating_targets::{self as links, RatingTarget};
+    use trienkhai_store::ratings;
+    let district = create_unit(&t, "BTR", "Huyện ủy Ba Tri", None, "2000-01-01", None).await;
+    let commune = create_unit(
+        &t,
+        "X-AT",
+        "Đảng bộ xã An Thủy",
+        Some(district),
+        "2000-01-01",
+        None,
+    )
+    .await;
+    let mut tx = t.db.begin().await.unwrap();
+    let doc = insert_district_resolution(&mut tx, district, "user").await;
+    let target = trienkhai_store::targets::insert_target(
+        &mut tx,
+        doc,
+        &trienkhai_store::targets::TargetFields {
+            code: "XD02".into(),
+            name: "Tỷ lệ tổ chức cơ sở đảng hoàn thành tốt nhiệm vụ trở lên".into(),
+            field_code: None,
+            themes: vec![],
+            unit_of_measure: "%".into(),
+            value_type: trienkhai_core::target::ValueType::Ratio,
+            direction: trienkhai_core::target::Direction::Increase,
+            aggregation: trienkhai_core::rollup::Aggregation::Ratio,
+            over_time: trienkhai_core::over_time::OverTime::Latest,
+            reporting_kinds: vec![],
+            baseline: None,
+            baseline_on: None,
+            responsible_unit_id: None,
+            concretizes: None,
+            sort_order: 0,
+            source: "user".into(),
+        },
+        now(),
+    )
+    .await
+    .unwrap();
+    for (year, state) in [(2021, RatingState::Decided), (2022, RatingState::Appraised)] {
+        let mut r =
+            ratings::Rating::new(year, Subject::Organisation, commune, None, RuleSet::Qd132);
+        r.state = state;
+        r.level = Some(Level::Good);
+        ratings::insert_rating(&mut tx, &r, now()).await.unwrap();
+    }
+    trienkhai_store::commit(tx).await.unwrap();
+    let mut conn = t.db.writer().await.unwrap();
+    assert_eq!(
+        ratings::units_and_years(&mut conn, Subject::Organisation)
+            .await
+            .unwrap(),
+        vec![(commune, 2021)],
+        "only decided ratings stand"
+    );
+    assert!(
+        ratings::units_and_years(&mut conn, Subject::Member)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(links::link_of(&mut conn, target).await.unwrap(), None);
+    let mut link = RatingTarget {
+        target_id: target,
+        subject: Subject::Member,
+        min_level: Level::Excellent,
+        unit_kinds: vec![],
+    };
+    links::link(&mut conn, &link, now()).await.unwrap();
+    link.subject = Subject::Organisation;
+    link.min_level = Level::Good;
+    link.unit_kinds = vec!["dang_uy_xa".into(), "dang_uy_co_so".into()];
+    links::link(&mut conn, &link, now()).await.unwrap();
+    assert_eq!(
+        links::link_of(&mut conn, target).await.unwrap().as_ref(),
+        Some(&link)
+    );
+    assert_eq!(
+        links::fed_by(&mut conn, Subject::Organisation)
+            .await
+            .unwrap(),
+        vec![link]
+    );
+    assert!(
+        links::fed_by(&mut conn, Subject::Member)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(links::computed_ids(&mut conn).await.unwrap(), vec![target]);
+}

@@ -9,12 +9,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use trienkhai_app::AppError;
 use trienkhai_app::rating_groups::{self, Group, GroupOutcome};
+use trienkhai_app::rating_targets;
 use trienkhai_app::ratings::{self, AppraisalInput, RatingView, SelfAssessment};
 use trienkhai_core::grading::appraisal::{Appraisal, Finding};
 use trienkhai_core::grading::criteria::GradesInput;
 use trienkhai_core::grading::points::Disqualifier;
 use trienkhai_core::grading::{Level, Subject};
-use trienkhai_core::ids::{PersonId, UnitId};
+use trienkhai_core::ids::{PersonId, TargetId, UnitId};
 
 use super::{Api, Id, RouteDoc};
 use crate::AppState;
@@ -59,6 +60,24 @@ pub(super) fn routes(api: Api) -> Api {
             "Cancel a decided rating (kept) and open its re-rating",
         ),
         cancel,
+    )
+    .route(
+        RouteDoc::new(
+            "get",
+            "/targets/{id}/rating-source",
+            "ratings",
+            "Whether a target is computed from year-end ratings, and from which",
+        ),
+        rating_source,
+    )
+    .route(
+        RouteDoc::new(
+            "put",
+            "/targets/{id}/rating-source",
+            "ratings",
+            "Compute a ratio target from year-end ratings (the plan's editors): its values are written by every decision",
+        ),
+        link_rating_source,
     )
     .route(
         RouteDoc::new(
@@ -271,5 +290,32 @@ async fn group_action(
         GroupAction::Publish => {
             rating_groups::publish(app, &actor, unit, b.year, b.subject).await?
         }
+    }))
+}
+
+async fn rating_source(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+) -> Result<Json<rating_targets::LinkView>, ApiError> {
+    Ok(Json(
+        rating_targets::link_of(&state.app, &actor, TargetId(id)).await?,
+    ))
+}
+
+#[derive(Serialize, schemars::JsonSchema)]
+struct Linked {
+    /// Values written now, one per unit and year with decided ratings.
+    written: usize,
+}
+
+async fn link_rating_source(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+    JsonBody(body): JsonBody<rating_targets::LinkInput>,
+) -> Result<Json<Linked>, ApiError> {
+    Ok(Json(Linked {
+        written: rating_targets::link(&state.app, &actor, TargetId(id), &body).await?,
     }))
 }

@@ -108,4 +108,10 @@ pub(super) const GRADING: &[ErrorCode] = &[
         vi: "Quá nhiều mục trong một lần gửi.",
         en: "Too many entries at once.",
     },
+    ErrorCode {
+        code: "unit_kind_invalid",
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        vi: "Loại đơn vị không hợp lệ (mã chữ thường, ví dụ dang_uy_xa).",
+        en: "Invalid unit kind (a lower-case code such as dang_uy_xa).",
+    },
 ];

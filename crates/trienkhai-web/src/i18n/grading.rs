@@ -1,6 +1,17 @@
 //! Words of year-end evaluation and grading (C12): the ratings page, one rating, its forms.
 
 pub(super) const WORDS: &[(&str, &str, &str)] = &[
+    (
+        "target.computed_from_ratings",
+        "Tính tự động từ kết quả xếp loại chất lượng",
+        "Computed from the year-end ratings",
+    ),
+    ("target.or_better", "trở lên", "or better"),
+    (
+        "todo.rating",
+        "Tự đánh giá, xếp loại chất lượng năm",
+        "Self-assessment for the year",
+    ),
     ("nav.ratings", "Xếp loại", "Ratings"),
     (
         "rating.title",

@@ -64,6 +64,8 @@ struct TodoPage {
     items_late: Vec<ItemCard>,
     items_due: Vec<ItemCard>,
     unread: i64,
+    /// (year, deadline, late, basis) of the reader's own self-assessment to make.
+    rating_due: Option<(i32, String, bool, String)>,
 }
 
 /// How far a deadline is, in words.
@@ -160,6 +162,14 @@ pub async fn page(
         items_late: todo.items_late.iter().map(item_card).collect(),
         items_due: todo.items_due.iter().map(item_card).collect(),
         unread: todo.unread,
+        rating_due: todo.rating_due.as_ref().map(|r| {
+            (
+                r.year,
+                trienkhai_core::vn::format_date(r.due),
+                r.days_left < 0,
+                r.basis.clone(),
+            )
+        }),
         ctx,
     })
 }

@@ -73,4 +73,6 @@ both_backends!(
     emulation_goals_are_registered_judged_after_their_phase_and_listed,
     a_cell_is_rated_decided_with_the_quota_notified_published_and_re_rated,
     the_demo_rates_2021_by_its_rules_and_shows_the_2026_case,
+    xd02_follows_the_communes_ratings,
+    the_home_page_asks_for_the_self_assessment_in_its_season,
 );

@@ -381,3 +381,168 @@ pub(crate) async fn the_demo_rates_2021_by_its_rules_and_shows_the_2026_case(t: 
     assert_eq!(with.score, Some(rust_decimal::Decimal::from(98)));
     assert_eq!(without.score, Some(rust_decimal::Decimal::new(9654, 2)));
 }
+
+/// XD02 is computed from the district's decision on its communes: each commune counts itself
+/// (1/1 at HTTNV or better, 0/1 below), the district's figure is their sum, nobody types it,
+/// and a cancellation takes the commune's value away until it is decided again.
+pub(crate) async fn xd02_follows_the_communes_ratings(t: TestDb) {
+    use trienkhai_app::{documents, targets};
+    use trienkhai_core::period::Period;
+    use trienkhai_core::rollup::Observation;
+    let app = demo_app(&t).await;
+    let admin = actor(&app, "admin").await;
+    let district = actor(&app, "huyenuy").await;
+    let btr = unit_by_code(&app, "BTR", "2021-06-01").await;
+    let plan = documents::list_documents(&app, &admin, Some("02-NQ/HU"), None, None)
+        .await
+        .unwrap()[0]
+        .document
+        .id;
+    let xd02 = targets::targets_of_document(&app, &admin, plan)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.code == "XD02")
+        .unwrap()
+        .id;
+    let link = trienkhai_app::rating_targets::link_of(&app, &admin, xd02)
+        .await
+        .unwrap();
+    assert_eq!(link.link.unwrap().unit_kinds, vec!["dang_uy_xa".to_owned()]);
+    let group = rating_groups::group(&app, &district, btr, 2021)
+        .await
+        .unwrap();
+    let decided: Vec<_> = group
+        .organisations
+        .iter()
+        .filter(|l| l.state.decided())
+        .collect();
+    assert!(decided.len() > 20);
+    let good = decided
+        .iter()
+        .filter(|l| l.level.is_some_and(|x| x <= Level::Good))
+        .count();
+    let mut conn = app.db.reader().await.unwrap();
+    let (mut num, mut den) = (rust_decimal::Decimal::ZERO, rust_decimal::Decimal::ZERO);
+    let mut cancelled = None;
+    for l in &decided {
+        let r = trienkhai_store::ratings::get_rating(&mut conn, l.rating_id)
+            .await
+            .unwrap();
+        let a =
+            trienkhai_store::targets::get_actual(&mut conn, xd02, r.unit_id, Period::Year(2021))
+                .await
+                .unwrap()
+                .expect("every decided commune has its value");
+        if let Observation::Ratio {
+            numerator,
+            denominator,
+        } = a.observation
+        {
+            num += numerator;
+            den += denominator;
+        }
+        cancelled.get_or_insert(r);
+    }
+    drop(conn);
+    assert_eq!(
+        (num, den),
+        (
+            rust_decimal::Decimal::from(good as u64),
+            rust_decimal::Decimal::from(decided.len() as u64)
+        )
+    );
+    // Nobody types it.
+    let commune = cancelled.unwrap();
+    let err = targets::record_actual(
+        &app,
+        &admin,
+        xd02,
+        commune.unit_id,
+        Period::Year(2021),
+        &targets::ActualInput {
+            numerator: Some(rust_decimal::Decimal::ONE),
+            denominator: Some(rust_decimal::Decimal::ONE),
+            ..Default::default()
+        },
+        "user",
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.code(), "target_computed");
+    // Cancelled: the commune's value goes until the re-rating is decided.
+    trienkhai_app::ratings::cancel(
+        &app,
+        &district,
+        commune.id,
+        "Xem xét lại",
+        commune.row_version,
+    )
+    .await
+    .unwrap();
+    let mut conn = app.db.reader().await.unwrap();
+    assert!(
+        trienkhai_store::targets::get_actual(&mut conn, xd02, commune.unit_id, Period::Year(2021))
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+/// In the fourth quarter a member's home page asks for their self-assessment of the year, with
+/// its deadline, until it is made; not before the season.
+pub(crate) async fn the_home_page_asks_for_the_self_assessment_in_its_season(t: TestDb) {
+    use chrono::{DateTime, Utc};
+    use trienkhai_app::{Clock, todo};
+    let clock = Clock::fixed(Utc::now());
+    let app = App::new(t.db.clone()).with_clock(clock.clone());
+    demo::build(&app).await.unwrap();
+    let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+    clock.advance(at("2022-09-15T02:00:00Z") - app.now());
+    let secretary = actor(&app, "bithu").await;
+    assert!(
+        todo::todo(&app, &secretary)
+            .await
+            .unwrap()
+            .rating_due
+            .is_none()
+    );
+    clock.advance(at("2022-12-10T02:00:00Z") - app.now());
+    let due = todo::todo(&app, &secretary)
+        .await
+        .unwrap()
+        .rating_due
+        .expect("in season");
+    assert_eq!(
+        (due.year, due.due, due.days_left),
+        (2022, d("2022-12-31"), 21)
+    );
+    let cell = unit_by_code(&app, "CB-ANTHUY-1", "2022-06-01").await;
+    let me = trienkhai_app::registration_lists::mine(&app, &secretary, 2022)
+        .await
+        .unwrap()
+        .unwrap()
+        .person_id;
+    ratings::self_assess(
+        &app,
+        &secretary,
+        &SelfAssessment {
+            subject: Subject::Member,
+            unit_id: cell,
+            person_id: Some(me),
+            year: 2022,
+            level: Level::Good,
+            note: None,
+            expected_version: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert!(
+        todo::todo(&app, &secretary)
+            .await
+            .unwrap()
+            .rating_due
+            .is_none()
+    );
+}

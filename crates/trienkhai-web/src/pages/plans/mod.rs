@@ -89,6 +89,9 @@ pub struct Group<T> {
 #[template(path = "document.html")]
 struct PlanPage {
     ctx: PageCtx,
+    /// Issued by today: its study sessions and emulation can be read (a demo standing in 2021
+    /// holds documents of 2026).
+    issued: bool,
     /// Pickers: periods in words, units by name (see `pickers`).
     period_options: Vec<pickers::Choice>,
     unit_options: Vec<pickers::Choice>,
@@ -326,6 +329,7 @@ pub async fn detail(
         None => String::new(),
     };
     render(&PlanPage {
+        issued: doc.document.issued_on <= state.app.today(),
         id,
         issuer_id: match doc.document.issuer_unit_id {
             Some(u) => trienkhai_app::org::openable_units(

@@ -351,7 +351,25 @@ pub async fn target(
     // A target computed from attendance is written by the study sessions, never typed.
     let source =
         trienkhai_app::study_targets::link_of(&state.app, &page.actor, TargetId(id)).await?;
-    let can_report = page.actor.access.allows_somewhere(Action::Report) && source.link.is_none();
+    // … or by the year-end ratings.
+    let rated = trienkhai_app::rating_targets::link_of(&state.app, &page.actor, TargetId(id))
+        .await?
+        .link;
+    let can_report = page.actor.access.allows_somewhere(Action::Report)
+        && source.link.is_none()
+        && rated.is_none();
+    let rated_from = rated.as_ref().map(|l| {
+        (
+            "/ratings".to_owned(),
+            format!(
+                "{} ({}, {} {})",
+                tr(lang, "target.computed_from_ratings"),
+                l.subject.name_vi(),
+                l.min_level.abbreviation(),
+                tr(lang, "target.or_better")
+            ),
+        )
+    });
     let computed_from = source.link.as_ref().map(|l| {
         (
             format!("/documents/{}/study", l.document_id.0),
@@ -367,8 +385,9 @@ pub async fn target(
             ),
         )
     });
+    let computed_from = computed_from.or(rated_from);
     let is_ratio = t.value_type == trienkhai_core::target::ValueType::Ratio;
-    let can_link = view.can_edit && is_ratio && source.link.is_none();
+    let can_link = view.can_edit && is_ratio && source.link.is_none() && rated.is_none();
     let facts = vec![
         (
             tr(lang, "field.value_type").to_owned(),
