@@ -189,13 +189,16 @@ pub async fn build(app: &App) -> Result<DemoSummary> {
     ids.insert("TT-TIEMTOM".into(), ids["X-ANTHUY"]);
 
     // A few party cells per commune (illustrative).
-    let communes: Vec<(String, UnitId)> = ids
+    // Sorted by code so that every build of the demo gives the same cells the same ids and
+    // the same secretaries (a map's order would change who is probationary from run to run).
+    let mut communes: Vec<(String, UnitId)> = ids
         .iter()
         .filter(|(code, _)| {
             (code.starts_with("X-") || code.starts_with("TT-")) && code.as_str() != "TT-TIEMTOM"
         })
         .map(|(c, id)| (c.clone(), *id))
         .collect();
+    communes.sort();
     let mut cells: Vec<(UnitId, UnitId)> = Vec::new();
     for (code, commune) in &communes {
         let short = code.split_once('-').map(|(_, s)| s).unwrap_or(code);

@@ -3,7 +3,8 @@
 //! sub-item per commune, 12 monthly periods. `province`: about 3,300 units, 100,000 persons,
 //! 40 targets reported monthly by every party cell (about 1.5 million values), about 30,000 work
 //! items, the plan's monthly calendar and the cells' reports of the year (mostly accepted, some
-//! late, the last month partly missing). Registrations (C9) come with their own issue.
+//! late, the last month partly missing), and the people's side: registrations, study sessions
+//! and year-end ratings ([`crate::generate_people`]).
 //!
 //! Written straight through the store in large transactions (the use cases' per-row checks and
 //! audit would make a province take hours); one audit entry records the generation. Everything
@@ -592,7 +593,9 @@ pub async fn generate(app: &App, actor: &Actor, preset: Preset) -> Result<Genera
                 "reports": out.reports,
                 "registrations": out.people.registrations,
                 "registration_items": out.people.registration_items,
+                "registration_assessments": out.people.assessments,
                 "study_sessions": out.people.study_sessions,
+                "ratings": out.people.ratings,
             })),
         ),
         now,

@@ -27,6 +27,8 @@ pub mod org;
 pub mod people;
 pub mod personal;
 pub mod rating_groups;
+pub mod rating_quota;
+pub mod rating_refresh;
 pub mod rating_targets;
 pub mod rating_tasks;
 pub mod ratings;

@@ -109,7 +109,7 @@ async fn ratings_of_group(
     Ok((ratings, tree))
 }
 
-async fn access(
+pub(crate) async fn access(
     app: &App,
     conn: &mut Conn,
     trees: &mut Trees,

@@ -260,6 +260,21 @@ fn check_appraisal(a: &Appraisal) -> Result<()> {
     Ok(())
 }
 
+/// The day a year's rating judges membership on: the year's last.
+pub(crate) fn rated_on(year: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX)
+}
+
+/// What a member's exclusions are judged on (the appraisal adds exemption and suspension);
+/// none for the other subjects.
+pub(crate) fn standing(r: &Rating, admitted_on: Option<NaiveDate>) -> Option<MemberStanding> {
+    (r.subject == Subject::Member).then_some(MemberStanding {
+        admitted_on,
+        exempt: false,
+        suspended: false,
+    })
+}
+
 /// Appraises a rating: reads its tasks, runs the engine of its rule set and keeps the inputs,
 /// the tasks and the explanation as they are now; answers the new row version.
 pub async fn appraise(app: &App, actor: &Actor, id: i64, input: &AppraisalInput) -> Result<i64> {
@@ -274,16 +289,13 @@ pub async fn appraise(app: &App, actor: &Actor, id: i64, input: &AppraisalInput)
     }
     let next = r.state.after(RatingAction::Appraise)?;
     let before = snapshot(&r);
-    let rated_on = NaiveDate::from_ymd_opt(r.year, 12, 31).unwrap_or(NaiveDate::MAX);
     let (tasks, standing) = match r.person_id {
         Some(p) => {
             let person = trienkhai_store::persons::get_person(&mut tx, p).await?;
-            let standing = (r.subject == Subject::Member).then_some(MemberStanding {
-                admitted_on: person.party.admitted_on,
-                exempt: false,
-                suspended: false,
-            });
-            (rating_tasks::of_person(&mut tx, p, r.year).await?, standing)
+            (
+                rating_tasks::of_person(&mut tx, p, r.year).await?,
+                standing(&r, person.party.admitted_on),
+            )
         }
         None => (
             rating_tasks::of_organisation(&mut tx, r.unit_id, r.year).await?,
@@ -296,7 +308,7 @@ pub async fn appraise(app: &App, actor: &Actor, id: i64, input: &AppraisalInput)
         &tasks,
         &input.appraisal,
         standing.as_ref(),
-        rated_on,
+        rated_on(r.year),
     )?;
     r.state = next;
     r.tasks = tasks;

@@ -263,6 +263,65 @@ pub async fn save_rating(
     }
 }
 
+/// What the records give a rating anew: its tasks and the engine's evaluation of them.
+#[derive(Debug, Clone)]
+pub struct Derived<'a> {
+    pub id: i64,
+    pub expected_version: i64,
+    pub tasks: &'a [Task],
+    pub evaluation: &'a Evaluation,
+}
+
+/// Writes the tasks and evaluation of many ratings, each under its version check, a few
+/// hundred to a statement (one statement per rating would make a province's ratings wait on
+/// round trips); answers the ids written, the others having changed meanwhile.
+pub async fn save_derived(
+    conn: &mut AnyConnection,
+    list: &[Derived<'_>],
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>> {
+    let mut written = Vec::with_capacity(list.len());
+    for chunk in list.chunks(500) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let n = 4 * i + 2;
+                format!(
+                    "(CAST(${n} AS BIGINT), CAST(${} AS BIGINT), ${}, ${})",
+                    n + 1,
+                    n + 2,
+                    n + 3
+                )
+            })
+            .collect();
+        // UPDATE … FROM a VALUES list: both backends read it the same way, each rating found
+        // by its key. The list's columns are named apart from the table's, so that nothing
+        // in SET or RETURNING is ambiguous.
+        let query = format!(
+            "WITH v(rid, expected, new_tasks, new_evaluation) AS (VALUES {}) \
+             UPDATE ratings SET tasks = v.new_tasks, evaluation = v.new_evaluation, \
+             row_version = row_version + 1, updated_at = $1 \
+             FROM v WHERE id = v.rid AND row_version = v.expected RETURNING id",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(&query).bind(sql::instant(now));
+        for d in chunk {
+            q = q
+                .bind(d.id)
+                .bind(d.expected_version)
+                .bind(json(&d.tasks)?)
+                .bind(json(d.evaluation)?);
+        }
+        for row in q
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(StoreError::classify)?
+        {
+            written.push(row.int("id")?);
+        }
+    }
+    Ok(written)
+}
+
 pub async fn get_rating(conn: &mut AnyConnection, id: i64) -> Result<Rating> {
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM ratings WHERE id = $1"))
         .bind(id)

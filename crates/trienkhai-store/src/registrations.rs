@@ -108,6 +108,17 @@ pub async fn versions_of(
     rows.iter().map(registration_from_row).collect()
 }
 
+/// Every version of the registrations of `persons` for a year, by person then version: a
+/// whole subtree's tasks read in a few queries.
+pub async fn registrations_of_persons(
+    conn: &mut AnyConnection,
+    persons: &[PersonId],
+    year: i32,
+) -> Result<Vec<Registration>> {
+    let ids: Vec<i64> = persons.iter().map(|p| p.0).collect();
+    registrations_where_in(conn, "person_id", &ids, year).await
+}
+
 /// The registrations of a year in `units` (every version), by person then version: what a
 /// secretary's "who has registered" list is made of.
 pub async fn registrations_in_units(
@@ -115,12 +126,22 @@ pub async fn registrations_in_units(
     units: &[UnitId],
     year: i32,
 ) -> Result<Vec<Registration>> {
+    let ids: Vec<i64> = units.iter().map(|u| u.0).collect();
+    registrations_where_in(conn, "unit_id", &ids, year).await
+}
+
+/// The registrations of a year whose `column` is one of `ids`, by person then version.
+async fn registrations_where_in(
+    conn: &mut AnyConnection,
+    column: &str,
+    ids: &[i64],
+    year: i32,
+) -> Result<Vec<Registration>> {
     let mut out = Vec::new();
-    for chunk in units.chunks(500) {
-        let list = sql::id_list(chunk.iter().map(|u| u.0));
+    for chunk in ids.chunks(1_000) {
+        let list = sql::id_list(chunk.iter().copied());
         let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM registrations WHERE unit_id IN ({list}) AND year = $1 \
-             ORDER BY person_id, version"
+            "SELECT {COLUMNS} FROM registrations WHERE {column} IN ({list}) AND year = $1"
         ))
         .bind(i64::from(year))
         .fetch_all(&mut *conn)
@@ -316,13 +337,28 @@ pub async fn items_of(
     conn: &mut AnyConnection,
     registration: i64,
 ) -> Result<Vec<RegistrationItem>> {
-    let rows = sqlx::query(&format!(
-        "SELECT {ITEM_COLUMNS} FROM registration_items WHERE registration_id = $1 ORDER BY position"
-    ))
-    .bind(registration)
-    .fetch_all(conn)
-    .await?;
-    rows.iter().map(item_from_row).collect()
+    items_of_registrations(conn, &[registration]).await
+}
+
+/// The items of many versions, by registration then position.
+pub async fn items_of_registrations(
+    conn: &mut AnyConnection,
+    registrations: &[i64],
+) -> Result<Vec<RegistrationItem>> {
+    let mut out = Vec::new();
+    for chunk in registrations.chunks(1_000) {
+        let list = sql::id_list(chunk.iter().copied());
+        let rows = sqlx::query(&format!(
+            "SELECT {ITEM_COLUMNS} FROM registration_items WHERE registration_id IN ({list})"
+        ))
+        .fetch_all(&mut *conn)
+        .await?;
+        for r in &rows {
+            out.push(item_from_row(r)?);
+        }
+    }
+    out.sort_by_key(|i| (i.registration_id, i.position));
+    Ok(out)
 }
 
 /// The items of `registrations` due before `before`, each with its registration and the latest
@@ -486,30 +522,46 @@ pub async fn assessments_of(
     conn: &mut AnyConnection,
     registration: i64,
 ) -> Result<Vec<Assessment>> {
-    let rows = sqlx::query(
-        "SELECT a.item_id, a.phase, a.outcome, a.percent, a.note, a.assessed_at, a.remark, a.remarked_at, \
-         a.remarked_by FROM registration_assessments a JOIN registration_items i ON i.id = a.item_id \
-         WHERE i.registration_id = $1 ORDER BY i.position, a.phase",
-    )
-    .bind(registration)
-    .fetch_all(conn)
-    .await?;
+    assessments_of_registrations(conn, &[registration]).await
+}
+
+/// The assessments of the items of many versions, by registration, item position, then phase.
+pub async fn assessments_of_registrations(
+    conn: &mut AnyConnection,
+    registrations: &[i64],
+) -> Result<Vec<Assessment>> {
     let corrupt = |e: trienkhai_core::error::DomainError| StoreError::Corrupt(e.to_string());
-    rows.iter()
-        .map(|r| {
+    let mut out = Vec::new();
+    for chunk in registrations.chunks(1_000) {
+        let list = sql::id_list(chunk.iter().copied());
+        let rows = sqlx::query(&format!(
+            "SELECT a.item_id, a.phase, a.outcome, a.percent, a.note, a.assessed_at, a.remark, \
+             a.remarked_at, a.remarked_by, i.registration_id, i.position \
+             FROM registration_assessments a JOIN registration_items i ON i.id = a.item_id \
+             WHERE i.registration_id IN ({list})"
+        ))
+        .fetch_all(&mut *conn)
+        .await?;
+        for r in &rows {
             let outcome = Outcome::parse(&r.text("outcome")?).map_err(corrupt)?;
             let percent =
                 u8::try_from(r.int("percent")?).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            Ok(Assessment {
-                item_id: r.int("item_id")?,
-                phase: AssessmentPhase::parse(&r.text("phase")?).map_err(corrupt)?,
-                assessment: SelfAssessment::new(outcome, Some(percent)).map_err(corrupt)?,
-                note: r.opt_text("note")?,
-                assessed_at: r.instant("assessed_at")?,
-                remark: r.opt_text("remark")?,
-                remarked_at: r.opt_instant("remarked_at")?,
-                remarked_by: r.opt_int("remarked_by")?.map(AccountId),
-            })
-        })
-        .collect()
+            let order = (r.int("registration_id")?, r.int("position")?);
+            out.push((
+                order,
+                Assessment {
+                    item_id: r.int("item_id")?,
+                    phase: AssessmentPhase::parse(&r.text("phase")?).map_err(corrupt)?,
+                    assessment: SelfAssessment::new(outcome, Some(percent)).map_err(corrupt)?,
+                    note: r.opt_text("note")?,
+                    assessed_at: r.instant("assessed_at")?,
+                    remark: r.opt_text("remark")?,
+                    remarked_at: r.opt_instant("remarked_at")?,
+                    remarked_by: r.opt_int("remarked_by")?.map(AccountId),
+                },
+            ));
+        }
+    }
+    out.sort_by(|(a, x), (b, y)| (a, x.phase.as_str()).cmp(&(b, y.phase.as_str())));
+    Ok(out.into_iter().map(|(_, a)| a).collect())
 }

@@ -437,21 +437,7 @@ pub async fn documents_led_by(
 
 /// Items by id, in plan order.
 pub async fn items_by_ids(conn: &mut AnyConnection, ids: &[WorkItemId]) -> Result<Vec<WorkItem>> {
-    let mut items = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
-        let list = crate::sql::id_list(chunk.iter().map(|i| i.0));
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM work_items WHERE id IN ({list})"
-        ))
-        .fetch_all(&mut *conn)
-        .await?;
-        for r in &rows {
-            items.push(from_row(r)?);
-        }
-    }
-    fill_links(conn, &mut items).await?;
-    items.sort_by(|a, b| (a.sort_order, &a.code, a.id.0).cmp(&(b.sort_order, &b.code, b.id.0)));
-    Ok(items)
+    select_in(conn, "id", ids.iter().map(|i| i.0)).await
 }
 
 pub async fn children_of(conn: &mut AnyConnection, parent: WorkItemId) -> Result<Vec<WorkItem>> {
@@ -514,12 +500,41 @@ pub async fn items_of_unit(conn: &mut AnyConnection, unit: UnitId) -> Result<Vec
     .await
 }
 
-/// Items a person answers for (the year-end rating counts them among their tasks).
-pub async fn items_of_responsible(
+/// Items these persons answer for (the year-end rating counts them among their tasks).
+pub async fn items_of_responsibles(
     conn: &mut AnyConnection,
-    person: PersonId,
+    persons: &[PersonId],
 ) -> Result<Vec<WorkItem>> {
-    select(conn, "responsible_person_id = $1", person.0).await
+    select_in(conn, "responsible_person_id", persons.iter().map(|p| p.0)).await
+}
+
+/// Items these units lead (an organisation's rating counts them among its tasks).
+pub async fn items_led_by(conn: &mut AnyConnection, units: &[UnitId]) -> Result<Vec<WorkItem>> {
+    select_in(conn, "lead_unit_id", units.iter().map(|u| u.0)).await
+}
+
+/// Items whose `column` is one of `ids`, in plan order.
+async fn select_in(
+    conn: &mut AnyConnection,
+    column: &str,
+    ids: impl Iterator<Item = i64>,
+) -> Result<Vec<WorkItem>> {
+    let ids: Vec<i64> = ids.collect();
+    let mut items = Vec::new();
+    for chunk in ids.chunks(1_000) {
+        let list = crate::sql::id_list(chunk.iter().copied());
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM work_items WHERE {column} IN ({list})"
+        ))
+        .fetch_all(&mut *conn)
+        .await?;
+        for r in &rows {
+            items.push(from_row(r)?);
+        }
+    }
+    fill_links(conn, &mut items).await?;
+    items.sort_by(|a, b| (a.sort_order, &a.code, a.id.0).cmp(&(b.sort_order, &b.code, b.id.0)));
+    Ok(items)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]

@@ -64,6 +64,15 @@ enum Command {
         #[arg(long, default_value_t = 15)]
         runs: usize,
     },
+    /// Measure the year-end rating budgets (issue 14) on a generated database: the whole
+    /// tree's appraised ratings re-read and evaluated, and one person's explanation.
+    BenchRatings {
+        #[command(flatten)]
+        db: DbArgs,
+        /// How many previews are timed (the median is reported).
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
     /// Print an administrator's API token and session, and the generated plan's ids, as shell
     /// assignments (for scripts/bench-reporting).
     BenchAccess(DbArgs),
@@ -231,7 +240,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("generating: {e}"))?;
             println!(
                 "{}: {} units, {} persons, {} targets, {} values, {} work items, {} reports, \
-                 {} registrations with {} items, {} study sessions in {:.1} s",
+                 {} registrations with {} items ({} assessed), {} study sessions, {} ratings \
+                 in {:.1} s",
                 preset.name,
                 g.units,
                 g.persons,
@@ -241,7 +251,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 g.reports,
                 g.people.registrations,
                 g.people.registration_items,
+                g.people.assessments,
                 g.people.study_sessions,
+                g.people.ratings,
                 started.elapsed().as_secs_f64()
             );
             Ok(())
@@ -249,6 +261,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench { db, period, runs } => {
             let app = db.open().await?;
             crate::bench::run(&app, &period, runs).await
+        }
+        Command::BenchRatings { db, runs } => {
+            let app = db.open().await?;
+            crate::bench_ratings::run(&app, runs).await
         }
         Command::BenchAccess(db) => {
             let app = db.open().await?;

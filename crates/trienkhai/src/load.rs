@@ -19,7 +19,7 @@ use trienkhai_core::ids::{AccountId, DocumentId, UnitId};
 use trienkhai_core::period::Period;
 use trienkhai_store::{documents, targets};
 
-async fn generated_plan(app: &App) -> anyhow::Result<documents::Document> {
+pub(crate) async fn generated_plan(app: &App) -> anyhow::Result<documents::Document> {
     let mut conn = app.db.reader().await?;
     for number in ["01-NQ/TU", "01-NQ/HU"] {
         if let Some(doc) = documents::list_documents(

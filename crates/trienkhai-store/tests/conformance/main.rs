@@ -27,7 +27,7 @@ mod ratings;
 use ratings::*;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use trienkhai_core::ids::{AccountId, UnitId};
+use trienkhai_core::ids::{AccountId, PersonId, UnitId};
 use trienkhai_core::org::{ChangeSet, UnitCode, UnitVersion};
 use trienkhai_core::validity::Validity;
 use trienkhai_store::{Backend, StoreError, accounts, audit, sessions, units};

@@ -4,7 +4,7 @@
 
 use super::*;
 use rust_decimal::Decimal;
-use trienkhai_core::grading::appraisal::{Appraisal, Finding, Task};
+use trienkhai_core::grading::appraisal::{Appraisal, Finding, Task, evaluate};
 use trienkhai_core::grading::quota::{CountingBase, QuotaRule};
 use trienkhai_core::grading::workflow::RatingState;
 use trienkhai_core::grading::{Level, RuleSet, Step, Subject};
@@ -71,15 +71,29 @@ pub(crate) async fn ratings_keep_their_inputs_states_and_re_ratings(t: TestDb) {
         .unwrap();
     fields.code = "DV08".into();
     fields.responsible_person_id = None;
-    work_items::insert_work_item(&mut tx, &fields, d("2021-04-30"), now())
+    let other = work_items::insert_work_item(&mut tx, &fields, d("2021-04-30"), now())
         .await
         .unwrap();
-    let of_person = work_items::items_of_responsible(&mut tx, person)
+    let of_person = work_items::items_of_responsibles(&mut tx, &[person, PersonId(999_999)])
         .await
         .unwrap();
     assert_eq!(
         of_person.iter().map(|w| w.id).collect::<Vec<_>>(),
         vec![answered]
+    );
+    // An organisation's tasks: what it leads, and nothing of a unit that leads nothing.
+    let led = work_items::items_led_by(&mut tx, &[district, cell])
+        .await
+        .unwrap();
+    assert_eq!(
+        led.iter().map(|w| w.id).collect::<Vec<_>>(),
+        vec![answered, other]
+    );
+    assert!(
+        work_items::items_led_by(&mut tx, &[cell])
+            .await
+            .unwrap()
+            .is_empty()
     );
     let mut r = store::Rating::new(2026, Subject::Member, cell, Some(person), RuleSet::Qd366);
     r.self_level = Some(Level::Excellent);
@@ -124,6 +138,55 @@ pub(crate) async fn ratings_keep_their_inputs_states_and_re_ratings(t: TestDb) {
         Some("Hoàn thành vượt mức 3 đầu việc")
     );
     assert_eq!(back.row_version, 2);
+    // Fresh figures: tasks and evaluations of many ratings written at once, each under its
+    // version; a rating changed meanwhile (or gone) is left as it is.
+    let mut fresh = r.tasks.clone();
+    fresh.push(Task {
+        key: format!("work_item:{}", answered.0),
+        label: "DV07 Tuyên truyền trữ nước ngọt".into(),
+        deadline: d("2026-04-30"),
+        completed: false,
+        completed_on: None,
+    });
+    let evaluation = evaluate(
+        RuleSet::Qd366,
+        Subject::Member,
+        &fresh,
+        r.appraisal.as_ref().unwrap(),
+        None,
+        d("2026-12-31"),
+    )
+    .unwrap();
+    let derived = [
+        store::Derived {
+            id: r.id,
+            expected_version: 2,
+            tasks: &fresh,
+            evaluation: &evaluation,
+        },
+        store::Derived {
+            id: 9_999_999,
+            expected_version: 1,
+            tasks: &fresh,
+            evaluation: &evaluation,
+        },
+    ];
+    assert_eq!(
+        store::save_derived(&mut tx, &derived, now()).await.unwrap(),
+        vec![r.id]
+    );
+    assert!(
+        store::save_derived(&mut tx, &derived, now())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let back = store::get_rating(&mut tx, r.id).await.unwrap();
+    assert_eq!(
+        (&back.tasks, back.evaluation.as_ref(), back.row_version),
+        (&fresh, Some(&evaluation), 3)
+    );
+    assert_eq!(back.appraisal, r.appraisal);
 
     trienkhai_store::commit(tx).await.unwrap();
     // A second active rating of the same member and year is refused (PostgreSQL aborts the
@@ -149,7 +212,7 @@ pub(crate) async fn ratings_keep_their_inputs_states_and_re_ratings(t: TestDb) {
         then: "→ HTTNV".into(),
     }];
     decided.decided_by = Some(decider);
-    let v = store::save_rating(&mut tx, &decided, 2, now())
+    let v = store::save_rating(&mut tx, &decided, back.row_version, now())
         .await
         .unwrap();
     decided.state = RatingState::Cancelled;

@@ -277,6 +277,38 @@ pub(crate) async fn registrations_keep_versions_items_and_assessments(t: TestDb)
     .unwrap();
     let read = reg::assessments_of(&mut tx, first).await.unwrap();
     assert_eq!((read.len(), read[0].remark.clone()), (2, None));
+    // The same, read for many persons and versions at once (a subtree's ratings read them so).
+    let of_persons = reg::registrations_of_persons(&mut tx, &[person, PersonId(9_999_999)], 2021)
+        .await
+        .unwrap();
+    assert_eq!(
+        of_persons.iter().map(|r| r.id).collect::<Vec<_>>(),
+        reg::versions_of(&mut tx, person, 2021)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.id)
+            .collect::<Vec<_>>()
+    );
+    assert!(of_persons.iter().any(|r| r.id == first));
+    assert!(
+        reg::registrations_of_persons(&mut tx, &[person], 2022)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        reg::items_of_registrations(&mut tx, &[first, 9_999_999])
+            .await
+            .unwrap(),
+        stored
+    );
+    assert_eq!(
+        reg::assessments_of_registrations(&mut tx, &[first])
+            .await
+            .unwrap(),
+        read
+    );
     // Items due before a day, each with its latest outcome (year end first), for many
     // registrations at once.
     let due = reg::items_due_before(&mut tx, &[first, 9_999_999], d("2022-01-01"))

@@ -9,12 +9,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use trienkhai_app::AppError;
 use trienkhai_app::rating_groups::{self, Group, GroupOutcome};
+use trienkhai_app::rating_quota::{self, QuotaInput, QuotaScope, QuotaSetting};
+use trienkhai_app::rating_refresh::{self, RefreshOutcome};
 use trienkhai_app::rating_targets;
 use trienkhai_app::ratings::{self, AppraisalInput, RatingView, SelfAssessment};
 use trienkhai_core::grading::appraisal::{Appraisal, Finding};
 use trienkhai_core::grading::criteria::GradesInput;
 use trienkhai_core::grading::points::Disqualifier;
-use trienkhai_core::grading::{Level, Subject};
+use trienkhai_core::grading::quota::CountingBase;
+use trienkhai_core::grading::{Level, RuleSet, Subject};
 use trienkhai_core::ids::{PersonId, TargetId, UnitId};
 
 use super::{Api, Id, RouteDoc};
@@ -96,6 +99,33 @@ pub(super) fn routes(api: Api) -> Api {
             "Decide (the quota applied), notify or publish a unit's group of ratings of a year",
         ),
         group_action,
+    )
+    .route(
+        RouteDoc::new(
+            "post",
+            "/units/{id}/ratings/refresh",
+            "ratings",
+            "Re-read the tasks of every appraised rating below a unit and evaluate them again on the assessors' inputs; a preview (apply false) answers what would change and keeps nothing",
+        ),
+        refresh,
+    )
+    .route(
+        RouteDoc::new(
+            "get",
+            "/grading/quota-rules",
+            "ratings",
+            "The quota each rule set applies when a group is decided (its share, counting base and scope)",
+        ),
+        quota_rules,
+    )
+    .route(
+        RouteDoc::new(
+            "put",
+            "/grading/quota-rules/{rule_set}",
+            "ratings",
+            "Set a rule set's quota (administrators): the texts leave the counting base and the scope open",
+        ),
+        set_quota_rule,
     )
 }
 
@@ -291,6 +321,66 @@ async fn group_action(
             rating_groups::publish(app, &actor, unit, b.year, b.subject).await?
         }
     }))
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RefreshBody {
+    #[schemars(range(min = 1990, max = 2200))]
+    year: i32,
+    /// One subject only (omitted: all).
+    subject: Option<Subject>,
+    /// Write the changes (false: a preview that keeps nothing).
+    apply: bool,
+}
+
+async fn refresh(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+    JsonBody(b): JsonBody<RefreshBody>,
+) -> Result<Json<RefreshOutcome>, ApiError> {
+    Ok(Json(
+        rating_refresh::refresh(&state.app, &actor, UnitId(id), b.year, b.subject, b.apply).await?,
+    ))
+}
+
+async fn quota_rules(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> Result<Json<Vec<QuotaSetting>>, ApiError> {
+    Ok(Json(rating_quota::settings(&state.app, &actor).await?))
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct QuotaBody {
+    /// The share, 0 to 100.
+    #[schemars(schema_with = "crate::api::number_input")]
+    percent: Option<Value>,
+    base: CountingBase,
+    scope: QuotaScope,
+    /// The setting's `row_version` as read (omitted while the default is in use).
+    version: Option<i64>,
+}
+
+async fn set_quota_rule(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    axum::extract::Path(rule_set): axum::extract::Path<String>,
+    JsonBody(b): JsonBody<QuotaBody>,
+) -> Result<Json<Saved>, ApiError> {
+    let rule_set = RuleSet::parse(&rule_set).map_err(|_| AppError::NotFound)?;
+    let percent =
+        decimal(&b.percent, "percent")?.ok_or_else(|| AppError::invalid("required", "percent"))?;
+    let input = QuotaInput {
+        percent,
+        base: b.base,
+        scope: b.scope,
+        expected_version: b.version,
+    };
+    let row_version = rating_quota::set(&state.app, &actor, rule_set, &input).await?;
+    Ok(Json(Saved { row_version }))
 }
 
 async fn rating_source(

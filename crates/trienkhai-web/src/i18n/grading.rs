@@ -68,6 +68,21 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
         "Notify each person",
     ),
     ("rating.publish", "Công khai kết quả", "Publish"),
+    (
+        "rating.refresh",
+        "Cập nhật từ số liệu mới",
+        "Update from the records",
+    ),
+    (
+        "rating.refreshed.updated",
+        "mức xếp loại được cập nhật theo số liệu mới",
+        "ratings updated from the records",
+    ),
+    (
+        "rating.refreshed.moved",
+        "trong đó thay đổi mức đề xuất",
+        "of which the proposed level changed",
+    ),
     ("rating.rule_set", "Áp dụng", "Rules applied"),
     ("rating.level", "Mức xếp loại", "Level"),
     ("rating.cancelled_because", "Đã hủy vì", "Cancelled because"),

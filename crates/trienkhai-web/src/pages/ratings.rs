@@ -116,12 +116,16 @@ struct UnitPage {
     parts: Vec<GroupPart>,
     can_decide: bool,
     levels: Vec<(&'static str, String)>,
+    /// After "update from the records": (ratings updated, proposed levels changed).
+    refreshed: Option<(u32, u32)>,
 }
 
 #[derive(Deserialize)]
 pub struct UnitQuery {
     unit: Option<String>,
     year: Option<i32>,
+    refreshed: Option<u32>,
+    moved: Option<u32>,
 }
 
 fn levels() -> Vec<(&'static str, String)> {
@@ -245,6 +249,7 @@ pub async fn unit(
         parts,
         can_decide,
         levels: levels(),
+        refreshed: q.refreshed.map(|n| (n, q.moved.unwrap_or(0))),
         ctx,
     })
 }
@@ -306,6 +311,25 @@ pub async fn group_action(
         .await?
         .ok_or(PageError(AppError::invalid("required", "unit")))?;
     let (app, actor) = (&state.app, &page.actor);
+    if form.action == "refresh" {
+        let done = trienkhai_app::rating_refresh::refresh(
+            app,
+            actor,
+            unit,
+            form.year,
+            Some(form.subject),
+            true,
+        )
+        .await?;
+        return Ok(see_other(&format!(
+            "/ratings?unit={}&year={}&refreshed={}&moved={}#group-{}",
+            form.unit,
+            form.year,
+            done.changed,
+            done.levels_changed,
+            form.subject.as_str()
+        )));
+    }
     match form.action.as_str() {
         "decide" => rating_groups::decide(app, actor, unit, form.year, form.subject).await?,
         "notify" => {

@@ -12,7 +12,9 @@ mod commitments;
 use commitments::*;
 mod emulation;
 use emulation::*;
+mod rating_refresh;
 mod ratings;
+use rating_refresh::*;
 use ratings::*;
 
 use chrono::NaiveDate;
@@ -74,5 +76,7 @@ both_backends!(
     a_cell_is_rated_decided_with_the_quota_notified_published_and_re_rated,
     the_demo_rates_2021_by_its_rules_and_shows_the_2026_case,
     xd02_follows_the_communes_ratings,
+    appraised_ratings_follow_the_records_when_the_province_refreshes_them,
+    the_quota_of_each_rule_set_is_set_by_the_administrator,
     the_home_page_asks_for_the_self_assessment_in_its_season,
 );

@@ -159,4 +159,108 @@ pub(crate) async fn a_rating_goes_through_the_api_and_the_pages(t: TestDb) {
     let html = page_html(&office, &app, "/ratings?unit=X-ANTHUY&year=2020").await;
     assert!(html.contains("id=\"tally-member\""), "{html}");
     assert!(html.contains("id=\"decide-member\""));
+
+    // Bringing the appraised ratings up to date with the records: a preview through the API,
+    // only for whoever decides there; applied from the page, which says what it did.
+    let refresh = format!("/api/v1/units/{commune}/ratings/refresh");
+    let (status, preview) = send(
+        &app,
+        &commune_office,
+        "POST",
+        &refresh,
+        json!({ "year": 2020, "apply": false }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    assert_eq!(
+        (preview["applied"].as_bool(), preview["examined"].as_u64()),
+        (Some(false), Some(1)),
+        "the secretary's appraised rating; the decided one is not touched"
+    );
+    let (status, _) = send(
+        &app,
+        &cell_secretary,
+        "POST",
+        &refresh,
+        json!({ "year": 2020, "apply": true }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, err) = send(
+        &app,
+        &commune_office,
+        "POST",
+        &refresh,
+        json!({ "year": 2020, "apply": true, "all": true }),
+    )
+    .await;
+    assert_eq!(
+        (status, err["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("all"))
+    );
+    let csrf = csrf_of(&office, &app, "/ratings?unit=X-ANTHUY&year=2020").await;
+    let r = office
+        .post(app.url("/ratings/group"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("unit", "X-ANTHUY"),
+            ("year", "2020"),
+            ("subject", "member"),
+            ("action", "refresh"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let at = r.headers()["location"].to_str().unwrap().to_owned();
+    let html = page_html(&office, &app, &at).await;
+    assert!(html.contains("id=\"rating-refreshed\""), "{at}: {html}");
+
+    // The quota of each rule set: read by anyone signed in, set by the administrator.
+    let (status, rules) = get(&app, &commune_office, "/api/v1/grading/quota-rules").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(rules.as_array().map(Vec::len), Some(5), "{rules}");
+    let quota = json!({ "percent": "25", "base": "good_or_better", "scope": "organisation" });
+    let (status, _) = send(
+        &app,
+        &commune_office,
+        "PUT",
+        "/api/v1/grading/quota-rules/qd132",
+        quota.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let admin = token(&app, "admin").await;
+    let (status, saved) = send(
+        &app,
+        &admin,
+        "PUT",
+        "/api/v1/grading/quota-rules/qd132",
+        quota.clone(),
+    )
+    .await;
+    assert_eq!(
+        (status, saved["row_version"].as_i64()),
+        (StatusCode::OK, Some(1))
+    );
+    let (status, _) = send(
+        &app,
+        &admin,
+        "PUT",
+        "/api/v1/grading/quota-rules/nd1",
+        quota,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, rules) = get(&app, &admin, "/api/v1/grading/quota-rules").await;
+    let qd132 = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule_set"] == "qd132")
+        .unwrap();
+    assert_eq!(
+        (qd132["rule"]["percent"].as_str(), qd132["scope"].as_str()),
+        (Some("25"), Some("organisation"))
+    );
 }
