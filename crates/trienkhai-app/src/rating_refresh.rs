@@ -7,19 +7,16 @@
 //! longer judge on the new tasks is kept as it was and named; one changed meanwhile by an
 //! assessor is left to them.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
-use trienkhai_core::grading::Subject;
-use trienkhai_core::grading::appraisal::{self, Evaluation, Task};
-use trienkhai_core::grading::workflow::RatingState;
+use trienkhai_core::grading::appraisal::{self, Evaluation};
+use trienkhai_core::grading::{Level, Subject};
 use trienkhai_core::ids::{PersonId, UnitId};
-use trienkhai_store::ratings::{self as store, Derived, Rating};
-use trienkhai_store::{audit, persons};
+use trienkhai_store::audit;
+use trienkhai_store::ratings::{self as store, AppraisedRating, Derived};
 
 use crate::personal::judging_day;
 use crate::rating_tasks::TaskBook;
-use crate::ratings::{rated_on, standing};
+use crate::ratings::{member_standing, rated_on};
 use crate::scope::Trees;
 use crate::{Actor, App, AppError, Result};
 
@@ -64,6 +61,7 @@ pub async fn refresh(
     subject: Option<Subject>,
     apply: bool,
 ) -> Result<RefreshOutcome> {
+    let started = std::time::Instant::now();
     let mut tx = app.db.begin().await?;
     let mut trees = Trees::shared(app);
     if !crate::rating_groups::access(app, &mut tx, &mut trees, actor, unit, year).await? {
@@ -76,12 +74,12 @@ pub async fn refresh(
         .skip(1)
         .map(|(_, u)| u.unit_id)
         .collect();
-    let ratings: Vec<Rating> = store::ratings_in_units(&mut tx, &below, year)
+    let ratings = store::appraised_in_units(&mut tx, &below, year)
         .await?
         .into_iter()
-        .filter(|r| r.state == RatingState::Appraised)
         .filter(|r| subject.is_none_or(|s| r.subject == s))
-        .collect();
+        .collect::<Vec<_>>();
+    let ratings_read = started.elapsed();
     let persons: Vec<PersonId> = ratings.iter().filter_map(|r| r.person_id).collect();
     let organisations: Vec<UnitId> = ratings
         .iter()
@@ -89,31 +87,24 @@ pub async fn refresh(
         .map(|r| r.unit_id)
         .collect();
     let book = TaskBook::load(&mut tx, year, &persons, &organisations).await?;
-    let admitted: HashMap<PersonId, Option<chrono::NaiveDate>> =
-        persons::persons_by_ids(&mut tx, &persons)
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p.party.admitted_on))
-            .collect();
+    let records_read = started.elapsed();
 
     let mut out = RefreshOutcome {
         applied: apply,
         ..RefreshOutcome::default()
     };
-    let mut fresh: Vec<(&Rating, &[Task], Evaluation)> = Vec::new();
+    // (rating, the level it proposed, tasks and evaluation as the JSON to store)
+    let mut fresh: Vec<(&AppraisedRating, Option<Level>, String, String)> = Vec::new();
     for r in &ratings {
         out.examined += 1;
         let Some(inputs) = r.appraisal.as_ref() else {
             continue;
         };
         let (tasks, standing) = match r.person_id {
-            Some(p) => (
-                book.of_person(p),
-                standing(r, admitted.get(&p).copied().flatten()),
-            ),
+            Some(p) => (book.of_person(p), member_standing(r.subject, r.admitted_on)),
             None => (book.of_organisation(r.unit_id), None),
         };
-        match appraisal::evaluate(
+        let evaluation = match appraisal::evaluate(
             r.rule_set,
             r.subject,
             tasks,
@@ -121,11 +112,7 @@ pub async fn refresh(
             standing.as_ref(),
             rated_on(year),
         ) {
-            Ok(evaluation) => {
-                if tasks != r.tasks.as_slice() || Some(&evaluation) != r.evaluation.as_ref() {
-                    fresh.push((r, tasks, evaluation));
-                }
-            }
+            Ok(e) => e,
             Err(e) => {
                 out.kept += 1;
                 if out.kept_list.len() < KEPT_LISTED {
@@ -134,25 +121,47 @@ pub async fn refresh(
                         code: e.code.to_owned(),
                     });
                 }
+                continue;
             }
+        };
+        // Compared as the text stored: the few that change are found without parsing the
+        // explanations of all the others.
+        let tasks_json = serde_json::to_string(tasks).map_err(store_error)?;
+        let evaluation_json = serde_json::to_string(&evaluation).map_err(store_error)?;
+        if tasks_json != r.tasks_json || Some(&evaluation_json) != r.evaluation_json.as_ref() {
+            fresh.push((r, evaluation.level, tasks_json, evaluation_json));
         }
     }
+    let evaluated = started.elapsed();
     let derived: Vec<Derived> = fresh
         .iter()
-        .map(|(r, tasks, evaluation)| Derived {
+        .map(|(r, _, tasks_json, evaluation_json)| Derived {
             id: r.id,
             expected_version: r.row_version,
-            tasks,
-            evaluation,
+            tasks_json,
+            evaluation_json,
         })
         .collect();
     let written = store::save_derived(&mut tx, &derived, app.now()).await?;
+    tracing::info!(
+        examined = out.examined,
+        changed = derived.len(),
+        ratings_read_ms = ratings_read.as_millis() as u64,
+        records_read_ms = (records_read - ratings_read).as_millis() as u64,
+        evaluated_ms = (evaluated - records_read).as_millis() as u64,
+        written_ms = (started.elapsed() - evaluated).as_millis() as u64,
+        "ratings refreshed"
+    );
     let written: std::collections::HashSet<i64> = written.into_iter().collect();
-    for (r, _, evaluation) in &fresh {
+    for (r, level, _, _) in &fresh {
         if written.contains(&r.id) {
             out.changed += 1;
-            let before = r.evaluation.as_ref().and_then(|e| e.level);
-            out.levels_changed += u32::from(before != evaluation.level);
+            let before = r
+                .evaluation_json
+                .as_deref()
+                .and_then(|e| serde_json::from_str::<Evaluation>(e).ok())
+                .and_then(|e| e.level);
+            out.levels_changed += u32::from(before != *level);
         } else {
             out.conflicts += 1;
         }
@@ -184,4 +193,8 @@ pub async fn refresh(
     }
     trienkhai_store::commit(tx).await?;
     Ok(out)
+}
+
+fn store_error(e: serde_json::Error) -> AppError {
+    AppError::from(trienkhai_store::StoreError::Corrupt(e.to_string()))
 }

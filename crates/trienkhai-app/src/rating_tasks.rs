@@ -12,10 +12,10 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate};
 use trienkhai_core::grading::appraisal::Task;
 use trienkhai_core::ids::{PersonId, UnitId, WorkItemId};
-use trienkhai_core::registration::{AssessmentPhase, Outcome, RegistrationState};
+use trienkhai_core::registration::Outcome;
 use trienkhai_core::work_item::Progress;
 use trienkhai_store::Conn;
-use trienkhai_store::registrations::{self as reg, Assessment, Concretizes, RegistrationItem};
+use trienkhai_store::registrations::{self as reg, ApprovedItem};
 use trienkhai_store::work_items::{self, WorkItem};
 
 use crate::Result;
@@ -41,34 +41,18 @@ fn work_item_task(w: &WorkItem) -> Task {
 /// A registered item as a task: done by its year-end assessment (or, before that, its
 /// mid-year one); dated by the work item it concretizes when that is done, else by the day
 /// it was assessed done at mid-year (done at year end is taken as done by the deadline).
-fn registration_task(
-    item: &RegistrationItem,
-    assessments: &[&Assessment],
-    concretized: &HashMap<WorkItemId, Option<NaiveDate>>,
-) -> Task {
-    let done_at = |phase: AssessmentPhase| -> Option<NaiveDate> {
-        assessments
-            .iter()
-            .find(|a| a.phase == phase)
-            .filter(|a| a.assessment.outcome == Outcome::Done)
-            .map(|a| a.assessed_at.date_naive())
+fn registration_task(item: &ApprovedItem, concretized: &HashMap<WorkItemId, NaiveDate>) -> Task {
+    let mid_year_done = item.mid_year_done_at.map(|t| t.date_naive());
+    let completed = match item.year_end {
+        Some(outcome) => outcome == Outcome::Done,
+        None => mid_year_done.is_some(),
     };
-    let completed = match assessments
-        .iter()
-        .find(|a| a.phase == AssessmentPhase::YearEnd)
-    {
-        Some(a) => a.assessment.outcome == Outcome::Done,
-        None => done_at(AssessmentPhase::MidYear).is_some(),
-    };
-    let mut completed_on = done_at(AssessmentPhase::MidYear).filter(|_| completed);
-    if completed
-        && let Some(Concretizes::WorkItem(w)) = item.concretizes
-        && let Some(Some(on)) = concretized.get(&w)
-    {
+    let mut completed_on = mid_year_done.filter(|_| completed);
+    if completed && let Some(on) = item.work_item_id.and_then(|w| concretized.get(&w)) {
         completed_on = Some(*on);
     }
     Task {
-        key: format!("registration_item:{}", item.id),
+        key: format!("registration_item:{}", item.item_id),
         label: item.content.clone(),
         deadline: item.deadline,
         completed,
@@ -94,46 +78,30 @@ impl TaskBook {
         units: &[UnitId],
     ) -> Result<TaskBook> {
         let mut book = TaskBook::default();
-        let mut in_force: HashMap<PersonId, reg::Registration> = HashMap::new();
-        for r in reg::registrations_of_persons(conn, persons, year).await? {
-            if r.state == RegistrationState::Approved {
-                // Ordered by version: the last approved one stays.
-                in_force.insert(r.person_id, r);
-            }
+        let mut items = reg::approved_items_of_persons(conn, persons, year).await?;
+        // The registration in force is the latest approved version: drop the older ones'.
+        let mut in_force: HashMap<PersonId, i64> = HashMap::new();
+        for i in &items {
+            let v = in_force.entry(i.person_id).or_insert(i.version);
+            *v = (*v).max(i.version);
         }
-        let ids: Vec<i64> = in_force.values().map(|r| r.id).collect();
-        let items = reg::items_of_registrations(conn, &ids).await?;
-        let assessments = reg::assessments_of_registrations(conn, &ids).await?;
-        let mut of_item: HashMap<i64, Vec<&Assessment>> = HashMap::new();
-        for a in &assessments {
-            of_item.entry(a.item_id).or_default().push(a);
-        }
+        items.retain(|i| in_force.get(&i.person_id) == Some(&i.version));
         let wanted: Vec<WorkItemId> = items
             .iter()
-            .filter_map(|i| match i.concretizes {
-                Some(Concretizes::WorkItem(w)) => Some(w),
-                _ => None,
-            })
+            .filter_map(|i| i.work_item_id)
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
             .collect();
-        let concretized: HashMap<WorkItemId, Option<NaiveDate>> =
-            work_items::items_by_ids(conn, &wanted)
-                .await?
-                .iter()
-                .map(|w| (w.id, done_on(w)))
-                .collect();
-        let person_of: HashMap<i64, PersonId> =
-            in_force.values().map(|r| (r.id, r.person_id)).collect();
+        let concretized: HashMap<WorkItemId, NaiveDate> = work_items::items_by_ids(conn, &wanted)
+            .await?
+            .iter()
+            .filter_map(|w| done_on(w).map(|on| (w.id, on)))
+            .collect();
         for item in &items {
-            let Some(person) = person_of.get(&item.registration_id) else {
-                continue;
-            };
-            let assessed = of_item.get(&item.id).map(Vec::as_slice).unwrap_or(&[]);
             book.persons
-                .entry(*person)
+                .entry(item.person_id)
                 .or_default()
-                .push(registration_task(item, assessed, &concretized));
+                .push(registration_task(item, &concretized));
         }
         for w in work_items::items_of_responsibles(conn, persons).await? {
             if let Some(p) = w.responsible_person_id

@@ -15,7 +15,7 @@ use trienkhai_core::access::Action;
 use trienkhai_core::grading::appraisal::{self, Appraisal};
 use trienkhai_core::grading::exclusion::MemberStanding;
 use trienkhai_core::grading::workflow::{RatingAction, RatingState};
-use trienkhai_core::grading::{Level, RuleSet, Subject};
+use trienkhai_core::grading::{Level, RuleSet, Subject, term};
 use trienkhai_core::ids::{PersonId, UnitId};
 use trienkhai_store::Conn;
 use trienkhai_store::audit;
@@ -68,6 +68,40 @@ pub struct RatingView {
     /// The tasks as the records have them now (what an appraisal made now would read), for
     /// those who appraise while it can be appraised.
     pub tasks_now: Vec<trienkhai_core::grading::appraisal::Task>,
+    /// The congress term the year belongs to, rated from its decided years (QĐ 89).
+    pub term: Option<TermView>,
+}
+
+/// A term's rating from the subject's decided yearly ratings (Quy định 89-QĐ/TW).
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct TermView {
+    /// The term's first year and the last one rated yearly.
+    pub from_year: i32,
+    pub to_year: i32,
+    /// The decided levels of its years, oldest first (years not yet decided are missing).
+    pub years: Vec<(i32, Level)>,
+    /// None while the years decided settle nothing yet.
+    pub rating: term::TermRating,
+}
+
+/// The term of `year` rated from the decided ratings among `all` (one subject's, any year).
+fn term_view(all: &[Rating], year: i32) -> Option<TermView> {
+    let (from_year, to_year) = term::term_years(year);
+    let years: Vec<(i32, Level)> = all
+        .iter()
+        .filter(|r| (from_year..=to_year).contains(&r.year) && r.state.decided())
+        .filter_map(|r| r.level.map(|l| (r.year, l)))
+        .collect();
+    if years.is_empty() {
+        return None;
+    }
+    let levels: Vec<Level> = years.iter().map(|(_, l)| *l).collect();
+    Some(TermView {
+        from_year,
+        to_year,
+        rating: term::rate(&levels),
+        years,
+    })
 }
 
 fn clean_text(field: &str, text: Option<&str>) -> Result<Option<String>> {
@@ -267,8 +301,11 @@ pub(crate) fn rated_on(year: i32) -> NaiveDate {
 
 /// What a member's exclusions are judged on (the appraisal adds exemption and suspension);
 /// none for the other subjects.
-pub(crate) fn standing(r: &Rating, admitted_on: Option<NaiveDate>) -> Option<MemberStanding> {
-    (r.subject == Subject::Member).then_some(MemberStanding {
+pub(crate) fn member_standing(
+    subject: Subject,
+    admitted_on: Option<NaiveDate>,
+) -> Option<MemberStanding> {
+    (subject == Subject::Member).then_some(MemberStanding {
         admitted_on,
         exempt: false,
         suspended: false,
@@ -294,7 +331,7 @@ pub async fn appraise(app: &App, actor: &Actor, id: i64, input: &AppraisalInput)
             let person = trienkhai_store::persons::get_person(&mut tx, p).await?;
             (
                 rating_tasks::of_person(&mut tx, p, r.year).await?,
-                standing(&r, person.party.admitted_on),
+                member_standing(r.subject, person.party.admitted_on),
             )
         }
         None => (
@@ -424,9 +461,11 @@ pub async fn view(app: &App, actor: &Actor, id: i64) -> Result<RatingView> {
         (true, Some(p)) => rating_tasks::of_person(&mut conn, p, r.year).await?,
         (true, None) => rating_tasks::of_organisation(&mut conn, r.unit_id, r.year).await?,
     };
-    let history = all
+    let of_subject: Vec<Rating> = all.into_iter().filter(|x| x.subject == r.subject).collect();
+    let term = term_view(&of_subject, r.year);
+    let history = of_subject
         .into_iter()
-        .filter(|x| x.year == r.year && x.subject == r.subject && x.id != r.id)
+        .filter(|x| x.year == r.year && x.id != r.id)
         .collect();
     Ok(RatingView {
         deciding_unit: tree.get(r.unit_id).and_then(|u| u.parent_id),
@@ -440,6 +479,7 @@ pub async fn view(app: &App, actor: &Actor, id: i64) -> Result<RatingView> {
         unit_name,
         history,
         tasks_now,
+        term,
         rating: r,
     })
 }

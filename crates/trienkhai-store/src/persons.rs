@@ -139,24 +139,6 @@ pub async fn get_person(conn: &mut AnyConnection, id: PersonId) -> Result<Person
     person_from_row(&row)
 }
 
-/// Persons by id, in id order; ids that name nobody are left out.
-pub async fn persons_by_ids(conn: &mut AnyConnection, ids: &[PersonId]) -> Result<Vec<Person>> {
-    let mut out = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(1_000) {
-        let list = crate::sql::id_list(chunk.iter().map(|p| p.0));
-        let rows = sqlx::query(&format!(
-            "SELECT {PERSON_COLUMNS} FROM persons WHERE id IN ({list})"
-        ))
-        .fetch_all(&mut *conn)
-        .await?;
-        for r in &rows {
-            out.push(person_from_row(r)?);
-        }
-    }
-    out.sort_by_key(|p| p.id.0);
-    Ok(out)
-}
-
 /// Filter for [`list_persons`].
 #[derive(Debug, Clone, Default)]
 pub struct PersonFilter {

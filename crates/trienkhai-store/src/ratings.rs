@@ -263,33 +263,44 @@ pub async fn save_rating(
     }
 }
 
-/// What the records give a rating anew: its tasks and the engine's evaluation of them.
+/// What the records give a rating anew: its tasks and the engine's evaluation of them, as
+/// the JSON text stored.
 #[derive(Debug, Clone)]
 pub struct Derived<'a> {
     pub id: i64,
     pub expected_version: i64,
-    pub tasks: &'a [Task],
-    pub evaluation: &'a Evaluation,
+    pub tasks_json: &'a str,
+    pub evaluation_json: &'a str,
 }
 
-/// Writes the tasks and evaluation of many ratings, each under its version check, a few
-/// hundred to a statement (one statement per rating would make a province's ratings wait on
-/// round trips); answers the ids written, the others having changed meanwhile.
+/// Ratings written by one statement of [`save_derived`]: SQLite finds each numbered parameter
+/// by walking the statement's list of them, so a statement's cost grows with the square of its
+/// parameters; 128 rows (256 parameters, the ids written as numbers) keep that small and the
+/// round trips few.
+const DERIVED_PER_STATEMENT: usize = 128;
+
+/// Writes the tasks and evaluation of many ratings, each under its version check, many to a
+/// statement (one statement per rating would make a province's ratings wait on round trips);
+/// answers the ids written, the others having changed meanwhile.
 pub async fn save_derived(
     conn: &mut AnyConnection,
     list: &[Derived<'_>],
     now: DateTime<Utc>,
 ) -> Result<Vec<i64>> {
     let mut written = Vec::with_capacity(list.len());
-    for chunk in list.chunks(500) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                let n = 4 * i + 2;
+    for chunk in list.chunks(DERIVED_PER_STATEMENT) {
+        // Ids and versions are integers the database made: written into the text, as
+        // `sql::id_list` does, they spare half the parameters.
+        let values: Vec<String> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let n = 2 * i + 2;
                 format!(
-                    "(CAST(${n} AS BIGINT), CAST(${} AS BIGINT), ${}, ${})",
-                    n + 1,
-                    n + 2,
-                    n + 3
+                    "(CAST({} AS BIGINT), CAST({} AS BIGINT), ${n}, ${})",
+                    d.id,
+                    d.expected_version,
+                    n + 1
                 )
             })
             .collect();
@@ -305,11 +316,7 @@ pub async fn save_derived(
         );
         let mut q = sqlx::query(&query).bind(sql::instant(now));
         for d in chunk {
-            q = q
-                .bind(d.id)
-                .bind(d.expected_version)
-                .bind(json(&d.tasks)?)
-                .bind(json(d.evaluation)?);
+            q = q.bind(d.tasks_json).bind(d.evaluation_json);
         }
         for row in q
             .fetch_all(&mut *conn)
@@ -320,6 +327,61 @@ pub async fn save_derived(
         }
     }
     Ok(written)
+}
+
+/// An appraised rating as a refresh reads it: what the engine needs, and its tasks and
+/// evaluation as the stored JSON text (compared as text, so that a province's explanations
+/// need not be parsed to find the few that change).
+#[derive(Debug, Clone)]
+pub struct AppraisedRating {
+    pub id: i64,
+    pub row_version: i64,
+    pub subject: Subject,
+    pub unit_id: UnitId,
+    pub person_id: Option<PersonId>,
+    pub rule_set: RuleSet,
+    pub appraisal: Option<Appraisal>,
+    pub tasks_json: String,
+    pub evaluation_json: Option<String>,
+    /// The person's admission to the party (a member's exclusions are judged on it).
+    pub admitted_on: Option<chrono::NaiveDate>,
+}
+
+/// The appraised (not yet decided) ratings of a year in `units`, by id.
+pub async fn appraised_in_units(
+    conn: &mut AnyConnection,
+    units: &[UnitId],
+    year: i32,
+) -> Result<Vec<AppraisedRating>> {
+    let mut out = Vec::new();
+    for chunk in units.chunks(500) {
+        let list = sql::id_list(chunk.iter().map(|u| u.0));
+        let rows = sqlx::query(&format!(
+            "SELECT r.id, r.row_version, r.subject, r.unit_id, r.person_id, r.rule_set, \
+             r.appraisal, r.tasks, r.evaluation, p.party_admitted_on \
+             FROM ratings r LEFT JOIN persons p ON p.id = r.person_id \
+             WHERE r.unit_id IN ({list}) AND r.year = $1 AND r.state = 'appraised'"
+        ))
+        .bind(i64::from(year))
+        .fetch_all(&mut *conn)
+        .await?;
+        for r in &rows {
+            out.push(AppraisedRating {
+                id: r.int("id")?,
+                row_version: r.int("row_version")?,
+                subject: Subject::parse(&r.text("subject")?).map_err(corrupt)?,
+                unit_id: UnitId(r.int("unit_id")?),
+                person_id: r.opt_int("person_id")?.map(PersonId),
+                rule_set: RuleSet::parse(&r.text("rule_set")?).map_err(corrupt)?,
+                appraisal: opt_json(r.opt_text("appraisal")?)?,
+                tasks_json: r.opt_text("tasks")?.unwrap_or_else(|| "[]".into()),
+                evaluation_json: r.opt_text("evaluation")?,
+                admitted_on: r.opt_date("party_admitted_on")?,
+            });
+        }
+    }
+    out.sort_by_key(|r| r.id);
+    Ok(out)
 }
 
 pub async fn get_rating(conn: &mut AnyConnection, id: i64) -> Result<Rating> {

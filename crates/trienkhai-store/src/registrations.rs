@@ -108,15 +108,65 @@ pub async fn versions_of(
     rows.iter().map(registration_from_row).collect()
 }
 
-/// Every version of the registrations of `persons` for a year, by person then version: a
-/// whole subtree's tasks read in a few queries.
-pub async fn registrations_of_persons(
+/// An item of an approved registration with what its assessments say: what the year-end
+/// rating reads of a person's registration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovedItem {
+    pub person_id: PersonId,
+    pub version: i64,
+    pub item_id: i64,
+    pub content: String,
+    pub deadline: NaiveDate,
+    pub work_item_id: Option<WorkItemId>,
+    /// The year-end assessment's outcome.
+    pub year_end: Option<Outcome>,
+    /// When it was assessed done at mid-year.
+    pub mid_year_done_at: Option<DateTime<Utc>>,
+}
+
+/// The items of the approved versions of the registrations of `persons` for a year, with their
+/// assessments, by person, version and position: a province's in a few queries.
+pub async fn approved_items_of_persons(
     conn: &mut AnyConnection,
     persons: &[PersonId],
     year: i32,
-) -> Result<Vec<Registration>> {
-    let ids: Vec<i64> = persons.iter().map(|p| p.0).collect();
-    registrations_where_in(conn, "person_id", &ids, year).await
+) -> Result<Vec<ApprovedItem>> {
+    let corrupt = |e: trienkhai_core::error::DomainError| StoreError::Corrupt(e.to_string());
+    let mut out = Vec::new();
+    for chunk in persons.chunks(1_000) {
+        let list = sql::id_list(chunk.iter().map(|p| p.0));
+        let rows = sqlx::query(&format!(
+            "SELECT r.person_id, r.version, i.id, i.position, i.content, i.deadline, \
+             i.work_item_id, \
+             (SELECT a.outcome FROM registration_assessments a WHERE a.item_id = i.id \
+              AND a.phase = 'year_end') AS year_end, \
+             (SELECT a.assessed_at FROM registration_assessments a WHERE a.item_id = i.id \
+              AND a.phase = 'mid_year' AND a.outcome = 'done') AS mid_year_done_at \
+             FROM registrations r JOIN registration_items i ON i.registration_id = r.id \
+             WHERE r.person_id IN ({list}) AND r.year = $1 AND r.state = 'approved'"
+        ))
+        .bind(i64::from(year))
+        .fetch_all(&mut *conn)
+        .await?;
+        for r in &rows {
+            let item = ApprovedItem {
+                person_id: PersonId(r.int("person_id")?),
+                version: r.int("version")?,
+                item_id: r.int("id")?,
+                content: r.text("content")?,
+                deadline: r.date("deadline")?,
+                work_item_id: r.opt_int("work_item_id")?.map(WorkItemId),
+                year_end: r
+                    .opt_text("year_end")?
+                    .map(|o| Outcome::parse(&o).map_err(corrupt))
+                    .transpose()?,
+                mid_year_done_at: r.opt_instant("mid_year_done_at")?,
+            };
+            out.push((r.int("position")?, item));
+        }
+    }
+    out.sort_by_key(|(position, i)| (i.person_id.0, i.version, *position));
+    Ok(out.into_iter().map(|(_, i)| i).collect())
 }
 
 /// The registrations of a year in `units` (every version), by person then version: what a
@@ -126,22 +176,12 @@ pub async fn registrations_in_units(
     units: &[UnitId],
     year: i32,
 ) -> Result<Vec<Registration>> {
-    let ids: Vec<i64> = units.iter().map(|u| u.0).collect();
-    registrations_where_in(conn, "unit_id", &ids, year).await
-}
-
-/// The registrations of a year whose `column` is one of `ids`, by person then version.
-async fn registrations_where_in(
-    conn: &mut AnyConnection,
-    column: &str,
-    ids: &[i64],
-    year: i32,
-) -> Result<Vec<Registration>> {
     let mut out = Vec::new();
-    for chunk in ids.chunks(1_000) {
-        let list = sql::id_list(chunk.iter().copied());
+    for chunk in units.chunks(500) {
+        let list = sql::id_list(chunk.iter().map(|u| u.0));
         let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM registrations WHERE {column} IN ({list}) AND year = $1"
+            "SELECT {COLUMNS} FROM registrations WHERE unit_id IN ({list}) AND year = $1 \
+             ORDER BY person_id, version"
         ))
         .bind(i64::from(year))
         .fetch_all(&mut *conn)

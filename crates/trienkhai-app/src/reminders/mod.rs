@@ -1,13 +1,15 @@
 //! Reminders (C8, C13): a plan's policies (how many days before a deadline, after a period
 //! ends, or every so many days once overdue; reporters, reviewers or both), worked out once a
 //! day into in-app notifications, then one e-mail digest per person and one post per webhook
-//! rather than a flood. Items whose deadline has just passed are announced the same way.
+//! rather than a flood. Items whose deadline has just passed are announced the same way, and
+//! the rating season's deadlines ([`season`]).
 //!
 //! The day's work runs as database jobs ([`trienkhai_store::jobs`]): several instances share
 //! them, a failed delivery is retried with back-off and stays visible to administrators.
 
 mod delivery;
 mod nudge;
+mod season;
 pub use delivery::*;
 pub use nudge::nudge;
 
@@ -357,6 +359,7 @@ pub async fn run_day(app: &App, day: NaiveDate) -> Result<DayOutcome> {
         reminders.extend(report_reminders(app, &system, document, policies, day).await?);
         reminders.extend(overdue_item_reminders(app, document, policies, day).await?);
     }
+    reminders.extend(season::rating_season_reminders(app, day).await?);
     let mut outcome = DayOutcome::default();
     let mut digests: HashSet<AccountId> = HashSet::new();
     let mut any_webhook = false;

@@ -69,10 +69,27 @@ pub fn rate(years: &[Level]) -> TermRating {
     TermRating { level: None, steps }
 }
 
+/// The congress term a year's rating belongs to, and the years rated in it: grassroots and
+/// district congresses are held every five years (2015, 2020, 2025, …), and the term's yearly
+/// ratings are those of its first five years (2020-2025: 2020 to 2024; the last year is
+/// reviewed with the term). Answers (the term's first year, the last year rated yearly).
+pub fn term_years(year: i32) -> (i32, i32) {
+    let start = 2020 + 5 * (year - 2020).div_euclid(5);
+    (start, start + 4)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use Level::*;
+
+    #[test]
+    fn a_year_falls_in_its_congress_term() {
+        assert_eq!(term_years(2020), (2020, 2024));
+        assert_eq!(term_years(2024), (2020, 2024));
+        assert_eq!(term_years(2025), (2025, 2029));
+        assert_eq!(term_years(2019), (2015, 2019));
+    }
 
     #[test]
     fn a_term_is_rated_from_its_years() {

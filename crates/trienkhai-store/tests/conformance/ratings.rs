@@ -157,20 +157,46 @@ pub(crate) async fn ratings_keep_their_inputs_states_and_re_ratings(t: TestDb) {
         d("2026-12-31"),
     )
     .unwrap();
+    let (tasks_json, evaluation_json) = (
+        serde_json::to_string(&fresh).unwrap(),
+        serde_json::to_string(&evaluation).unwrap(),
+    );
     let derived = [
         store::Derived {
             id: r.id,
             expected_version: 2,
-            tasks: &fresh,
-            evaluation: &evaluation,
+            tasks_json: &tasks_json,
+            evaluation_json: &evaluation_json,
         },
         store::Derived {
             id: 9_999_999,
             expected_version: 1,
-            tasks: &fresh,
-            evaluation: &evaluation,
+            tasks_json: &tasks_json,
+            evaluation_json: &evaluation_json,
         },
     ];
+    // Read as a refresh reads it: the appraised ones, their JSON as stored.
+    let appraised = store::appraised_in_units(&mut tx, &[cell], 2026)
+        .await
+        .unwrap();
+    assert_eq!(
+        appraised.len(),
+        1,
+        "the organisation's rating is only self-assessed"
+    );
+    assert_eq!(
+        (
+            appraised[0].id,
+            appraised[0].row_version,
+            &appraised[0].appraisal
+        ),
+        (r.id, 2, &r.appraisal)
+    );
+    assert_eq!(
+        appraised[0].tasks_json,
+        serde_json::to_string(&r.tasks).unwrap()
+    );
+    assert_eq!(appraised[0].admitted_on, Some(d("2004-05-19")));
     assert_eq!(
         store::save_derived(&mut tx, &derived, now()).await.unwrap(),
         vec![r.id]

@@ -277,26 +277,42 @@ pub(crate) async fn registrations_keep_versions_items_and_assessments(t: TestDb)
     .unwrap();
     let read = reg::assessments_of(&mut tx, first).await.unwrap();
     assert_eq!((read.len(), read[0].remark.clone()), (2, None));
-    // The same, read for many persons and versions at once (a subtree's ratings read them so).
-    let of_persons = reg::registrations_of_persons(&mut tx, &[person, PersonId(9_999_999)], 2021)
-        .await
-        .unwrap();
-    assert_eq!(
-        of_persons.iter().map(|r| r.id).collect::<Vec<_>>(),
-        reg::versions_of(&mut tx, person, 2021)
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| r.id)
-            .collect::<Vec<_>>()
-    );
-    assert!(of_persons.iter().any(|r| r.id == first));
+    // The items of approved versions with their assessments, for many persons at once: none
+    // while nothing is approved, then the approved version's, each with what was assessed.
+    let persons = [person, PersonId(9_999_999)];
     assert!(
-        reg::registrations_of_persons(&mut tx, &[person], 2022)
+        reg::approved_items_of_persons(&mut tx, &persons, 2021)
             .await
             .unwrap()
             .is_empty()
     );
+    let current = reg::get_registration(&mut tx, first).await.unwrap();
+    reg::set_state(
+        &mut tx,
+        first,
+        RegistrationState::Approved,
+        StateChange::Decided {
+            by: Some(approver),
+            comment: None,
+        },
+        current.row_version,
+        now(),
+    )
+    .await
+    .unwrap();
+    let items = reg::approved_items_of_persons(&mut tx, &persons, 2021)
+        .await
+        .unwrap();
+    assert_eq!(
+        items.iter().map(|i| i.item_id).collect::<Vec<_>>(),
+        stored.iter().map(|i| i.id).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        (items[0].year_end, items[0].mid_year_done_at.is_some()),
+        (Some(Outcome::Done), true)
+    );
+    assert_eq!((items[1].year_end, items[1].mid_year_done_at), (None, None));
+    assert_eq!(items[0].work_item_id, Some(item));
     assert_eq!(
         reg::items_of_registrations(&mut tx, &[first, 9_999_999])
             .await

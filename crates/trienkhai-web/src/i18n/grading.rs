@@ -69,6 +69,16 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
     ),
     ("rating.publish", "Công khai kết quả", "Publish"),
     (
+        "rating.term",
+        "Xếp loại cả nhiệm kỳ (Quy định 89-QĐ/TW), các năm",
+        "Term rating (Regulation 89-QĐ/TW), years",
+    ),
+    (
+        "rating.term.unsettled",
+        "Số năm đã quyết định chưa đủ để xếp loại cả nhiệm kỳ.",
+        "Not enough years decided yet to rate the term.",
+    ),
+    (
         "rating.refresh",
         "Cập nhật từ số liệu mới",
         "Update from the records",

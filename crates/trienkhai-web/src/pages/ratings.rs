@@ -399,6 +399,8 @@ struct RatingPage {
     cancel_reason: String,
     replaces: Option<i64>,
     history: Vec<(i64, String, String)>,
+    /// The congress term: ("2020–2024", "2020: HTXSNV; 2021: HTTNV", its level, its steps).
+    term: Option<(String, String, String, Vec<StepLine>)>,
     levels: Vec<(&'static str, String)>,
     grades: Vec<(&'static str, &'static str)>,
     /// (field, label, the grade stored).
@@ -530,6 +532,19 @@ pub async fn detail(
                 )
             })
             .collect(),
+        term: v.term.as_ref().map(|t| {
+            let years: Vec<String> = t
+                .years
+                .iter()
+                .map(|(y, l)| format!("{y}: {}", l.abbreviation()))
+                .collect();
+            (
+                format!("{}–{}", t.from_year, t.to_year),
+                years.join("; "),
+                level_text(t.rating.level),
+                steps(&t.rating.steps),
+            )
+        }),
         levels: levels(),
         grades: [Grade::Excellent, Grade::Good, Grade::Average, Grade::Poor]
             .iter()

@@ -289,6 +289,19 @@ pub(crate) async fn a_cell_is_rated_decided_with_the_quota_notified_published_an
         view.history[0].cancel_reason.as_deref(),
         Some("Phát hiện vi phạm sau xếp loại")
     );
+    // The term 2020-2025 counts the re-rating's level for 2020, not the cancelled one's; two
+    // years at most are decided yet (2021 by the demo): too few to rate the term.
+    let term = view.term.expect("a decided year of the term");
+    assert_eq!((term.from_year, term.to_year), (2020, 2024));
+    let of_2020: Vec<Level> = term
+        .years
+        .iter()
+        .filter(|(y, _)| *y == 2020)
+        .map(|(_, l)| *l)
+        .collect();
+    assert_eq!(of_2020, vec![view.rating.level.unwrap()]);
+    assert!(term.years.len() <= 2);
+    assert_eq!(term.rating.level, None);
     let group = rating_groups::group(&app, &office, commune, 2020)
         .await
         .unwrap();
@@ -517,6 +530,31 @@ pub(crate) async fn the_home_page_asks_for_the_self_assessment_in_its_season(t: 
         (due.year, due.due, due.days_left),
         (2022, d("2022-12-31"), 21)
     );
+    // The season's first day, a week before the deadline and its last day remind them in the
+    // app, once each; other days do not, and neither once they have assessed themselves.
+    let season_notes = || async {
+        trienkhai_app::reminders::my_notifications(&app, &secretary)
+            .await
+            .unwrap()
+            .0
+            .into_iter()
+            .filter(|n| n.title.contains("xếp loại chất lượng năm 2022"))
+            .map(|n| n.title)
+            .collect::<Vec<_>>()
+    };
+    for day in ["2022-10-01", "2022-10-01", "2022-10-02", "2022-12-24"] {
+        trienkhai_app::reminders::run_day(&app, d(day))
+            .await
+            .unwrap();
+    }
+    let notes = season_notes().await;
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(
+        notes
+            .iter()
+            .any(|t| t.starts_with("Bắt đầu") && t.contains("31/12/2022"))
+    );
+    assert!(notes.iter().any(|t| t.starts_with("Còn 7 ngày")));
     let cell = unit_by_code(&app, "CB-ANTHUY-1", "2022-06-01").await;
     let me = trienkhai_app::registration_lists::mine(&app, &secretary, 2022)
         .await
@@ -545,4 +583,8 @@ pub(crate) async fn the_home_page_asks_for_the_self_assessment_in_its_season(t: 
             .rating_due
             .is_none()
     );
+    trienkhai_app::reminders::run_day(&app, d("2022-12-31"))
+        .await
+        .unwrap();
+    assert_eq!(season_notes().await.len(), 2);
 }

@@ -159,6 +159,12 @@ pub(crate) async fn a_rating_goes_through_the_api_and_the_pages(t: TestDb) {
     let html = page_html(&office, &app, "/ratings?unit=X-ANTHUY&year=2020").await;
     assert!(html.contains("id=\"tally-member\""), "{html}");
     assert!(html.contains("id=\"decide-member\""));
+    // The decided member's page rates the congress term from the years decided so far.
+    let html = page_html(&office, &app, &format!("/ratings/{id}")).await;
+    assert!(
+        html.contains("id=\"rating-term\"") && html.contains("2020: HTTNV"),
+        "{html}"
+    );
 
     // Bringing the appraised ratings up to date with the records: a preview through the API,
     // only for whoever decides there; applied from the page, which says what it did.
