@@ -34,6 +34,7 @@ after(async () => {
 test('a cell secretary assesses and appraises on a phone, the commune decides, notifies and publishes', async () => {
   const desk = await newContext(browser, DESKTOP);
   const phone = await newContext(browser, PHONE);
+  const clerkPhone = await newContext(browser, PHONE);
   try {
     const secretary = await phone.newPage();
     await login(secretary, server.baseUrl, 'bithu');
@@ -81,6 +82,13 @@ test('a cell secretary assesses and appraises on a phone, the commune decides, n
     await submit(office, '#publish-member');
     await assertAccessible(office, 'the commune\'s decided group');
     await screenshot(office, 'ratings-commune-desk');
+    // The same group on the commune clerk's phone: the buttons wrap, nothing scrolls sideways.
+    const clerk = await clerkPhone.newPage();
+    await login(clerk, server.baseUrl, 'anthuy');
+    await clerk.goto(`${server.baseUrl}/ratings?unit=X-ANTHUY&year=2022`);
+    assert.equal(await clerk.locator('#refresh-member').count(), 1);
+    await assertNoSidewaysScroll(clerk, 'the commune\'s group on a phone');
+    await screenshot(clerk, 'ratings-commune-phone');
 
     await secretary.goto(rating);
     assert.equal(await secretary.locator('#rating-state').innerText(), 'Đã công khai');
@@ -90,6 +98,39 @@ test('a cell secretary assesses and appraises on a phone, the commune decides, n
     assert.match(await secretary.locator('main').innerText(), /Kết quả xếp loại chất lượng năm 2022/);
   } finally {
     await desk.close();
+    await phone.close();
+    await clerkPhone.close();
+  }
+});
+
+test('the administrator sets the quota of a rule set on a phone; a refused share keeps what was typed', async () => {
+  const phone = await newContext(browser, PHONE);
+  try {
+    const admin = await phone.newPage();
+    await login(admin, server.baseUrl, 'admin');
+    await submit(admin, '#nav-ratings');
+    await submit(admin, '#quota-link');
+    assert.equal(await admin.inputValue('#quota-percent-qd132'), '20');
+    assert.equal(await admin.locator('#quota-default-qd132').count(), 1);
+    await admin.fill('#quota-percent-qd132', '25,5');
+    await admin.selectOption('#quota-base-qd132', 'finally_good');
+    await submit(admin, '#quota-save-qd132');
+    assert.equal(await admin.locator('#quota-saved').count(), 1);
+    assert.equal(await admin.inputValue('#quota-percent-qd132'), '25,5');
+    assert.equal(await admin.inputValue('#quota-base-qd132'), 'finally_good');
+    assert.equal(await admin.locator('#quota-default-qd132').count(), 0);
+
+    await admin.fill('#quota-percent-qd366', 'hai mươi');
+    await admin.selectOption('#quota-scope-qd366', 'organisation');
+    const refused = await submit(admin, '#quota-save-qd366');
+    assert.equal(refused.status(), 422);
+    assert.match(await admin.locator('#quota-error-qd366').innerText(), /Tỷ lệ tối đa/);
+    assert.equal(await admin.inputValue('#quota-percent-qd366'), 'hai mươi', 'what was typed is kept');
+    assert.equal(await admin.inputValue('#quota-scope-qd366'), 'organisation');
+    await assertNoSidewaysScroll(admin, 'the quota page');
+    await assertAccessible(admin, 'the quota page');
+    await screenshot(admin, 'rating-quota-phone');
+  } finally {
     await phone.close();
   }
 });

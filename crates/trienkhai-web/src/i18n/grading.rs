@@ -79,6 +79,50 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
         "Not enough years decided yet to rate the term.",
     ),
     (
+        "rating.quota.title",
+        "Tỷ lệ Hoàn thành xuất sắc nhiệm vụ tối đa",
+        "The quota of \"excellent\"",
+    ),
+    (
+        "rating.quota.why",
+        "Số được xếp loại Hoàn thành xuất sắc nhiệm vụ không vượt quá tỷ lệ này; văn bản chưa nói rõ tính trên số nào và trong phạm vi nào, nên quản trị hệ thống đặt cho từng bộ quy định.",
+        "No more than this share may be rated excellent; the texts leave open what it is counted on and over which scope, so the administrator sets it for each rule set.",
+    ),
+    (
+        "rating.quota.percent",
+        "Tỷ lệ tối đa (%)",
+        "Largest share (%)",
+    ),
+    ("rating.quota.base", "Tính trên", "Counted on"),
+    (
+        "rating.quota.base.good_or_better",
+        "Số đề xuất Hoàn thành tốt trở lên",
+        "Those proposed good or better",
+    ),
+    (
+        "rating.quota.base.finally_good",
+        "Số Hoàn thành tốt, trừ số xuất sắc",
+        "Those finally rated good",
+    ),
+    ("rating.quota.scope", "Phạm vi", "Scope"),
+    (
+        "rating.quota.scope.peer_group",
+        "Từng nhóm đối tượng trong tổ chức",
+        "Each peer group of an organisation",
+    ),
+    (
+        "rating.quota.scope.organisation",
+        "Cả tổ chức",
+        "The whole organisation",
+    ),
+    (
+        "rating.quota.default",
+        "Đang dùng mặc định",
+        "The default is in use",
+    ),
+    ("rating.quota.since", "Từ", "From"),
+    ("rating.quota.saved", "Đã lưu tỷ lệ.", "The quota is saved."),
+    (
         "rating.refresh",
         "Cập nhật từ số liệu mới",
         "Update from the records",

@@ -15,7 +15,9 @@ use trienkhai_core::commitment::Section;
 use trienkhai_core::ids::{PersonId, UnitId};
 use trienkhai_core::registration::{Outcome, RegistrationAction};
 
-use super::{PageCtx, pair, render, see_other, unit_by_code, unit_or_own};
+use super::{
+    PageCtx, checked_version, pair, refusal, render, see_other, unit_by_code, unit_or_own,
+};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::{FormBody, PageActor};
@@ -236,19 +238,7 @@ async fn build(
             }
         })
         .collect();
-    let error = typed.map(|(_, e)| match &e {
-        AppError::Invalid(d) => (
-            d.field
-                .as_deref()
-                .map(|f| i18n::field_label(lang, f))
-                .unwrap_or_default(),
-            i18n::error_message(lang, d.code).to_owned(),
-        ),
-        other => (
-            String::new(),
-            i18n::error_message(lang, other.code()).to_owned(),
-        ),
-    });
+    let error = typed.map(|(_, e)| refusal(lang, &e));
     Ok(CommitmentPage {
         id,
         person_name: v.person_name.clone(),
@@ -285,10 +275,7 @@ pub async fn save_sections(
     Path(id): Path<i64>,
     FormBody(pairs): FormBody<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    page.check_csrf(&pair(&pairs, "csrf").unwrap_or_default())?;
-    let version: i64 = pair(&pairs, "version")
-        .and_then(|v| v.parse().ok())
-        .ok_or(PageError(AppError::invalid("required", "version")))?;
+    let version = checked_version(&page, &pairs)?;
     let typed: Vec<(Section, String)> = Section::ALL
         .iter()
         .map(|s| (*s, pair(&pairs, s.as_str()).unwrap_or_default()))

@@ -12,6 +12,8 @@ mod history;
 mod persons;
 pub(crate) mod pickers;
 mod plans;
+mod rating_appraisal;
+mod rating_quota;
 mod ratings;
 mod registration_lists;
 mod registrations;
@@ -142,9 +144,13 @@ pub fn routes() -> Router<AppState> {
         .route("/ratings", get(ratings::unit))
         .route("/ratings/self", post(ratings::self_assess))
         .route("/ratings/group", post(ratings::group_action))
+        .route(
+            "/ratings/quota",
+            get(rating_quota::page).post(rating_quota::set),
+        )
         .route("/ratings/{id}", get(ratings::detail))
         .route("/ratings/{id}/self", post(ratings::self_change))
-        .route("/ratings/{id}/appraisal", post(ratings::appraise))
+        .route("/ratings/{id}/appraisal", post(rating_appraisal::appraise))
         .route("/ratings/{id}/cancel", post(ratings::cancel))
         .route(
             "/registration-items/{id}/assess",
@@ -362,6 +368,40 @@ pub async fn unit_or_own(
 /// The value of `key` in a form read as pairs (forms whose fields repeat or are numbered).
 pub fn pair(pairs: &[(String, String)], key: &str) -> Option<String> {
     pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+}
+
+/// A form posted as pairs: its CSRF token checked, and the row version the user saw.
+pub fn checked_version(page: &PageActor, pairs: &[(String, String)]) -> Result<i64, PageError> {
+    page.check_csrf(&pair(pairs, "csrf").unwrap_or_default())?;
+    pair(pairs, "version")
+        .and_then(|v| v.trim().parse().ok())
+        .ok_or(PageError(AppError::invalid("required", "version")))
+}
+
+/// Why a form was refused, as its page shows it beside what was typed: the field's name
+/// (empty when the refusal names none) and what is wrong.
+pub fn refusal(lang: Lang, e: &AppError) -> (String, String) {
+    match e {
+        AppError::Invalid(d) => (
+            d.field
+                .as_deref()
+                .map(|f| crate::i18n::field_label(lang, f))
+                .unwrap_or_default(),
+            crate::i18n::error_message(lang, d.code).to_owned(),
+        ),
+        other => (
+            String::new(),
+            crate::i18n::error_message(lang, other.code()).to_owned(),
+        ),
+    }
+}
+
+/// [`refusal`] on one line: "field: what is wrong".
+pub fn refusal_line(lang: Lang, e: &AppError) -> String {
+    match refusal(lang, e) {
+        (field, message) if field.is_empty() => message,
+        (field, message) => format!("{field}: {message}"),
+    }
 }
 
 /// Every value of a field that repeats (a multiple choice), or of one typed as a list, joined.

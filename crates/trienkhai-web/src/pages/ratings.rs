@@ -2,8 +2,8 @@
 //! form to assess themself, the unit's persons with their ratings for its committee, and the
 //! group the unit decides with its tallies and the decide / notify / publish buttons), and one
 //! rating with its tasks, its appraisal form (points or grades, as the year's rule set asks),
-//! the explanation step by step, the decision and its history. A refused form comes back with
-//! the message and the field.
+//! the explanation step by step, the decision and its history. The appraisal form as posted
+//! is read in [`super::rating_appraisal`], which brings this page back when it is refused.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -13,16 +13,15 @@ use chrono::Datelike;
 use serde::Deserialize;
 use trienkhai_app::AppError;
 use trienkhai_app::rating_groups::{self, GroupLine, Tally};
-use trienkhai_app::ratings::{self, AppraisalInput, SelfAssessment};
-use trienkhai_core::grading::appraisal::{Appraisal, Finding};
-use trienkhai_core::grading::criteria::{Grade, GradesInput};
-use trienkhai_core::grading::points::Disqualifier;
+use trienkhai_app::ratings::{self, SelfAssessment};
+use trienkhai_core::grading::criteria::Grade;
 use trienkhai_core::grading::workflow::RatingState;
 use trienkhai_core::grading::{Level, Subject};
 use trienkhai_core::ids::PersonId;
 use trienkhai_core::vn::{format_date, format_decimal};
 
-use super::{PageCtx, pair, render, see_other, unit_by_code, unit_or_own};
+use super::rating_appraisal::Typed;
+use super::{PageCtx, render, see_other, unit_by_code, unit_or_own};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::{FormBody, PageActor};
@@ -393,6 +392,9 @@ struct RatingPage {
     decision_steps: Vec<StepLine>,
     points: bool,
     common: String,
+    task_points: String,
+    /// Why a posted appraisal was refused (the form then shows what was typed).
+    form_error: String,
     can_self_assess: bool,
     can_appraise: bool,
     can_cancel: bool,
@@ -429,11 +431,41 @@ pub async fn detail(
     uri: Uri,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let ctx = PageCtx::new(&page, &uri);
+    show(&state, &page, &uri, id, None).await
+}
+
+/// The rating's page; after a refused appraisal, with what was typed and why it was refused.
+pub(super) async fn show(
+    state: &AppState,
+    page: &PageActor,
+    uri: &Uri,
+    id: i64,
+    typed: Option<Typed>,
+) -> Result<Response, PageError> {
+    let ctx = PageCtx::new(page, uri);
     let lang = ctx.lang();
     let v = ratings::view(&state.app, &page.actor, id).await?;
     let r = &v.rating;
-    let appraisal = r.appraisal.clone().unwrap_or_default();
+    let appraisal = match &typed {
+        Some(t) => t.appraisal.clone(),
+        None => r.appraisal.clone().unwrap_or_default(),
+    };
+    let stored_number =
+        |d: Option<rust_decimal::Decimal>| d.map(|d| format_decimal(&d, 2)).unwrap_or_default();
+    let (common, task_points, form_error, row_version) = match typed {
+        Some(t) => (
+            t.common,
+            t.task_points,
+            t.error,
+            t.version.unwrap_or(r.row_version),
+        ),
+        None => (
+            stored_number(appraisal.common),
+            stored_number(appraisal.task_points),
+            String::new(),
+            r.row_version,
+        ),
+    };
     let finding = |key: &str| appraisal.findings.iter().find(|f| f.task == key).cloned();
     let source = if v.tasks_now.is_empty() {
         &r.tasks
@@ -491,7 +523,7 @@ pub async fn detail(
         citation: v.rule_set_citation.clone(),
         state: state_text(lang, r.state),
         state_code: r.state.as_str(),
-        row_version: r.row_version,
+        row_version,
         self_level: level_text(r.self_level),
         self_level_code: r.self_level.map_or("", Level::as_str),
         self_note: r.self_note.clone().unwrap_or_default(),
@@ -511,10 +543,9 @@ pub async fn detail(
         steps: ev.map(|e| steps(&e.steps)).unwrap_or_default(),
         decision_steps: steps(&r.decision_steps),
         points: r.rule_set.scores_points(),
-        common: appraisal
-            .common
-            .map(|c| format_decimal(&c, 2))
-            .unwrap_or_default(),
+        common,
+        task_points,
+        form_error,
         can_self_assess: v.rights.self_assess && r.state == RatingState::SelfAssessed,
         can_appraise: v.rights.appraise
             && matches!(r.state, RatingState::SelfAssessed | RatingState::Appraised),
@@ -583,112 +614,13 @@ pub async fn detail(
     })
 }
 
-fn grade_code(g: Grade) -> &'static str {
+pub(super) fn grade_code(g: Grade) -> &'static str {
     match g {
         Grade::Excellent => "excellent",
         Grade::Good => "good",
         Grade::Average => "average",
         Grade::Poor => "poor",
     }
-}
-
-fn grade_of(pairs: &[(String, String)], key: &str) -> Result<Grade, PageError> {
-    let v = pair(pairs, key).unwrap_or_default();
-    [Grade::Excellent, Grade::Good, Grade::Average, Grade::Poor]
-        .into_iter()
-        .find(|g| grade_code(*g) == v)
-        .ok_or(PageError(AppError::invalid("required", "grades")))
-}
-
-fn number(
-    pairs: &[(String, String)],
-    key: &str,
-) -> Result<Option<rust_decimal::Decimal>, PageError> {
-    match pair(pairs, key).map(|s| s.trim().to_owned()) {
-        None => Ok(None),
-        Some(s) if s.is_empty() => Ok(None),
-        Some(s) => trienkhai_core::vn::parse_decimal(&s)
-            .map(Some)
-            .map_err(|_| PageError(AppError::invalid("number_invalid", key))),
-    }
-}
-
-fn count(pairs: &[(String, String)], key: &str) -> Result<u32, PageError> {
-    match pair(pairs, key).map(|s| s.trim().to_owned()) {
-        None => Ok(0),
-        Some(s) if s.is_empty() => Ok(0),
-        Some(s) => s
-            .parse()
-            .map_err(|_| PageError(AppError::invalid("number_invalid", key))),
-    }
-}
-
-pub async fn appraise(
-    State(state): State<AppState>,
-    page: PageActor,
-    Path(id): Path<i64>,
-    FormBody(pairs): FormBody<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    page.check_csrf(&pair(&pairs, "csrf").unwrap_or_default())?;
-    let version: i64 = pair(&pairs, "version")
-        .and_then(|v| v.parse().ok())
-        .ok_or(PageError(AppError::invalid("required", "version")))?;
-    let on = |k: &str| pair(&pairs, k).is_some();
-    let mut findings = Vec::new();
-    for key in pairs.iter().filter(|(k, _)| k == "task").map(|(_, v)| v) {
-        findings.push(Finding {
-            task: key.clone(),
-            exceeded: on(&format!("exceeded:{key}")),
-            quality_errors: count(&pairs, &format!("errors:{key}"))?,
-            objective_cause: on(&format!("cause:{key}")),
-        });
-    }
-    let grades = if pair(&pairs, "grade_tasks").is_some() {
-        Some(GradesInput {
-            tasks: vec![grade_of(&pairs, "grade_tasks")?],
-            others: vec![
-                grade_of(&pairs, "grade_politics")?,
-                grade_of(&pairs, "grade_ethics")?,
-                grade_of(&pairs, "grade_discipline")?,
-            ],
-            products: on("products"),
-            products_quantified: on("products_quantified"),
-            disciplined: on("disciplined"),
-            civil_service_level: pair(&pairs, "civil_service_level")
-                .filter(|s| !s.is_empty())
-                .map(|s| Level::parse(&s))
-                .transpose()
-                .map_err(|e| PageError(AppError::Invalid(e)))?,
-        })
-    } else {
-        None
-    };
-    let disqualifiers = [
-        ("degradation", Disqualifier::Degradation),
-        ("disqualified_disciplined", Disqualifier::Disciplined),
-        ("corruption_in_unit", Disqualifier::CorruptionInUnit),
-    ]
-    .into_iter()
-    .filter(|(k, _)| on(k))
-    .map(|(_, d)| d)
-    .collect();
-    let input = AppraisalInput {
-        appraisal: Appraisal {
-            common: number(&pairs, "common")?,
-            task_points: number(&pairs, "task_points")?,
-            grades,
-            findings,
-            shortcomings: count(&pairs, "shortcomings")?,
-            shortcomings_remedied: count(&pairs, "shortcomings_remedied")?,
-            disqualifiers,
-            exempt: on("exempt"),
-            suspended: on("suspended"),
-        },
-        peer_group: None,
-        expected_version: version,
-    };
-    ratings::appraise(&state.app, &page.actor, id, &input).await?;
-    Ok(see_other(&format!("/ratings/{id}#explanation")))
 }
 
 #[derive(Deserialize)]

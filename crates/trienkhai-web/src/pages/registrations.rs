@@ -14,7 +14,7 @@ use trienkhai_core::registration::{
     AssessmentPhase, Outcome, RegistrationAction, RegistrationState,
 };
 
-use super::{PageCtx, pair, render, see_other};
+use super::{PageCtx, checked_version, pair, refusal, render, see_other};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::{FormBody, PageActor};
@@ -155,19 +155,7 @@ async fn build(
         .collect();
     let (rows, error) = match typed {
         Some((rows, e)) => {
-            let (field, message) = match &e {
-                AppError::Invalid(d) => (
-                    d.field
-                        .as_deref()
-                        .map(|f| i18n::field_label(lang, f))
-                        .unwrap_or_default(),
-                    i18n::error_message(lang, d.code).to_owned(),
-                ),
-                other => (
-                    String::new(),
-                    i18n::error_message(lang, other.code()).to_owned(),
-                ),
-            };
+            let (field, message) = refusal(lang, &e);
             (rows, Some((field, message)))
         }
         None => {
@@ -277,10 +265,7 @@ pub async fn save_items(
     Path(id): Path<i64>,
     FormBody(pairs): FormBody<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    page.check_csrf(&pair(&pairs, "csrf").unwrap_or_default())?;
-    let version: i64 = pair(&pairs, "version")
-        .and_then(|v| v.parse().ok())
-        .ok_or(PageError(AppError::invalid("required", "version")))?;
+    let version = checked_version(&page, &pairs)?;
     let rows = typed_rows(&pairs);
     let send = pair(&pairs, "send").is_some();
     let outcome = match items_of(&rows) {

@@ -13,7 +13,7 @@ use trienkhai_app::study::{self, CountInput, SessionInput, StudyRollup, UnitAtte
 use trienkhai_core::attendance::{Audience, StudyMode};
 use trienkhai_core::ids::{DocumentId, UnitId};
 
-use super::{PageCtx, pair, render, see_other, unit_by_code};
+use super::{PageCtx, pair, refusal, render, see_other, unit_by_code};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::{FormBody, PageActor};
@@ -320,14 +320,8 @@ pub async fn record(
             "/documents/{id}/study?unit={}#study-sessions",
             fmt::url_encode(unit_code.as_deref().unwrap_or(""))
         ))),
-        Err(AppError::Invalid(e)) => {
-            form.error = Some((
-                e.field
-                    .as_deref()
-                    .map(|f| i18n::field_label(lang, f))
-                    .unwrap_or_default(),
-                i18n::error_message(lang, e.code).to_owned(),
-            ));
+        Err(e @ AppError::Invalid(_)) => {
+            form.error = Some(refusal(lang, &e));
             let page_body = build(&state, &page, &uri, document, unit, None, Some(form)).await?;
             let html = render(&page_body)?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())

@@ -131,6 +131,34 @@ pub(crate) async fn a_rating_goes_through_the_api_and_the_pages(t: TestDb) {
     let html = page_html(&browser, &app, &at).await;
     assert!(html.contains("id=\"appraisal-form\""), "{html}");
     assert!(html.contains("Quy định 132-QĐ/TW"));
+    // A refused form comes back with what was typed and why, not as an error page.
+    let r = browser
+        .post(app.url(&format!("{at}/appraisal")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("version", "1"),
+            ("grade_tasks", "excellent"),
+            ("grade_politics", "bogus"),
+            ("grade_ethics", "good"),
+            ("grade_discipline", "good"),
+            ("products", "on"),
+            ("shortcomings", "3"),
+            ("shortcomings_remedied", "1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("id=\"appraisal-error\""), "{html}");
+    assert!(
+        html.contains("<option value=\"excellent\" selected>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("inputmode=\"numeric\" value=\"3\""),
+        "the shortcomings typed: {html}"
+    );
     let r = browser
         .post(app.url(&format!("{at}/appraisal")))
         .form(&[
@@ -269,4 +297,90 @@ pub(crate) async fn a_rating_goes_through_the_api_and_the_pages(t: TestDb) {
         (qd132["rule"]["percent"].as_str(), qd132["scope"].as_str()),
         (Some("25"), Some("organisation"))
     );
+
+    // The same quota as a page: the commune's office reads it, the administrator sets it; a
+    // refused change comes back with what was typed.
+    let html = page_html(&office, &app, "/ratings/quota").await;
+    assert!(html.contains("id=\"quota-text-qd366\""), "{html}");
+    assert!(!html.contains("id=\"quota-form-qd366\""));
+    let admin_browser = login_browser(&app, "admin").await;
+    let html = page_html(&admin_browser, &app, "/ratings/quota").await;
+    assert!(html.contains("id=\"quota-default-qd366\""), "{html}");
+    assert!(
+        html.contains("id=\"quota-percent-qd132\" value=\"25\""),
+        "{html}"
+    );
+    let csrf = csrf_of(&admin_browser, &app, "/ratings/quota").await;
+    let change = |percent: &'static str, version: &'static str| {
+        [
+            ("csrf", csrf.clone()),
+            ("rule_set", "qd366".to_owned()),
+            ("percent", percent.to_owned()),
+            ("base", "finally_good".to_owned()),
+            ("scope", "organisation".to_owned()),
+            ("version", version.to_owned()),
+        ]
+    };
+    let post = |form: [(&'static str, String); 6]| {
+        let browser = admin_browser.clone();
+        let url = app.url("/ratings/quota");
+        async move { browser.post(url).form(&form).send().await.unwrap() }
+    };
+    let r = post(change("hai mươi", "")).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("id=\"quota-error-qd366\""), "{html}");
+    assert!(html.contains("value=\"hai mươi\""), "{html}");
+    assert!(
+        html.contains("<option value=\"finally_good\" selected>"),
+        "{html}"
+    );
+    let r = post(change("120", "")).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("Tỷ lệ tối đa (%)"));
+    let r = post(change("15,5", "")).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let at = r.headers()["location"].to_str().unwrap().to_owned();
+    let html = page_html(&admin_browser, &app, &at).await;
+    assert!(html.contains("id=\"quota-saved\""), "{html}");
+    assert!(
+        html.contains("id=\"quota-percent-qd366\" value=\"15,5\""),
+        "{html}"
+    );
+    assert!(!html.contains("id=\"quota-default-qd366\""));
+    // Someone else's change meanwhile (the form was read while the default was in use).
+    let r = post(change("30", "")).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("id=\"quota-error-qd366\""), "{html}");
+    assert!(html.contains("value=\"30\""), "{html}");
+    let (_, rules) = get(&app, &admin, "/api/v1/grading/quota-rules").await;
+    let qd366 = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule_set"] == "qd366")
+        .unwrap();
+    assert_eq!(
+        (
+            qd366["rule"]["percent"].as_str(),
+            qd366["rule"]["base"].as_str()
+        ),
+        (Some("15.5"), Some("finally_good"))
+    );
+    let csrf = csrf_of(&office, &app, "/ratings/quota").await;
+    let r = office
+        .post(app.url("/ratings/quota"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("rule_set", "qd366"),
+            ("percent", "50"),
+            ("base", "good_or_better"),
+            ("scope", "peer_group"),
+            ("version", "1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
