@@ -6,6 +6,7 @@ pub mod access;
 pub mod attendance;
 pub mod calendar;
 pub mod commitment;
+pub mod criteria;
 pub mod document_number;
 pub mod emulation;
 pub mod error;
