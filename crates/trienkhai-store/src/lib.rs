@@ -13,6 +13,7 @@ pub mod attendance_targets;
 pub mod audit;
 mod changes;
 pub mod commitments;
+pub mod criteria;
 pub mod documents;
 pub mod emulation;
 pub mod figures;

@@ -21,6 +21,8 @@ mod study;
 use study::*;
 mod commitments;
 use commitments::*;
+mod criteria;
+use criteria::*;
 mod emulation;
 use emulation::*;
 mod ratings;
@@ -350,6 +352,7 @@ both_backends!(
     study_sessions_are_recorded_and_summed_per_unit,
     commitments_keep_sections_states_and_year_end_remarks,
     emulation_goals_keep_their_order_figures_and_results,
+    criteria_catalogues_and_assessments_read_back_whole,
     ratings_keep_their_inputs_states_and_re_ratings,
     plans_are_stored_and_read_back_with_version_checks,
     units_store_versions_and_read_the_tree_of_a_date,
