@@ -10,6 +10,8 @@ pub mod cascade;
 pub mod commitments;
 mod computed_values;
 pub mod consolidated;
+pub mod criteria;
+pub mod criteria_assessments;
 pub mod dashboard;
 pub mod demo;
 mod demo_people;

@@ -180,7 +180,7 @@ impl Catalogue {
             return Err(DomainError::new("required", "name"));
         }
         if self.effective_to.is_some_and(|to| to < self.effective_from) {
-            return Err(DomainError::new("date_order", "effective_to"));
+            return Err(DomainError::new("end_before_start", "effective_to"));
         }
         if self.criteria.is_empty() {
             return Err(DomainError::new("required", "criteria"));

@@ -180,6 +180,9 @@ pub fn read(rows: &[Vec<String>]) -> Result<(Vec<CriteriaGroup>, Vec<Criterion>)
                 errors.push(err(line, key, "required"));
             }
         }
+        // A figure typed but unreadable is already told; "required" is for one left empty.
+        let (threshold_typed, maximum_typed) =
+            (!cell("threshold").is_empty(), !cell("maximum").is_empty());
         let measure = match measure_of(&cell("measure")) {
             None => {
                 errors.push(err(line, "measure", "invalid"));
@@ -193,7 +196,9 @@ pub fn read(rows: &[Vec<String>]) -> Result<(Vec<CriteriaGroup>, Vec<Criterion>)
                     direction,
                 }),
                 None => {
-                    errors.push(err(line, "threshold", "required"));
+                    if !threshold_typed {
+                        errors.push(err(line, "threshold", "required"));
+                    }
                     None
                 }
             },
@@ -204,11 +209,15 @@ pub fn read(rows: &[Vec<String>]) -> Result<(Vec<CriteriaGroup>, Vec<Criterion>)
                     direction,
                 }),
                 (None, _) => {
-                    errors.push(err(line, "threshold", "required"));
+                    if !threshold_typed {
+                        errors.push(err(line, "threshold", "required"));
+                    }
                     None
                 }
                 (_, None) => {
-                    errors.push(err(line, "maximum", "required"));
+                    if !maximum_typed {
+                        errors.push(err(line, "maximum", "required"));
+                    }
                     None
                 }
             },

@@ -1,11 +1,35 @@
 //! Error codes of year-end evaluation and grading (C12): rule sets, levels, scores and task
-//! results. Part of the one table, [`super::ERRORS`].
+//! results; and of criteria sets (C11). Part of the one table, [`super::ERRORS`].
 
 use axum::http::StatusCode;
 
 use super::ErrorCode;
 
 pub(super) const GRADING: &[ErrorCode] = &[
+    ErrorCode {
+        code: "catalogue_not_in_force",
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        vi: "Bộ tiêu chí này chưa có hoặc đã hết hiệu lực vào ngày đánh giá.",
+        en: "That catalogue is not in force on the day of the assessment.",
+    },
+    ErrorCode {
+        code: "unknown_criterion",
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        vi: "Bộ tiêu chí không có tiêu chí này.",
+        en: "The catalogue has no such criterion.",
+    },
+    ErrorCode {
+        code: "value_kind",
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        vi: "Tiêu chí này ghi đạt hoặc chưa đạt, không ghi số liệu (hoặc ngược lại).",
+        en: "That criterion takes met or not met, not a figure (or the other way round).",
+    },
+    ErrorCode {
+        code: "immutable",
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        vi: "Không thay đổi được mã hoặc vùng áp dụng của bộ tiêu chí; hãy nhập một phiên bản mới.",
+        en: "A catalogue's code and region cannot change; import a new version instead.",
+    },
     ErrorCode {
         code: "level_unknown",
         status: StatusCode::UNPROCESSABLE_ENTITY,

@@ -10,6 +10,8 @@ mod study;
 use study::*;
 mod commitments;
 use commitments::*;
+mod criteria;
+use criteria::*;
 mod emulation;
 use emulation::*;
 mod rating_refresh;
@@ -73,6 +75,7 @@ both_backends!(
     a_target_computed_from_attendance_follows_the_sessions,
     a_member_commits_the_cell_approves_and_the_year_end_compares,
     emulation_goals_are_registered_judged_after_their_phase_and_listed,
+    a_commune_is_assessed_against_the_catalogue_in_force_and_told_what_is_missing,
     a_cell_is_rated_decided_with_the_quota_notified_published_and_re_rated,
     the_demo_rates_2021_by_its_rules_and_shows_the_2026_case,
     xd02_follows_the_communes_ratings,
