@@ -11,8 +11,8 @@ use trienkhai_core::criteria::rows::{self, RowError};
 use trienkhai_core::criteria::{Catalogue, CatalogueKind, PassRule, shipped};
 use trienkhai_core::vn::clean_text;
 use trienkhai_store::audit;
-pub use trienkhai_store::criteria::StoredCatalogue;
 use trienkhai_store::criteria::{self as store};
+pub use trienkhai_store::criteria::{StoredCatalogue, ValueEntry};
 
 use crate::{Actor, App, AppError, Result};
 

@@ -124,6 +124,7 @@ pub struct DemoSummary {
     pub emulation_goals: usize,
     pub registrations: usize,
     pub ratings: usize,
+    pub criteria_assessments: usize,
 }
 
 /// Whether the database already holds units (the demo is built only into an empty database).
@@ -481,6 +482,7 @@ pub async fn build(app: &App) -> Result<DemoSummary> {
     summary.persons += heads;
     summary.registrations = registrations;
     summary.ratings = crate::demo_ratings::build(app, &actor, &ids, &an_thuy_cells).await?;
+    summary.criteria_assessments = crate::demo_criteria::build(app, &actor, &ids).await?;
     Ok(summary)
 }
 

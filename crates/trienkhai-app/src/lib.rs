@@ -14,6 +14,7 @@ pub mod criteria;
 pub mod criteria_assessments;
 pub mod dashboard;
 pub mod demo;
+mod demo_criteria;
 mod demo_people;
 pub mod demo_plan;
 mod demo_ratings;

@@ -151,7 +151,14 @@ impl DbArgs {
         let url = self.url()?;
         let db = Db::open(&url).await.context("opening the database")?;
         tracing::info!(backend = db.backend().as_str(), "database ready");
-        Ok(App::new(db))
+        let app = App::new(db);
+        let added = trienkhai_app::criteria::install_shipped(&app)
+            .await
+            .context("installing the shipped criteria catalogues")?;
+        if added > 0 {
+            tracing::info!(added, "criteria catalogues installed");
+        }
+        Ok(app)
     }
 }
 
@@ -337,6 +344,7 @@ pub async fn build_demo(app: &App) -> anyhow::Result<()> {
         commitments = summary.commitments,
         registrations = summary.registrations,
         ratings = summary.ratings,
+        criteria_assessments = summary.criteria_assessments,
         accounts = summary.accounts,
         ms = started.elapsed().as_millis() as u64,
         "demo built"

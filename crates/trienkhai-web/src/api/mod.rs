@@ -6,6 +6,7 @@
 mod accounts;
 pub(crate) mod answers;
 mod commitments;
+mod criteria;
 mod emulation;
 mod openapi;
 mod persons;
@@ -84,6 +85,7 @@ pub fn routes() -> (Router<AppState>, Vec<RouteDoc>) {
     let api = commitments::routes(api);
     let api = emulation::routes(api);
     let api = ratings::routes(api);
+    let api = criteria::routes(api);
     let api = reminders::routes(api);
     let api = openapi::routes(api);
     (api.router, api.docs)

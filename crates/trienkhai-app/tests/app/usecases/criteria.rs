@@ -68,7 +68,7 @@ pub(crate) async fn a_commune_is_assessed_against_the_catalogue_in_force_and_tol
         &app,
         &office,
         None,
-        &input(ntm, "2021-12-31", values.clone()),
+        &input(ntm, "2021-06-30", values.clone()),
         None,
     )
     .await
@@ -143,7 +143,7 @@ pub(crate) async fn a_commune_is_assessed_against_the_catalogue_in_force_and_tol
         &app,
         &office,
         Some(first),
-        &input(ntm, "2021-12-31", values.clone()),
+        &input(ntm, "2021-06-30", values.clone()),
         Some(1),
     )
     .await
@@ -157,7 +157,7 @@ pub(crate) async fn a_commune_is_assessed_against_the_catalogue_in_force_and_tol
             &app,
             &office,
             Some(first),
-            &input(ntm, "2021-12-31", values.clone()),
+            &input(ntm, "2021-06-30", values.clone()),
             Some(1)
         )
         .await,
@@ -177,7 +177,7 @@ pub(crate) async fn a_commune_is_assessed_against_the_catalogue_in_force_and_tol
         &app,
         &office,
         None,
-        &input(class_v_2016, "2022-12-31", urban),
+        &input(class_v_2016, "2022-06-30", urban),
         None,
     )
     .await
@@ -215,10 +215,39 @@ pub(crate) async fn a_commune_is_assessed_against_the_catalogue_in_force_and_tol
             .any(|k| k.code == "2.1" && k.before == Some(true) && k.after == Some(false))
     );
 
+    // The history: the demo's year-end reviews and these two, by day.
     let history = assessments::history(&app, &office, commune).await.unwrap();
     let days: Vec<NaiveDate> = history.iter().map(|h| h.assessed_on).collect();
-    assert_eq!(days, vec![d("2021-12-31"), d("2022-12-31")]);
-    assert_eq!(history[1].class.as_deref(), Some("V"));
+    let mut sorted = days.clone();
+    sorted.sort();
+    assert_eq!(days, sorted);
+    for id in [first, town.assessment.id] {
+        assert!(history.iter().any(|h| h.id == id));
+    }
+    let urban_line = history.iter().find(|h| h.id == town.assessment.id).unwrap();
+    assert_eq!(urban_line.class.as_deref(), Some("V"));
+
+    // The demo: Ba Tri town short of two class-IV criteria in 2020, one in 2021.
+    let town_unit = unit_by_code(&app, "TT-BATRI", "2021-06-01").await;
+    let huyen = actor(&app, "huyenuy").await;
+    let town_history = assessments::history(&app, &huyen, town_unit).await.unwrap();
+    assert_eq!(town_history.len(), 2);
+    let shortfalls = |id: i64| {
+        let app = app.clone();
+        let huyen = huyen.clone();
+        async move {
+            assessments::view(&app, &huyen, id)
+                .await
+                .unwrap()
+                .outcome
+                .missing
+                .into_iter()
+                .map(|m| m.code)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(shortfalls(town_history[0].id).await, vec!["2.2", "3.2"]);
+    assert_eq!(shortfalls(town_history[1].id).await, vec!["2.2"]);
     let seen = assessments::view(&app, &secretary, first).await;
     // A cell's secretary reads their cell, not their commune's assessments.
     assert!(

@@ -23,6 +23,8 @@ mod commitments;
 use commitments::*;
 mod ratings;
 use ratings::*;
+mod criteria;
+use criteria::*;
 mod links;
 use links::*;
 
@@ -55,6 +57,7 @@ both_backends!(
     study_sessions_go_through_the_api,
     a_commitment_goes_through_the_api,
     a_rating_goes_through_the_api_and_the_pages,
+    criteria_assessments_go_through_the_api,
     api_tokens_are_stored_as_digests_and_can_be_revoked,
     any_record_can_be_read_as_it_was_at_an_instant,
 );
