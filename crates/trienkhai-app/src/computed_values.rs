@@ -1,6 +1,7 @@
-//! Writing the values of computed targets (from attendance, from ratings): put a ratio with the
-//! marker note, or remove it, each audited, in the caller's transaction. What is computed and
-//! when is the callers' ([`crate::study_targets`], [`crate::rating_targets`]).
+//! Writing the values of computed targets (from attendance, ratings, criteria assessments): put
+//! a value with the marker note, or remove it, each audited, in the caller's transaction. What
+//! is computed and when is the callers' ([`crate::study_targets`], [`crate::rating_targets`],
+//! [`crate::criteria_links`]).
 
 use rust_decimal::Decimal;
 use trienkhai_core::ids::{TargetId, UnitId};
@@ -47,11 +48,24 @@ pub(crate) async fn put_ratio(
     (numerator, denominator): (u32, u32),
     note: &str,
 ) -> Result<()> {
-    let (target, unit, period) = at;
     let observation = Observation::Ratio {
         numerator: Decimal::from(numerator),
         denominator: Decimal::from(denominator),
     };
+    put(app, tx, actor, at, observation, note).await
+}
+
+/// Writes `observation` as the value `at` (target, unit, period), marked with `note`; nothing
+/// is written when the value stands already.
+pub(crate) async fn put(
+    app: &App,
+    tx: &mut Conn,
+    actor: &Actor,
+    at: (TargetId, UnitId, Period),
+    observation: Observation,
+    note: &str,
+) -> Result<()> {
+    let (target, unit, period) = at;
     let before = targets::get_actual(tx, target, unit, period).await?;
     if before
         .as_ref()

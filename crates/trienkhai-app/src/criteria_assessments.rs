@@ -41,6 +41,8 @@ pub struct AssessmentView {
     pub unit_name: String,
     pub catalogue: CatalogueLine,
     pub outcome: Outcome,
+    /// The work items addressing what it misses.
+    pub gap_items: Vec<crate::criteria_links::GapItemLine>,
     pub can_edit: bool,
 }
 
@@ -134,6 +136,9 @@ pub async fn assess(
     trees
         .require(&mut tx, actor, Action::EditContent, unit, day)
         .await?;
+    if trees.at(&mut tx, day).await?.get(unit).is_none() {
+        return Err(AppError::invalid("unit_not_alive", "assessed_on"));
+    }
     let stored = store::catalogue(&mut tx, catalogue_id)
         .await
         .map_err(|_| AppError::invalid("not_found", "catalogue_id"))?;
@@ -141,6 +146,8 @@ pub async fn assess(
         return Err(AppError::invalid("catalogue_not_in_force", "assessed_on"));
     }
     let values = checked_values(&stored.catalogue, &input.values)?;
+    let kind = stored.catalogue.kind;
+    let last_before = crate::criteria_links::last_year(&mut tx, kind).await?;
     let outcome = evaluate(
         &stored.catalogue,
         &values.iter().map(|v| (v.code.clone(), v.value)).collect(),
@@ -163,6 +170,7 @@ pub async fn assess(
         },
     };
     let (id, version) = store::save_assessment(&mut tx, &assessment, app.now()).await?;
+    crate::criteria_links::refresh(app, &mut tx, actor, kind, (unit, day), last_before).await?;
     audit::append(
         &mut tx,
         &actor.audit_entry(
@@ -205,8 +213,10 @@ pub async fn view(app: &App, actor: &Actor, id: i64) -> Result<AssessmentView> {
     let unit_name = unit_name_on(&mut conn, a.unit_id, a.assessed_on)
         .await?
         .unwrap_or_default();
+    let gap_items = crate::criteria_links::lines(&mut conn, id).await?;
     Ok(AssessmentView {
         outcome: evaluate(&catalogue.catalogue, &values_map(&a)),
+        gap_items,
         catalogue: CatalogueLine::of(&catalogue),
         unit_name,
         assessment: a,

@@ -4,7 +4,8 @@
 //! Trung, Mỹ Chánh and Tân Xuân against class V in 2021; An Thủy as the class-V urban area it
 //! would become, at the end of 2022, before Tiệm Tôm was established on 13/02/2023; and the
 //! 22 communes' new-rural standing at the end of each year 2020-2024 (2020 under the 2016-2020
-//! set, later years under QĐ 318), more of them passing each year.
+//! set, later years under QĐ 318), more of them passing each year, and the first three at the
+//! advanced level from 2021. The plan's KT06 and KT07 count them; DV01-DV05 address the gaps.
 
 use std::collections::HashMap;
 
@@ -62,10 +63,16 @@ async fn catalogue_on(app: &App, code: &str, on: NaiveDate) -> Result<i64> {
         .ok_or_else(|| AppError::Internal(format!("no catalogue {code} on {on}")))
 }
 
+/// How many communes meet the standard at the end of 2020, 2021, ... 2024.
+const PASSING: [usize; 5] = [9, 13, 16, 18, 20];
+
 /// The criteria a commune still misses in `year` (none once it passes): communes pass one
-/// after another, two more each year, a few criteria short before.
+/// after another, a few criteria short before.
 fn commune_gaps(rank: usize, year: i32) -> Vec<u32> {
-    let passes_from = 2018 + i32::try_from(rank / 2).unwrap_or(i32::MAX);
+    let passes_from = PASSING
+        .iter()
+        .position(|&n| rank < n)
+        .map_or(2026, |i| 2020 + i32::try_from(i).unwrap_or(6));
     if year >= passes_from {
         return Vec::new();
     }
@@ -139,7 +146,11 @@ pub(crate) async fn build(
     )
     .await?;
 
-    let mut communes: Vec<&String> = ids.keys().filter(|c| c.starts_with("X-")).collect();
+    // The 22 communes of 2020-2024 (not those the 2025 reform made).
+    let mut communes: Vec<&String> = ids
+        .keys()
+        .filter(|c| c.starts_with("X-") && !c.ends_with("-2025"))
+        .collect();
     communes.sort();
     for year in 2020..=2024 {
         let on = day(year, 12, 31);
@@ -163,12 +174,78 @@ pub(crate) async fn build(
             keep(commune, catalogue, on, values).await?;
         }
     }
+
+    // The advanced level: the first commune from 2021, the second from 2022, the third still
+    // short of production and income in 2022.
+    let advanced = catalogue_on(app, "ntm-xa-nang-cao-2021-2025", day(2022, 12, 31)).await?;
+    for (rank, year, gaps) in [
+        (0, 2021, vec![]),
+        (1, 2021, vec![10]),
+        (1, 2022, vec![]),
+        (2, 2022, vec![6, 10]),
+    ] {
+        let values = (1..=19)
+            .map(|i| ValueEntry {
+                code: i.to_string(),
+                value: Value::Met(!gaps.contains(&i)),
+                evidence: format!("Báo cáo xây dựng nông thôn mới nâng cao năm {year} (minh họa)"),
+            })
+            .collect();
+        keep(communes[rank], advanced, day(year, 12, 31), values).await?;
+    }
+    link_plan(app, actor, ids).await?;
     Ok(made)
+}
+
+/// The plan's count targets computed from the assessments, and its work items addressing
+/// the urban areas' gaps: DV01 Ba Tri's two criteria short in 2020, DV03 Mỹ Chánh's density,
+/// DV02 and DV04 the other centres' assessments as a whole, DV05 An Thủy's before Tiệm Tôm.
+async fn link_plan(app: &App, actor: &Actor, ids: &HashMap<String, UnitId>) -> Result<()> {
+    use trienkhai_core::criteria::CatalogueKind;
+
+    let plan = crate::demo_plan::district_plan(app, actor).await?;
+    let targets = crate::targets::targets_of_document(app, actor, plan).await?;
+    for (code, kind) in crate::demo_plan::CRITERIA_TARGETS
+        .into_iter()
+        .zip([CatalogueKind::NewRural, CatalogueKind::NewRuralAdvanced])
+    {
+        if let Some(t) = targets.iter().find(|t| t.code == code) {
+            crate::criteria_links::link_target(app, actor, t.id, kind).await?;
+        }
+    }
+    let mut conn = app.db.reader().await?;
+    let items = trienkhai_store::work_items::top_items_of_document(&mut conn, plan).await?;
+    for (item, unit, year, codes) in [
+        ("DV01", "TT-BATRI", 2020, &["2.2", "3.2"][..]),
+        ("DV02", "X-ANNGAITRUNG", 2021, &[]),
+        ("DV03", "X-MYCHANH", 2021, &["3.1"]),
+        ("DV04", "X-TANXUAN", 2021, &[]),
+        ("DV05", "X-ANTHUY", 2022, &[]),
+    ] {
+        let (Some(item), Some(unit)) = (items.iter().find(|i| i.code == item), ids.get(unit))
+        else {
+            continue;
+        };
+        let Some(assessment) = store::assessments_of_unit(&mut conn, *unit)
+            .await?
+            .into_iter()
+            .find(|a| a.assessed_on == day(year, 12, 31))
+        else {
+            continue;
+        };
+        let input = crate::criteria_links::GapInput {
+            criterion_codes: codes.iter().map(|c| (*c).to_owned()).collect(),
+            work_item_id: Some(item.id),
+            ..Default::default()
+        };
+        crate::criteria_links::address_gaps(app, actor, assessment.id, &input).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::commune_gaps;
+    use super::{PASSING, commune_gaps};
 
     #[test]
     fn two_more_communes_pass_each_year() {
@@ -179,8 +256,9 @@ mod tests {
         };
         assert_eq!(
             (2020..=2024).map(passing).collect::<Vec<_>>(),
-            vec![6, 8, 10, 12, 14]
+            PASSING.to_vec()
         );
         assert_eq!(commune_gaps(21, 2020), vec![10, 17, 11, 16]);
+        assert_eq!(commune_gaps(13, 2021), vec![10]);
     }
 }

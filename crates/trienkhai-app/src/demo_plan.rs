@@ -91,6 +91,19 @@ fn rows(text: &str) -> Result<Vec<csv::StringRecord>> {
 pub(crate) const ATTENDANCE_TARGET: &str = "XD03";
 /// The district's target computed from the communes' year-end ratings.
 pub(crate) const RATING_TARGET: &str = "XD02";
+/// The targets counting the communes that meet the new-rural standard (plain, advanced),
+/// computed from their criteria assessments (`demo_criteria`).
+pub(crate) const CRITERIA_TARGETS: [&str; 2] = ["KT06", "KT07"];
+
+/// The district's plan (DISTRICT_PLAN), found by its number.
+pub(crate) async fn district_plan(app: &App, actor: &Actor) -> Result<DocumentId> {
+    crate::documents::list_documents(app, actor, Some(DISTRICT_PLAN), None, None)
+        .await?
+        .into_iter()
+        .map(|d| d.document.id)
+        .next()
+        .ok_or(AppError::NotFound)
+}
 
 pub(crate) fn noise(seed: &[u64], n: u64) -> u64 {
     let mut x = seed.iter().fold(0x9E37_79B9_7F4A_7C15u64, |acc, s| {
@@ -269,8 +282,9 @@ pub async fn build(app: &App, actor: &Actor, ids: &HashMap<String, UnitId>) -> R
             }
         }
         // XD03 is computed from the study sessions' attendance (`demo_people`), XD02 from the
-        // communes' ratings (`demo_ratings`): never typed.
-        if code != ATTENDANCE_TARGET && code != RATING_TARGET {
+        // communes' ratings (`demo_ratings`), KT06 and KT07 from the criteria assessments
+        // (`demo_criteria`): never typed.
+        if code != ATTENDANCE_TARGET && code != RATING_TARGET && !CRITERIA_TARGETS.contains(&code) {
             summary.actuals +=
                 seed_actuals(app, actor, id, code, aggregation, goal, district, &communes).await?;
         }
@@ -526,20 +540,6 @@ async fn seed_actuals(
                     period: Period::Year(2021),
                     input: value(v),
                 });
-            }
-        }
-        "count_achieving" => {
-            // Communes recognised (1) or not (0), reported at mid-year and year end.
-            let yes = if code == "KT06" { 13 } else { 1 };
-            for (c, (_, unit)) in communes.iter().enumerate() {
-                for month in [6u8, 12] {
-                    let recognised = c < yes && (month == 12 || c < yes / 2);
-                    rows.push(ActualRow {
-                        unit_id: *unit,
-                        period: Period::Month(2021, month),
-                        input: value(Decimal::from(u8::from(recognised))),
-                    });
-                }
             }
         }
         "all" => {

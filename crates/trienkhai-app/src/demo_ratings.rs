@@ -336,18 +336,7 @@ async fn communes_2021(app: &App, actor: &Actor, ids: &HashMap<String, UnitId>) 
         )
         .await?;
     }
-    let resolution = documents::list_documents(
-        app,
-        actor,
-        Some(crate::demo_plan::DISTRICT_PLAN),
-        None,
-        None,
-    )
-    .await?
-    .into_iter()
-    .map(|d| d.document.id)
-    .next()
-    .ok_or(crate::AppError::NotFound)?;
+    let resolution = crate::demo_plan::district_plan(app, actor).await?;
     let xd02 = crate::targets::targets_of_document(app, actor, resolution)
         .await?
         .into_iter()

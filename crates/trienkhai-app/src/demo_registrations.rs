@@ -162,18 +162,7 @@ pub(crate) async fn build(
     ids: &HashMap<String, UnitId>,
     secretaries: &[(UnitId, trienkhai_core::ids::PersonId)],
 ) -> Result<(usize, usize)> {
-    let plan = crate::documents::list_documents(
-        app,
-        actor,
-        Some(crate::demo_plan::DISTRICT_PLAN),
-        None,
-        None,
-    )
-    .await?
-    .into_iter()
-    .next()
-    .map(|d| d.document.id)
-    .ok_or(crate::AppError::NotFound)?;
+    let plan = crate::demo_plan::district_plan(app, actor).await?;
     crate::registration_lists::set_rule(
         app,
         actor,

@@ -12,6 +12,7 @@ mod computed_values;
 pub mod consolidated;
 pub mod criteria;
 pub mod criteria_assessments;
+pub mod criteria_links;
 pub mod dashboard;
 pub mod demo;
 mod demo_criteria;

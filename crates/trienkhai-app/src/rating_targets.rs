@@ -84,6 +84,7 @@ pub async fn link(app: &App, actor: &Actor, target: TargetId, input: &LinkInput)
         return Err(AppError::invalid("target_not_ratio", "target_id"));
     }
     crate::study_targets::refuse_typed(&mut tx, target).await?;
+    crate::criteria_links::refuse_typed(&mut tx, target).await?;
     let before = links::link_of(&mut tx, target).await?;
     let link = RatingTarget {
         target_id: target,

@@ -102,6 +102,7 @@ async fn targets_of(conn: &mut Conn, trees: &mut Trees, report: &Report) -> Resu
     // Targets computed from attendance or from ratings are written by them, never typed.
     let mut computed = trienkhai_store::attendance_targets::computed_ids(conn).await?;
     computed.extend(trienkhai_store::rating_targets::computed_ids(conn).await?);
+    computed.extend(trienkhai_store::criteria_links::computed_ids(conn).await?);
     Ok(targets::targets_of_document(conn, report.document_id)
         .await?
         .into_iter()

@@ -92,6 +92,7 @@ pub async fn link(app: &App, actor: &Actor, target: TargetId, input: &LinkInput)
     if t.value_type != ValueType::Ratio {
         return Err(AppError::invalid("target_not_ratio", "target_id"));
     }
+    crate::criteria_links::refuse_typed(&mut tx, target).await?;
     crate::documents::readable(&mut tx, &mut trees, actor, input.document_id, app.today())
         .await
         .map_err(|_| AppError::invalid("not_found", "document_id"))?;

@@ -192,7 +192,7 @@ fn verdict_str(v: Verdict) -> &'static str {
     }
 }
 
-fn verdict_of(s: &str) -> Result<Verdict> {
+pub(crate) fn verdict_of(s: &str) -> Result<Verdict> {
     match s {
         "passed" => Ok(Verdict::Passed),
         "not_passed" => Ok(Verdict::NotPassed),

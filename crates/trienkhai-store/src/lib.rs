@@ -14,6 +14,7 @@ pub mod audit;
 mod changes;
 pub mod commitments;
 pub mod criteria;
+pub mod criteria_links;
 pub mod documents;
 pub mod emulation;
 pub mod figures;

@@ -311,6 +311,7 @@ pub(crate) async fn write_actual(
     let id = target.id;
     crate::study_targets::refuse_typed(tx, id).await?;
     crate::rating_targets::refuse_typed(tx, id).await?;
+    crate::criteria_links::refuse_typed(tx, id).await?;
     let (start, end) = period.dates();
     let span = Validity::new(start, Some(end)).expect("ordered period");
     trees
@@ -412,6 +413,7 @@ pub async fn record_actuals_batch(
         .map_err(|e| hide_missing(actor, Action::Report, e.into()))?;
     crate::study_targets::refuse_typed(&mut tx, id).await?;
     crate::rating_targets::refuse_typed(&mut tx, id).await?;
+    crate::criteria_links::refuse_typed(&mut tx, id).await?;
     let doc = documents::get_document(&mut tx, target.document_id).await?;
     let mut allowed: HashSet<(UnitId, Period)> = HashSet::new();
     let now = app.now();

@@ -265,39 +265,46 @@ pub async fn create_work_item(
     input: &WorkItemInput,
     source: &str,
 ) -> Result<WorkItemId> {
-    let (fields, deadline) = input.fields(document, parent, source)?;
     let mut tx = app.db.begin().await?;
-    let mut trees = Trees::default();
-    let doc = documents::get_document(&mut tx, document)
-        .await
-        .map_err(|e| hide_missing(actor, Action::EditContent, e.into()))?;
-    require_edit(
+    let id = create_in(
+        app,
         &mut tx,
-        &mut trees,
+        &mut Trees::default(),
         actor,
-        doc.issuer_unit_id,
-        doc.issued_on,
+        (document, parent),
+        input,
+        source,
     )
     .await?;
+    trienkhai_store::commit(tx).await?;
+    Ok(id)
+}
+
+/// [`create_work_item`] in the caller's transaction (a work item made with what it links to).
+pub(crate) async fn create_in(
+    app: &App,
+    tx: &mut Conn,
+    trees: &mut Trees,
+    actor: &Actor,
+    (document, parent): (DocumentId, Option<WorkItemId>),
+    input: &WorkItemInput,
+    source: &str,
+) -> Result<WorkItemId> {
+    let (fields, deadline) = input.fields(document, parent, source)?;
+    let doc = documents::get_document(tx, document)
+        .await
+        .map_err(|e| hide_missing(actor, Action::EditContent, e.into()))?;
+    require_edit(tx, trees, actor, doc.issuer_unit_id, doc.issued_on).await?;
     if let Some(p) = parent {
-        let parent_item = work_items::get_work_item(&mut tx, p)
+        let parent_item = work_items::get_work_item(tx, p)
             .await
             .map_err(|_| AppError::invalid("not_found", "parent_id"))?;
         if parent_item.document_id != document {
             return Err(AppError::invalid("parent_other_plan", "parent_id"));
         }
     }
-    check_refs(
-        &mut tx,
-        &mut trees,
-        actor,
-        &fields,
-        deadline,
-        None,
-        app.today(),
-    )
-    .await?;
-    let id = match work_items::insert_work_item(&mut tx, &fields, deadline, app.now()).await {
+    check_refs(tx, trees, actor, &fields, deadline, None, app.today()).await?;
+    let id = match work_items::insert_work_item(tx, &fields, deadline, app.now()).await {
         Err(StoreError::Duplicate(_)) => {
             return Err(AppError::Invalid(
                 DomainError::new("duplicate_code", "code").with_detail(fields.code.clone()),
@@ -305,12 +312,11 @@ pub async fn create_work_item(
         }
         other => other?,
     };
-    audit_item(&mut tx, app, actor, "create", id, None).await?;
-    trienkhai_store::commit(tx).await?;
+    audit_item(tx, app, actor, "create", id, None).await?;
     Ok(id)
 }
 
-async fn editable(
+pub(crate) async fn editable(
     tx: &mut Conn,
     trees: &mut Trees,
     actor: &Actor,

@@ -1,6 +1,7 @@
 //! Criteria catalogues and assessments: a shipped catalogue kept and read back whole, edited
 //! under its version; assessments kept with their values, evidence and summary, one per unit,
-//! catalogue and day, read per unit and over a span of days.
+//! catalogue and day, read per unit and over a span of days; the links to the plan (a count
+//! target fed by assessments, the standings it reads, a work item addressing a gap).
 
 use super::*;
 use std::collections::HashMap;
@@ -146,5 +147,142 @@ pub(crate) async fn criteria_catalogues_and_assessments_read_back_whole(t: TestD
             .await
             .unwrap()
             .is_empty()
+    );
+
+    drop(conn);
+
+    // The links to the plan: a count target fed by new-rural assessments, the standings it
+    // reads, and a work item addressing a criterion one assessment misses.
+    use trienkhai_core::criteria::CatalogueKind;
+    use trienkhai_store::criteria_links::{self as links, CriteriaTarget, GapItem};
+    let mut tx = t.db.begin().await.unwrap();
+    let doc = insert_district_resolution(&mut tx, district, "user").await;
+    let target = trienkhai_store::targets::insert_target(
+        &mut tx,
+        doc,
+        &trienkhai_store::targets::TargetFields {
+            code: "KT06".into(),
+            name: "Số xã đạt chuẩn nông thôn mới (lũy kế)".into(),
+            field_code: None,
+            themes: vec![],
+            unit_of_measure: "xã".into(),
+            value_type: trienkhai_core::target::ValueType::Count,
+            direction: trienkhai_core::target::Direction::Increase,
+            aggregation: trienkhai_core::rollup::Aggregation::CountAchieving,
+            over_time: trienkhai_core::over_time::OverTime::Latest,
+            reporting_kinds: vec![],
+            baseline: None,
+            baseline_on: None,
+            responsible_unit_id: None,
+            concretizes: None,
+            sort_order: 0,
+            source: "user".into(),
+        },
+        now(),
+    )
+    .await
+    .unwrap();
+    let item = trienkhai_store::work_items::insert_work_item(
+        &mut tx,
+        &trienkhai_store::work_items::WorkItemFields {
+            document_id: doc,
+            parent_id: None,
+            concretizes: None,
+            code: "DV09".into(),
+            title: "Hoàn thiện tiêu chí môi trường".into(),
+            field_code: None,
+            themes: Vec::new(),
+            lead_unit_id: commune,
+            coordinating_unit_ids: Vec::new(),
+            responsible_person_id: None,
+            target_ids: Vec::new(),
+            starts_on: None,
+            expected_product: None,
+            result: None,
+            sort_order: 0,
+            source: "user".into(),
+        },
+        d("2023-06-30"),
+        now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(links::target_link(&mut tx, target).await.unwrap(), None);
+    let mut link = CriteriaTarget {
+        target_id: target,
+        catalogue_kind: CatalogueKind::NewRuralAdvanced,
+    };
+    links::link_target(&mut tx, &link, now()).await.unwrap();
+    link.catalogue_kind = CatalogueKind::NewRural;
+    links::link_target(&mut tx, &link, now()).await.unwrap();
+    let gap = GapItem {
+        assessment_id: history[1].id,
+        criterion_code: "17".into(),
+        work_item_id: item,
+    };
+    assert!(links::add_gap_item(&mut tx, &gap, now()).await.unwrap());
+    assert!(
+        !links::add_gap_item(&mut tx, &gap, now()).await.unwrap(),
+        "once"
+    );
+    trienkhai_store::commit(tx).await.unwrap();
+
+    let mut conn = t.db.reader().await.unwrap();
+    assert_eq!(
+        links::target_link(&mut conn, target).await.unwrap(),
+        Some(link)
+    );
+    assert_eq!(
+        links::targets_fed_by(&mut conn, CatalogueKind::NewRural)
+            .await
+            .unwrap(),
+        vec![link]
+    );
+    assert!(
+        links::targets_fed_by(&mut conn, CatalogueKind::Urban)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(links::computed_ids(&mut conn).await.unwrap(), vec![target]);
+    let all = links::standings(&mut conn, CatalogueKind::NewRural, None)
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 3);
+    let mine = links::standings(&mut conn, CatalogueKind::NewRural, Some(commune))
+        .await
+        .unwrap();
+    assert_eq!(
+        mine.iter()
+            .map(|s| (s.assessed_on, s.verdict))
+            .collect::<Vec<_>>(),
+        vec![
+            (d("2021-12-31"), Verdict::Passed),
+            (d("2022-12-31"), history[1].verdict)
+        ]
+    );
+    assert!(
+        links::standings(&mut conn, CatalogueKind::Urban, None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        links::last_assessed_on(&mut conn, CatalogueKind::NewRural)
+            .await
+            .unwrap(),
+        Some(d("2022-12-31"))
+    );
+    assert_eq!(
+        links::last_assessed_on(&mut conn, CatalogueKind::Urban)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        links::gap_items(&mut conn, gap.assessment_id)
+            .await
+            .unwrap(),
+        vec![gap]
     );
 }

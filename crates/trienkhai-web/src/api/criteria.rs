@@ -1,6 +1,7 @@
 //! API of criteria sets (C11): the catalogues (shipped and a province's own, imported from a
 //! table with a dry run), a unit's assessments with their evaluation and what is still
-//! missing, a unit's history, and an assessment re-read under another catalogue version.
+//! missing, a unit's history, an assessment re-read under another catalogue version; its gaps
+//! addressed by work items, and count targets computed from assessments.
 
 use axum::Json;
 use axum::extract::{Query, State};
@@ -14,8 +15,10 @@ use trienkhai_app::criteria::{
 use trienkhai_app::criteria_assessments::{
     self as assessments, AssessmentInput, AssessmentView, Comparison, HistoryLine,
 };
+use trienkhai_app::criteria_links::{self, GapInput, GapItemLine, TargetLinkView};
+use trienkhai_core::criteria::CatalogueKind;
 use trienkhai_core::criteria::evaluate::Value;
-use trienkhai_core::ids::UnitId;
+use trienkhai_core::ids::{TargetId, UnitId};
 
 use super::{Api, Id, RouteDoc};
 use crate::AppState;
@@ -96,6 +99,78 @@ pub(super) fn routes(api: Api) -> Api {
         ),
         history,
     )
+    .route(
+        RouteDoc::new(
+            "post",
+            "/criteria/assessments/{id}/gap-items",
+            "criteria",
+            "Address what an assessment still misses: new work items of a plan, one per criterion (every missing one when none is named), or a work item already in the plan for the criteria named or the assessment as a whole; answers the items addressing it",
+        ),
+        address_gaps,
+    )
+    .route(
+        RouteDoc::new(
+            "get",
+            "/targets/{id}/criteria-source",
+            "criteria",
+            "Whether a count target is computed from criteria assessments, and from which kind of catalogue",
+        ),
+        criteria_source,
+    )
+    .route(
+        RouteDoc::new(
+            "put",
+            "/targets/{id}/criteria-source",
+            "criteria",
+            "Compute a count target from the assessments against catalogues of one kind (each unit's standing at each year end), writing its values now; typed values are refused from then on",
+        ),
+        link_criteria_source,
+    )
+}
+
+async fn address_gaps(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+    JsonBody(body): JsonBody<GapInput>,
+) -> Result<Json<Vec<GapItemLine>>, ApiError> {
+    Ok(Json(
+        criteria_links::address_gaps(&state.app, &actor, id, &body).await?,
+    ))
+}
+
+async fn criteria_source(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+) -> Result<Json<TargetLinkView>, ApiError> {
+    Ok(Json(
+        criteria_links::target_link(&state.app, &actor, TargetId(id)).await?,
+    ))
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct SourceBody {
+    catalogue_kind: CatalogueKind,
+}
+
+#[derive(serde::Serialize, schemars::JsonSchema)]
+struct Linked {
+    /// Values written now, one per unit and year standing.
+    written: usize,
+}
+
+async fn link_criteria_source(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+    JsonBody(body): JsonBody<SourceBody>,
+) -> Result<Json<Linked>, ApiError> {
+    Ok(Json(Linked {
+        written: criteria_links::link_target(&state.app, &actor, TargetId(id), body.catalogue_kind)
+            .await?,
+    }))
 }
 
 async fn catalogues(
@@ -120,7 +195,7 @@ struct ImportBody {
     code: String,
     #[schemars(length(min = 1, max = 500))]
     name: String,
-    kind: trienkhai_core::criteria::CatalogueKind,
+    kind: CatalogueKind,
     #[schemars(length(max = 20))]
     class: Option<String>,
     #[schemars(length(max = 200))]

@@ -7,6 +7,24 @@ use super::ErrorCode;
 
 pub(super) const GRADING: &[ErrorCode] = &[
     ErrorCode {
+        code: "target_not_count",
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        vi: "Chỉ tiêu tính từ đánh giá bộ tiêu chí phải là chỉ tiêu đếm số đơn vị đạt.",
+        en: "A target computed from criteria assessments must count the units achieving.",
+    },
+    ErrorCode {
+        code: "criterion_not_missing",
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        vi: "Tiêu chí này không nằm trong danh sách còn thiếu của lần đánh giá.",
+        en: "That criterion is not among what the assessment still misses.",
+    },
+    ErrorCode {
+        code: "nothing_missing",
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        vi: "Lần đánh giá này không còn tiêu chí nào thiếu.",
+        en: "The assessment misses no criterion.",
+    },
+    ErrorCode {
         code: "catalogue_not_in_force",
         status: StatusCode::UNPROCESSABLE_ENTITY,
         vi: "Bộ tiêu chí này chưa có hoặc đã hết hiệu lực vào ngày đánh giá.",

@@ -189,8 +189,8 @@ pub(super) const PEOPLE: &[ErrorCode] = &[
     ErrorCode {
         code: "target_computed",
         status: StatusCode::UNPROCESSABLE_ENTITY,
-        vi: "Chỉ tiêu này được tính tự động từ số liệu học tập, quán triệt; không nhập tay.",
-        en: "This target is computed from study attendance; it is not typed.",
+        vi: "Chỉ tiêu này được tính tự động (từ số liệu học tập, kết quả xếp loại hoặc đánh giá bộ tiêu chí); không nhập tay.",
+        en: "This target is computed (from attendance, ratings or criteria assessments); it is not typed.",
     },
     ErrorCode {
         code: "target_not_ratio",

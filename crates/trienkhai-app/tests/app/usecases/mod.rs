@@ -12,6 +12,8 @@ mod commitments;
 use commitments::*;
 mod criteria;
 use criteria::*;
+mod criteria_links;
+use criteria_links::*;
 mod emulation;
 use emulation::*;
 mod rating_refresh;
@@ -76,6 +78,7 @@ both_backends!(
     a_member_commits_the_cell_approves_and_the_year_end_compares,
     emulation_goals_are_registered_judged_after_their_phase_and_listed,
     a_commune_is_assessed_against_the_catalogue_in_force_and_told_what_is_missing,
+    the_communes_meeting_the_standard_are_counted_and_gaps_become_work_items,
     a_cell_is_rated_decided_with_the_quota_notified_published_and_re_rated,
     the_demo_rates_2021_by_its_rules_and_shows_the_2026_case,
     xd02_follows_the_communes_ratings,

@@ -159,4 +159,87 @@ pub(crate) async fn criteria_assessments_go_through_the_api(t: TestDb) {
         "{o}"
     );
     assert!(o["id"].is_null());
+
+    // KT06 is computed from the assessments: its source told, a typed value refused.
+    let (_, docs) = get(&app, &admin, "/api/v1/documents?number=02-NQ/HU").await;
+    let plan = docs[0]["id"].as_i64().unwrap();
+    let (_, targets) = get(&app, &admin, &format!("/api/v1/documents/{plan}/targets")).await;
+    let target = |code: &str| {
+        targets
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["code"] == code)
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let (status, source) = get(
+        &app,
+        &admin,
+        &format!("/api/v1/targets/{}/criteria-source", target("KT06")),
+    )
+    .await;
+    assert_eq!(
+        (status, source["link"]["catalogue_kind"].as_str()),
+        (StatusCode::OK, Some("new_rural")),
+        "{source}"
+    );
+    let (status, err) = send(
+        &app,
+        &admin,
+        "PUT",
+        &format!("/api/v1/targets/{}/criteria-source", target("XD01")),
+        json!({ "catalogue_kind": "new_rural" }),
+    )
+    .await;
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("target_not_count")),
+        "{err}"
+    );
+
+    // Ba Tri's remaining class-IV gap of 2021 becomes a work item of the plan.
+    let town = unit_id(&app, &admin, "TT-BATRI", "2021-06-01").await;
+    let (_, history) = get(
+        &app,
+        &admin,
+        &format!("/api/v1/units/{town}/criteria-assessments"),
+    )
+    .await;
+    let v2021 = history[1]["id"].as_i64().unwrap();
+    let (status, err) = send(
+        &app,
+        &admin,
+        "POST",
+        &format!("/api/v1/criteria/assessments/{v2021}/gap-items"),
+        json!({ "criterion_codes": ["1"], "document_id": plan, "deadline": "2022-12-31" }),
+    )
+    .await;
+    assert_eq!(
+        (status, err["code"].as_str(), err["field"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("criterion_not_missing"),
+            Some("criterion_codes")
+        ),
+        "{err}"
+    );
+    let (status, made) = send(
+        &app,
+        &admin,
+        "POST",
+        &format!("/api/v1/criteria/assessments/{v2021}/gap-items"),
+        json!({ "document_id": plan, "deadline": "2022-12-31" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{made}");
+    assert_eq!(made[0]["criterion_code"], "2.2", "{made}");
+    let (_, seen) = get(
+        &app,
+        &admin,
+        &format!("/api/v1/criteria/assessments/{v2021}"),
+    )
+    .await;
+    assert_eq!(seen["gap_items"][0]["code"], made[0]["code"], "{seen}");
 }
