@@ -5,7 +5,8 @@
 //! the end of that year: 1 when its latest settled assessment passed, 0 when it did not; an
 //! incomplete assessment settles nothing and a unit never assessed has no value. A standing
 //! carries over the years until the next assessment (the count is cumulative) up to the last
-//! year anyone was assessed. Every assessment kept writes the values it changes in its own
+//! year anyone was assessed, while the unit stays the kind it was (a commune made a town
+//! leaves the count). Every assessment kept writes the values it changes in its own
 //! transaction; nobody types them (`target_computed`) and report forms leave them out.
 //!
 //! What an assessment still misses can be addressed by work items of a plan: new ones, one per
@@ -151,11 +152,28 @@ pub(crate) async fn last_year(conn: &mut Conn, kind: CatalogueKind) -> Result<Op
 }
 
 /// The unit's standing at the end of `year`: its latest settled assessment by then.
-fn standing_at(mine: &[Standing], year: i32) -> Option<bool> {
+fn standing_at(mine: &[Standing], year: i32) -> Option<&Standing> {
     mine.iter()
         .filter(|s| s.assessed_on.year() <= year && s.verdict != Verdict::Incomplete)
         .max_by_key(|s| s.assessed_on)
-        .map(|s| s.verdict == Verdict::Passed)
+}
+
+/// Whether `unit` is still the kind of unit it was when assessed on `then` (a commune made a
+/// town no longer counts as a commune meeting the new-rural standard).
+pub(crate) async fn same_kind(
+    conn: &mut Conn,
+    trees: &mut Trees,
+    unit: UnitId,
+    then: NaiveDate,
+    now: NaiveDate,
+) -> Result<bool> {
+    let kind_then = trees
+        .at(conn, then)
+        .await?
+        .get(unit)
+        .map(|v| v.kind.clone());
+    let kind_now = trees.at(conn, now).await?.get(unit).map(|v| v.kind.clone());
+    Ok(kind_now.is_some() && kind_then == kind_now)
 }
 
 /// Writes `unit`'s values from its first assessed year to `last_year` (removing the computed
@@ -186,7 +204,13 @@ async fn write_unit(
             && doc
                 .issuer_unit_id
                 .is_none_or(|issuer| tree.is_within(unit, issuer));
-        match standing_at(mine, year).filter(|_| inside) {
+        let standing = match standing_at(mine, year).filter(|_| inside) {
+            Some(s) if same_kind(tx, trees, unit, s.assessed_on, period.tree_date()).await? => {
+                Some(s.verdict == Verdict::Passed)
+            }
+            _ => None,
+        };
+        match standing {
             Some(passed) => {
                 let value = if passed { Decimal::ONE } else { Decimal::ZERO };
                 crate::computed_values::put(
@@ -410,10 +434,11 @@ mod tests {
             s(2021, Verdict::Passed),
             s(2023, Verdict::Incomplete),
         ];
-        assert_eq!(standing_at(&mine, 2019), None);
-        assert_eq!(standing_at(&mine, 2020), Some(false));
-        assert_eq!(standing_at(&mine, 2022), Some(true));
-        assert_eq!(standing_at(&mine, 2023), Some(true));
+        let passed = |year| standing_at(&mine, year).map(|s| s.verdict == Verdict::Passed);
+        assert_eq!(passed(2019), None);
+        assert_eq!(passed(2020), Some(false));
+        assert_eq!(passed(2022), Some(true));
+        assert_eq!(passed(2023), Some(true));
         assert_eq!(item_code(12, "2.2 (a)"), "TC12-2.2a");
     }
 }

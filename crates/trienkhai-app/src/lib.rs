@@ -13,6 +13,7 @@ pub mod consolidated;
 pub mod criteria;
 pub mod criteria_assessments;
 pub mod criteria_links;
+pub mod criteria_overview;
 pub mod dashboard;
 pub mod demo;
 mod demo_criteria;

@@ -186,3 +186,51 @@ pub async fn last_assessed_on(
     .await?;
     day.map(|d| sql::parse_date(&d)).transpose()
 }
+
+/// An assessment's summary, without its values: one line of an overview.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub id: i64,
+    pub unit_id: UnitId,
+    pub catalogue_id: i64,
+    pub assessed_on: NaiveDate,
+    pub met: u32,
+    pub total: u32,
+    pub points: Option<rust_decimal::Decimal>,
+    pub verdict: Verdict,
+}
+
+/// Every assessment against catalogues of `kind` made by `to`, by unit then day: summary
+/// columns only (an overview of a province's communes reads one short row each).
+pub async fn summaries(
+    conn: &mut AnyConnection,
+    kind: CatalogueKind,
+    to: NaiveDate,
+) -> Result<Vec<Summary>> {
+    let rows = sqlx::query(
+        "SELECT a.id, a.unit_id, a.catalogue_id, a.assessed_on, a.met, a.total, a.points, \
+         a.verdict FROM criteria_assessments a JOIN criteria_catalogues c ON c.id = a.catalogue_id \
+         WHERE c.kind = $1 AND a.assessed_on <= $2 ORDER BY a.unit_id, a.assessed_on, a.id",
+    )
+    .bind(kind.as_str())
+    .bind(sql::date(to))
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Summary {
+                id: r.int("id")?,
+                unit_id: UnitId(r.int("unit_id")?),
+                catalogue_id: r.int("catalogue_id")?,
+                assessed_on: r.date("assessed_on")?,
+                met: u32::try_from(r.int("met")?).map_err(corrupt)?,
+                total: u32::try_from(r.int("total")?).map_err(corrupt)?,
+                points: r
+                    .opt_text("points")?
+                    .map(|p| p.parse().map_err(corrupt))
+                    .transpose()?,
+                verdict: crate::criteria::verdict_of(&r.text("verdict")?)?,
+            })
+        })
+        .collect()
+}

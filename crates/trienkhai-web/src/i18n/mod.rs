@@ -5,6 +5,7 @@ mod errors;
 mod errors_grading;
 mod errors_people;
 pub use errors::{ERRORS, ErrorCode};
+mod criteria;
 mod foundation;
 mod grading;
 mod home;
@@ -50,13 +51,14 @@ impl Lang {
 
 /// `(key, Vietnamese, English)`: every word of the interface, by area. The sentences of error
 /// codes are in [`ERRORS`], beside their status.
-pub const STRINGS: [&[(&str, &str, &str)]; 6] = [
+pub const STRINGS: [&[(&str, &str, &str)]; 7] = [
     foundation::WORDS,
     plans::WORDS,
     reporting::WORDS,
     home::WORDS,
     people::WORDS,
     grading::WORDS,
+    criteria::WORDS,
 ];
 
 static ERROR_TABLE: LazyLock<HashMap<&'static str, &'static ErrorCode>> =

@@ -6,6 +6,8 @@ mod accounts;
 mod calendars;
 mod commitments;
 mod consolidated;
+mod criteria;
+mod criteria_assessment;
 mod dashboard;
 mod emulation;
 mod history;
@@ -51,6 +53,22 @@ pub fn routes() -> Router<AppState> {
         .route("/units/merge", get(units::merge_form).post(units::merge))
         .route("/units/{id}", get(units::detail))
         .route("/units/{id}/dashboard", get(dashboard::page))
+        .route("/units/{id}/criteria", get(criteria::unit))
+        .route(
+            "/units/{id}/criteria/new",
+            get(criteria_assessment::new_form).post(criteria_assessment::create),
+        )
+        .route("/criteria", get(criteria::catalogues))
+        .route("/criteria/catalogues/{id}", get(criteria::checklist))
+        .route("/criteria/assessments/{id}", get(criteria_assessment::view))
+        .route(
+            "/criteria/assessments/{id}/edit",
+            get(criteria_assessment::edit_form).post(criteria_assessment::update),
+        )
+        .route(
+            "/criteria/assessments/{id}/gap-items",
+            post(criteria_assessment::make_items),
+        )
         .route("/units/{id}/change", post(units::change))
         .route("/units/{id}/dissolve", post(units::dissolve))
         .route(
