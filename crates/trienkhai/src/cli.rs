@@ -73,6 +73,15 @@ enum Command {
         #[arg(long, default_value_t = 3)]
         runs: usize,
     },
+    /// Measure the criteria overview budget (issue 15): a province of 103 communes assessed
+    /// yearly against the 19 new-rural criteria (built on first use), its overview timed.
+    BenchCriteria {
+        #[command(flatten)]
+        db: DbArgs,
+        /// How many times each measure is taken (the median is reported).
+        #[arg(long, default_value_t = 21)]
+        runs: usize,
+    },
     /// Print an administrator's API token and session, and the generated plan's ids, as shell
     /// assignments (for scripts/bench-reporting).
     BenchAccess(DbArgs),
@@ -272,6 +281,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::BenchRatings { db, runs } => {
             let app = db.open().await?;
             crate::bench_ratings::run(&app, runs).await
+        }
+        Command::BenchCriteria { db, runs } => {
+            let app = db.open().await?;
+            crate::bench_criteria::run(&app, runs).await
         }
         Command::BenchAccess(db) => {
             let app = db.open().await?;

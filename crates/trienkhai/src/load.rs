@@ -40,7 +40,7 @@ pub(crate) async fn generated_plan(app: &App) -> anyhow::Result<documents::Docum
 }
 
 /// The benchmark's administrator `username`, created on first use.
-async fn bench_account(
+pub(crate) async fn bench_account(
     app: &App,
     username: &str,
     display_name: &str,

@@ -4,6 +4,7 @@
 
 mod backup;
 mod bench;
+mod bench_criteria;
 mod bench_ratings;
 mod cli;
 mod load;
