@@ -89,6 +89,7 @@ test('the district reads its communes standing, a town year over year and its ga
     await office.selectOption('#compare-catalogue', { index: 0 });
     await submit(office, '#compare-show');
     assert.match(await office.locator('#compare-result').innerText(), /^Theo /);
+    assert.equal(await office.locator('#compare-reassess').count(), 1, 'the district edits its subtree');
     await looked(office, 'an assessment and its gaps', 'criteria-assessment-desktop');
     await clerk.goto(office.url());
     await looked(clerk, 'an assessment on a phone', 'criteria-assessment-phone');
@@ -141,7 +142,71 @@ test('a town clerk assesses on a phone and nothing typed is lost', async () => {
     assert.equal(await clerk.locator('#assessment-saved').count(), 1);
     assert.match(await clerk.locator('#gap-list').innerText(), /3\.1.*còn thiếu 210/);
     await looked(clerk, 'the kept assessment', 'criteria-kept-phone');
+    // Re-read under the class-V version before 2023, then re-assessed from the same figures.
+    await clerk.selectOption('#compare-catalogue', { index: 0 });
+    await submit(clerk, '#compare-show');
+    await submit(clerk, '#compare-reassess');
+    assert.equal(await clerk.inputValue('#v-2\\.1'), '17.450', 'the figures carried over');
+    assert.equal(await clerk.inputValue('#e-2\\.1'), 'Niên giám thống kê 2023');
   } finally {
     await phone.close();
+  }
+});
+
+test('the administrator imports a province variant and checks a figure against the text', async () => {
+  const desk = await newContext(browser, DESKTOP);
+  try {
+    const admin = await desk.newPage();
+    await login(admin, server.baseUrl, 'admin');
+    await submit(admin, '#nav-criteria');
+    await submit(admin, '#catalogue-import');
+    await looked(admin, 'the import form', 'criteria-import-desktop');
+    const fill = async () => {
+      await admin.fill('#import-code', 'ntm-ben-tre');
+      await admin.fill('#import-name', 'Bộ tiêu chí xã nông thôn mới tỉnh Bến Tre');
+      await admin.selectOption('#import-kind', 'new_rural');
+      await admin.fill('#import-region', 'Bến Tre');
+      await admin.fill('#import-source', 'Quyết định của UBND tỉnh (minh họa)');
+      await admin.fill('#import-from', '01/06/2022');
+    };
+    const table = (threshold) => ({
+      name: 'bo-tieu-chi.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        `Nhóm;Tên nhóm;Mã;Tiêu chí;Cách đánh giá;Ngưỡng;Đơn vị\n1;Kinh tế;10;Thu nhập bình quân đầu người;tối thiểu;${threshold};triệu đồng/người/năm\n1;Kinh tế;11;Tỷ lệ hộ nghèo đa chiều;tối đa;3;%\n`,
+      ),
+    });
+    await fill();
+    await admin.setInputFiles('#import-file', table('sáu mươi'));
+    const refused = await submit(admin, '#import-send');
+    assert.equal(refused.status(), 422);
+    assert.match(await admin.locator('#import-rows').innerText(), /\b2\b/);
+    assert.equal(await admin.inputValue('#import-name'), 'Bộ tiêu chí xã nông thôn mới tỉnh Bến Tre', 'the header stays typed');
+    await looked(admin, 'the refused import', 'criteria-import-refused-desktop');
+    await admin.setInputFiles('#import-file', table('60'));
+    await submit(admin, '#import-send');
+    assert.match(await admin.locator('#import-preview').innerText(), /1 nhóm, 2 tiêu chí/);
+    await admin.setInputFiles('#import-file', table('60'));
+    await admin.uncheck('#import-dry');
+    await submit(admin, '#import-send');
+    assert.match(new URL(admin.url()).pathname, /^\/criteria\/catalogues\/\d+$/);
+    assert.equal(await admin.locator('tr[id^="criterion-"]').count(), 2);
+
+    // A shipped class-V threshold checked against the text: changed, no longer flagged.
+    await submit(admin, '#nav-criteria');
+    await submit(admin, '#catalogues tr:has-text("loại V") a >> nth=0');
+    await submit(admin, '#catalogue-edit');
+    await looked(admin, 'the figures to check', 'criteria-edit-desktop');
+    await admin.fill('#threshold-2\\.1', 'bốn nghìn');
+    const bad = await submit(admin, '#catalogue-save');
+    assert.equal(bad.status(), 422);
+    assert.equal(await admin.inputValue('#threshold-2\\.1'), 'bốn nghìn', 'what was typed stays');
+    await admin.fill('#threshold-2\\.1', '4.000');
+    await admin.uncheck('#verify-2\\.1');
+    await submit(admin, '#catalogue-save');
+    assert.doesNotMatch(await admin.locator('#criterion-2\\.1').innerText(), /Cần đối chiếu/);
+    assert.match(await admin.locator('#criterion-2\\.1').innerText(), /4\.000/);
+  } finally {
+    await desk.close();
   }
 });

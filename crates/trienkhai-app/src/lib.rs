@@ -14,6 +14,7 @@ pub mod criteria;
 pub mod criteria_assessments;
 pub mod criteria_links;
 pub mod criteria_overview;
+pub mod criteria_table;
 pub mod dashboard;
 pub mod demo;
 mod demo_criteria;

@@ -7,6 +7,12 @@ use super::ErrorCode;
 
 pub(super) const GRADING: &[ErrorCode] = &[
     ErrorCode {
+        code: "table_unreadable",
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        vi: "Không đọc được bảng: gửi tệp Excel (.xlsx) hoặc CSV (UTF-8).",
+        en: "The table cannot be read: send an Excel (.xlsx) or CSV (UTF-8) file.",
+    },
+    ErrorCode {
         code: "target_not_count",
         status: StatusCode::UNPROCESSABLE_ENTITY,
         vi: "Chỉ tiêu tính từ đánh giá bộ tiêu chí phải là chỉ tiêu đếm số đơn vị đạt.",

@@ -116,6 +116,7 @@ struct CataloguesPage {
     rows: Vec<CatalogueRow>,
     /// The reader's own units, to open their overview: id, name.
     areas: Vec<(i64, String)>,
+    can_keep: bool,
 }
 
 pub async fn catalogues(
@@ -135,7 +136,12 @@ pub async fn catalogues(
         .into_iter()
         .map(|(u, name)| (u.0, name))
         .collect();
-    render(&CataloguesPage { ctx, rows, areas })
+    render(&CataloguesPage {
+        ctx,
+        rows,
+        areas,
+        can_keep: criteria::keeps_catalogues(&page.actor),
+    })
 }
 
 struct ChecklistGroup {
@@ -162,6 +168,7 @@ struct ChecklistPage {
     pass_rule: String,
     pass_to_verify: bool,
     groups: Vec<ChecklistGroup>,
+    can_keep: bool,
 }
 
 pub async fn checklist(
@@ -212,6 +219,7 @@ pub async fn checklist(
         },
         pass_to_verify: c.pass_to_verify,
         groups,
+        can_keep: criteria::keeps_catalogues(&page.actor),
         ctx,
     })
 }

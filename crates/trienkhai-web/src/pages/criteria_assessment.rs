@@ -52,6 +52,8 @@ struct ItemRow {
 }
 
 struct Compared {
+    /// Where re-assessing under that version starts, with these values.
+    reassess: String,
     title: String,
     changes: Vec<String>,
     unvalued: String,
@@ -220,6 +222,11 @@ async fn show(
         Some(other) => {
             let k = assessments::compare(&state.app, &page.actor, id, other).await?;
             Some(Compared {
+                reassess: format!(
+                    "/units/{}/criteria/new?catalogue={other}&on={}&from={id}",
+                    v.assessment.unit_id.0,
+                    fmt::date(state.app.today())
+                ),
                 title: tr(lang, "criteria.compare_result")
                     .replace("{after}", &k.after.name)
                     .replace("{verdict}", verdict(lang, Some(k.verdict_after)).0),
@@ -469,6 +476,8 @@ fn typed_values(pairs: &[(String, String)]) -> HashMap<String, (String, String)>
 pub struct NewQuery {
     catalogue: Option<String>,
     on: Option<String>,
+    /// An assessment whose values the form starts from (re-assessing under a new version).
+    from: Option<String>,
 }
 
 async fn unit_name(state: &AppState, page: &PageActor, unit: UnitId) -> Result<String, PageError> {
@@ -500,11 +509,17 @@ pub async fn new_form(
     let (choosing, catalogue_name, rows) = match (chosen, on) {
         (Some(id), Some(_)) => {
             let stored = criteria::catalogue(&state.app, &page.actor, id).await?;
-            let rows = with_requirements(
-                lang,
-                &stored.catalogue,
-                fields(&stored.catalogue, &HashMap::new()),
-            );
+            let start = match q.from.as_deref().and_then(|f| f.trim().parse::<i64>().ok()) {
+                Some(from) => kept_values(
+                    &assessments::view(&state.app, &page.actor, from)
+                        .await?
+                        .assessment
+                        .values,
+                ),
+                None => HashMap::new(),
+            };
+            let rows =
+                with_requirements(lang, &stored.catalogue, fields(&stored.catalogue, &start));
             (false, stored.catalogue.name.clone(), rows)
         }
         _ => (true, String::new(), Vec::new()),
@@ -617,8 +632,7 @@ async fn refused_form(
     for r in &mut rows {
         r.invalid = bad_field == format!("values.{}", r.code);
     }
-    let conflict = matches!(refused, AppError::Conflict { .. });
-    let mut response = render(&FormPage {
+    let response = render(&FormPage {
         action,
         unit_name: unit_name(state, page, unit).await?,
         choosing: false,
@@ -632,12 +646,7 @@ async fn refused_form(
         error: reason(lang, refused),
         ctx,
     })?;
-    *response.status_mut() = if conflict {
-        StatusCode::CONFLICT
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok(response)
+    Ok(super::refused_status(response, refused))
 }
 
 pub async fn edit_form(

@@ -8,6 +8,7 @@ mod commitments;
 mod consolidated;
 mod criteria;
 mod criteria_assessment;
+mod criteria_keep;
 mod dashboard;
 mod emulation;
 mod history;
@@ -60,6 +61,18 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/criteria", get(criteria::catalogues))
         .route("/criteria/catalogues/{id}", get(criteria::checklist))
+        .route(
+            "/criteria/catalogues/{id}/edit",
+            get(criteria_keep::edit_form).post(criteria_keep::edit),
+        )
+        .route(
+            "/criteria/import",
+            get(criteria_keep::import_form)
+                .post(criteria_keep::import)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    trienkhai_app::criteria_table::MAX_TABLE_BYTES + 64 * 1024,
+                )),
+        )
         .route("/criteria/assessments/{id}", get(criteria_assessment::view))
         .route(
             "/criteria/assessments/{id}/edit",
@@ -412,6 +425,17 @@ pub fn refusal(lang: Lang, e: &AppError) -> (String, String) {
             crate::i18n::error_message(lang, other.code()).to_owned(),
         ),
     }
+}
+
+/// A page shown again after a refusal answers 409 when someone else's change came first, 422
+/// when what was typed is wrong.
+pub fn refused_status(mut response: Response, refused: &AppError) -> Response {
+    *response.status_mut() = if matches!(refused, AppError::Conflict { .. }) {
+        axum::http::StatusCode::CONFLICT
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    response
 }
 
 /// [`refusal`] on one line: "field: what is wrong".

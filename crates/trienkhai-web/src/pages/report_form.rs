@@ -130,12 +130,12 @@ impl Typed {
 }
 
 /// A report form as posted: its text fields and the file, if one was chosen.
-struct Posted {
-    fields: HashMap<String, String>,
-    file: Option<(String, Vec<u8>)>,
+pub(super) struct Posted {
+    pub(super) fields: HashMap<String, String>,
+    pub(super) file: Option<(String, Vec<u8>)>,
 }
 
-async fn read_posted(mut multipart: Multipart) -> Result<Posted, PageError> {
+pub(super) async fn read_posted(mut multipart: Multipart) -> Result<Posted, PageError> {
     let bad = || PageError(AppError::invalid("invalid_form", "file"));
     let mut posted = Posted {
         fields: HashMap::new(),

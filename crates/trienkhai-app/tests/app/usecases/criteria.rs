@@ -310,4 +310,59 @@ pub(crate) async fn a_commune_is_assessed_against_the_catalogue_in_force_and_tol
         .unwrap();
     assert_eq!(kept.catalogue.region.as_deref(), Some("Bến Tre"));
     assert!(!kept.shipped);
+
+    // The same variant sent as an Excel workbook: numbers typed as numbers read the same.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, heading) in [
+        "Nhóm",
+        "Tên nhóm",
+        "Mã",
+        "Tiêu chí",
+        "Cách đánh giá",
+        "Ngưỡng",
+        "Đơn vị",
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet.write_string(0, c as u16, *heading).unwrap();
+    }
+    for (r, (code, name, how, threshold, unit)) in [
+        (
+            "10",
+            "Thu nhập bình quân đầu người",
+            "tối thiểu",
+            62.5,
+            "triệu đồng/người/năm",
+        ),
+        ("11", "Tỷ lệ hộ nghèo đa chiều", "tối đa", 2.0, "%"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let r = r as u32 + 1;
+        sheet.write_number(r, 0, 1).unwrap();
+        sheet.write_string(r, 1, "Kinh tế").unwrap();
+        sheet.write_string(r, 2, code).unwrap();
+        sheet.write_string(r, 3, name).unwrap();
+        sheet.write_string(r, 4, how).unwrap();
+        sheet.write_number(r, 5, threshold).unwrap();
+        sheet.write_string(r, 6, unit).unwrap();
+    }
+    let bytes = book.save_to_buffer().unwrap();
+    let table = trienkhai_app::criteria_table::read_table(&bytes).unwrap();
+    assert_eq!(table[1][5], "62,5");
+    let from_excel = criteria::import(&app, &admin, &header, &table, true)
+        .await
+        .unwrap();
+    let read = from_excel.catalogue.expect("read whole");
+    assert_eq!(
+        read.criteria[0].measure,
+        trienkhai_core::criteria::Measure::Threshold {
+            threshold: dec("62.5"),
+            direction: trienkhai_core::criteria::Direction::Increase,
+        }
+    );
+    assert_eq!(read.criteria[1].unit, "%");
 }
