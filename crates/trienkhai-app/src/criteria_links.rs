@@ -2,8 +2,9 @@
 //!
 //! A count target such as the demo's KT06 ("số xã đạt chuẩn nông thôn mới (lũy kế)") declares
 //! that its value per unit and year is the unit's standing under the catalogues of one kind at
-//! the end of that year: 1 when its latest settled assessment passed, 0 when it did not; an
-//! incomplete assessment settles nothing and a unit never assessed has no value. A standing
+//! the end of that year (the years of the target's plan only): 1 when its latest settled
+//! assessment passed, 0 when it did not; an incomplete assessment settles nothing and a unit
+//! never assessed has no value. A standing
 //! carries over the years until the next assessment (the count is cumulative) up to the last
 //! year anyone was assessed, while the unit stays the kind it was (a commune made a town
 //! leaves the count). Every assessment kept writes the values it changes in its own
@@ -176,6 +177,17 @@ pub(crate) async fn same_kind(
     Ok(kind_now.is_some() && kind_then == kind_now)
 }
 
+/// The years a plan covers: its phase when it is a span ("2020..2025"), else its year.
+fn plan_years(doc: &trienkhai_store::documents::Document) -> (i32, i32) {
+    match doc.phase.as_deref().and_then(|p| Period::parse(p).ok()) {
+        Some(Period::Span(from, to)) => (from, to),
+        _ => match Period::plan_year(doc.issued_on, doc.phase.as_deref()) {
+            Period::Year(y) => (y, y),
+            _ => (i32::MIN, i32::MAX),
+        },
+    }
+}
+
 /// Writes `unit`'s values from its first assessed year to `last_year` (removing the computed
 /// values a standing no longer supports). A unit outside the target's plan feeds nothing.
 /// Answers how many values stand.
@@ -196,8 +208,10 @@ async fn write_unit(
     };
     let t = targets::get_target(tx, link.target_id).await?;
     let doc = trienkhai_store::documents::get_document(tx, t.document_id).await?;
+    // Only the years of the target's plan: a resolution for 2021 counts 2021.
+    let (plan_from, plan_to) = plan_years(&doc);
     let mut written = 0;
-    for year in first..=last {
+    for year in first.max(plan_from)..=last.min(plan_to) {
         let period = Period::Year(year);
         let tree = trees.at(tx, period.tree_date()).await?;
         let inside = tree.get(unit).is_some()

@@ -12,6 +12,7 @@ mod computed_values;
 pub mod consolidated;
 pub mod criteria;
 pub mod criteria_assessments;
+pub mod criteria_figures;
 pub mod criteria_links;
 pub mod criteria_overview;
 pub mod criteria_table;

@@ -15,6 +15,7 @@ use trienkhai_app::criteria::{
 use trienkhai_app::criteria_assessments::{
     self as assessments, AssessmentInput, AssessmentView, Comparison, HistoryLine,
 };
+use trienkhai_app::criteria_figures::{self, FigureInput, FiguresInput};
 use trienkhai_app::criteria_links::{self, GapInput, GapItemLine, TargetLinkView};
 use trienkhai_core::criteria::CatalogueKind;
 use trienkhai_core::criteria::evaluate::Value;
@@ -53,6 +54,15 @@ pub(super) fn routes(api: Api) -> Api {
             "One catalogue version whole: groups, criteria with their measures, thresholds and points, the pass rule",
         ),
         catalogue,
+    )
+    .route(
+        RouteDoc::new(
+            "put",
+            "/criteria/catalogues/{id}",
+            "criteria",
+            "Correct a catalogue version's figures against its text (thresholds, a scored standard's minimum and maximum, the pass mark) and whether each is still to check; its criteria and groups stay",
+        ),
+        correct_figures,
     )
     .route(
         RouteDoc::new(
@@ -186,6 +196,69 @@ async fn catalogue(
     Id(id): Id,
 ) -> Result<Json<StoredCatalogue>, ApiError> {
     Ok(Json(criteria::catalogue(&state.app, &actor, id).await?))
+}
+
+/// One criterion's corrected figures; what is omitted stays.
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct FigureBody {
+    #[schemars(length(min = 1, max = 50))]
+    code: String,
+    #[schemars(schema_with = "crate::api::number_input")]
+    threshold: Option<JsonValue>,
+    #[schemars(schema_with = "crate::api::number_input")]
+    minimum: Option<JsonValue>,
+    #[schemars(schema_with = "crate::api::number_input")]
+    maximum: Option<JsonValue>,
+    to_verify: Option<bool>,
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct FiguresBody {
+    /// The version's `row_version` as read.
+    #[schemars(required)]
+    version: Option<i64>,
+    #[serde(default)]
+    #[schemars(length(max = 500))]
+    criteria: Vec<FigureBody>,
+    #[schemars(schema_with = "crate::api::number_input")]
+    pass_mark: Option<JsonValue>,
+    pass_to_verify: Option<bool>,
+}
+
+#[derive(serde::Serialize, schemars::JsonSchema)]
+struct Corrected {
+    row_version: i64,
+}
+
+async fn correct_figures(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id,
+    JsonBody(b): JsonBody<FiguresBody>,
+) -> Result<Json<Corrected>, ApiError> {
+    let version = b
+        .version
+        .ok_or_else(|| AppError::invalid("required", "version"))?;
+    let mut input = FiguresInput {
+        pass_mark: decimal(&b.pass_mark, "pass_mark")?,
+        pass_to_verify: b.pass_to_verify,
+        ..FiguresInput::default()
+    };
+    for f in b.criteria.into_iter().take(500) {
+        let field = |what: &str| format!("criteria.{}.{what}", f.code);
+        input.criteria.push(FigureInput {
+            threshold: decimal(&f.threshold, &field("threshold"))?,
+            minimum: decimal(&f.minimum, &field("minimum"))?,
+            maximum: decimal(&f.maximum, &field("maximum"))?,
+            to_verify: f.to_verify,
+            code: f.code,
+        });
+    }
+    Ok(Json(Corrected {
+        row_version: criteria_figures::correct(&state.app, &actor, id, &input, version).await?,
+    }))
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]

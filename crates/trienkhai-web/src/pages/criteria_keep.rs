@@ -12,6 +12,7 @@ use axum::response::Response;
 use rust_decimal::Decimal;
 use trienkhai_app::AppError;
 use trienkhai_app::criteria::{self, CatalogueHeader};
+use trienkhai_app::criteria_figures::{self, FigureInput, FiguresInput};
 use trienkhai_core::criteria::{CatalogueKind, Measure, PassRule};
 use trienkhai_core::vn::{format_decimal, parse_decimal};
 
@@ -293,29 +294,33 @@ pub async fn edit(
         parse_decimal(raw.trim()).map_err(|_| AppError::invalid("number_invalid", &key))
     };
     let attempt = async {
-        let mut c = stored.catalogue.clone();
-        for k in &mut c.criteria {
-            k.measure = match k.measure {
-                Measure::Threshold { direction, .. } => Measure::Threshold {
-                    threshold: number(format!("threshold.{}", k.code))?,
-                    direction,
-                },
-                Measure::Scored { direction, .. } => Measure::Scored {
-                    minimum: number(format!("minimum.{}", k.code))?,
-                    maximum: number(format!("maximum.{}", k.code))?,
-                    direction,
-                },
-                other => other,
+        let checked = |key: String| pair(&pairs, &key).is_some();
+        let mut figures = FiguresInput {
+            pass_to_verify: Some(checked("pass_verify".into())),
+            ..FiguresInput::default()
+        };
+        for k in &stored.catalogue.criteria {
+            let mut f = FigureInput {
+                code: k.code.clone(),
+                to_verify: Some(checked(format!("verify.{}", k.code))),
+                ..FigureInput::default()
             };
-            k.to_verify = pair(&pairs, &format!("verify.{}", k.code)).is_some();
+            match k.measure {
+                Measure::Threshold { .. } => {
+                    f.threshold = Some(number(format!("threshold.{}", k.code))?);
+                }
+                Measure::Scored { .. } => {
+                    f.minimum = Some(number(format!("minimum.{}", k.code))?);
+                    f.maximum = Some(number(format!("maximum.{}", k.code))?);
+                }
+                Measure::Met | Measure::Points => {}
+            }
+            figures.criteria.push(f);
         }
-        if let PassRule::PassMark { .. } = c.pass_rule {
-            c.pass_rule = PassRule::PassMark {
-                mark: number("pass_mark".into())?,
-            };
+        if let PassRule::PassMark { .. } = stored.catalogue.pass_rule {
+            figures.pass_mark = Some(number("pass_mark".into())?);
         }
-        c.pass_to_verify = pair(&pairs, "pass_verify").is_some();
-        criteria::update(&state.app, &page.actor, id, &c, version).await
+        criteria_figures::correct(&state.app, &page.actor, id, &figures, version).await
     };
     let refused = match attempt.await {
         Ok(_) => return Ok(see_other(&format!("/criteria/catalogues/{id}"))),

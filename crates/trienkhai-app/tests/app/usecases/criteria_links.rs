@@ -56,6 +56,56 @@ pub(crate) async fn the_communes_meeting_the_standard_are_counted_and_gaps_becom
         link.link.map(|l| l.catalogue_kind),
         Some(CatalogueKind::NewRural)
     );
+    // KT06 is the 2021 resolution's: it counts 2021 only, 13 communes.
+    assert_eq!(count(kt06, 2021).await.as_deref(), Some("13"));
+    let outside = targets::figure(&app, &admin, kt06, btr, Period::Year(2022))
+        .await
+        .unwrap();
+    assert_eq!(outside.counted, 0, "no value outside the resolution's year");
+    assert_eq!(count(kt07, 2021).await.as_deref(), Some("1"));
+
+    // The term's plan (2020-2025) counts every year, plain and advanced.
+    let term = documents::register_document(
+        &app,
+        &admin,
+        &documents::DocumentInput {
+            number: "09-NQ/HU".into(),
+            kind: "nghi_quyet".into(),
+            issuer_unit_id: Some(btr),
+            issued_on: Some(d("2020-10-20")),
+            summary: "Nghị quyết nhiệm kỳ về xây dựng nông thôn mới (minh họa)".into(),
+            phase: Some("2020..2025".into()),
+            ..Default::default()
+        },
+        "user",
+    )
+    .await
+    .unwrap();
+    let count_target = |code: &str| targets::TargetInput {
+        code: code.into(),
+        name: format!("Số xã đạt chuẩn ({code})"),
+        unit_of_measure: "xã".into(),
+        value_type: "count".into(),
+        direction: "increase".into(),
+        aggregation: "count_achieving".into(),
+        ..Default::default()
+    };
+    let (plain, advanced) = (
+        targets::define_target(&app, &admin, term, &count_target("NTM1"), "user")
+            .await
+            .unwrap(),
+        targets::define_target(&app, &admin, term, &count_target("NTM2"), "user")
+            .await
+            .unwrap(),
+    );
+    let written = links::link_target(&app, &admin, plain, CatalogueKind::NewRural)
+        .await
+        .unwrap();
+    // 21 communes over five years; An Thủy, a town from 2023, over three.
+    assert_eq!(written, 21 * 5 + 3);
+    links::link_target(&app, &admin, advanced, CatalogueKind::NewRuralAdvanced)
+        .await
+        .unwrap();
     for (year, n) in [
         (2020, "9"),
         (2021, "13"),
@@ -63,13 +113,13 @@ pub(crate) async fn the_communes_meeting_the_standard_are_counted_and_gaps_becom
         (2023, "17"),
         (2024, "19"),
     ] {
-        assert_eq!(count(kt06, year).await.as_deref(), Some(n), "KT06 {year}");
+        assert_eq!(count(plain, year).await.as_deref(), Some(n), "{year}");
     }
-    // The advanced level: one commune at the end of 2021, a second (and one short) in 2022.
-    assert_eq!(count(kt07, 2021).await.as_deref(), Some("1"));
-    assert_eq!(count(kt07, 2022).await.as_deref(), Some("2"));
-    // Carried over: the first commune assessed advanced in 2021 only still counts in 2022.
-    let f = targets::figure(&app, &admin, kt07, btr, Period::Year(2022))
+    // The advanced level: one commune at the end of 2021, a second (and one short) in 2022;
+    // the first, assessed in 2021 only, still counts in 2022.
+    assert_eq!(count(advanced, 2021).await.as_deref(), Some("1"));
+    assert_eq!(count(advanced, 2022).await.as_deref(), Some("2"));
+    let f = targets::figure(&app, &admin, advanced, btr, Period::Year(2022))
         .await
         .unwrap();
     assert_eq!(f.counted, 3, "three communes assessed by 2022");
@@ -131,12 +181,12 @@ pub(crate) async fn the_communes_meeting_the_standard_are_counted_and_gaps_becom
     .await
     .unwrap();
     assert_eq!(passed.outcome.verdict, Verdict::Passed);
-    assert_eq!(count(kt06, 2024).await.as_deref(), Some("20"));
-    assert_eq!(count(kt06, 2023).await.as_deref(), Some("17"), "untouched");
+    assert_eq!(count(plain, 2024).await.as_deref(), Some("20"));
+    assert_eq!(count(plain, 2023).await.as_deref(), Some("17"), "untouched");
 
     // The advanced level at the end of 2023, a year no one was assessed in yet: written for
     // every commune standing, the two carried over and this one.
-    let advanced = assessments::history(&app, &admin, behind).await.unwrap();
+    let kept_before = assessments::history(&app, &admin, behind).await.unwrap();
     let catalogue_advanced = trienkhai_app::criteria::catalogues(&app, &admin)
         .await
         .unwrap()
@@ -145,7 +195,7 @@ pub(crate) async fn the_communes_meeting_the_standard_are_counted_and_gaps_becom
         .unwrap()
         .id;
     assert!(
-        advanced
+        kept_before
             .iter()
             .all(|h| h.catalogue_id != catalogue_advanced)
     );
@@ -164,8 +214,17 @@ pub(crate) async fn the_communes_meeting_the_standard_are_counted_and_gaps_becom
     )
     .await
     .unwrap();
-    assert_eq!(count(kt07, 2023).await.as_deref(), Some("3"));
-    assert_eq!(count(kt07, 2022).await.as_deref(), Some("2"), "untouched");
+    assert_eq!(count(advanced, 2023).await.as_deref(), Some("3"));
+    assert_eq!(
+        count(advanced, 2022).await.as_deref(),
+        Some("2"),
+        "untouched"
+    );
+    assert_eq!(
+        count(kt07, 2021).await.as_deref(),
+        Some("1"),
+        "the resolution's year only"
+    );
     // A unit is assessed only while it exists.
     let gone = assessments::assess(
         &app,

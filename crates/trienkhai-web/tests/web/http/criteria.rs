@@ -34,7 +34,8 @@ pub(crate) async fn criteria_assessments_go_through_the_api(t: TestDb) {
         Some(19)
     );
 
-    // The demo: five year-end new-rural reviews and the class-V one of 2022.
+    // The demo: the year-end new-rural reviews while it was a commune (2020-2022) and the
+    // class-V one of 2022.
     let (status, history) = get(
         &app,
         &office,
@@ -42,7 +43,7 @@ pub(crate) async fn criteria_assessments_go_through_the_api(t: TestDb) {
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{history}");
-    assert_eq!(history.as_array().map(Vec::len), Some(6), "{history}");
+    assert_eq!(history.as_array().map(Vec::len), Some(4), "{history}");
 
     let met = |i: u32, ok: bool| json!({ "code": i.to_string(), "met": ok, "evidence": "Báo cáo" });
     let mut values: Vec<Value> = (1..=19).map(|i| met(i, i != 10)).collect();
@@ -159,6 +160,49 @@ pub(crate) async fn criteria_assessments_go_through_the_api(t: TestDb) {
         "{o}"
     );
     assert!(o["id"].is_null());
+
+    // A shipped class-V threshold checked against the text; a figure its measure has not is
+    // refused; a stale version too.
+    let (_, read) = get(
+        &app,
+        &admin,
+        &format!("/api/v1/criteria/catalogues/{class_v}"),
+    )
+    .await;
+    let version = read["row_version"].as_i64().unwrap();
+    let path = format!("/api/v1/criteria/catalogues/{class_v}");
+    let (status, err) = send(
+        &app,
+        &admin,
+        "PUT",
+        &path,
+        json!({ "version": version, "criteria": [{ "code": "1", "threshold": "20" }] }),
+    )
+    .await;
+    assert_eq!(
+        (status, err["code"].as_str(), err["field"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("value_kind"),
+            Some("criteria.1")
+        ),
+        "{err}"
+    );
+    let figures = json!({ "version": version, "criteria": [{ "code": "2.1", "threshold": "4000", "to_verify": false }] });
+    let (status, saved) = send(&app, &admin, "PUT", &path, figures.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["row_version"].as_i64(), Some(version + 1));
+    let (status, _) = send(&app, &admin, "PUT", &path, figures).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (_, read) = get(&app, &admin, &path).await;
+    let c = read["catalogue"]["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "2.1")
+        .unwrap()
+        .clone();
+    assert_eq!(c["to_verify"], false, "{c}");
 
     // KT06 is computed from the assessments: its source told, a typed value refused.
     let (_, docs) = get(&app, &admin, "/api/v1/documents?number=02-NQ/HU").await;
