@@ -64,6 +64,11 @@ test('the district reads its communes standing, a town year over year and its ga
     await clerk.goto(overview);
     await looked(clerk, 'the overview on a phone', 'criteria-overview-phone');
 
+    // A kind nobody in the district was assessed under says so, even after the 2025 reform.
+    await office.selectOption('#overview-kind', 'custom');
+    await submit(office, '#overview-show');
+    assert.equal(await office.locator('#overview-empty').count(), 1);
+
     // Urban classes in 2021: Ba Tri town one criterion short yet over the pass mark.
     await office.selectOption('#overview-kind', 'urban');
     await submit(office, '#overview-show');

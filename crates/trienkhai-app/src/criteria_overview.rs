@@ -88,7 +88,16 @@ pub async fn overview(
     }
     let years: Vec<i32> = years.into_iter().collect();
     let year = year.or_else(|| years.last().copied());
-    let day = year.map_or_else(|| app.today(), year_end);
+    // Nothing assessed: the area as it last stood (a district the 2025 reform ended included).
+    let day = match year {
+        Some(y) => year_end(y),
+        None => trienkhai_store::units::versions_of(&mut conn, area)
+            .await?
+            .iter()
+            .map(|v| v.validity.to.unwrap_or(NaiveDate::MAX))
+            .max()
+            .map_or(app.today(), |last| last.min(app.today())),
+    };
     let area_name = unit_name_on(&mut conn, area, day)
         .await?
         .ok_or_else(|| AppError::invalid("unit_not_alive", "year"))?;

@@ -7,6 +7,7 @@ use super::*;
 use trienkhai_app::AppError;
 use trienkhai_app::criteria_assessments::{self as assessments, AssessmentInput};
 use trienkhai_app::criteria_links::{self as links, GapInput};
+use trienkhai_app::criteria_overview as overview;
 use trienkhai_app::{documents, targets};
 use trienkhai_core::criteria::CatalogueKind;
 use trienkhai_core::criteria::evaluate::{Value, Verdict};
@@ -114,7 +115,26 @@ pub(crate) async fn the_communes_meeting_the_standard_are_counted_and_gaps_becom
         (2024, "19"),
     ] {
         assert_eq!(count(plain, year).await.as_deref(), Some(n), "{year}");
+        // The overview page says the same of the same year.
+        let o = overview::overview(&app, &admin, btr, CatalogueKind::NewRural, Some(year))
+            .await
+            .unwrap();
+        assert_eq!(o.passed.to_string(), n, "overview {year}");
+        assert_eq!(
+            o.passed + o.not_passed + o.incomplete + o.unassessed,
+            o.rows.len()
+        );
     }
+    // Unasked, the last year anyone was assessed; a kind nobody was assessed under says so,
+    // on a district the 2025 reform ended.
+    let latest = overview::overview(&app, &admin, btr, CatalogueKind::NewRural, None)
+        .await
+        .unwrap();
+    assert_eq!((latest.year, latest.years.len()), (Some(2024), 5));
+    let none = overview::overview(&app, &admin, btr, CatalogueKind::Custom, None)
+        .await
+        .unwrap();
+    assert_eq!((none.year, none.rows.len()), (None, 0));
     // The advanced level: one commune at the end of 2021, a second (and one short) in 2022;
     // the first, assessed in 2021 only, still counts in 2022.
     assert_eq!(count(advanced, 2021).await.as_deref(), Some("1"));
