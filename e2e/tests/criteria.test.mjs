@@ -146,6 +146,7 @@ test('a town clerk assesses on a phone and nothing typed is lost', async () => {
     assert.match(new URL(clerk.url()).pathname, /^\/criteria\/assessments\/\d+$/);
     assert.equal(await clerk.locator('#assessment-saved').count(), 1);
     assert.match(await clerk.locator('#gap-list').innerText(), /3\.1.*còn thiếu 210/);
+    assert.match(await clerk.locator('#row-4\\.1').innerText(), /61%/);
     await looked(clerk, 'the kept assessment', 'criteria-kept-phone');
     // Re-read under the class-V version before 2023, then re-assessed from the same figures.
     await clerk.selectOption('#compare-catalogue', { index: 0 });

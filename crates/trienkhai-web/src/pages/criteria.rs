@@ -65,7 +65,7 @@ pub(super) fn requirement(lang: Lang, c: &Criterion) -> String {
 }
 
 /// A unit written after a figure: "4.000 người", "55%".
-fn unit_after(unit: &str) -> String {
+pub(super) fn unit_after(unit: &str) -> String {
     match unit {
         "" => String::new(),
         "%" => "%".to_owned(),

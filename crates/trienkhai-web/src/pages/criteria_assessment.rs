@@ -19,7 +19,7 @@ use trienkhai_core::criteria::{Catalogue, Measure};
 use trienkhai_core::ids::{DocumentId, UnitId};
 use trienkhai_core::vn::{format_decimal, parse_decimal};
 
-use super::criteria::{kind_label, requirement, verdict};
+use super::criteria::{kind_label, requirement, unit_after, verdict};
 use super::{PageCtx, pair, refusal_line, render, see_other};
 use crate::AppState;
 use crate::error::PageError;
@@ -97,9 +97,7 @@ fn value_text(lang: Lang, catalogue: &Catalogue, v: &ValueEntry) -> String {
                 .find(|c| c.code == v.code)
                 .map(|c| c.unit.as_str())
                 .unwrap_or_default();
-            format!("{} {unit}", format_decimal(&f, 2))
-                .trim()
-                .to_owned()
+            format!("{}{}", format_decimal(&f, 2), unit_after(unit))
         }
     }
 }
