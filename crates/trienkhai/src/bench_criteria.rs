@@ -7,7 +7,7 @@
 //! assessments, the bars and the summary), and one commune's five assessments side by side.
 //! Its last lines (`root=`, `session=`) let `scripts/bench-criteria` time the page over HTTP.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context, anyhow};
 use chrono::NaiveDate;
@@ -20,18 +20,10 @@ use trienkhai_core::criteria::evaluate::Value;
 use trienkhai_core::ids::UnitId;
 use trienkhai_store::criteria::ValueEntry;
 
+use crate::bench_ratings::median_ms;
+
 const COMMUNES: usize = 103;
 const ROOT: &str = "BENCH-TINH";
-
-fn median_ms(mut samples: Vec<Duration>) -> (f64, f64, f64) {
-    samples.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    (
-        ms(samples[samples.len() / 2]),
-        ms(samples[0]),
-        ms(samples[samples.len() - 1]),
-    )
-}
 
 fn day(y: i32, m: u32, d: u32) -> anyhow::Result<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d).context("a date")

@@ -16,7 +16,7 @@ use anyhow::{Context, anyhow};
 use trienkhai_app::{Actor, App, rating_refresh, ratings};
 use trienkhai_core::grading::workflow::RatingState;
 
-fn median_ms(mut samples: Vec<Duration>) -> (f64, f64, f64) {
+pub(crate) fn median_ms(mut samples: Vec<Duration>) -> (f64, f64, f64) {
     samples.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     (
